@@ -1,0 +1,97 @@
+"""The Engine protocol and the data that crosses it.
+
+An engine turns ``ChunkRequest``s into ``Chunk``s (frames and sound). It never reads the timeline:
+the Director compiles the timeline into ``WorldState``s and hands them over, one per frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from director.assets import Assets
+from director.world_state import WorldState
+
+SAMPLE_RATE = 48_000
+AUDIO_CHANNELS = 2
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    width: int = 1280
+    height: int = 720
+    fps: float = 24.0
+    seed: int = 0
+    sample_rate: int = SAMPLE_RATE  # audio is float32 stereo in [-1, 1]
+    options: dict[str, Any] = field(default_factory=dict)  # engine-specific options
+
+
+def sample_index(frame: int, fps: float, sample_rate: int = SAMPLE_RATE) -> int:
+    """First audio sample of ``frame``: chunk audio lengths add up exactly to the clip's."""
+    return int(round(frame * sample_rate / fps))
+
+
+@dataclass(frozen=True)
+class ChunkRequest:
+    index: int  # chunk number in this run, from 0
+    start_frame: int  # index of the chunk's first frame in the clip
+    frame_times: tuple[float, ...]  # seconds, one per frame to render
+    states: tuple[WorldState, ...]  # world at each frame time
+    prompt: str  # the chunk's composed text prompt (for neural engines)
+    changed: frozenset[str]  # what changed since the previous chunk: 'prompt', 'cut', 'scene', 'style', 'live'
+    sample_start: int  # first audio sample of the chunk in the clip
+    sample_end: int  # one past the last; the chunk's audio has exactly sample_end - sample_start rows
+
+    @property
+    def num_frames(self) -> int:
+        return len(self.frame_times)
+
+    @property
+    def num_samples(self) -> int:
+        return self.sample_end - self.sample_start
+
+
+@dataclass
+class Chunk:
+    index: int
+    start_frame: int
+    frames: np.ndarray  # uint8 [n, H, W, 3]
+    audio: np.ndarray  # float32 [samples, 2] in [-1, 1]
+    info: dict[str, Any] = field(default_factory=dict)  # engine notes (timings, prompt used)
+
+    @property
+    def num_frames(self) -> int:
+        return int(self.frames.shape[0])
+
+
+@dataclass
+class EngineState:
+    """What rewind and resume need to continue an engine exactly. ``data`` must pickle."""
+
+    engine: str
+    data: Any
+
+
+@runtime_checkable
+class Engine(Protocol):
+    name: str
+
+    def chunk_frames(self, fps: float) -> int | None:
+        """Native chunk length in output frames at ``fps``, or None if any length works."""
+        ...
+
+    def open(self, settings: RenderSettings, world: WorldState, assets: Assets) -> None: ...
+
+    def render(self, request: ChunkRequest) -> Chunk: ...
+
+    def snapshot(self) -> EngineState: ...
+
+    def restore(self, state: EngineState) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class EngineError(RuntimeError):
+    """An engine cannot run as asked (missing weights, no GPU, bad option)."""

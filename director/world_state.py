@@ -1,0 +1,109 @@
+"""The whole world at one instant. Produced by ``director.compile`` (pure functions), read by engines.
+
+Coordinates (metres, degrees), the same for every engine:
+- ground plane y = 0; x to the right, z forward (away from the camera at rest), y up;
+- the camera starts at (0, 1.6, 0) looking along +z;
+- ``yaw`` > 0 turns the view to the right (pan right), ``pitch`` > 0 looks up (tilt up),
+  ``roll`` > 0 rotates the image clockwise;
+- an entity's ``heading`` is the direction it faces on the ground: 0 = +z (away from the
+  camera at rest), 90 = +x (walking to the right of the frame), -90 = to the left, 180 = towards camera.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+EntityAction = Literal["idle", "walk", "run"]
+
+# Hours used for named times of day (the sky and light of previz follow the hour).
+HOUR_OF = {"dawn": 6.5, "day": 12.0, "dusk": 19.0, "night": 23.0}
+
+
+@dataclass(frozen=True)
+class CameraState:
+    x: float = 0.0
+    y: float = 1.6
+    z: float = 0.0
+    yaw: float = 0.0  # degrees, > 0 = turned right
+    pitch: float = 0.0  # degrees, > 0 = looking up
+    roll: float = 0.0  # degrees, > 0 = image rotated clockwise
+    fov: float = 55.0  # horizontal field of view, degrees; a 2x zoom halves tan(fov/2)
+    shake: float = 0.0  # 0..1 hand-held shake intensity
+    cut: int = 0  # increments at each hard cut; engines must not blend across a change
+    target: str | None = None  # entity kept framed (follow / focus), if any
+
+
+@dataclass(frozen=True)
+class Environment:
+    hour: float = 12.0  # 0..24 local time; 6.5 dawn, 12 day, 19 dusk, 23 night
+    rain: float = 0.0  # 0..1
+    snow: float = 0.0  # 0..1
+    fog: float = 0.0  # 0..1
+    wind: float = 0.0  # 0..1
+    lightning: float = 0.0  # 0..1 brightness of a flash at this instant
+    lights: float = 0.0  # 0..1 artificial lights (street lamps, windows, lamps)
+
+    @property
+    def daylight(self) -> float:
+        """0 at night, 1 at midday, smooth through dawn and dusk."""
+        import math
+
+        # Sun elevation proxy: positive between 6 and 20 h, peaking at 13 h.
+        h = self.hour % 24
+        elevation = math.sin(math.pi * (h - 6.0) / 14.0) if 6.0 <= h <= 20.0 else -0.3
+        return max(0.0, min(1.0, 0.15 + elevation)) if elevation > -0.3 else 0.0
+
+
+@dataclass(frozen=True)
+class EntityState:
+    id: str  # the character's name, unique in the world
+    kind: str  # person, cat, dog, bird, horse, car, ...
+    description: str  # how it looks, in words
+    image: str | None  # reference image asset key, if any
+    x: float  # ground position, metres
+    z: float
+    heading: float  # degrees, see module docstring
+    action: EntityAction = "idle"
+    speed: float = 0.0  # m/s now
+    stride: float = 0.0  # walk-cycle phase in cycles (grows with distance walked); footsteps at each half cycle
+    presence: float = 1.0  # 0..1, 0 = not in the world (not yet entered / has left)
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happens at an instant (sound cue, flash): ``kind`` like 'lightning',
+    'thunder', 'enter', 'leave', 'cut', 'explosion'; ``entity`` for character events."""
+
+    t: float
+    kind: str
+    entity: str | None = None
+
+
+@dataclass(frozen=True)
+class WorldState:
+    t: float
+    scene: str = ""
+    scene_image: str | None = None  # asset key
+    style: str | None = None  # style preset name
+    style_image: str | None = None  # asset key
+    style_text: str = ""  # free style words
+    environment: Environment = field(default_factory=Environment)
+    camera: CameraState = field(default_factory=CameraState)
+    entities: tuple[EntityState, ...] = ()
+    prompts: tuple[str, ...] = ()  # free prompt texts in effect (for neural engines)
+    actions: tuple[str, ...] = ()  # current described actions ("a cute cat runs to the girl")
+    camera_phrase: str = ""  # the camera move in words, while it runs
+    recent_events: tuple[Event, ...] = ()  # events with t - EVENT_MEMORY < event.t <= t
+
+    def entity(self, entity_id: str) -> EntityState | None:
+        for e in self.entities:
+            if e.id.lower() == entity_id.lower():
+                return e
+        return None
+
+    def with_time(self, t: float) -> WorldState:
+        return replace(self, t=t)
+
+
+EVENT_MEMORY = 6.0  # seconds an event stays in ``recent_events`` (long enough for thunder after lightning)
