@@ -1,0 +1,325 @@
+"""The Director: runs one generation chunk by chunk.
+
+Each chunk: (1) apply the live commands queued since the last chunk, recording them at this
+boundary; (2) checkpoint the engine; (3) build the ChunkRequest from the compiled Script;
+(4) call the engine; (5) hand the Chunk to the caller. Stop is cooperative (checked between
+chunks). ``rewind(t)`` restores the checkpoint at or before t so generation continues from there.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from director.assets import Assets
+from director.engine import Chunk, ChunkRequest, Engine, EngineState, RenderSettings, sample_index
+from director.engines import create_engine
+from director.prompt import compose_prompt
+from director.script import Interpretation, Script, compile_timeline
+from director.timecode import format_time
+from director.timeline import Directive, Timeline, sorted_directives
+from director.world_state import WorldState
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Progress:
+    chunk_index: int
+    frames_done: int
+    total_frames: int
+    fps: float  # frames rendered per wall-clock second so far in this run
+
+    @property
+    def fraction(self) -> float:
+        return self.frames_done / max(1, self.total_frames)
+
+
+@dataclass(frozen=True)
+class AppliedCommand:
+    """A live command as it took effect: its boundary time and how it was read."""
+
+    text: str
+    at: float
+    interpretation: Interpretation
+
+
+@dataclass
+class Checkpoint:
+    """Everything needed to continue at a chunk boundary (pickles; the engine state is opaque)."""
+
+    chunk_index: int
+    frame: int
+    engine_state: EngineState
+    record_json: str
+
+
+@dataclass
+class _Live:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    pending: deque[Directive | str] = field(default_factory=deque)
+
+
+class Director:
+    """Direct one run. Thread-safe: ``send`` and ``stop`` may be called from any thread while
+    another iterates ``run()``."""
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        *,
+        engine: Engine | str | None = None,
+        assets: Assets | None = None,
+        base_dir: str | Path | None = None,
+        use_embeddings: bool = True,
+        engine_options: dict[str, Any] | None = None,
+        keep_checkpoints: int | None = None,
+    ):
+        """``keep_checkpoints``: how many chunk-boundary checkpoints rewind can use (None = all;
+        previz checkpoints are tiny, neural ones hold a KV cache)."""
+        self._record = timeline
+        self.assets = assets or Assets(base_dir=Path(base_dir) if base_dir else None)
+        self.use_embeddings = use_embeddings
+        self._cache: dict[tuple[int, Directive], Interpretation] = {}
+        self.script: Script = compile_timeline(timeline, use_embeddings=use_embeddings, cache=self._cache)
+        self._check_assets(timeline)
+        options = dict(engine_options or {})
+        self.engine: Engine = create_engine(engine or timeline.engine, **options) if not hasattr(engine, "render") else engine  # type: ignore[assignment]
+        self.settings = RenderSettings(timeline.width, timeline.height, timeline.fps, timeline.seed, options=options)
+        native = self.engine.chunk_frames(timeline.fps)
+        self.chunk_frames = native or max(1, round(timeline.chunk_seconds * timeline.fps))
+        self.keep_checkpoints = keep_checkpoints
+        self.checkpoints: dict[int, Checkpoint] = {}
+        self.applied: list[AppliedCommand] = []
+        self._live = _Live()
+        self._stop = threading.Event()
+        self._opened = False
+        self._next_frame = 0
+        self._chunk_index = 0
+        self._last: tuple[str, int, str, str | None] | None = None
+
+    # -- public state -----------------------------------------------------
+    @property
+    def record(self) -> Timeline:
+        """The timeline as played so far: what was planned plus every live command at its time."""
+        return self._record
+
+    @property
+    def fps(self) -> float:
+        return self._record.fps
+
+    @property
+    def total_frames(self) -> int:
+        return int(round(self._record.duration * self._record.fps))
+
+    @property
+    def next_frame(self) -> int:
+        return self._next_frame
+
+    @property
+    def time(self) -> float:
+        """Seconds made so far (the boundary the next chunk starts at)."""
+        return self._next_frame / self.fps
+
+    @property
+    def done(self) -> bool:
+        return self._next_frame >= self.total_frames
+
+    def state_at(self, t: float) -> WorldState:
+        return self.script.state_at(t)
+
+    # -- control (any thread) -------------------------------------------
+    def send(self, command: str | Directive) -> None:
+        """Queue a live command (text, or a Directive whose ``at`` is ignored). It takes effect at
+        the next chunk boundary and is recorded there."""
+        if isinstance(command, str) and not command.strip():
+            raise ValueError("empty command")
+        with self._live.lock:
+            self._live.pending.append(command)
+
+    def stop(self) -> None:
+        """Ask the run to stop after the chunk in progress."""
+        self._stop.set()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    # -- generation -------------------------------------------------------
+    def run(self) -> Iterator[Chunk]:
+        """Generate chunks from the current position to the end (or until ``stop``)."""
+        self._stop.clear()
+        self._open()
+        started = time.perf_counter()
+        made = 0
+        while not self.done and not self._stop.is_set():
+            self._apply_live()
+            self._checkpoint()
+            request = self._request()
+            chunk = self.engine.render(request)
+            self._check_chunk(chunk, request)
+            self._next_frame += request.num_frames
+            self._chunk_index += 1
+            made += request.num_frames
+            chunk.info.setdefault("prompt", request.prompt)
+            chunk.info["progress"] = Progress(self._chunk_index, self._next_frame, self.total_frames,
+                                              made / max(1e-9, time.perf_counter() - started))
+            yield chunk
+
+    def rewind(self, t: float, timeline: Timeline | None = None) -> float:
+        """Go back to the last chunk boundary at or before ``t`` and return its time.
+
+        With ``timeline``, directives at or after that boundary (and the settings that do not change
+        the picture already made) come from it; directives before it stay as recorded, so the frames
+        already made remain true.
+        """
+        frame = int(round(max(0.0, t) * self.fps))
+        usable = [f for f in self.checkpoints if f <= frame]
+        if not usable:
+            raise ValueError(f"cannot rewind to {format_time(t)}: no checkpoint at or before it")
+        ckpt = self.checkpoints[max(usable)]
+        boundary = ckpt.frame / self.fps
+        record = Timeline.model_validate_json(ckpt.record_json)
+        if timeline is not None:
+            kept = [d for d in record.directives if d.at < boundary]
+            new = [d for d in timeline.directives if d.at >= boundary]
+            record = timeline.model_copy(update={"directives": sorted_directives(kept + new)})
+        self._restore(ckpt, record)
+        self.applied = [a for a in self.applied if a.at < boundary]
+        return boundary
+
+    def resume(self, ckpt: Checkpoint) -> None:
+        """Continue from a checkpoint saved by an earlier process (``render --resume``)."""
+        self._restore(ckpt, Timeline.model_validate_json(ckpt.record_json))
+
+    def close(self) -> None:
+        if self._opened:
+            self.engine.close()
+            self._opened = False
+
+    def __enter__(self) -> Director:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- steps ------------------------------------------------------------
+    def _open(self) -> None:
+        if not self._opened:
+            self.engine.open(self.settings, self.script.state_at(0.0), self.assets)
+            self._opened = True
+
+    def _restore(self, ckpt: Checkpoint, record: Timeline) -> None:
+        self._open()
+        self.engine.restore(ckpt.engine_state)
+        self._next_frame = ckpt.frame
+        self._chunk_index = ckpt.chunk_index
+        self._set_record(record)
+        self.checkpoints = {f: c for f, c in self.checkpoints.items() if f <= ckpt.frame}
+        self._last = None
+        with self._live.lock:
+            self._live.pending.clear()
+
+    def _set_record(self, record: Timeline) -> None:
+        script = compile_timeline(record, use_embeddings=self.use_embeddings, cache=self._cache)
+        self._check_assets(record)
+        self._record, self.script = record, script
+
+    def _apply_live(self) -> None:
+        with self._live.lock:
+            pending = list(self._live.pending)
+            self._live.pending.clear()
+        if not pending:
+            return
+        at = self.time
+        record = self._record
+        added: list[Directive] = []
+        for command in pending:
+            if isinstance(command, str):
+                directive = Directive(at=at, text=command.strip(), source="live")
+            else:
+                directive = command.model_copy(update={"at": at, "source": "live"})
+            added.append(directive)
+            record = record.with_directive(directive)
+        try:
+            self._set_record(record)
+        except ValueError as exc:  # a command naming someone unknown: report, keep running
+            log.warning("live command rejected at %s: %s", format_time(at), exc)
+            for d in added:
+                interp = Interpretation(-1, at, d.text, (), False, "rejected", (str(exc),))
+                self.applied.append(AppliedCommand(d.text or "", at, interp))
+            return
+        for d in added:
+            index = next(i for i, x in enumerate(self._record.directives) if x is d or x == d)
+            self.applied.append(AppliedCommand(d.text or d.prompt or "", at, self.script.interpretations[index]))
+
+    def _checkpoint(self) -> None:
+        frame = self._next_frame
+        self.checkpoints[frame] = Checkpoint(self._chunk_index, frame, self.engine.snapshot(), self._record.model_dump_json())
+        if self.keep_checkpoints is not None and len(self.checkpoints) > self.keep_checkpoints:
+            for f in sorted(self.checkpoints)[: len(self.checkpoints) - self.keep_checkpoints]:
+                if f != 0:
+                    del self.checkpoints[f]
+
+    def latest_checkpoint(self) -> Checkpoint:
+        return self.checkpoints[max(self.checkpoints)]
+
+    def _request(self) -> ChunkRequest:
+        start = self._next_frame
+        end = min(self.total_frames, start + self.chunk_frames)
+        times = tuple(f / self.fps for f in range(start, end))
+        states = tuple(self.script.state_at(t) for t in times)
+        first = states[0]
+        prompt = compose_prompt(first, _style_prompt(first.style))
+        key = (prompt, first.camera.cut, first.scene, first.style)
+        changed: set[str] = set()
+        if self._last is not None:
+            names = ("prompt", "cut", "scene", "style")
+            changed = {n for n, a, b in zip(names, key, self._last) if a != b}
+        self._last = key
+        return ChunkRequest(
+            index=self._chunk_index,
+            start_frame=start,
+            frame_times=times,
+            states=states,
+            prompt=prompt,
+            changed=frozenset(changed),
+            sample_start=sample_index(start, self.fps, self.settings.sample_rate),
+            sample_end=sample_index(end, self.fps, self.settings.sample_rate),
+        )
+
+    def _check_chunk(self, chunk: Chunk, request: ChunkRequest) -> None:
+        s = self.settings
+        expected = (request.num_frames, s.height, s.width, 3)
+        if tuple(chunk.frames.shape) != expected or chunk.frames.dtype.name != "uint8":
+            raise RuntimeError(f"engine {self.engine.name!r} returned frames {chunk.frames.shape} {chunk.frames.dtype}, expected {expected} uint8")
+        if tuple(chunk.audio.shape) != (request.num_samples, 2) or chunk.audio.dtype.name != "float32":
+            raise RuntimeError(f"engine {self.engine.name!r} returned audio {chunk.audio.shape} {chunk.audio.dtype}, expected ({request.num_samples}, 2) float32")
+
+    def _check_assets(self, timeline: Timeline) -> None:
+        keys: list[tuple[str, str]] = []
+        w = timeline.world
+        for where, key in (("world.scene_image", w.scene_image), ("world.style_image", w.style_image)):
+            if key:
+                keys.append((where, key))
+        keys += [(f"character {c.name!r} image", c.image) for c in w.characters if c.image]
+        keys += [(f"{d.label(i)}: image", d.image) for i, d in enumerate(timeline.directives) if d.image]
+        problems = self.assets.check(keys)
+        if problems:
+            from director.timeline import TimelineError
+
+            raise TimelineError(problems)
+
+
+def _style_prompt(style: str | None) -> str:
+    if not style:
+        return ""
+    from director.styles import STYLES
+
+    found = STYLES.get(style)
+    return found.prompt if found else style

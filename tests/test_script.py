@@ -1,0 +1,157 @@
+"""WorldState compiled from timelines: pure functions of time."""
+
+import math
+
+import pytest
+
+from director.script import compile_timeline
+from director.timeline import TimelineError, timeline_from_data
+
+
+def compiled(directives, characters=(), scene="a city street", duration=30, **settings):
+    data = {"duration": duration, "world": {"scene": scene, "characters": list(characters)}, "directives": directives, **settings}
+    return compile_timeline(timeline_from_data(data), use_embeddings=False)
+
+
+GIRL = {"name": "girl", "text": "A stylish blonde female model"}
+
+
+def test_pan_left_eases_over_its_duration_and_holds():
+    s = compiled([{"at": 2, "camera": {"move": "pan", "direction": "left", "amount": 40}, "duration": 4}])
+    assert s.state_at(1.9).camera.yaw == 0
+    mid = s.state_at(4).camera.yaw
+    assert -25 < mid < -15  # smoothstep is half way at the middle
+    assert s.state_at(6).camera.yaw == pytest.approx(-40)
+    assert s.state_at(20).camera.yaw == pytest.approx(-40)
+
+
+def test_overlapping_relative_moves_add_up():
+    s = compiled([
+        {"at": 0, "camera": {"move": "pan", "direction": "right", "amount": 30}, "duration": 2},
+        {"at": 1, "camera": {"move": "pan", "direction": "right", "amount": 10}, "duration": 2},
+    ])
+    assert s.state_at(5).camera.yaw == pytest.approx(40)
+
+
+def test_zoom_scales_the_focal_length_by_its_factor():
+    s = compiled([{"at": 0, "camera": {"move": "zoom", "direction": "in", "amount": 2}, "duration": 1}])
+    before, after = s.state_at(0).camera.fov, s.state_at(2).camera.fov
+    ratio = math.tan(math.radians(before) / 2) / math.tan(math.radians(after) / 2)
+    assert ratio == pytest.approx(2.0)
+
+
+def test_dolly_moves_the_camera_forward_along_its_heading():
+    s = compiled([{"at": 0, "camera": {"move": "dolly", "direction": "in", "amount": 3}, "duration": 1}])
+    cam = s.state_at(2).camera
+    assert cam.z == pytest.approx(3.0) and cam.x == pytest.approx(0.0)
+
+
+def test_cut_is_instant_and_counted():
+    s = compiled([
+        {"at": 1, "camera": {"move": "pan", "direction": "left"}, "duration": 1},
+        {"at": 5, "camera": {"move": "cut", "shot": "wide"}},
+    ])
+    assert s.state_at(4.99).camera.cut == 0
+    after = s.state_at(5.0).camera
+    assert after.cut == 1 and after.yaw == 0 and after.fov == pytest.approx(65)
+    assert any(e.kind == "cut" for e in s.state_at(5.5).recent_events)
+
+
+def test_character_runs_to_another_and_ends_beside_her():
+    s = compiled([{"at": 8, "character": {"name": "cat", "action": "run", "kind": "cat", "text": "a cute cat", "target": "girl"}}],
+                 characters=[GIRL])
+    assert s.state_at(7.9).entity("cat") is None  # not in the world before its entry
+    first = s.state_at(8.0).entity("cat")
+    girl = s.state_at(8.0).entity("girl")
+    d0 = math.hypot(first.x - girl.x, first.z - girl.z)
+    running = s.state_at(8.5).entity("cat")
+    assert running.action == "run" and running.speed > 3
+    end = s.state_at(20).entity("cat")
+    d_end = math.hypot(end.x - girl.x, end.z - girl.z)
+    assert d0 > 4 and d_end == pytest.approx(0.9, abs=0.05)
+    assert end.action == "idle" and end.presence == 1.0
+    # It enters from off-screen and faces the girl once there.
+    facing = math.degrees(math.atan2(girl.x - end.x, girl.z - end.z))
+    assert abs((end.heading - facing + 180) % 360 - 180) < 1
+    assert any(e.kind == "enter" and e.entity == "cat" for e in s.state_at(9).recent_events)
+    # Its walk cycle advances with the distance covered.
+    assert s.state_at(9).entity("cat").stride > s.state_at(8.5).entity("cat").stride > 0
+
+
+def test_entering_character_starts_outside_the_frame():
+    s = compiled([{"at": 2, "character": {"name": "dog", "action": "walk", "kind": "dog", "target": "center", "side": "right"}}])
+    dog = s.state_at(2).entity("dog")
+    cam = s.state_at(2).camera
+    half_width = math.tan(math.radians(cam.fov) / 2) * dog.z
+    assert dog.x > half_width  # right of the frame's edge
+
+
+def test_leaving_character_fades_out_after_the_edge():
+    s = compiled([{"at": 1, "character": {"name": "girl", "action": "leave", "side": "left"}}], characters=[GIRL])
+    assert s.state_at(0.5).entity("girl").presence == 1
+    assert s.state_at(25).entity("girl").presence == 0
+
+
+def test_night_falls_forward_through_dusk():
+    s = compiled([{"at": 10, "scene": {"time_of_day": "night"}, "duration": 4}])
+    hours = [s.state_at(t).environment.hour for t in (9, 11, 12, 13, 15)]
+    assert hours[0] == 12 and hours[-1] == 23
+    assert hours == sorted(hours)
+    assert s.state_at(15).environment.daylight < 0.1 < s.state_at(9).environment.daylight
+    assert s.state_at(15).environment.lights > 0.9  # lamps come on by themselves
+
+
+def test_dawn_after_night_moves_the_clock_forward():
+    s = compiled([{"at": 0, "scene": {"time_of_day": "dawn"}, "duration": 2}], scene="a village at night")
+    assert s.state_at(0).environment.hour == 23
+    assert 23 < s.state_at(0.5).environment.hour or s.state_at(0.5).environment.hour < 6.5
+
+
+def test_rain_ramps_and_clear_stops_it():
+    s = compiled([
+        {"at": 2, "scene": {"weather": "rain", "intensity": 0.8}, "duration": 2},
+        {"at": 10, "scene": {"weather": "clear"}, "duration": 1},
+    ])
+    assert s.state_at(1).environment.rain == 0
+    assert s.state_at(5).environment.rain == pytest.approx(0.8)
+    assert s.state_at(12).environment.rain == 0
+
+
+def test_storm_brings_seeded_lightning_and_thunder():
+    s = compiled([{"at": 0, "scene": {"weather": "storm"}}], duration=60)
+    kinds = [e.kind for e in s.events]
+    assert kinds.count("lightning") >= 3 and kinds.count("thunder") == kinds.count("lightning")
+    flash_times = [e.t for e in s.events if e.kind == "lightning"]
+    assert s.state_at(flash_times[0] + 0.01).environment.lightning == 1.0
+    again = compiled([{"at": 0, "scene": {"weather": "storm"}}], duration=60)
+    assert [e.t for e in again.events] == [e.t for e in s.events]
+
+
+def test_close_shot_frames_the_target():
+    s = compiled([{"at": 1, "camera": {"move": "shot", "shot": "close", "target": "girl"}, "duration": 1}], characters=[GIRL])
+    cam = s.state_at(3).camera
+    girl = s.state_at(3).entity("girl")
+    aim = math.degrees(math.atan2(girl.x - cam.x, girl.z - cam.z))
+    assert abs(cam.yaw - aim) < 0.5
+    assert cam.fov < 25 and cam.target == "girl"
+
+
+def test_state_is_causal_a_later_directive_changes_nothing_before_it():
+    base = [{"at": 1, "camera": {"move": "pan", "direction": "left"}, "duration": 3}]
+    a = compiled(base)
+    b = compiled(base + [{"at": 6, "scene": {"weather": "snow"}}, {"at": 6, "character": {"name": "cat", "action": "run", "target": "center"}}])
+    for t in (0, 2.5, 5.99):
+        sa, sb = a.state_at(t), b.state_at(t)
+        assert sa.camera == sb.camera and sa.environment == sb.environment and sa.entities == sb.entities
+
+
+def test_unknown_camera_target_is_a_located_error_with_a_suggestion():
+    with pytest.raises(TimelineError) as err:
+        compiled([{"at": 4, "camera": {"move": "focus", "target": "gril"}}], characters=[GIRL])
+    assert "directive 0 (at 0:04.0): camera.target: unknown character 'gril' — did you mean 'girl'?" in str(err.value)
+
+
+def test_structured_parts_get_words_for_prompts():
+    s = compiled([{"at": 0, "character": {"name": "cat", "action": "run", "text": "a cute cat", "target": "girl"}}], characters=[GIRL])
+    st = s.state_at(0.5)
+    assert st.actions == ("a cute cat runs to the girl",)
