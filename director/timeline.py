@@ -135,8 +135,8 @@ class Timeline(_Model):
 
     duration: Seconds = 20.0
     max_duration: Seconds = Field(default=DEFAULT_MAX_DURATION, description="raise to allow clips longer than 3 minutes")
-    width: int = Field(default=1280, ge=64, le=3840)
-    height: int = Field(default=720, ge=64, le=2160)
+    width: int = Field(default=1280, ge=16, le=3840)
+    height: int = Field(default=720, ge=16, le=2160)
     fps: float = Field(default=24.0, gt=0, le=120)
     seed: int = 0
     engine: str = "previz"
