@@ -1,0 +1,97 @@
+"""Settings of the causal Wan engine: one dataclass, a comment per field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+from director.engine import EngineError
+
+# Self-Forcing / LongLive sample [1000, 750, 500, 250] warped through the shift-5 flow schedule
+# (NEURAL_NOTES §2); ``schedule.warp_timesteps`` recomputes these values.
+DEFAULT_TIMESTEPS = (1000.0, 937.5, 833.3333333333334, 625.0)
+
+
+@dataclass
+class CausalWanConfig:
+    # --- weights -------------------------------------------------------------------------------
+    model: str | None = None  # diffusers-layout Wan2.1-T2V folder, or a hub id (the only case that downloads)
+    checkpoint: str | None = None  # Self-Forcing / LongLive .pt in the original Wan key layout, loaded over `model`
+    use_ema: bool = False  # take `generator_ema` instead of `generator` from the checkpoint
+    device: str = "auto"  # "auto" = cuda if available else cpu; or any torch device string
+    dtype: Literal["auto", "bfloat16", "float16", "float32"] = "auto"  # auto = bf16 on GPU, fp32 on CPU
+    # --- geometry ------------------------------------------------------------------------------
+    width: int | None = None  # generation width in pixels; None = the render width snapped to a multiple of 16
+    height: int | None = None  # generation height in pixels; None = the render height snapped to a multiple of 16
+    native_fps: float = 16.0  # frame rate the model was trained at; output is re-timed to the timeline's fps
+    chunk_latent_frames: int = 3  # latent frames per chunk (1 latent = 4 pixel frames): 12 frames = 0.75 s
+    # --- sampling ------------------------------------------------------------------------------
+    timesteps: tuple[float, ...] = DEFAULT_TIMESTEPS  # few-step schedule, 0..1000 (sigma = t / 1000), descending
+    context_timestep: float = 0.0  # timestep of the extra pass that stores a finished chunk's clean K/V
+    # --- attention cache (LongLive defaults) ----------------------------------------------------
+    sink_frames: int = 3  # first latent frames kept for the whole run (multiple of chunk_latent_frames)
+    window_frames: int = 12  # frames a chunk attends to: sink + recent past + itself (LongLive local_attn_size)
+    recache_on_switch: bool = True  # on a prompt switch, recompute the window's K/V under the new prompt
+    recache_sink: bool = False  # also recompute the sink's K/V (LongLive keeps them: global_sink)
+    on_cut: Literal["continue", "reset_window"] = "reset_window"  # a camera cut forgets the recent frames
+    # --- conditioning --------------------------------------------------------------------------
+    max_text_tokens: int = 512  # UMT5 sequence length; padded positions are zeroed (as Wan does)
+    prompt_cache_size: int = 16  # text embeddings kept per distinct prompt
+    image_conditioning: bool = True  # WorldState.scene_image becomes a clean first latent frame in the cache
+    previz_guidance: float = 0.0  # 0 = off; else noise the previz chunk to this sigma (0..1) and denoise from there
+    # --- output --------------------------------------------------------------------------------
+    sound: Literal["previz", "silence"] = "previz"  # previz soundscape of the same states, else silence
+    compile: bool = False  # torch.compile the transformer blocks (GPU; first chunks pay the compile time)
+
+    def __post_init__(self) -> None:
+        self.timesteps = tuple(float(t) for t in self.timesteps)
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise ``EngineError`` naming the bad field."""
+        c = self.chunk_latent_frames
+        if c < 1:
+            raise EngineError(f"chunk_latent_frames must be >= 1, got {c}")
+        if not self.timesteps or any(not 0 < t <= 1000 for t in self.timesteps):
+            raise EngineError(f"timesteps must be a non-empty list in (0, 1000], got {list(self.timesteps)}")
+        if any(a <= b for a, b in zip(self.timesteps, self.timesteps[1:])):
+            raise EngineError(f"timesteps must descend, got {list(self.timesteps)}")
+        if not 0 <= self.context_timestep < 1000:
+            raise EngineError(f"context_timestep must be in [0, 1000), got {self.context_timestep}")
+        if self.sink_frames < 0 or self.sink_frames % c:
+            raise EngineError(f"sink_frames ({self.sink_frames}) must be a multiple of chunk_latent_frames ({c})")
+        ring = self.window_frames - self.sink_frames
+        if ring < c or ring % c:
+            raise EngineError(
+                f"window_frames ({self.window_frames}) minus sink_frames ({self.sink_frames}) must be a positive "
+                f"multiple of chunk_latent_frames ({c})"
+            )
+        for name in ("width", "height"):
+            v = getattr(self, name)
+            if v is not None and (v < 16 or v % 16):
+                raise EngineError(f"{name} must be a multiple of 16 (VAE x8, patch x2), got {v}")
+        if not 0 <= self.previz_guidance <= 1:
+            raise EngineError(f"previz_guidance must be in [0, 1], got {self.previz_guidance}")
+
+    @property
+    def ring_chunks(self) -> int:
+        """Chunks in the sliding (non-sink) part of the window, the current chunk included."""
+        return (self.window_frames - self.sink_frames) // self.chunk_latent_frames
+
+    @property
+    def chunk_seconds(self) -> float:
+        """Duration of one chunk: latent frames x 4 pixel frames at the native rate."""
+        return self.chunk_latent_frames * 4 / self.native_fps
+
+    def with_options(self, options: dict[str, Any]) -> CausalWanConfig:
+        """A copy with ``options`` applied; unknown keys raise ``EngineError`` listing the known ones."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise EngineError(f"unknown causal-wan option(s) {unknown}; known: {sorted(known)}")
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(options)
+        return CausalWanConfig(**values)
+
+
+CONFIG_FIELDS = tuple(f.name for f in fields(CausalWanConfig))
