@@ -10,6 +10,7 @@ from director.engine import Engine, EngineError
 # name -> (module, class name, one-line description)
 ENGINES: dict[str, tuple[str, str, str]] = {
     "previz": ("director.engines.previz", "PrevizEngine", "CPU previsualisation: layered 2.5D world, no weights"),
+    "causal-wan": ("director.engines.causal_wan.engine", "CausalWanEngine", "GPU causal streaming Wan2.1 world model (Self-Forcing / LongLive)"),
 }
 
 
