@@ -50,7 +50,7 @@ class AppliedCommand:
 
 
 @dataclass
-class Checkpoint:
+class RunCheckpoint:
     """Everything needed to continue at a chunk boundary (pickles; the engine state is opaque)."""
 
     chunk_index: int
@@ -94,7 +94,7 @@ class Director:
         native = self.engine.chunk_frames(timeline.fps)
         self.chunk_frames = native or max(1, round(timeline.chunk_seconds * timeline.fps))
         self.keep_checkpoints = keep_checkpoints
-        self.checkpoints: dict[int, Checkpoint] = {}
+        self.checkpoints: dict[int, RunCheckpoint] = {}
         self.applied: list[AppliedCommand] = []
         self._live = _Live()
         self._stop = threading.Event()
@@ -193,7 +193,7 @@ class Director:
         self.applied = [a for a in self.applied if a.at < boundary]
         return boundary
 
-    def resume(self, ckpt: Checkpoint) -> None:
+    def resume(self, ckpt: RunCheckpoint) -> None:
         """Continue from a checkpoint saved by an earlier process (``render --resume``)."""
         self._restore(ckpt, Timeline.model_validate_json(ckpt.record_json))
 
@@ -214,7 +214,7 @@ class Director:
             self.engine.open(self.settings, self.script.state_at(0.0), self.assets)
             self._opened = True
 
-    def _restore(self, ckpt: Checkpoint, record: Timeline) -> None:
+    def _restore(self, ckpt: RunCheckpoint, record: Timeline) -> None:
         self._open()
         self.engine.restore(ckpt.engine_state)
         self._next_frame = ckpt.frame
@@ -260,14 +260,18 @@ class Director:
 
     def _checkpoint(self) -> None:
         frame = self._next_frame
-        self.checkpoints[frame] = Checkpoint(self._chunk_index, frame, self.engine.snapshot(), self._record.model_dump_json())
+        self.checkpoints[frame] = RunCheckpoint(self._chunk_index, frame, self.engine.snapshot(), self._record.model_dump_json())
         if self.keep_checkpoints is not None and len(self.checkpoints) > self.keep_checkpoints:
             for f in sorted(self.checkpoints)[: len(self.checkpoints) - self.keep_checkpoints]:
                 if f != 0:
                     del self.checkpoints[f]
 
-    def latest_checkpoint(self) -> Checkpoint:
+    def latest_checkpoint(self) -> RunCheckpoint:
         return self.checkpoints[max(self.checkpoints)]
+
+    def checkpoint_now(self) -> RunCheckpoint:
+        """A checkpoint at the current position (after the last chunk made), for saving to disk."""
+        return RunCheckpoint(self._chunk_index, self._next_frame, self.engine.snapshot(), self._record.model_dump_json())
 
     def _request(self) -> ChunkRequest:
         start = self._next_frame

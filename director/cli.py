@@ -1,0 +1,138 @@
+"""``python -m director``: render, validate, list engines.
+
+Exit codes: 0 success, 1 the timeline or its render failed (message on stderr), 2 usage error,
+130 interrupted (the ``.part`` and checkpoints stay: ``--resume`` continues).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _size(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"size must look like 1280x720, got {text!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m director", description="Direct a world-model video from a timeline.")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("render", help="render a timeline to an MP4 with sound")
+    r.add_argument("timeline", type=Path, help="timeline JSON file")
+    r.add_argument("-o", "--output", type=Path, required=True, help="the MP4 to write")
+    r.add_argument("--duration", type=float, help="seconds (overrides the timeline)")
+    r.add_argument("--engine", help="engine name (default: the timeline's, usually previz)")
+    r.add_argument("--seed", type=int)
+    r.add_argument("--size", type=_size, help="WIDTHxHEIGHT, e.g. 1280x720")
+    r.add_argument("--fps", type=float)
+    r.add_argument("--resume", action="store_true", help="continue an interrupted render of the same output")
+    r.add_argument("--no-embeddings", action="store_true", help="read directives with rules only (faster start)")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    v = sub.add_parser("validate", help="check a timeline and show how each directive is read")
+    v.add_argument("timeline", type=Path)
+    v.add_argument("--no-embeddings", action="store_true")
+    sub.add_parser("engines", help="list the engines")
+    return p
+
+
+def _load(path: Path, args: argparse.Namespace):
+    from director.timeline import load_timeline
+
+    timeline = load_timeline(path)
+    changes = {}
+    for key in ("duration", "seed", "fps", "engine"):
+        value = getattr(args, key, None)
+        if value is not None:
+            changes[key] = value
+    if getattr(args, "size", None):
+        changes["width"], changes["height"] = args.size
+    if changes:
+        from director.timeline import TimelineError
+        from pydantic import ValidationError
+
+        try:
+            timeline = timeline.with_settings(**changes)
+        except ValidationError as exc:
+            raise TimelineError([f"{'.'.join(map(str, e['loc'])) or 'option'}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()], "command line") from None
+    return timeline
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from director.director import Director
+    from director.engines import create_engine
+
+    timeline = _load(args.timeline, args)
+    engine = create_engine("previz") if timeline.engine == "previz" else None
+    d = Director(timeline, engine=engine or timeline.engine, base_dir=args.timeline.parent, use_embeddings=not args.no_embeddings)
+    for interp in d.script.interpretations:
+        print(interp.describe())
+    unknown = d.script.unknown
+    print(f"{args.timeline}: valid — {len(timeline.directives)} directives, {timeline.duration:g} s at "
+          f"{timeline.width}x{timeline.height} {timeline.fps:g} fps" + (f"; {len(unknown)} kept as prompts" if unknown else ""))
+    return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from director.render import render
+
+    timeline = _load(args.timeline, args)
+    total = round(timeline.duration * timeline.fps)
+    bar = tqdm(total=total, unit="frame", disable=args.quiet, desc=args.output.name, dynamic_ncols=True)
+    done = [0]
+
+    def progress(p) -> None:
+        bar.update(p.frames_done - done[0])
+        done[0] = p.frames_done
+        bar.set_postfix_str(f"{p.frames_done / timeline.fps:.1f}/{timeline.duration:g}s {p.fps:.0f} fps")
+
+    try:
+        result = render(timeline, args.output, base_dir=args.timeline.parent, resume=args.resume,
+                        on_progress=progress, use_embeddings=not args.no_embeddings)
+    finally:
+        bar.close()
+    for interp in result.unknown:
+        print(f"note: {interp.describe()}", file=sys.stderr)
+    speed = result.duration / max(result.wall_seconds, 1e-9)
+    print(f"wrote {result.path} — {result.frames} frames, {result.duration:.1f} s in {result.wall_seconds:.1f} s ({speed:.2f}x real time)")
+    return EXIT_OK
+
+
+def cmd_engines(args: argparse.Namespace) -> int:
+    from director.engines import ENGINES
+
+    for name, (_, _, description) in ENGINES.items():
+        print(f"{name:12s} {description}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    from director.assets import AssetError
+    from director.clip_writer import ClipWriterError
+    from director.engine import EngineError
+    from director.render import ResumeError
+    from director.timeline import TimelineError
+
+    handlers = {"render": cmd_render, "validate": cmd_validate, "engines": cmd_engines}
+    try:
+        return handlers[args.command](args)
+    except TimelineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except (AssetError, ClipWriterError, EngineError, ResumeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(f"\ninterrupted; run the same command with --resume to continue", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -1,0 +1,116 @@
+"""Render a timeline to an MP4 with sound: Director → engine → ClipWriter, with checkpoints on disk.
+
+The clip is written to ``NAME.part`` (playable if the process dies) beside a sidecar folder holding
+the audio and the checkpoints; ``render(..., resume=True)`` continues an interrupted render from the
+last checkpoint that the ``.part`` really contains.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from director.checkpoints import CheckpointStore
+from director.clip_writer import ClipWriter, complete_frames
+from director.director import Director, Progress
+from director.engine import Engine
+from director.script import Interpretation
+from director.timecode import format_time
+from director.timeline import Timeline
+
+log = logging.getLogger(__name__)
+
+CHECKPOINTS_KEPT = 6  # enough to fall back past frames ffmpeg had not flushed when a render died
+
+
+class ResumeError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    path: Path | None  # the published clip, or None if stopped before anything was made
+    frames: int
+    duration: float  # seconds of video
+    wall_seconds: float
+    stopped: bool  # True if stopped early (the clip holds what was made)
+    resumed_from: float | None  # seconds, if this continued an interrupted render
+    unknown: tuple[Interpretation, ...]  # directives kept as prompts
+    record: Timeline  # the timeline as played, live commands included
+
+
+def render(
+    timeline: Timeline,
+    out: str | Path,
+    *,
+    base_dir: str | Path | None = None,
+    engine: Engine | str | None = None,
+    engine_options: dict | None = None,
+    resume: bool = False,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+    use_embeddings: bool = True,
+    checkpoint_every: float = 2.0,
+    director: Director | None = None,
+) -> RenderResult:
+    """Render ``timeline`` to ``out``. ``checkpoint_every`` is in seconds of video.
+
+    Pass ``director`` to render a run you also steer (live commands) from another thread.
+    """
+    out = Path(out)
+    started = time.perf_counter()
+    d = director or Director(timeline, engine=engine, engine_options=engine_options, base_dir=base_dir,
+                             use_embeddings=use_embeddings, keep_checkpoints=CHECKPOINTS_KEPT)
+    resumed_from = None
+    size = dict(width=d.settings.width, height=d.settings.height, fps=d.fps, sample_rate=d.settings.sample_rate,
+                keyframe_interval=d.chunk_frames)
+    if resume:
+        writer, store, resumed_from = _resume(d, out, size)
+    else:
+        writer = ClipWriter(out, **size)
+        store = CheckpointStore(writer.sidecar / "checkpoints")
+    every = max(1, round(checkpoint_every * d.fps / d.chunk_frames))
+    try:
+        for chunk in d.run():
+            writer.write(chunk)
+            if on_progress is not None:
+                on_progress(chunk.info["progress"])
+            if (chunk.index + 1) % every == 0 and not d.done:
+                ckpt = d.checkpoint_now()
+                store.save(ckpt.chunk_index, ckpt.frame, ckpt)
+                store.prune(CHECKPOINTS_KEPT)
+            if stop is not None and stop.is_set():
+                d.stop()
+    except BaseException:
+        writer.abort()  # keep NAME.part and the checkpoints for --resume
+        d.close()
+        raise
+    stopped = not d.done
+    path = writer.finish() if writer.frames_written else None
+    if path is None:
+        writer.abort()
+    d.close()
+    return RenderResult(path, d.next_frame, d.next_frame / d.fps, time.perf_counter() - started, stopped,
+                        resumed_from, tuple(d.script.unknown), d.record)
+
+
+def _resume(d: Director, out: Path, size: dict) -> tuple[ClipWriter, CheckpointStore, float]:
+    part = ClipWriter.part_path(out)
+    sidecar = ClipWriter.sidecar_path(out)
+    if not part.exists() or not (sidecar / "checkpoints").is_dir():
+        raise ResumeError(f"nothing to resume for {out}: no {part.name} with checkpoints beside it")
+    store = CheckpointStore(sidecar / "checkpoints")
+    made = complete_frames(part)
+    found = store.latest(at_or_before_frame=made)
+    if found is None:
+        raise ResumeError(f"{part.name} holds {made} frames but no checkpoint at or before them; render again without --resume")
+    ckpt = found.payload
+    d.resume(ckpt)
+    log.info("resuming %s at %s (frame %d)", out, format_time(ckpt.frame / d.fps), ckpt.frame)
+    store.discard_after(ckpt.frame)
+    writer = ClipWriter.resume(out, frames=ckpt.frame, **size)
+    return writer, store, ckpt.frame / d.fps
