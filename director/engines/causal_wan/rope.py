@@ -52,7 +52,8 @@ class OffsetRotaryPosEmbed(WanRotaryPosEmbed):
             f = t[f0 : f0 + ppf].view(ppf, 1, 1, -1).expand(ppf, pph, ppw, -1)
             hh = h[:pph].view(1, pph, 1, -1).expand(ppf, pph, ppw, -1)
             ww = w[:ppw].view(1, 1, ppw, -1).expand(ppf, pph, ppw, -1)
-            out.append(torch.cat([f, hh, ww], dim=-1).reshape(1, ppf * pph * ppw, 1, -1))
+            # float32: the float64 tables would make every rotation a float64 op on the GPU
+            out.append(torch.cat([f, hh, ww], dim=-1).reshape(1, ppf * pph * ppw, 1, -1).float())
         return out[0], out[1]
 
     def frame_shift(self, delta: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -60,7 +61,7 @@ class OffsetRotaryPosEmbed(WanRotaryPosEmbed):
         if abs(delta) >= self.max_seq_len:
             raise EngineError(f"cannot shift RoPE by {delta} frames (table has {self.max_seq_len})")
         row = abs(delta)
-        cos, sin = self.freqs_cos[row].clone(), self.freqs_sin[row].clone()
+        cos, sin = self.freqs_cos[row].float().clone(), self.freqs_sin[row].float().clone()
         if delta < 0:
             sin = -sin
         cos[self.t_dim :] = 1.0
