@@ -115,7 +115,7 @@ class CameraRig:
             return replace(cam, roll=cam.roll + _sign(mv, "right") * amount * p)
         if kind == "zoom":
             factor = amount if amount > 0 else 2.0
-            if mv.direction == "out":
+            if mv.direction == "out" and factor > 1.0:  # "zoom out 2x" may come as 2 or as 0.5
                 factor = 1.0 / factor
             return replace(cam, fov=min(MAX_FOV, max(MIN_FOV, _fov_zoom(cam.fov, factor**p))))
         if kind == "truck":

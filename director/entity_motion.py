@@ -124,8 +124,9 @@ class EntityTrack:
         if key in PLACES:
             point = camera_to_world(cam, *PLACES[key])
             return (lambda t, p=point: p), None
-        if key == "away":
-            return None, None
+        if key == "away":  # off into the distance, away from the camera
+            point = camera_to_world(cam, 0.0, 30.0)
+            return (lambda t, p=point: p), None
         return None, key  # a character: resolved per instant
 
     def _plan(self) -> list[_Segment]:
@@ -178,7 +179,8 @@ class EntityTrack:
                     goal_point = camera_to_world(cam, -3.0 if cam_right > 0 else 3.0, self._depth(cam, here))
                     goal = lambda t, q=goal_point: q  # noqa: E731
                 face = self._face(aim_id)
-                current = _Segment(timed.at, here, heading, goal, speed, mode, timed.text, face=face)
+                away = (a.target or "").lower() == "away"
+                current = _Segment(timed.at, here, heading, goal, speed, mode, timed.text, leaves=away, face=face)
             segments.append(current)
         return segments
 

@@ -63,6 +63,9 @@ class Interpretation:
 
     def describe(self) -> str:
         where = f"directive {self.index} (at {format_time(self.at)})"
+        if not self.understood and self.parts:
+            names = ", ".join(type(p).__name__ for p in self.parts)
+            return f"{where}: {self.text!r} partly understood ({names}); the whole text is also kept as a prompt"
         if not self.understood:
             return f"{where}: {self.text!r} not understood; kept as a prompt for neural engines"
         names = ", ".join(type(p).__name__ for p in self.parts) or "prompt"
@@ -276,10 +279,13 @@ def interpret(directive: Directive, index: int, timeline: Timeline, parse: Parse
         from director.styles import style_names
 
         result = parse(directive.text, timeline.world.characters, style_names(), use_embeddings=use_embeddings)
-        if result.understood:
-            parts.extend(result.parts)
+        # Parts read from a partly understood text still apply; the whole text then also stays a prompt.
+        parts.extend(result.parts)
+        if result.parts:
             method = result.method if method == "none" else f"structured+{result.method}"
-            understood = True
+        understood = understood or result.understood
+        if not result.understood:
+            understood = False
         notes = tuple(result.notes)
     if directive.prompt and not parts:
         understood = False
@@ -312,6 +318,20 @@ def compile_timeline(
 
     problems: list[str] = []
     world = timeline.world
+    from director.styles import style_names
+
+    styles = style_names()
+
+    def check_style(name: str | None, where: str) -> None:
+        if name and name not in styles:
+            close = get_close_matches(name, styles, n=1)
+            hint = f" — did you mean {close[0]!r}?" if close else f" (styles: {', '.join(styles)})"
+            problems.append(f"{where}: unknown style {name!r}{hint}")
+
+    check_style(world.style, "world.style")
+    for i, d in enumerate(timeline.directives):
+        if d.style is not None:
+            check_style(d.style.preset, f"{d.label(i)}: style.preset")
     declared = {c.name.lower(): c for c in world.characters}
     introduced: dict[str, CharacterAction] = {}
     for interp in interpretations:

@@ -155,3 +155,32 @@ def test_structured_parts_get_words_for_prompts():
     s = compiled([{"at": 0, "character": {"name": "cat", "action": "run", "text": "a cute cat", "target": "girl"}}], characters=[GIRL])
     st = s.state_at(0.5)
     assert st.actions == ("a cute cat runs to the girl",)
+
+
+def test_unknown_style_is_a_located_error_with_a_suggestion():
+    with pytest.raises(TimelineError) as err:
+        compiled([{"at": 2, "style": {"preset": "gibli"}}])
+    assert "directive 0 (at 0:02.0): style.preset: unknown style 'gibli' — did you mean 'ghibli'?" in str(err.value)
+
+
+def test_zoom_out_accepts_a_factor_written_either_way():
+    for amount in (2.0, 0.5):
+        s = compiled([{"at": 0, "camera": {"move": "zoom", "direction": "out", "amount": amount}, "duration": 1}])
+        before, after = s.state_at(0).camera.fov, s.state_at(2).camera.fov
+        ratio = math.tan(math.radians(after) / 2) / math.tan(math.radians(before) / 2)
+        assert ratio == pytest.approx(2.0)
+
+
+def test_walking_away_heads_into_the_distance_and_vanishes():
+    s = compiled([{"at": 0, "character": {"name": "girl", "action": "walk", "target": "away"}}], characters=[GIRL], duration=60)
+    assert s.state_at(5).entity("girl").z > s.state_at(1).entity("girl").z
+    assert s.state_at(59).entity("girl").presence == 0
+
+
+def test_free_text_is_read_by_the_command_parser():
+    s = compiled([{"at": 1, "text": "a kitten dashes toward the woman"}, {"at": 5, "text": "bake a cake"}], characters=[GIRL])
+    kinds = [type(p).__name__ for p in s.interpretations[0].parts]
+    assert kinds == ["CharacterAction"] and s.interpretations[0].understood
+    assert s.state_at(3).entity(s.interpretations[0].parts[0].name).kind == "cat"
+    assert [i.text for i in s.unknown] == ["bake a cake"]
+    assert "bake a cake" in s.state_at(6).prompts
