@@ -1,0 +1,111 @@
+"""director in the browser: ``python app.py`` serves it at http://127.0.0.1:7860.
+
+This file only builds the UI (``build_demo``) and serves it; nothing heavy is loaded at import.
+The app is a FastAPI server with Gradio mounted on it, so tabs that need their own low-latency
+routes (Wander's MJPEG stream) can add them. On Hugging Face Spaces the same ``__main__`` runs.
+"""
+
+
+import argparse
+import logging
+import os
+from typing import Any
+
+RENDER_CONCURRENCY = 2  # takes rendering at once across all users (each uses a CPU core or a GPU)
+QUEUE_MAX_SIZE = 32  # requests waiting beyond this are refused with "queue full"
+MAX_FILE_SIZE = "25mb"  # the largest upload accepted (images, timelines, .world bundles)
+TITLE = "director — direct a streaming world"
+
+log = logging.getLogger("director.app")
+
+
+def build_demo(*, use_embeddings: bool | None = None, store: Any = None):
+    """Build the Gradio Blocks: the Direct tab, and the Wander tab when ``director.ui.wander`` exists."""
+    import gradio as gr
+
+    from director.ui.direct_tab import build_direct_tab
+    from director.ui.sessions import SessionStore
+
+    if use_embeddings is None:
+        use_embeddings = os.environ.get("DIRECTOR_EMBEDDINGS", "1") != "0"
+    store = store or SessionStore()
+    with gr.Blocks(title=TITLE, fill_width=True, delete_cache=(1800, 7200)) as demo:
+        gr.HTML('<div class="dr-header"><span class="dr-logo">◉</span><div><h1>director</h1>'
+                "<p>Direct a streaming world from a timeline of timed directives, live.</p></div></div>")
+        with gr.Tabs():
+            build_direct_tab(store, use_embeddings=use_embeddings, render_concurrency=RENDER_CONCURRENCY)
+            wander = _wander_module()
+            if wander is not None:
+                wander.build_wander_tab(demo)
+
+        def close_session(request: gr.Request) -> None:
+            store.close(request.session_hash)  # stop its run, delete its files
+
+        demo.unload(close_session)
+    demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=RENDER_CONCURRENCY)
+    demo.director_store = store  # for tests and tools: the per-session store behind the tabs
+    demo.director_wander = wander
+    return demo
+
+
+def _wander_module():
+    try:
+        from director.ui import wander
+    except ImportError as exc:
+        log.info("Wander tab not available: %s", exc)
+        return None
+    return wander if hasattr(wander, "build_wander_tab") else None
+
+
+def launch_kwargs() -> dict[str, Any]:
+    """Options that gradio 6 takes at launch/mount time rather than in ``gr.Blocks``."""
+    import gradio as gr
+
+    from director.ui.direct_tab import DIRECT_CSS
+
+    theme = gr.themes.Soft(primary_hue="indigo", secondary_hue="amber", neutral_hue="slate",
+                           font=[gr.themes.GoogleFont("Inter"), "system-ui", "sans-serif"])
+    return dict(theme=theme, css=DIRECT_CSS + APP_CSS, max_file_size=MAX_FILE_SIZE, footer_links=["api"])
+
+
+APP_CSS = """
+.dr-header { display: flex; align-items: center; gap: 12px; padding: 4px 2px 0; }
+.dr-header h1 { margin: 0; font-size: 26px; letter-spacing: -0.02em; }
+.dr-header p { margin: 0; color: var(--body-text-color-subdued); }
+.dr-logo { font-size: 30px; color: var(--color-accent); }
+"""
+
+
+def create_app(demo=None):
+    """The FastAPI app: Gradio at ``/`` plus any routes the tabs register."""
+    import gradio as gr
+    from fastapi import FastAPI
+
+    demo = demo or build_demo()
+    app = FastAPI(title="director")
+    wander = getattr(demo, "director_wander", None)
+    if wander is not None and hasattr(wander, "register_routes"):
+        wander.register_routes(app)
+    kwargs = launch_kwargs()
+    kwargs.pop("footer_links", None)
+    return gr.mount_gradio_app(app, demo, path="/", **kwargs)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve director in the browser.")
+    parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if os.environ.get("SPACE_ID") and "GRADIO_SERVER_NAME" not in os.environ:
+        args.host = "0.0.0.0"  # Hugging Face Spaces reaches the app from outside the container
+
+    import uvicorn
+
+    app = create_app()
+    print(f"director: open http://{args.host}:{args.port}", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
