@@ -202,13 +202,15 @@ class ClipWriter:
         path: str | os.PathLike[str],
         frames: int,
         prefix: str | os.PathLike[str] | None = None,
+        **expected: object,
     ) -> ClipWriter:
         """Continue the interrupted render of ``path`` after its frame ``frames``.
 
         Keeps frames ``[0, frames)`` (cut at a keyframe, not re-encoded) and their audio, drops
         checkpoints after ``frames`` and returns a writer expecting the chunk that starts at
-        ``frames``. Encode settings come from the sidecar. ``prefix`` names another take to take the
-        kept frames from instead (the same as ``ClipWriter(path, ..., prefix=Prefix(prefix, frames))``).
+        ``frames``. Encode settings come from the sidecar; any ``EncodeSettings`` field passed in
+        ``expected`` (``width=1280, fps=24.0`` …) must match them. ``prefix`` names another take to
+        take the kept frames from instead (as ``ClipWriter(path, ..., prefix=Prefix(prefix, frames))``).
         Pick ``frames`` as ``min(latest checkpoint frame, clip_frames(path))`` rounded down to a chunk.
         """
         path = Path(path)
@@ -220,11 +222,21 @@ class ClipWriter:
             settings = EncodeSettings(**json.loads(meta_file.read_text())["settings"])
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise ClipWriterError(f"cannot resume {path}: unreadable {meta_file}: {e}") from e
+        for key, value in expected.items():
+            if not hasattr(settings, key):
+                raise TypeError(f"resume() got an unexpected keyword argument {key!r}")
+            if getattr(settings, key) != value:
+                raise ClipWriterError(
+                    f"cannot resume {path} with {key}={value!r}: it was started with {key}={getattr(settings, key)!r}"
+                )
         _recover_sidecar(path)
         writer = cls.__new__(cls)
         writer._open(path, settings, Prefix(Path(prefix) if prefix else path, frames))
         CheckpointStore(side / "checkpoints").discard_after(frames)
         return writer
+
+    part_path = staticmethod(part_path)
+    sidecar_path = staticmethod(sidecar_path)
 
     # -- opening -------------------------------------------------------------------------------------
     def _open(self, path: Path, settings: EncodeSettings, prefix: Prefix | None) -> None:
@@ -494,12 +506,15 @@ class ClipWriter:
         """End both inputs, wait for ffmpeg; raise if it failed."""
         self._closed = True
         self._audio_file.close()
-        if self._audio_thread.is_alive():
-            self._audio_queue.put(None)
         try:
             self._ffmpeg.stdin.close()  # type: ignore[union-attr]
         except OSError:
             pass
+        if self._audio_thread.is_alive():
+            try:
+                self._audio_queue.put(None, timeout=_STOP_TIMEOUT_S)
+            except queue.Full:  # ffmpeg stopped reading audio altogether: it is stuck
+                self._ffmpeg.kill()  # type: ignore[union-attr]
         self._audio_thread.join(_STOP_TIMEOUT_S)
         try:
             rc = self._ffmpeg.wait(_STOP_TIMEOUT_S)  # type: ignore[union-attr]

@@ -264,7 +264,7 @@ def test_resume_with_crf_keeps_prefix_exact_and_rest_close(tmp_path: Path) -> No
     for i in range(5):
         w.write(make_chunk(i))
     w.abort()
-    w = ClipWriter.resume(path, frames=36)
+    w = ClipWriter.resume(path, frames=36, width=W, height=H, fps=FPS, sample_rate=SR, keyframe_interval=N)
     for i in range(3, 8):
         w.write(make_chunk(i))
     out = w.finish()
@@ -350,6 +350,9 @@ def test_resume_checks_its_inputs(tmp_path: Path) -> None:
         ClipWriter.resume(path, frames=13)
     with pytest.raises(ClipWriterError, match="only 24 are complete"):
         ClipWriter.resume(path, frames=36)
+    with pytest.raises(ClipWriterError, match="with width=640: it was started with width=320"):
+        ClipWriter.resume(path, frames=12, width=640, height=H)
+    assert ClipWriter.part_path(path) == part_path(path) and ClipWriter.sidecar_path(path) == sidecar_path(path)
     assert complete_frames(part_path(path)) == 24  # a refused resume changes nothing
 
 
