@@ -1,0 +1,100 @@
+"""HTTP routes of Wander, on the app's own server (FastAPI):
+
+- ``GET  /wander/{token}/stream``  multipart/x-mixed-replace MJPEG (works in an ``<img>``; the page
+  reads it with fetch to draw on a canvas and to see each frame's headers: X-Frame, X-Time, X-Input);
+- ``POST /wander/{token}/input``   ``{"held": [...], "run": bool, "drag": degrees, "seq": n}``;
+- ``GET  /wander/{token}/frame.jpg`` the newest frame;
+- ``GET  /wander/{token}/status``  JSON: time, state, render and display delay.
+
+The token is handed only to the session that entered the world (an unguessable capability).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import AsyncIterator
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
+
+from director.ui.wander.registry import WanderRegistry, WanderSession
+
+BOUNDARY = "wanderframe"
+IDLE_TIMEOUT = 1.0  # seconds between disconnect checks when no frame comes
+
+
+class InputMessage(BaseModel):
+    held: list[str] = Field(default_factory=list, max_length=16)
+    run: bool = False
+    drag: float = 0.0
+    seq: int = 0
+
+
+def _session(registry: WanderRegistry, token: str) -> WanderSession:
+    s = registry.by_token(token)
+    if s is None or s.world is None:
+        raise HTTPException(404, "no such world (it ended, or the tab entered another)")
+    return s
+
+
+def register_routes(app: FastAPI, registry: WanderRegistry | None = None) -> None:
+    """Add the Wander routes to ``app`` (before mounting gradio at "/")."""
+    if registry is None:
+        from director.ui.wander import default_registry
+
+        registry = default_registry()
+
+    @app.get("/wander/{token}/stream")
+    async def stream(token: str, request: Request) -> StreamingResponse:
+        s = _session(registry, token)
+        world = s.world
+        assert world is not None
+
+        async def parts() -> AsyncIterator[bytes]:
+            registry.watched(s, +1)
+            try:
+                yield f"--{BOUNDARY}\r\n".encode()
+                last = 0
+                while world.alive or (world.frames.latest and world.frames.latest.seq > last):
+                    f = await world.frames.next(last, IDLE_TIMEOUT)
+                    if f is None:
+                        if await request.is_disconnected():
+                            break
+                        continue
+                    last = f.seq
+                    head = (f"Content-Type: image/jpeg\r\nContent-Length: {len(f.jpeg)}\r\nX-Frame: {f.index}\r\n"
+                            f"X-Time: {f.t:.4f}\r\nX-Input: {f.input_seq}\r\n\r\n").encode()
+                    # The boundary goes right after each frame: browsers show a part once the next boundary arrives.
+                    yield head + f.jpeg + f"\r\n--{BOUNDARY}\r\n".encode()
+            finally:
+                registry.watched(s, -1)
+
+        return StreamingResponse(parts(), media_type=f"multipart/x-mixed-replace; boundary={BOUNDARY}",
+                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+    @app.post("/wander/{token}/input")
+    async def send_input(token: str, message: InputMessage) -> JSONResponse:
+        s = _session(registry, token)
+        assert s.world is not None
+        drag = message.drag if math.isfinite(message.drag) else 0.0
+        s.world.input.update(message.held, run=message.run, drag=drag, seq=message.seq)
+        return JSONResponse({"ok": True, "t": round(s.world.time, 3)})
+
+    @app.get("/wander/{token}/frame.jpg")
+    async def frame(token: str) -> Response:
+        s = _session(registry, token)
+        assert s.world is not None
+        f = s.world.frames.latest
+        if f is None:
+            raise HTTPException(404, "no frame yet")
+        return Response(f.jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store", "X-Frame": str(f.index)})
+
+    @app.get("/wander/{token}/status")
+    async def status(token: str) -> JSONResponse:
+        s = _session(registry, token)
+        w = s.world
+        assert w is not None
+        return JSONResponse({"state": w.state, "t": round(w.time, 3), "render_ms": round(w.render_seconds * 1e3, 1),
+                             "delay_ms": round(w.delay * 1e3, 1), "error": w.error,
+                             "watchers": w.frames.subscribers})

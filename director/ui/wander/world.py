@@ -1,0 +1,207 @@
+"""One live world a user wanders through: a Director over an open-ended timeline, fed by held keys.
+
+The worker thread, per chunk: (1) wait for the chunk's wall-clock start (real time, never ahead);
+(2) turn the input held now into directives and ``send`` them (they apply at this boundary and are
+recorded there); (3) render the chunk; (4) encode its frames and queue them for the publisher,
+which shows each at its time plus a small constant delay (the render time), so motion is smooth.
+Everything the user did is ``director.record``: a timeline that replays to the same frames.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from director.assets import Assets
+from director.director import Director
+from director.engine import Engine
+from director.timeline import Character, Directive, Timeline, World
+from director.ui.wander.controls import Controller, FirstPerson, InputState, ThirdPerson
+from director.ui.wander.frames import Frame, FrameBus
+
+log = logging.getLogger(__name__)
+
+State = Literal["starting", "running", "stopped", "failed", "ended"]
+
+MAX_WANDER_SECONDS = 600.0  # a wander ends by itself after this long
+JPEG_QUALITY = 80
+LAG_RESET_SECONDS = 0.25  # fallen this far behind real time: stop trying to catch up
+MIN_DELAY, MAX_DELAY = 0.02, 0.5  # seconds between a frame's due time and its showing
+
+
+@dataclass(frozen=True)
+class WanderConfig:
+    scene: str = "a quiet street"
+    character: str | None = None  # text of the one character walked in third person; None = first person
+    character_name: str = "walker"
+    scene_image: str | None = None  # asset key (already in the world's Assets)
+    width: int = 1280
+    height: int = 720
+    fps: float = 24.0
+    chunk_frames: int = 2  # short chunks: a key press applies within one chunk
+    seed: int = 0
+    engine: str = "previz"
+    max_seconds: float = MAX_WANDER_SECONDS
+
+    def timeline(self) -> Timeline:
+        """The open-ended timeline the wander runs over (its record is trimmed when saved)."""
+        characters = [Character(name=self.character_name, text=self.character)] if self.character else []
+        return Timeline(
+            duration=self.max_seconds, max_duration=self.max_seconds, width=self.width, height=self.height,
+            fps=self.fps, seed=self.seed, engine=self.engine, chunk_seconds=self.chunk_frames / self.fps,
+            title=f"Wander: {self.scene}"[:120],
+            world=World(scene=self.scene, scene_image=self.scene_image, characters=characters),
+        )
+
+
+def frame_digest(frame: np.ndarray) -> str:
+    return hashlib.blake2b(np.ascontiguousarray(frame).data, digest_size=12).hexdigest()
+
+
+class WanderWorld:
+    """A live wander. ``start()`` runs it in real time on a worker thread; ``step()`` runs chunks
+    synchronously (tests, benchmarks). Thread-safe: ``input``, ``send_text`` and ``stop`` from anywhere."""
+
+    def __init__(self, config: WanderConfig, *, assets: Assets | None = None, engine: Engine | str | None = None,
+                 keep_digests: bool = False):
+        self.config = config
+        self.director = Director(config.timeline(), engine=engine, assets=assets, use_embeddings=False, keep_checkpoints=2)
+        self.input = InputState()
+        self.frames = FrameBus()
+        self.controller: Controller = ThirdPerson(config.character_name) if config.character else FirstPerson()
+        self.keep_digests = keep_digests
+        self.digests: list[str] = []  # one per frame made, by frame index
+        self.state: State = "starting"
+        self.error: str | None = None
+        self.render_seconds = 0.0  # smoothed wall time of one chunk (render + encode)
+        self.delay = 0.1  # seconds frames are shown after their due time
+        self._gen = self.director.run()
+        self._stop = threading.Event()
+        self._publish_q: queue.Queue[tuple[float, Frame] | None] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self._applied_seq = 0
+        self._lock = threading.Lock()
+
+    # -- control ----------------------------------------------------------
+    def start(self) -> None:
+        self._threads = [threading.Thread(target=self._work, name="wander-worker", daemon=True),
+                         threading.Thread(target=self._publish, name="wander-publisher", daemon=True)]
+        for t in self._threads:
+            t.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop after the chunk in progress and release the engine."""
+        self._stop.set()
+        self.director.stop()
+        self._publish_q.put(None)
+        for t in self._threads:
+            if t is not threading.current_thread():
+                t.join(timeout)
+        if self.state in ("starting", "running"):
+            self.state = "stopped"
+        self.frames.close()
+        with self._lock:
+            self.director.close()
+
+    @property
+    def alive(self) -> bool:
+        return self.state in ("starting", "running")
+
+    def send_text(self, text: str) -> None:
+        """A live command ("it starts to rain"): applies at the next chunk boundary."""
+        self.director.send(text)
+
+    def send(self, directive: Directive) -> None:
+        self.director.send(directive)
+
+    @property
+    def time(self) -> float:
+        return self.director.time
+
+    def record(self) -> Timeline:
+        """The wander so far as a timeline of the length walked: replaying it gives the same frames."""
+        with self._lock:
+            record, t = self.director.record, self.director.time
+        length = max(t, 1.0 / record.fps)
+        return record.with_settings(duration=length, max_duration=max(record.max_duration, length))
+
+    # -- the loop ---------------------------------------------------------
+    def step(self) -> tuple[np.ndarray, list[Frame]] | None:
+        """Apply the input held now and make one chunk: its frames [n, H, W, 3] and encoded Frames.
+        None when the wander has ended."""
+        d = self.director
+        dt = d.chunk_frames / d.fps
+        at = d.time
+        controls = self.input.consume()
+        with self._lock:
+            predicted = d.state_at(min(at + dt, d.total_frames / d.fps))
+            for directive in self.controller.directives(controls, predicted, at, dt):
+                d.send(directive)
+            chunk = next(self._gen, None)
+        if chunk is None:
+            return None
+        self._applied_seq = controls.seq
+        frames = []
+        for i, image in enumerate(chunk.frames):
+            index = chunk.start_frame + i
+            if self.keep_digests:
+                self.digests.append(frame_digest(image))
+            ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+            if not ok:
+                raise RuntimeError("JPEG encoding failed")
+            frames.append(Frame(0, index, index / d.fps, controls.seq, jpeg.tobytes()))
+        return chunk.frames, frames
+
+    def _work(self) -> None:
+        d = self.director
+        self.state = "running"
+        wall0 = time.perf_counter()
+        try:
+            while not self._stop.is_set():
+                # 1. Real time: start the chunk at its wall-clock time, never ahead of it.
+                due = wall0 + d.time
+                wait = due - time.perf_counter()
+                if wait > 0 and self._stop.wait(wait):
+                    break
+                if -wait > LAG_RESET_SECONDS:  # slower than real time: drop the debt, don't burst
+                    wall0 -= wait
+                # 2-3. Input → directives, render.
+                started = time.perf_counter()
+                made = self.step()
+                if made is None:
+                    self.state = "ended"
+                    break
+                spent = time.perf_counter() - started
+                self.render_seconds = spent if self.render_seconds == 0 else 0.8 * self.render_seconds + 0.2 * spent
+                self.delay = min(MAX_DELAY, max(MIN_DELAY, 1.15 * self.render_seconds + 0.005))
+                # 4. Queue for showing at due time + delay.
+                for f in made[1]:
+                    self._publish_q.put((wall0 + f.t + self.delay, f))
+        except Exception as exc:  # keep the server alive; tell the user
+            log.exception("wander failed")
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.state = "failed"
+        finally:
+            self._publish_q.put(None)
+
+    def _publish(self) -> None:
+        seq = 0
+        while True:
+            item = self._publish_q.get()
+            if item is None:
+                break
+            due, f = item
+            wait = due - time.perf_counter()
+            if wait > 0 and self._stop.wait(wait):
+                break
+            seq += 1
+            self.frames.publish(Frame(seq, f.index, f.t, f.input_seq, f.jpeg))
+        self.frames.close()
