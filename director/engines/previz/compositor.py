@@ -1,0 +1,366 @@
+"""Draw one frame of a ``WorldState``: sky, ground, layers and figures through the camera, then weather.
+
+The expensive parts (painting, lighting, grading) live in caches keyed by what they depend on; a frame
+is a handful of OpenCV warps of premultiplied uint8 textures and small sprite blends:
+
+1. the camera view (with shake) and the scene's baked textures for this light and grade;
+2. the sky, a plane at infinity (camera translation has no effect), warped into the rows above the horizon;
+3. the ground plane y = 0, a periodic tile warped into the rows below the horizon, hazed with distance;
+4. layers and figures, far to near: layers are planes facing the view direction at their depth, so
+   rotation slides every depth alike and translation gives parallax;
+5. rain, snow and lightning; the roll rotation; the style's vignette and grain.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from director.assets import Assets, AssetError
+from director.engines.previz import figures
+from director.engines.previz.camera import View
+from director.engines.previz.cutout import cutout_sprite
+from director.engines.previz.grade import Grade, transfer_lut
+from director.engines.previz.lighting import Light
+from director.engines.previz.scenes import SceneRecipe, match_scene
+from director.engines.previz.textures import (
+    LRU,
+    GroundTexture,
+    LayerTexture,
+    Painted,
+    SkyTexture,
+    backdrop_layer,
+    bake_ground,
+    bake_layer,
+    bake_sky,
+    paint_ground,
+    paint_layers,
+)
+from director.engines.previz.weather import Particles, draw_rain, draw_snow, flash
+from director.styles import get_style
+from director.world_state import EntityState, WorldState
+
+UP = np.array([0.0, 1.0, 0.0])
+GROUND_ALIAS_NEAR = 25.0  # metres: beyond this the ground fades to its average colour (hides aliasing)
+GROUND_ALIAS_FAR = 90.0
+SKY_HOUR_STEP = 0.25  # hours per baked sky (sun position)
+MIN_LAYER_DISTANCE = 0.4  # metres; a layer the camera has passed is not drawn
+
+
+@dataclass
+class _Scene:
+    recipe: SceneRecipe
+    painted: list[Painted]
+    ground_tile: np.ndarray
+    ground_ppm: float
+    key: tuple
+
+
+def _blend_premultiplied(dst: np.ndarray, src: np.ndarray) -> None:
+    """dst = src.rgb + dst * (1 - src.a), in place; uint8, src premultiplied RGBA of dst's size."""
+    inv = cv2.bitwise_not(cv2.extractChannel(src, 3))
+    cv2.multiply(dst, cv2.cvtColor(inv, cv2.COLOR_GRAY2RGB), dst=dst, scale=1.0 / 255.0)
+    cv2.add(dst, cv2.cvtColor(src, cv2.COLOR_RGBA2RGB), dst=dst)
+
+
+def _blend_sprite(frame: np.ndarray, sprite: np.ndarray, x0: int, y0: int, opacity: float) -> None:
+    """Blend a premultiplied RGBA sprite with its top-left at (x0, y0), clipped to the frame."""
+    h, w = frame.shape[:2]
+    sh, sw = sprite.shape[:2]
+    fx0, fy0, fx1, fy1 = max(0, x0), max(0, y0), min(w, x0 + sw), min(h, y0 + sh)
+    if fx0 >= fx1 or fy0 >= fy1:
+        return
+    src = sprite[fy0 - y0 : fy1 - y0, fx0 - x0 : fx1 - x0]
+    roi = frame[fy0:fy1, fx0:fx1]
+    if opacity >= 0.999:
+        tmp = np.ascontiguousarray(roi)  # full-width rows are views already; narrow ones need a copy
+        _blend_premultiplied(tmp, np.ascontiguousarray(src))
+        if tmp is not roi:
+            roi[:] = tmp
+        return
+    s = src.astype(np.float32) * opacity
+    roi[:] = (roi.astype(np.float32) * (1.0 - s[..., 3:4] / 255.0) + s[..., :3]).clip(0, 255).astype(np.uint8)
+
+
+class WorldRenderer:
+    """Renders ``WorldState``s at one size and seed; holds every cache (nothing here is engine state)."""
+
+    def __init__(self, width: int, height: int, seed: int, assets: Assets | None = None) -> None:
+        self.width, self.height, self.seed = width, height, seed
+        self.assets = assets or Assets()
+        self._scenes = LRU(4)
+        self._baked = LRU(6)
+        self._skies = LRU(6)
+        self._grades = LRU(4)
+        self._sprites = LRU(600)
+        self._particles = Particles(seed)
+        self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
+
+    def _tick(self, stage: str, since: float) -> float:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - since
+        return now
+
+    # -- caches ------------------------------------------------------------------------------------
+    def _image(self, key: str | None) -> np.ndarray | None:
+        if not key:
+            return None
+        try:
+            return self.assets.image(key)
+        except (AssetError, KeyError):
+            return None
+
+    def scene(self, state: WorldState) -> _Scene:
+        recipe = match_scene(state.scene)
+        key = (recipe.kind, state.scene_image if self._image(state.scene_image) is not None else None)
+
+        def build() -> _Scene:
+            painted = paint_layers(recipe, self.width, self.seed, self._image(key[1]))
+            if key[1] is not None:
+                painted.insert(0, backdrop_layer(self._image(key[1]), self.width, self.height))
+            tile, ppm = paint_ground(recipe.ground, self.width, self.seed)
+            return _Scene(recipe, painted, tile, ppm, key)
+
+        return self._scenes.get_or(key, build)
+
+    def grade(self, state: WorldState, scene: _Scene) -> Grade:
+        style = get_style(state.style)
+        image = self._image(state.style_image)
+        key = (style.name, state.style_image if image is not None else None, scene.key)
+
+        def build() -> Grade:
+            lab = None
+            if image is not None:
+                samples = [scene.ground_tile[::8, ::8].reshape(-1, 3)]
+                for p in scene.painted:
+                    a = p.canvas.albedo[::6, ::6].reshape(-1, 4)
+                    samples.append(a[a[:, 3] > 127, :3])
+                src = np.concatenate(samples).reshape(-1, 1, 3)
+                lab = transfer_lut(src, image)
+            return Grade(style, lab)
+
+        return self._grades.get_or(key, build)
+
+    def baked(self, scene: _Scene, light: Light, grade: Grade) -> tuple[list[LayerTexture], GroundTexture]:
+        key = (scene.key, light.key, grade.key)
+
+        def build():
+            rec = scene.recipe
+            layers = [
+                bake_layer(p, light, grade, rec.ground, rec.indoor, apron_ground=(p.spec.name not in ("sea", "backdrop")))
+                for p in scene.painted
+            ]
+            ground = bake_ground(scene.ground_tile, scene.ground_ppm, light, grade, rec.indoor)
+            return layers, ground
+
+        return self._baked.get_or(key, build)
+
+    def sky(self, scene: _Scene, light: Light, hour: float, grade: Grade) -> SkyTexture:
+        hb = round(hour / SKY_HOUR_STEP) * SKY_HOUR_STEP
+        key = (scene.key, light.key, hb, grade.key)
+        return self._skies.get_or(key, lambda: bake_sky(scene.recipe, light, hb, grade, self.width, self.seed))
+
+    # -- frame ---------------------------------------------------------------------------------------
+    def render(self, state: WorldState, frame_index: int) -> np.ndarray:
+        """RGB uint8 [H, W, 3] for ``state``."""
+        # 1. View, light, grade, textures
+        t0 = time.perf_counter()
+        view = View.from_state(state.camera, self.width, self.height, state.t, self.seed)
+        scene = self.scene(state)
+        light = Light.from_environment(state.environment)
+        grade = self.grade(state, scene)
+        layers, ground = self.baked(scene, light, grade)
+        frame = np.empty((self.height, self.width, 3), np.uint8)
+        horizon = view.horizon_row
+        sky = self.sky(scene, light, state.environment.hour, grade)
+        t0 = self._tick("textures", t0)
+
+        # 2. Sky above the horizon
+        self._draw_sky(frame, view, sky, horizon)
+        t0 = self._tick("sky", t0)
+        # 3. Ground below it
+        self._draw_ground(frame, view, ground, light, horizon)
+        t0 = self._tick("ground", t0)
+        # 4. Layers and figures, far to near
+        items: list[tuple[float, int, object]] = []
+        for i, layer in enumerate(layers):
+            items.append((layer.spec.depth - float(view.position @ view.forward), 0, layer))
+        for e in state.entities:
+            if e.presence > 0.01:
+                items.append((float(view.to_camera(self._foot(e)[None])[0, 2]), 1, e))
+        items.sort(key=lambda it: -it[0])
+        for depth, kind, obj in items:
+            if kind == 0:
+                if depth > MIN_LAYER_DISTANCE:
+                    self._draw_layer(frame, view, obj)
+                t0 = self._tick("layers", t0)
+            else:
+                self._draw_entity(frame, view, obj, depth, light, grade, state.camera.yaw)
+                t0 = self._tick("figures", t0)
+        # 5. Weather, roll, screen effects
+        env = state.environment
+        wc = light.ambient() * 190 + 25
+        if env.rain > 0.01:
+            draw_rain(frame, self._particles, env.rain, state.t, env.wind, view.yaw, view.pitch, view.focal,
+                      grade.apply_color(tuple(wc * np.array([0.9, 0.95, 1.0]))))
+        if env.snow > 0.01:
+            draw_snow(frame, self._particles, env.snow, state.t, env.wind, view.yaw, view.pitch, view.focal,
+                      grade.apply_color(tuple(light.ambient() * 235 + 20)))
+        flash(frame, env.lightning)
+        t0 = self._tick("weather", t0)
+        if abs(view.roll) > 0.01:
+            m = cv2.getRotationMatrix2D((self.width / 2.0, self.height / 2.0), -view.roll, 1.0)
+            frame = cv2.warpAffine(frame, m, (self.width, self.height), flags=cv2.INTER_LINEAR,
+                                   borderMode=cv2.BORDER_REPLICATE)
+        grade.finish(frame, frame_index, self.seed)
+        self._tick("roll+finish", t0)
+        return frame
+
+    # -- pieces --------------------------------------------------------------------------------------
+    def _draw_sky(self, frame: np.ndarray, view: View, sky: SkyTexture, horizon: float) -> None:
+        rows = int(min(self.height, max(1, math.ceil(horizon + 2))))
+        half = math.atan(self.width / 2 / view.focal) * 1.25 / max(0.2, math.cos(view.pitch)) + 0.05
+        s_min, s_max = (view.yaw - half) * sky.ppr, (view.yaw + half) * sky.ppr
+        tex, start = sky.window(s_min, s_max)
+        n, r = view.forward, view.right
+        origin = n + (start / sky.ppr - view.yaw) * r + 2.4 * UP
+        hmat = view.direction_homography(r / sky.ppr, -UP / sky.ppr, origin)
+        self._warp_into(frame[:rows], tex, hmat, cv2.BORDER_REPLICATE, opaque=True)
+
+    def _draw_ground(self, frame: np.ndarray, view: View, ground: GroundTexture, light: Light, horizon: float) -> None:
+        cam_h = float(view.position[1])
+        if cam_h <= 0.01:
+            return
+        r0 = int(max(0, math.floor(horizon + 1)))
+        if r0 >= self.height:
+            return
+        band = frame[r0:]
+        ppm = ground.ppm
+        hmat = view.plane_homography(np.zeros(3), np.array([1.0 / ppm, 0, 0]), np.array([0, 0, 1.0 / ppm]))
+        shift = np.array([[1, 0, 0], [0, 1, -r0], [0, 0, 1.0]])
+        hmat = shift @ hmat
+        cv2.warpPerspective(ground.tex, hmat, (self.width, band.shape[0]), dst=band, flags=cv2.INTER_LINEAR,
+                            borderMode=cv2.BORDER_WRAP)
+        # Distance per row (rows are lines of constant distance without roll) -> haze.
+        v = np.arange(r0, self.height, dtype=np.float64) + 0.5
+        ray_y = -(v - self.height / 2.0) / view.focal
+        cp, sp = math.cos(view.pitch), math.sin(view.pitch)
+        wy = ray_y * cp + sp
+        wz = -ray_y * sp + cp
+        dist = np.where(wy < -1e-6, cam_h * np.abs(wz) / np.maximum(-wy, 1e-6), 1e9)
+        alias = np.clip((dist - GROUND_ALIAS_NEAR) / (GROUND_ALIAS_FAR - GROUND_ALIAS_NEAR), 0, 1)
+        fog = np.array([light.haze(d) if d < 1e8 else 1.0 for d in dist[:: max(1, len(dist) // 64)]])
+        fog = np.interp(np.arange(len(dist)), np.arange(0, len(dist), max(1, len(dist) // 64))[: len(fog)], fog)
+        a = np.maximum(alias * 0.9, fog)
+        fog_col = ground.haze_color if light.fog <= 0 else (
+            ground.haze_color * (1 - light.fog) + light.fog_color().astype(np.float32) * light.fog)
+        solid = a > 0.985
+        if solid.any():
+            band[solid] = np.clip(fog_col, 0, 255).astype(np.uint8)
+        part = np.nonzero((a > 0.01) & ~solid)[0]
+        if len(part):
+            lo, hi = part.min(), part.max() + 1
+            w = a[lo:hi, None, None].astype(np.float32)
+            sub = band[lo:hi].astype(np.float32)
+            band[lo:hi] = (sub * (1 - w) + fog_col * w).astype(np.uint8)
+
+    def _draw_layer(self, frame: np.ndarray, view: View, layer: LayerTexture) -> None:
+        n, r = view.forward, view.right
+        d = layer.spec.depth - float(view.position @ n)
+        lateral = float(view.position @ r)
+        centre_a = layer.spec.depth * view.yaw + lateral
+        half = d * (self.width / 2 / view.focal) * 1.25 / max(0.2, math.cos(view.pitch)) + 1.0 / layer.ppm
+        # Rows covered: the plane's top and bottom edges straight ahead.
+        edge = np.array([
+            layer.spec.depth * n + lateral * r + layer.spec.y_top * UP,
+            layer.spec.depth * n + lateral * r + (layer.y_top - layer.tex.shape[0] / layer.ppm) * UP,
+        ])
+        px, z = view.project(edge)
+        top = 0 if z[0] <= 0 else int(max(0, math.floor(px[0, 1])))
+        bottom = self.height if z[1] <= 0 else int(min(self.height, math.ceil(px[1, 1]) + 1))
+        if top >= bottom or top >= self.height or bottom <= 0:
+            return
+        tex, start = layer.window((centre_a - half) * layer.ppm, (centre_a + half) * layer.ppm)
+        origin = layer.spec.depth * n + (start / layer.ppm - layer.spec.depth * view.yaw) * r + layer.y_top * UP
+        hmat = view.plane_homography(origin, r / layer.ppm, -UP / layer.ppm)
+        hmat = np.array([[1, 0, 0], [0, 1, -top], [0, 0, 1.0]]) @ hmat
+        roi = frame[top:bottom]
+        warped = self._warp(tex, hmat, (self.width, bottom - top), cv2.BORDER_CONSTANT)
+        _blend_premultiplied(roi, warped)
+
+    @staticmethod
+    def _warp(tex: np.ndarray, hmat: np.ndarray, size: tuple[int, int], border: int) -> np.ndarray:
+        hmat = hmat / hmat[2, 2]
+        if abs(hmat[2, 0]) < 1e-9 and abs(hmat[2, 1]) < 1e-9:
+            return cv2.warpAffine(tex, hmat[:2], size, flags=cv2.INTER_LINEAR, borderMode=border)
+        return cv2.warpPerspective(tex, hmat, size, flags=cv2.INTER_LINEAR, borderMode=border)
+
+    def _warp_into(self, dst: np.ndarray, tex: np.ndarray, hmat: np.ndarray, border: int, opaque: bool) -> None:
+        hmat = hmat / hmat[2, 2]
+        size = (dst.shape[1], dst.shape[0])
+        if abs(hmat[2, 0]) < 1e-9 and abs(hmat[2, 1]) < 1e-9:
+            cv2.warpAffine(tex, hmat[:2], size, dst=dst, flags=cv2.INTER_LINEAR, borderMode=border)
+        else:
+            cv2.warpPerspective(tex, hmat, size, dst=dst, flags=cv2.INTER_LINEAR, borderMode=border)
+
+    @staticmethod
+    def _foot(e: EntityState) -> np.ndarray:
+        kind = figures.canonical_kind(e.kind)
+        alt = 0.0
+        if kind == "bird" and e.action != "idle":
+            alt = 1.5 + 0.15 * math.sin(2 * math.pi * e.stride)
+        return np.array([e.x, alt, e.z])
+
+    def _draw_entity(self, frame: np.ndarray, view: View, e: EntityState, depth: float, light: Light,
+                     grade: Grade, camera_yaw: float) -> None:
+        if depth < 0.3:
+            return
+        kind = figures.canonical_kind(e.kind)
+        px, _ = view.project(self._foot(e)[None])
+        u, v = px[0]
+        h_m = figures.SIZES[kind][0]
+        h_px = view.focal * h_m / depth
+        if h_px < 2 or h_px > 4 * self.height:
+            return
+        side = figures.view_of(e.heading, camera_yaw)
+        hb = figures.size_bucket(h_px)
+        ph = figures.phase_bucket(e.stride)
+        haze = round(light.haze(depth) * 20) / 20
+        image = self._image(e.image)
+        if image is not None:
+            key = ("img", e.image, hb, side == "left", light.key, grade.key, haze)
+        else:
+            key = ("fig", kind, e.description, side, ph, e.action, hb, light.key, grade.key, haze)
+
+        def build():
+            if image is not None:
+                rgba = cutout_sprite(image, hb, flip=(side == "left"))
+                anchor = (rgba.shape[1] / 2.0, rgba.shape[0] - 1.0)
+            else:
+                sp = figures.draw_figure(kind, e.description, side, ph, e.action, hb)
+                rgba, anchor = sp.rgba, sp.anchor
+            rgb = cv2.multiply(np.ascontiguousarray(rgba[..., :3]), (*light.ambient().tolist(), 0.0))
+            if haze > 0:
+                rgb = cv2.addWeighted(rgb, 1 - haze, np.full_like(rgb, 0) + np.clip(light.fog_color(), 0, 255).astype(np.uint8), haze, 0)
+            rgb = grade.apply(rgb)
+            a = np.ascontiguousarray(rgba[..., 3])
+            pm = cv2.multiply(rgb, cv2.cvtColor(a, cv2.COLOR_GRAY2RGB), scale=1.0 / 255.0)
+            return cv2.merge([pm, a]), anchor
+
+        sprite, anchor = self._sprites.get_or(key, build)
+        scale = h_px / hb
+        if abs(scale - 1.0) > 0.02:
+            sprite = cv2.resize(sprite, (max(1, int(sprite.shape[1] * scale)), max(1, int(sprite.shape[0] * scale))),
+                                interpolation=cv2.INTER_LINEAR)
+            anchor = (anchor[0] * scale, anchor[1] * scale)
+        bob = 0.0
+        if image is not None and e.action in ("walk", "run"):
+            bob = abs(math.sin(2 * math.pi * e.stride)) * h_px * 0.03
+        x0 = int(round(u - anchor[0]))
+        y0 = int(round(v - anchor[1] - bob))
+        _blend_sprite(frame, sprite, x0, y0, e.presence)

@@ -1,0 +1,114 @@
+"""``PrevizEngine``: the CPU, no-weights engine — a layered 2.5D world under a virtual camera, with sound.
+
+Frames are pure functions of (WorldState, seed, size); sound carries a small ``SoundState`` (levels
+of the previous frame, one-shot sounds still ringing) that ``snapshot``/``restore`` copy, so a run
+resumed at any chunk boundary continues exactly as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from director.assets import Assets
+from director.engine import Chunk, ChunkRequest, EngineError, EngineState, RenderSettings
+from director.engines.previz.compositor import WorldRenderer
+from director.engines.previz.soundscape import Soundscape, SoundState
+from director.world_state import WorldState
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PrevizOptions:
+    """Engine options (``RenderSettings.options``)."""
+
+    threads: int = 0  # OpenCV threads; 0 = one per CPU core
+    audio: bool = True  # False renders silence (faster benchmarks)
+
+
+@dataclass
+class _PrevizState:
+    """Pickled inside ``EngineState.data``."""
+
+    sound: SoundState
+    next_frame: int
+
+
+class PrevizEngine:
+    """Renders ``ChunkRequest``s of any length; see the module docstring."""
+
+    name = "previz"
+
+    def __init__(self, **options) -> None:
+        known = set(PrevizOptions.__dataclass_fields__)
+        unknown = set(options) - known
+        if unknown:
+            raise EngineError(f"previz: unknown option(s) {sorted(unknown)} (known: {sorted(known)})")
+        self.options = PrevizOptions(**options)
+        self.settings: RenderSettings | None = None
+        self._renderer: WorldRenderer | None = None
+        self._sound: Soundscape | None = None
+        self._next_frame = 0
+
+    def chunk_frames(self, fps: float) -> int | None:
+        return None
+
+    def open(self, settings: RenderSettings, world: WorldState, assets: Assets | None = None) -> None:
+        """Prepare textures for ``world`` (painting and baking happen here, not in the first chunk)."""
+        opts = dict(settings.options)
+        for k, v in opts.items():
+            if k in PrevizOptions.__dataclass_fields__:
+                setattr(self.options, k, v)
+        if settings.width < 16 or settings.height < 16:
+            raise EngineError(f"previz: frame size {settings.width}x{settings.height} is too small")
+        cv2.setNumThreads(self.options.threads or (os.cpu_count() or 1))
+        self.settings = settings
+        self._renderer = WorldRenderer(settings.width, settings.height, settings.seed, assets)
+        self._sound = Soundscape(settings.seed, settings.sample_rate, settings.width, settings.height)
+        self._next_frame = 0
+        self._renderer.render(world, 0)  # warm the caches
+
+    def render(self, request: ChunkRequest) -> Chunk:
+        """Frames uint8 [n, H, W, 3] and audio float32 [sample_end - sample_start, 2] for ``request``."""
+        if self._renderer is None or self._sound is None or self.settings is None:
+            raise EngineError("previz: render() before open()")
+        if len(request.states) != request.num_frames:
+            raise EngineError(f"previz: chunk {request.index} has {len(request.states)} states for "
+                              f"{request.num_frames} frame times; one state per frame is required")
+        t0 = time.perf_counter()
+        s = self.settings
+        frames = np.empty((request.num_frames, s.height, s.width, 3), np.uint8)
+        for i, state in enumerate(request.states):
+            frames[i] = self._renderer.render(state, request.start_frame + i)
+        t1 = time.perf_counter()
+        if self.options.audio:
+            audio = self._sound.render(request.states, request.frame_times, request.sample_start, request.sample_end)
+        else:
+            audio = np.zeros((request.num_samples, 2), np.float32)
+        t2 = time.perf_counter()
+        self._next_frame = request.start_frame + request.num_frames
+        return Chunk(index=request.index, start_frame=request.start_frame, frames=frames, audio=audio,
+                     info={"frames_s": t1 - t0, "audio_s": t2 - t1, "engine": self.name})
+
+    def snapshot(self) -> EngineState:
+        if self._sound is None:
+            raise EngineError("previz: snapshot() before open()")
+        return EngineState(engine=self.name, data=_PrevizState(self._sound.snapshot(), self._next_frame))
+
+    def restore(self, state: EngineState) -> None:
+        if state.engine != self.name or not isinstance(state.data, _PrevizState):
+            raise EngineError(f"previz: cannot restore a state from engine {state.engine!r}")
+        if self._sound is None:
+            raise EngineError("previz: restore() before open()")
+        self._sound.restore(state.data.sound)
+        self._next_frame = state.data.next_frame
+
+    def close(self) -> None:
+        self._renderer = None
+        self._sound = None

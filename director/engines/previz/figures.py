@@ -1,0 +1,330 @@
+"""Entity figures: readable silhouettes of people, animals and cars in a walk or run pose.
+
+``draw_figure`` paints one pose at one size (supersampled, then reduced for smooth edges) and returns a
+``Sprite`` (straight RGBA plus the ground contact point). The compositor caches sprites by kind, pose
+bucket and size bucket, so a walking crowd costs a few blends per frame.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+View = str  # 'left' | 'right' | 'front' | 'back'
+SUPERSAMPLE = 2
+PHASE_STEPS = 12  # pose buckets per stride cycle
+
+# kind -> (height m, width m as drawn side-on)
+SIZES: dict[str, tuple[float, float]] = {
+    "person": (1.75, 0.9),
+    "cat": (0.42, 0.75),
+    "dog": (0.75, 1.1),
+    "bird": (0.22, 0.45),
+    "horse": (1.8, 2.6),
+    "car": (1.5, 4.4),
+    "thing": (1.0, 1.0),
+}
+
+ALIASES: dict[str, str] = {
+    **{w: "person" for w in ("person", "people", "man", "woman", "girl", "boy", "child", "kid", "lady", "guy",
+                             "human", "character", "detective", "soldier", "dancer", "knight",
+                             "princess", "old man", "old woman", "stranger", "robot", "wizard", "witch")},
+    **{w: "cat" for w in ("cat", "kitten", "kitty", "tiger", "lion", "fox")},
+    **{w: "dog" for w in ("dog", "puppy", "wolf", "hound")},
+    **{w: "bird" for w in ("bird", "crow", "pigeon", "seagull", "gull", "sparrow", "owl", "raven", "dove", "duck")},
+    **{w: "horse" for w in ("horse", "pony", "donkey", "deer", "cow", "unicorn")},
+    **{w: "car" for w in ("car", "taxi", "truck", "bus", "van", "vehicle", "jeep", "police car")},
+}
+
+ANIMALS = frozenset({"cat", "dog", "bird", "horse"})
+
+COLOR_WORDS: dict[str, tuple[int, int, int]] = {
+    "red": (200, 40, 40), "blue": (50, 80, 190), "green": (50, 140, 60), "yellow": (230, 200, 40),
+    "white": (235, 235, 235), "black": (35, 35, 38), "orange": (230, 130, 40), "purple": (120, 60, 150),
+    "pink": (235, 140, 170), "brown": (120, 80, 50), "grey": (128, 128, 132), "gray": (128, 128, 132),
+    "ginger": (215, 120, 50), "golden": (210, 170, 70), "silver": (190, 195, 200), "tabby": (150, 120, 90),
+}
+
+DEFAULT_COLORS: dict[str, tuple[int, int, int]] = {
+    "person": (60, 110, 170), "cat": (215, 130, 60), "dog": (150, 105, 60), "bird": (60, 60, 70),
+    "horse": (120, 75, 45), "car": (190, 40, 40), "thing": (150, 150, 150),
+}
+
+
+def canonical_kind(kind: str) -> str:
+    """Map free kind words to a drawable kind ('person', 'cat', 'dog', 'bird', 'horse', 'car', 'thing')."""
+    k = kind.strip().lower()
+    if k in SIZES:
+        return k
+    if k in ALIASES:
+        return ALIASES[k]
+    for word in re.findall(r"[a-z]+", k):
+        if word in ALIASES:
+            return ALIASES[word]
+    return "person" if not k else "thing"
+
+
+def main_color(kind: str, description: str) -> tuple[int, int, int]:
+    """First colour word in the description, else the kind's default colour."""
+    for word in re.findall(r"[a-z]+", description.lower()):
+        if word in COLOR_WORDS:
+            return COLOR_WORDS[word]
+    return DEFAULT_COLORS.get(kind, DEFAULT_COLORS["thing"])
+
+
+def view_of(heading: float, camera_yaw: float) -> View:
+    """Which side of the entity the camera sees, from its heading relative to the view direction."""
+    rel = (heading - camera_yaw + 180.0) % 360.0 - 180.0
+    if abs(rel) <= 40:
+        return "back"
+    if abs(rel) >= 140:
+        return "front"
+    return "right" if rel > 0 else "left"
+
+
+@dataclass
+class Sprite:
+    rgba: np.ndarray  # uint8 [h, w, 4], straight alpha
+    anchor: tuple[float, float]  # (x, y) pixel of the ground contact point (bottom centre)
+
+
+class _Pen:
+    """Draws in metres with y up on a supersampled RGBA canvas; x = 0 at the canvas centre."""
+
+    def __init__(self, w_m: float, h_m: float, scale: float) -> None:
+        self.s = scale * SUPERSAMPLE
+        self.w = max(2, int(math.ceil(w_m * self.s)))
+        self.h = max(2, int(math.ceil(h_m * self.s)))
+        self.img = np.zeros((self.h, self.w, 4), np.uint8)
+        self.cx = self.w / 2.0
+        self.base = self.h - 1.0  # ground row
+
+    def p(self, x: float, y: float) -> tuple[int, int]:
+        return int(round((self.cx + x * self.s) * 8)), int(round((self.base - y * self.s) * 8))
+
+    def line(self, a, b, width: float, color) -> None:
+        t = max(1, int(round(width * self.s)))
+        cv2.line(self.img, self.p(*a), self.p(*b), (*color, 255), t, cv2.LINE_AA, 3)
+
+    def limb(self, pts, width: float, color) -> None:
+        for a, b in zip(pts[:-1], pts[1:]):
+            self.line(a, b, width, color)
+            self.circle(b, width / 2, color)
+
+    def circle(self, c, r: float, color) -> None:
+        cv2.circle(self.img, self.p(*c), max(1, int(round(r * self.s * 8))), (*color, 255), -1, cv2.LINE_AA, 3)
+
+    def ellipse(self, c, rx: float, ry: float, color, angle: float = 0.0) -> None:
+        axes = (max(1, int(round(rx * self.s * 8))), max(1, int(round(ry * self.s * 8))))
+        cv2.ellipse(self.img, self.p(*c), axes, -angle, 0, 360, (*color, 255), -1, cv2.LINE_AA, 3)
+
+    def poly(self, pts, color) -> None:
+        q = np.array([self.p(*pt) for pt in pts], np.int32)
+        cv2.fillPoly(self.img, [q], (*color, 255), cv2.LINE_AA, 3)
+
+    def finish(self) -> np.ndarray:
+        out = cv2.resize(self.img, (max(1, self.w // SUPERSAMPLE), max(1, self.h // SUPERSAMPLE)),
+                         interpolation=cv2.INTER_AREA)
+        return out
+
+
+def _shade(c, k: float) -> tuple[int, int, int]:
+    return tuple(int(max(0, min(255, v * k))) for v in c)
+
+
+def _person(pen: _Pen, phase: float, view: View, run: bool, moving: bool, color, description: str) -> None:
+    skin, hair, trousers = (225, 185, 150), (60, 40, 30), (45, 50, 75)
+    dress = "dress" in description.lower() or "skirt" in description.lower()
+    a = 2 * math.pi * phase
+    amp = (0.75 if run else 0.45) if moving else 0.0
+    bob = (0.05 if run else 0.025) * abs(math.cos(a)) if moving else 0.0
+    lean = 0.18 if run and moving else 0.0
+    hip = (0.0, 0.93 + bob)
+    if view in ("left", "right"):
+        for sign, shade in ((-1, 0.75), (1, 1.0)):  # far leg first
+            th = sign * amp * math.sin(a)
+            knee_bend = max(0.0, sign * math.cos(a)) * (0.9 if run else 0.5) * (amp > 0)
+            knee = (hip[0] + 0.46 * math.sin(th), hip[1] - 0.46 * math.cos(th))
+            shin = th - knee_bend
+            foot = (knee[0] + 0.47 * math.sin(shin), knee[1] - 0.47 * math.cos(shin))
+            pen.limb([hip, knee, foot], 0.13, _shade(trousers, shade))
+            pen.line(foot, (foot[0] + 0.14, foot[1]), 0.07, _shade((40, 35, 30), shade))
+        shoulder = (hip[0] + 0.55 * math.sin(lean), hip[1] + 0.55)
+        if dress:
+            pen.poly([(shoulder[0] - 0.14, shoulder[1]), (shoulder[0] + 0.14, shoulder[1]),
+                      (hip[0] + 0.25, hip[1] - 0.3), (hip[0] - 0.25, hip[1] - 0.3)], color)
+        else:
+            pen.line(hip, shoulder, 0.3, color)
+        head = (shoulder[0] + 0.05 + 0.05 * lean, shoulder[1] + 0.2)
+        arm_amp = amp * 0.8
+        for sign, shade in ((1, 0.75), (-1, 1.0)):
+            th = sign * arm_amp * math.sin(a)
+            elbow = (shoulder[0] + 0.3 * math.sin(th), shoulder[1] - 0.3 * math.cos(th))
+            fa = th + (1.3 if run else 0.3)
+            hand = (elbow[0] + 0.27 * math.sin(fa), elbow[1] - 0.27 * math.cos(fa))
+            pen.limb([shoulder, elbow, hand], 0.09, _shade(color, shade * 0.9))
+            pen.circle(hand, 0.05, skin)
+        pen.circle(head, 0.12, skin)
+        pen.ellipse((head[0] - 0.03, head[1] + 0.05), 0.12, 0.08, hair)
+        pen.circle((head[0] + 0.08, head[1] + 0.01), 0.015, (30, 30, 30))
+    else:
+        lift = 0.06 * math.sin(a) if moving else 0.0
+        for sign in (-1, 1):
+            up = max(0.0, sign * lift)
+            pen.limb([(sign * 0.1, hip[1]), (sign * 0.11, up + 0.02)], 0.14, trousers)
+        shoulder_y = hip[1] + 0.55
+        if dress:
+            pen.poly([(-0.2, shoulder_y), (0.2, shoulder_y), (0.32, hip[1] - 0.3), (-0.32, hip[1] - 0.3)], color)
+        else:
+            pen.poly([(-0.2, shoulder_y), (0.2, shoulder_y), (0.17, hip[1] - 0.05), (-0.17, hip[1] - 0.05)], color)
+        swing = 0.08 * math.sin(a) if moving else 0.0
+        for sign in (-1, 1):
+            hand = (sign * 0.27, shoulder_y - 0.55 + sign * swing)
+            pen.limb([(sign * 0.21, shoulder_y - 0.03), hand], 0.09, _shade(color, 0.9))
+            pen.circle(hand, 0.05, skin)
+        head = (0.0, shoulder_y + 0.2)
+        pen.circle(head, 0.12, skin)
+        if view == "back":
+            pen.circle((0, head[1] + 0.01), 0.125, hair)
+        else:
+            pen.ellipse((0, head[1] + 0.07), 0.13, 0.06, hair)
+            for sx in (-0.045, 0.045):
+                pen.circle((sx, head[1] + 0.0), 0.017, (30, 30, 30))
+
+
+def _quadruped(pen: _Pen, phase: float, moving: bool, run: bool, color, dims: dict) -> None:
+    """Side view facing right: four legs, body, neck, head, tail. ``dims`` in metres."""
+    a = 2 * math.pi * phase
+    amp = (0.55 if run else 0.35) if moving else 0.0
+    L, H, leg = dims["body_len"], dims["body_h"], dims["leg"]
+    bob = 0.04 * leg * abs(math.sin(a)) if moving else 0.0
+    body_y = leg + H / 2 + bob
+    dark = _shade(color, 0.7)
+    legs = [(L * 0.38, 0.0, dark), (-L * 0.38, 0.5, dark), (L * 0.33, 0.5, color), (-L * 0.43, 0.0, color)]
+    for hx, off, col in legs:
+        th = amp * math.sin(a + off * 2 * math.pi)
+        top = (hx, body_y - H * 0.2)
+        knee = (hx + leg * 0.5 * math.sin(th), top[1] - leg * 0.55 * math.cos(th))
+        foot = (knee[0] + leg * 0.05, 0.0 + (0.03 * leg if moving and math.sin(a + off * 6.28) > 0 else 0.0))
+        pen.limb([top, knee, foot], dims["leg_w"], col)
+    pen.ellipse((0.0, body_y), L / 2, H / 2, color)
+    neck_base = (L * 0.42, body_y + H * 0.15)
+    head = (L * 0.42 + dims["neck"][0], body_y + dims["neck"][1])
+    pen.line(neck_base, head, dims["neck_w"], color)
+    pen.ellipse(head, dims["head"][0], dims["head"][1], color, dims.get("head_angle", 0.0))
+    if dims.get("snout"):
+        sx, sy = dims["snout"]
+        pen.ellipse((head[0] + sx, head[1] - sy), sx, sy * 0.9, color)
+    if dims.get("ears") == "pointy":
+        r = dims["head"][1]
+        for dx in (-0.35, 0.25):
+            pen.poly([(head[0] + dx * r, head[1] + r * 0.6), (head[0] + (dx + 0.5) * r, head[1] + r * 0.6),
+                      (head[0] + (dx + 0.2) * r, head[1] + r * 1.6)], color)
+    elif dims.get("ears") == "floppy":
+        r = dims["head"][1]
+        pen.ellipse((head[0] - r * 0.5, head[1] - r * 0.1), r * 0.3, r * 0.65, dark, 20)
+    pen.circle((head[0] + dims["head"][0] * 0.45, head[1] + dims["head"][1] * 0.2), max(0.012, H * 0.06), (20, 20, 20))
+    tail = dims["tail"]
+    wag = 0.15 * math.sin(a * 2) if moving else 0.0
+    t0 = (-L / 2, body_y + H * 0.2)
+    pen.limb([t0, (t0[0] - tail[0] * 0.5, t0[1] + tail[1] * 0.5 + wag), (t0[0] - tail[0], t0[1] + tail[1] + wag)],
+             dims["tail_w"], color)
+    if dims.get("mane"):
+        pen.line((neck_base[0] - 0.05, neck_base[1] + H * 0.3), (head[0] - 0.1, head[1] + 0.1), dims["neck_w"] * 0.4, dark)
+
+
+def _bird(pen: _Pen, phase: float, flying: bool, color) -> None:
+    y = 0.09 if not flying else 0.12
+    pen.ellipse((0, y), 0.1, 0.055, color, 10)
+    pen.circle((0.09, y + 0.05), 0.045, color)
+    pen.poly([(0.13, y + 0.06), (0.19, y + 0.045), (0.13, y + 0.035)], (230, 170, 50))
+    pen.circle((0.1, y + 0.06), 0.01, (240, 240, 240))
+    pen.poly([(-0.09, y + 0.02), (-0.19, y + 0.06), (-0.18, y - 0.01)], color)
+    if flying:
+        flap = math.sin(2 * math.pi * phase)
+        tip = (-0.05, y + 0.13 * flap)
+        pen.poly([(0.03, y + 0.02), (-0.06, y + 0.01), tip], _shade(color, 0.8))
+    else:
+        pen.line((0.0, y - 0.05), (0.0, 0.0), 0.015, (200, 140, 50))
+        pen.poly([(0.04, y + 0.03), (-0.08, y + 0.01), (-0.02, y - 0.03)], _shade(color, 0.8))
+
+
+def _car(pen: _Pen, phase: float, view: View, color) -> None:
+    glass, tyre = (120, 150, 175), (25, 25, 28)
+    if view in ("left", "right"):
+        pen.poly([(-2.15, 0.35), (2.15, 0.35), (2.2, 0.8), (1.9, 0.95), (-2.1, 0.98), (-2.2, 0.7)], color)
+        pen.poly([(-1.3, 0.95), (1.0, 0.95), (0.45, 1.45), (-1.0, 1.45)], color)
+        pen.poly([(-1.15, 0.98), (-0.2, 0.98), (-0.2, 1.38), (-0.95, 1.38)], glass)
+        pen.poly([(-0.1, 0.98), (0.85, 0.98), (0.4, 1.38), (-0.1, 1.38)], glass)
+        pen.ellipse((2.1, 0.75), 0.08, 0.06, (255, 240, 190))
+        pen.ellipse((-2.15, 0.75), 0.06, 0.06, (220, 30, 30))
+        for wx in (-1.35, 1.35):
+            pen.circle((wx, 0.34), 0.34, tyre)
+            pen.circle((wx, 0.34), 0.17, (170, 170, 175))
+            ang = 2 * math.pi * phase
+            pen.line((wx - 0.15 * math.cos(ang), 0.34 - 0.15 * math.sin(ang)),
+                     (wx + 0.15 * math.cos(ang), 0.34 + 0.15 * math.sin(ang)), 0.04, (90, 90, 95))
+    else:
+        pen.poly([(-0.9, 0.3), (0.9, 0.3), (0.95, 0.95), (-0.95, 0.95)], color)
+        pen.poly([(-0.75, 0.95), (0.75, 0.95), (0.6, 1.45), (-0.6, 1.45)], color)
+        pen.poly([(-0.68, 1.0), (0.68, 1.0), (0.55, 1.38), (-0.55, 1.38)], glass)
+        light = (255, 240, 190) if view == "front" else (220, 30, 30)
+        for sx in (-0.7, 0.7):
+            pen.ellipse((sx, 0.75), 0.14, 0.07, light)
+            pen.poly([(sx - 0.14, 0.0), (sx + 0.14, 0.0), (sx + 0.14, 0.32), (sx - 0.14, 0.32)], tyre)
+
+
+def draw_figure(kind: str, description: str, view: View, phase: float, action: str, height_px: float) -> Sprite:
+    """One figure of ``kind`` ``height_px`` tall (its nominal height), seen from ``view``."""
+    kind = kind if kind in SIZES else "thing"
+    h_m, w_m = SIZES[kind]
+    scale = height_px / h_m
+    moving = action in ("walk", "run")
+    run = action == "run"
+    color = main_color(kind, description)
+    side = view in ("left", "right")
+    pen_w = (w_m if side or kind != "car" else 2.2) + 0.6 * (kind in ("person", "thing")) + 0.2 * h_m
+    pen = _Pen(pen_w * 1.1, h_m * 1.2, scale)
+    if kind == "person":
+        _person(pen, phase, view, run, moving, color, description)
+    elif kind == "cat":
+        _quadruped(pen, phase, moving, run, color, dict(body_len=0.42, body_h=0.14, leg=0.16, leg_w=0.045,
+                   neck=(0.07, 0.12), neck_w=0.07, head=(0.075, 0.065), ears="pointy", tail=(0.12, 0.22),
+                   tail_w=0.035))
+    elif kind == "dog":
+        _quadruped(pen, phase, moving, run, color, dict(body_len=0.66, body_h=0.24, leg=0.3, leg_w=0.07,
+                   neck=(0.12, 0.2), neck_w=0.11, head=(0.1, 0.09), snout=(0.08, 0.045), ears="floppy",
+                   tail=(0.15, 0.2), tail_w=0.045))
+    elif kind == "horse":
+        _quadruped(pen, phase, moving, run, color, dict(body_len=1.5, body_h=0.6, leg=0.85, leg_w=0.13,
+                   neck=(0.38, 0.62), neck_w=0.28, head=(0.27, 0.12), head_angle=-40, ears="pointy",
+                   tail=(0.25, -0.45), tail_w=0.09, mane=True))
+    elif kind == "bird":
+        _bird(pen, phase, moving, color)
+    elif kind == "car":
+        _car(pen, phase, view, color)
+    else:
+        pen.poly([(-0.4, 0), (0.4, 0), (0.35, 0.9), (-0.35, 0.9)], color)
+        pen.circle((0, 0.9), 0.2, _shade(color, 0.8))
+    rgba = pen.finish()
+    if view == "left":
+        rgba = rgba[:, ::-1].copy()
+    if not side and kind in ANIMALS:  # animals seen head-on or from behind: a narrower side view
+        rgba = cv2.resize(rgba, (max(1, rgba.shape[1] // 2), rgba.shape[0]), interpolation=cv2.INTER_AREA)
+    return Sprite(rgba=rgba, anchor=(rgba.shape[1] / 2.0, rgba.shape[0] - 1.0))
+
+
+def phase_bucket(stride: float) -> float:
+    """Stride phase quantised to ``PHASE_STEPS`` poses per cycle."""
+    return (math.floor((stride % 1.0) * PHASE_STEPS + 0.5) % PHASE_STEPS) / PHASE_STEPS
+
+
+def size_bucket(height_px: float) -> float:
+    """Sprite height quantised finely for small sprites and in ~3 % steps for large ones."""
+    if height_px < 24:
+        return max(2.0, round(height_px))
+    return float(round(math.exp(round(math.log(height_px) / 0.03) * 0.03)))

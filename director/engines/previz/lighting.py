@@ -1,0 +1,105 @@
+"""Light from the environment: sky colours, ambient light on the world, glow of lamps, fog.
+
+Everything that textures bake in is quantised into a ``Light.key`` so baked textures can be cached
+per lighting bucket while a "night falls" transition runs; the flash of lightning is applied per
+frame instead (it is brief).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from director.world_state import Environment
+
+LIGHT_STEPS = 16  # daylight quantisation for baked textures
+LIGHTS_STEPS = 4  # artificial-light quantisation
+FOG_STEPS = 8
+OVERCAST_STEPS = 4
+
+# Sky colour keys: (daylight, zenith RGB, horizon RGB).
+_NIGHT = ((8, 12, 30), (22, 28, 52))
+_TWILIGHT = ((40, 60, 120), (240, 150, 100))
+_DAY = ((60, 120, 215), (175, 210, 240))
+
+
+def _mix(a, b, w: float) -> np.ndarray:
+    return np.asarray(a, dtype=np.float64) * (1 - w) + np.asarray(b, dtype=np.float64) * w
+
+
+@dataclass(frozen=True)
+class Light:
+    """Quantised lighting for one instant. Colours are RGB 0..255, multipliers 0..~1.2."""
+
+    daylight: float  # 0 night .. 1 midday (quantised)
+    warmth: float  # 0..1, low sun (dawn/dusk) colouring
+    overcast: float  # 0..1 from rain/snow/fog
+    lights: float  # 0..1 artificial lights in effect (quantised; more at night)
+    fog: float  # 0..1 (quantised)
+    is_dawn: bool  # sun in the east (affects sun position only)
+
+    @classmethod
+    def from_environment(cls, env: Environment) -> Light:
+        day = round(env.daylight * LIGHT_STEPS) / LIGHT_STEPS
+        h = env.hour % 24
+        warmth = max(0.0, 1.0 - abs(day - 0.35) / 0.3) if 0.0 < day < 0.75 else 0.0
+        overcast = round(min(1.0, 0.8 * env.rain + 0.6 * env.snow + 0.5 * env.fog) * OVERCAST_STEPS) / OVERCAST_STEPS
+        # Lamps come on by themselves at dusk; ``lights`` adds explicit ones.
+        auto = max(0.0, 1.0 - day / 0.45)
+        lights = round(min(1.0, max(env.lights, auto)) * LIGHTS_STEPS) / LIGHTS_STEPS
+        fog = round(env.fog * FOG_STEPS) / FOG_STEPS
+        return cls(daylight=day, warmth=round(warmth, 2), overcast=overcast, lights=lights, fog=fog, is_dawn=h < 12)
+
+    @property
+    def key(self) -> tuple:
+        return (self.daylight, self.warmth, self.overcast, self.lights, self.fog, self.is_dawn)
+
+    def sky_colors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(zenith, horizon) RGB of the clear or overcast sky."""
+        d = self.daylight
+        if d < 0.35:
+            w = d / 0.35
+            zen, hor = _mix(_NIGHT[0], _TWILIGHT[0], w), _mix(_NIGHT[1], _TWILIGHT[1], w)
+        else:
+            w = min(1.0, (d - 0.35) / 0.4)
+            zen, hor = _mix(_TWILIGHT[0], _DAY[0], w), _mix(_TWILIGHT[1], _DAY[1], w)
+        grey = 0.25 + 0.55 * d
+        cloud = np.array([grey, grey, grey * 1.05]) * 200
+        zen = _mix(zen, cloud * 0.8, self.overcast * 0.85)
+        hor = _mix(hor, cloud, self.overcast * 0.85)
+        return zen, hor
+
+    def ambient(self) -> np.ndarray:
+        """RGB multiplier for lit surfaces."""
+        d = self.daylight
+        base = 0.1 + 0.9 * math.sqrt(d)
+        rgb = np.array([base, base, base])
+        rgb *= _mix((0.55, 0.65, 1.0), (1.0, 1.0, 1.0), min(1.0, d * 2.5))  # moonlight is blue
+        rgb *= _mix((1.0, 1.0, 1.0), (1.1, 0.88, 0.7), self.warmth)  # low sun is warm
+        rgb *= 1.0 - 0.3 * self.overcast
+        return rgb
+
+    def glow(self) -> float:
+        """Strength of emissive surfaces (windows, lamps): visible when it is dark."""
+        return self.lights * (1.0 - 0.7 * self.daylight)
+
+    def fog_color(self) -> np.ndarray:
+        zen, hor = self.sky_colors()
+        return _mix(hor, (200, 200, 205), 0.3) * (0.3 + 0.7 * self.daylight)
+
+    def haze(self, depth: float) -> float:
+        """Fraction of fog colour at ``depth`` metres: light aerial haze plus fog."""
+        clear_km = 2500.0
+        fog_m = 400.0 / (1.0 + 60.0 * self.fog**1.5)
+        return float(min(0.96, 1.0 - math.exp(-depth / clear_km - (depth / fog_m if self.fog > 0 else 0.0))))
+
+    def sun_direction(self, hour: float) -> tuple[float, float]:
+        """(azimuth radians from +z, elevation radians) of the sun, or the moon at night."""
+        h = hour % 24
+        if 6.0 <= h <= 20.0:
+            frac = (h - 6.0) / 14.0
+            return math.radians(-70 + 140 * frac), math.radians(55) * math.sin(math.pi * frac)
+        frac = ((h - 20.0) % 24) / 10.0
+        return math.radians(60 - 120 * frac), math.radians(10 + 35 * math.sin(math.pi * frac))

@@ -1,0 +1,308 @@
+"""Baked textures: layers, ground tile and sky, lit for a lighting bucket and graded for a style.
+
+Painting a scene happens once per (scene, output width); lighting, fog and grade are baked per
+(``Light.key``, grade key) and kept in a small LRU cache, so a frame only warps and blends.
+Layer textures are premultiplied RGBA and periodic: ``period`` columns of content followed by
+``ext`` columns that repeat the start, so any window up to ``ext`` wide is one contiguous slice.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from director.engines.previz.canvas import Canvas, periodic_noise_2d
+from director.engines.previz.grade import Grade
+from director.engines.previz.lighting import Light
+from director.engines.previz.scenes import GroundSpec, LayerSpec, SceneRecipe
+
+REFERENCE_FOV = 55.0  # degrees: textures are painted 1:1 for this lens at rest
+MAX_TEXTURE_ROWS = 2400
+GLOW_COLOR = np.array([255.0, 196.0, 120.0])  # warm tungsten windows and lamps
+SKY_TAN_TOP = 2.4  # tan(elevation) of the sky texture's first row
+SKY_TAN_BOTTOM = -0.4
+GROUND_TILE_M = (48.0, 24.0)  # ground tile (x, z) metres
+
+
+def reference_focal(width: int) -> float:
+    return (width / 2.0) / math.tan(math.radians(REFERENCE_FOV) / 2.0)
+
+
+class LRU(OrderedDict):
+    """A tiny least-recently-used cache."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get_or(self, key, build):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = build()
+        self[key] = value
+        while len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+@dataclass
+class LayerTexture:
+    """A lit, graded, premultiplied RGBA layer ready to warp."""
+
+    spec: LayerSpec
+    tex: np.ndarray  # uint8 [H, period + ext, 4]
+    ppm: float  # pixels per metre
+    period_px: int
+    y_top: float  # metres at row 0
+
+    @property
+    def ext_px(self) -> int:
+        return self.tex.shape[1] - self.period_px
+
+    def window(self, s_min: float, s_max: float) -> tuple[np.ndarray, int]:
+        """Texture columns covering [s_min, s_max) (unbounded pixel coordinates): (view, start column)."""
+        start = int(math.floor(s_min))
+        width = int(math.ceil(s_max)) - start + 2
+        s0 = start % self.period_px
+        if width <= self.ext_px:
+            return self.tex[:, s0 : s0 + width], start
+        cols = (np.arange(width) + s0) % self.period_px  # wider than the spare columns: gather
+        return np.ascontiguousarray(self.tex[:, cols]), start
+
+
+@dataclass
+class Painted:
+    """Albedo and emissive of one layer, before light."""
+
+    spec: LayerSpec
+    canvas: Canvas
+
+
+def paint_layers(recipe: SceneRecipe, width: int, seed: int, backdrop: np.ndarray | None = None) -> list[Painted]:
+    """Paint every layer of ``recipe`` for an output ``width`` (the far layer replaced by ``backdrop``)."""
+    focal = reference_focal(width)
+    out = []
+    specs = list(recipe.layers)
+    if backdrop is not None:
+        specs = [s for s in specs if s.depth < 60] or specs[-1:]
+    for i, spec in enumerate(specs):
+        ppm = focal / spec.depth
+        ppm = min(ppm, MAX_TEXTURE_ROWS / (spec.y_top - spec.y_bottom))
+        period = spec.period or 3.2 * spec.depth
+        canvas = Canvas(period, spec.y_bottom, spec.y_top, ppm)
+        rng = np.random.default_rng([seed & 0xFFFFFFFF, zlib.crc32(recipe.kind.encode()) & 0xFFFF, i])
+        spec.paint(canvas, rng)
+        out.append(Painted(spec, canvas))
+    return out
+
+
+def backdrop_layer(image: np.ndarray, width: int, height: int) -> Painted:
+    """A scene image as a far plane that fills the frame at rest, mirrored so it tiles when panning."""
+    depth = 60.0
+    focal = reference_focal(width)
+    view_h = height / focal * depth * 1.35  # metres of plane the resting frame sees, with margin
+    ih, iw = image.shape[:2]
+    ppm = min(image.shape[0] / view_h * 1.0, MAX_TEXTURE_ROWS / view_h, focal / depth * 1.2)
+    tex_h = max(4, int(view_h * ppm))
+    tex_w = max(4, int(iw * tex_h / ih))
+    img = cv2.resize(image, (tex_w, tex_h), interpolation=cv2.INTER_AREA)
+    img = np.concatenate([img, img[:, ::-1]], axis=1)
+    y_top = 1.6 + view_h / 2.0
+    spec = LayerSpec("backdrop", depth, y_top - view_h, y_top, lambda c, r: None, period=img.shape[1] / ppm)
+    canvas = Canvas(spec.period, spec.y_bottom, spec.y_top, ppm)
+    canvas.albedo = img[: canvas.height, : canvas.width].copy()
+    if canvas.albedo.shape[:2] != (canvas.height, canvas.width):
+        canvas.albedo = cv2.resize(img, (canvas.width, canvas.height))
+    canvas.albedo[..., 3] = 255
+    canvas.emissive = np.zeros(canvas.albedo.shape[:2], np.uint8)
+    return Painted(spec, canvas)
+
+
+def ground_far_color(ground: GroundSpec) -> np.ndarray:
+    return np.asarray(ground.color, dtype=np.float64)
+
+
+def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec, indoor: bool,
+               apron_ground: bool) -> LayerTexture:
+    """Light, fog, grade and premultiply one painted layer; append the wrap columns."""
+    c = painted.canvas
+    spec = painted.spec
+    haze = light.haze(spec.depth) if not indoor else light.fog * 0.3
+    amb = _ambient(light, indoor) * (1.0 - haze)
+    fog = light.fog_color() * haze
+    albedo = c.albedo
+    rgb = np.ascontiguousarray(albedo[..., :3])
+    alpha = np.ascontiguousarray(albedo[..., 3])
+    ground_rows = int(round(c.row(0.0)))
+    if apron_ground and ground_rows < c.height:
+        # Below ground level the layer becomes distant ground fading in: it hides the aliased far ground.
+        rgb = rgb.copy()
+        alpha = alpha.copy()
+        n = c.height - ground_rows
+        rgb[ground_rows:] = np.clip(ground_far_color(ground), 0, 255).astype(np.uint8)
+        ramp = np.clip(np.linspace(1.0, 0.0, n), 0, 1) ** 1.5 * 255
+        alpha[ground_rows:] = ramp.astype(np.uint8)[:, None]
+    lit = cv2.multiply(rgb, (*amb.tolist(), 0.0))
+    lit = cv2.add(lit, (*fog.tolist(), 0.0))
+    lit = grade.apply(lit)
+    a3 = cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB)
+    premult = cv2.multiply(lit, a3, scale=1.0 / 255.0)
+    glow = light.glow() * (1.0 - 0.7 * haze)
+    if glow > 0.01 and c.emissive.any():
+        em = cv2.cvtColor(c.emissive, cv2.COLOR_GRAY2RGB)
+        em_col = grade.apply(np.clip(GLOW_COLOR * glow, 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
+        premult = cv2.add(premult, cv2.multiply(em, (*(em_col / 255.0).tolist(), 0.0)))
+    tex = cv2.merge([premult, alpha])
+    ext = min(tex.shape[1], max(64, int(tex.shape[1] * 0.5)))
+    tex = np.concatenate([tex, tex[:, :ext]], axis=1)
+    return LayerTexture(spec=spec, tex=tex, ppm=c.ppm, period_px=c.width, y_top=spec.y_top)
+
+
+def _ambient(light: Light, indoor: bool) -> np.ndarray:
+    amb = light.ambient()
+    if indoor:  # rooms are lit by their lamps: darker at night, but never as dark as outside
+        amb = 0.45 * amb + 0.55 * np.array([1.0, 0.93, 0.82]) * (0.55 + 0.45 * max(light.lights, light.daylight))
+    return amb
+
+
+@dataclass
+class GroundTexture:
+    tex: np.ndarray  # uint8 [H, W, 3], periodic in both axes
+    ppm: float
+    haze_color: np.ndarray  # RGB of the far ground under this light
+
+
+def paint_ground(spec: GroundSpec, width: int, seed: int) -> tuple[np.ndarray, float]:
+    """Albedo RGB uint8 tile, periodic in x and z, and its pixels per metre."""
+    ppm = max(8.0, min(40.0, reference_focal(width) / 30.0))
+    tw, th = int(GROUND_TILE_M[0] * ppm), int(GROUND_TILE_M[1] * ppm)
+    ppm_x, ppm_z = tw / GROUND_TILE_M[0], th / GROUND_TILE_M[1]
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, 0x6A0D])
+    n = periodic_noise_2d(th, tw, rng, 6.0) * 0.6 + periodic_noise_2d(th, tw, rng, 1.2) * 0.4
+    img = np.empty((th, tw, 3), np.float32)
+    img[:] = np.asarray(spec.color, np.float32)
+    img += n[..., None] * spec.variation
+    x = (np.arange(tw) + 0.5) / ppm_x  # metres, 0..48 (x = 0 at the tile edge)
+    xc = np.where(x > GROUND_TILE_M[0] / 2, x - GROUND_TILE_M[0], x)  # centred: -24..24
+    z = (np.arange(th) + 0.5) / ppm_z
+    if spec.stripes is not None:
+        col, period = spec.stripes
+        band = (np.floor(xc / period) % 2 == 0)[None, :, None]
+        img = np.where(band, img * 0.5 + np.asarray(col, np.float32) * 0.5, img)
+    if spec.ripples:
+        rip = np.sin(z[:, None] * 2 * np.pi / 0.7 + n * 2)[..., None]
+        img += rip * 10
+    if spec.path is not None:
+        w = np.clip(1.6 - np.abs(xc), 0, 1)[None, :, None] * 0.85
+        img = img * (1 - w) + np.asarray(spec.path, np.float32) * w + n[..., None] * 8 * w
+    if spec.road:
+        road = (np.abs(xc) < 5.0)[None, :, None]
+        img = np.where(road, 70 + n[..., None] * 10, img)
+        kerb = ((np.abs(xc) >= 5.0) & (np.abs(xc) < 5.25))[None, :, None]
+        img = np.where(kerb, 175.0, img)
+        pavement = (np.abs(xc) >= 5.25)[None, :, None]
+        slab = ((np.floor(xc / 1.2) + np.floor(z / 1.2)[:, None]) % 2 == 0)[..., None]
+        img = np.where(pavement, np.where(slab, 150.0, 142.0) + n[..., None] * 8, img)
+        dash = ((np.abs(xc) < 0.08)[None, :] & ((z % 6.0) < 3.0)[:, None])[..., None]
+        img = np.where(dash, 225.0, img)
+    if spec.planks:
+        board = np.floor(xc / 0.18)
+        shade = ((board * 37) % 7)[None, :, None] * 4.0
+        joint = ((xc % 0.18) < 0.01)[None, :, None] | (((z[:, None] + board[None, :] * 0.73) % 2.4) < 0.012)[..., None]
+        img = np.where(joint, 70.0, img + shade - 12)
+    tile = np.clip(img, 0, 255).astype(np.uint8)
+    return tile, (ppm_x + ppm_z) / 2.0
+
+
+def bake_ground(tile: np.ndarray, ppm: float, light: Light, grade: Grade, indoor: bool) -> GroundTexture:
+    amb = _ambient(light, indoor)
+    lit = grade.apply(cv2.multiply(tile, (*amb.tolist(), 0.0)))
+    mean = tile.reshape(-1, 3).mean(axis=0) * amb
+    haze = grade.apply(np.clip(light.fog_color() * 0.6 + mean * 0.4, 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
+    return GroundTexture(tex=lit, ppm=ppm, haze_color=haze.astype(np.float32))
+
+
+@dataclass
+class SkyTexture:
+    tex: np.ndarray  # uint8 [H, period + ext, 3]
+    ppr: float  # pixels per radian of azimuth (and per unit tan(elevation))
+    period_px: int
+
+    def window(self, s_min: float, s_max: float) -> tuple[np.ndarray, int]:
+        start = int(math.floor(s_min))
+        width = int(math.ceil(s_max)) - start + 2
+        s0 = start % self.period_px
+        if width <= self.tex.shape[1] - self.period_px:
+            return self.tex[:, s0 : s0 + width], start
+        cols = (np.arange(width) + s0) % self.period_px
+        return np.ascontiguousarray(self.tex[:, cols]), start
+
+
+def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width: int, seed: int) -> SkyTexture:
+    """Sky by elevation and hour: gradient, sun or moon, clouds, stars at night."""
+    ppr = reference_focal(width) * 0.35
+    period = int(round(2 * math.pi * ppr))
+    ppr = period / (2 * math.pi)
+    rows = int((SKY_TAN_TOP - SKY_TAN_BOTTOM) * ppr)
+    tan_el = SKY_TAN_TOP - (np.arange(rows) + 0.5) / ppr
+    el = np.arctan(tan_el)
+    az = (np.arange(period) + 0.5) / ppr  # radians from +z
+    zen, hor = light.sky_colors()
+    w = np.clip(el / (math.pi / 2), 0, 1) ** 0.45
+    grad = hor[None, :] * (1 - w[:, None]) + zen[None, :] * w[:, None]
+    grad = np.where((el < 0)[:, None], hor[None, :] * 0.85, grad)
+    img = np.repeat(grad[:, None, :], period, axis=1).astype(np.float32)
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, 0x5C1])
+    # sun (day) or moon (night)
+    sun_az, sun_el = light.sun_direction(hour)
+    daz = np.angle(np.exp(1j * (az - sun_az)))
+    dist = np.sqrt((daz[None, :] * np.cos(el)[:, None]) ** 2 + (el[:, None] - sun_el) ** 2).astype(np.float32)
+    if light.daylight > 0.12:
+        sun_col = np.array([255, 240, 200]) * (1 - light.warmth) + np.array([255, 170, 90]) * light.warmth
+        strength = 1.0 - 0.8 * light.overcast
+        halo = (np.exp(-dist / 0.25) * 0.35 + np.exp(-dist / 0.05) * 0.5) * strength
+        img += halo[..., None] * sun_col[None, None, :].astype(np.float32) * 0.8
+        disc = np.clip((0.03 - dist) / 0.005, 0, 1) * strength
+        img = img * (1 - disc[..., None]) + disc[..., None] * sun_col.astype(np.float32)
+    else:
+        moon = np.clip((0.025 - dist) / 0.004, 0, 1) * (1 - light.overcast)
+        img += (np.exp(-dist / 0.08) * 25 * (1 - light.overcast))[..., None]
+        img = img * (1 - moon[..., None]) + moon[..., None] * np.array([235, 235, 220], np.float32)
+    # stars
+    night = max(0.0, 1.0 - light.daylight / 0.3) * (1.0 - light.overcast)
+    if night > 0:
+        n_stars = int(period * rows * 0.0015 * recipe.stars)
+        sr = rng.integers(0, rows, n_stars)
+        sc = rng.integers(0, period, n_stars)
+        keep = tan_el[sr] > 0.02
+        b = rng.uniform(0.2, 1.0, n_stars) ** 3 * 255 * night
+        img[sr[keep], sc[keep]] = np.maximum(img[sr[keep], sc[keep]], b[keep, None])
+        if recipe.stars >= 2.5:  # a milky way band
+            band = np.exp(-((tan_el[:, None] - 0.9 - 0.5 * np.sin(az[None, :] * 1.0)) ** 2) / 0.05)
+            mw = periodic_noise_2d(rows, period, rng, 8.0)
+            img += (band * np.clip(0.5 + mw, 0, 1) * 55 * night).astype(np.float32)[..., None] * np.array(
+                [0.8, 0.85, 1.0], np.float32)
+    # clouds: periodic noise, squashed towards the horizon by perspective
+    cover = min(1.0, recipe.clouds * 0.6 + light.overcast * 0.8)
+    if cover > 0.02:
+        small = periodic_noise_2d(max(8, rows // 4), max(8, period // 4), rng, 5.0)
+        cl = cv2.resize(small, (period, rows), interpolation=cv2.INTER_CUBIC)
+        thr = 0.6 - cover * 0.8
+        dens = np.clip((cl - thr) / 0.35, 0, 1) * np.clip(tan_el / 0.12, 0, 1)[:, None]
+        base = 0.3 + 0.65 * light.daylight
+        cloud_col = np.array([245, 245, 250]) * base * (1 - 0.35 * light.overcast)
+        cloud_col = cloud_col * (1 - light.warmth * 0.3) + np.array([255, 160, 120]) * light.warmth * 0.3 * base
+        img = img * (1 - dens[..., None] * 0.9) + (dens[..., None] * 0.9) * cloud_col.astype(np.float32)
+    if light.fog > 0:
+        f = min(0.9, light.fog * 0.9)
+        img = img * (1 - f) + light.fog_color().astype(np.float32) * f
+    tex = grade.apply(np.clip(img, 0, 255).astype(np.uint8))
+    ext = min(period, int(ppr * 3.5))
+    tex = np.concatenate([tex, tex[:, :ext]], axis=1)
+    return SkyTexture(tex=np.ascontiguousarray(tex), ppr=ppr, period_px=period)

@@ -1,0 +1,192 @@
+"""Previz world: daylight, weather, figures by depth, scenes, styles, reference cut-outs, sound cues."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from director.assets import Assets
+from director.engine import ChunkRequest, RenderSettings, sample_index
+from director.engines.previz import PrevizEngine
+from director.engines.previz.scenes import match_scene
+from director.styles import STYLES, Style, style_names
+from director.world_state import EntityState, Environment, Event, WorldState
+
+W, H, FPS = 256, 144, 24.0
+
+
+def render(states: list[WorldState], assets: Assets | None = None, start: int = 0):
+    eng = PrevizEngine()
+    eng.open(RenderSettings(W, H, FPS, seed=5), states[0], assets)
+    req = ChunkRequest(0, start, tuple(s.t for s in states), tuple(states), "", frozenset(),
+                       sample_index(start, FPS), sample_index(start + len(states), FPS))
+    return eng.render(req)
+
+
+def band_energy(audio: np.ndarray, lo: float, hi: float) -> float:
+    spec = np.abs(np.fft.rfft(audio.mean(axis=1))) ** 2
+    f = np.fft.rfftfreq(len(audio), 1 / 48_000)
+    return float(spec[(f >= lo) & (f < hi)].sum())
+
+
+def test_night_is_much_darker_than_day():
+    day = render([WorldState(0, scene="countryside", environment=Environment(hour=12))]).frames[0]
+    night = render([WorldState(0, scene="countryside", environment=Environment(hour=23))]).frames[0]
+    assert night.mean() < 0.45 * day.mean(), (day.mean(), night.mean())
+
+
+def test_windows_glow_at_night():
+    night = render([WorldState(0, scene="city", environment=Environment(hour=23, lights=1.0))]).frames[0].astype(int)
+    day = render([WorldState(0, scene="city", environment=Environment(hour=12))]).frames[0].astype(int)
+    warm_bright = (night.sum(axis=2) > 400) & (night[..., 0] > night[..., 2] + 30)
+    assert warm_bright.mean() > 0.003 and night.mean() < 0.5 * day.mean()
+
+
+def test_rain_shows_particles_and_raises_high_band_audio():
+    n = 12
+    clear = render([WorldState(i / FPS, scene="countryside") for i in range(n)])
+    rain = render([WorldState(i / FPS, scene="countryside", environment=Environment(rain=1.0)) for i in range(n)])
+    changed = (np.abs(rain.frames[0].astype(int) - clear.frames[0].astype(int)).sum(axis=2) > 40).mean()
+    assert changed > 0.01
+    # streaks move between frames
+    assert np.abs(rain.frames[1].astype(int) - rain.frames[0].astype(int)).mean() > 0.5
+    assert band_energy(rain.audio, 4000, 12000) > 5 * band_energy(clear.audio, 4000, 12000)
+
+
+def test_snow_and_fog_change_the_picture():
+    base = render([WorldState(0, scene="snowy village")]).frames[0].astype(int)
+    snow = render([WorldState(0, scene="snowy village", environment=Environment(snow=1.0))]).frames[0].astype(int)
+    fog = render([WorldState(0, scene="mountains", environment=Environment(fog=1.0))]).frames[0].astype(float)
+    clear = render([WorldState(0, scene="mountains")]).frames[0].astype(float)
+    assert np.abs(snow - base).mean() > 1.0
+    assert fog.std() < 0.7 * clear.std()  # fog flattens contrast
+
+
+def test_lightning_flash_and_thunder():
+    states = [WorldState(i / FPS, scene="city", environment=Environment(hour=22, rain=0.5, lightning=1.0 if i == 2 else 0.0),
+                         recent_events=(Event(0.05, "thunder"),) if i >= 2 else ()) for i in range(24)]
+    chunk = render(states)
+    assert chunk.frames[2].mean() > chunk.frames[1].mean() + 40
+    quiet = render([WorldState(i / FPS, scene="city", environment=Environment(hour=22, rain=0.5)) for i in range(24)])
+    assert band_energy(chunk.audio, 20, 200) > 2 * band_energy(quiet.audio, 20, 200)
+
+
+def _height(frame, empty) -> int:
+    rows = np.nonzero((np.abs(frame.astype(int) - empty.astype(int)).sum(axis=2) > 30).any(axis=1))[0]
+    return int(rows.max() - rows.min() + 1) if len(rows) else 0
+
+
+def test_entity_further_away_is_smaller_and_presence_fades():
+    def st(z, presence=1.0):
+        ents = () if z is None else (EntityState("d", "dog", "", None, 0.0, z, 90, presence=presence),)
+        return WorldState(0, scene="beach", entities=ents)
+
+    f = render([st(None), st(6), st(18), st(6, 0.5), st(6, 0.0)]).frames
+    near, far = _height(f[1], f[0]), _height(f[2], f[0])
+    assert near > 2 * far > 0
+    d_full = np.abs(f[1].astype(int) - f[0].astype(int)).sum()
+    d_half = np.abs(f[3].astype(int) - f[0].astype(int)).sum()
+    assert 0.3 * d_full < d_half < 0.7 * d_full
+    assert np.array_equal(f[4], f[0])
+
+
+def test_kinds_are_distinct_silhouettes():
+    masks = {}
+    empty = render([WorldState(0, scene="desert")]).frames[0]
+    for kind in ("person", "cat", "dog", "bird", "horse", "car"):
+        frame = render([WorldState(0, scene="desert", entities=(EntityState("x", kind, "", None, 0, 6, 90),))]).frames[0]
+        masks[kind] = (np.abs(frame.astype(int) - empty.astype(int)).sum(axis=2) > 30)
+    kinds = list(masks)
+    for i, a in enumerate(kinds):
+        assert masks[a].sum() > 20, a
+        for b in kinds[i + 1 :]:
+            inter = (masks[a] & masks[b]).sum()
+            union = (masks[a] | masks[b]).sum()
+            assert inter / union < 0.7, (a, b)
+
+
+def test_walk_cycle_animates():
+    f = render([WorldState(0, scene="desert", entities=(EntityState("p", "person", "", None, 0, 4, 90, "walk", 1.0, s),))
+                for s in (0.0, 0.25)]).frames
+    assert np.abs(f[1].astype(int) - f[0].astype(int)).sum() > 1000
+
+
+def test_reference_image_is_cut_out():
+    img = np.zeros((100, 60, 4), np.uint8)
+    img[..., :3] = (0, 255, 0)  # green screen
+    img[..., 3] = 255
+    img[20:90, 15:45, :3] = (200, 30, 200)  # the character
+    assets = Assets(preloaded={"hero.png": img})
+    ent = EntityState("hero", "person", "", "hero.png", 0, 4, 90)
+    frame = render([WorldState(0, scene="beach", entities=(ent,))], assets).frames[0]
+    green = (frame[..., 1] > 200) & (frame[..., 0] < 60) & (frame[..., 2] < 60)
+    magenta = (frame[..., 0] > 150) & (frame[..., 1] < 80) & (frame[..., 2] > 150)
+    assert magenta.sum() > 100 and green.sum() < 10
+
+
+def test_scene_keywords():
+    assert match_scene("a rainy street in Paris").kind == "city"
+    assert match_scene("golden wheat fields").kind == "countryside"
+    assert match_scene("deep in the woods").kind == "forest"
+    assert match_scene("a quiet beach").kind == "beach"
+    assert match_scene("the Alps").kind == "mountains"
+    assert match_scene("sahara dunes").kind == "desert"
+    assert match_scene("a snowy village at christmas").kind == "snowy village"
+    assert match_scene("a cosy living room").kind == "interior"
+    assert match_scene("a starry night sky").kind == "night sky"
+    assert match_scene("zzz").kind == "countryside"
+
+
+def test_scenes_look_different():
+    frames = render([WorldState(0, scene=s) for s in ("city", "beach", "forest", "interior")]).frames
+    for i in range(4):
+        for j in range(i + 1, 4):
+            assert np.abs(frames[i].astype(int) - frames[j].astype(int)).mean() > 15
+
+
+def test_styles_and_style_image_grade():
+    assert len(STYLES) >= 8 and all(isinstance(s, Style) and s.prompt for s in STYLES.values())
+    assert {"ghibli", "noir", "1980s film", "cyberpunk", "watercolor", "golden hour", "bleach bypass", "pastel"} <= set(style_names())
+    plain = render([WorldState(0, scene="countryside")]).frames[0]
+    noir = render([WorldState(0, scene="countryside", style="noir")]).frames[0].astype(int)
+    assert np.abs(noir[..., 0] - noir[..., 1]).mean() < 2  # black and white
+    ref = np.zeros((64, 64, 4), np.uint8)
+    ref[..., 0], ref[..., 1], ref[..., 2], ref[..., 3] = 220, 60, 40, 255  # a red picture
+    graded = render([WorldState(0, scene="countryside", style_image="ref.png")], Assets(preloaded={"ref.png": ref})).frames[0]
+    assert graded[..., 0].mean() - graded[..., 1].mean() > plain[..., 0].mean() - plain[..., 1].mean() + 20
+
+
+def test_scene_image_backdrop():
+    img = np.zeros((90, 160, 4), np.uint8)
+    img[..., :3] = (250, 20, 20)
+    img[..., 3] = 255
+    frame = render([WorldState(0, scene="anything", scene_image="bg.png")], Assets(preloaded={"bg.png": img})).frames[0]
+    assert frame[: H // 3, :, 0].mean() > 180 and frame[: H // 3, :, 2].mean() < 80
+
+
+def test_footsteps_follow_the_stride():
+    """A walker's steps are clicks at each half stride cycle: audio energy peaks there."""
+    n = 24
+    states = [WorldState(i / FPS, scene="interior", entities=(EntityState("p", "person", "", None, 0, 3, 90, "walk", 1, 2.0 * i / FPS),))
+              for i in range(n)]
+    still = [WorldState(i / FPS, scene="interior", entities=(EntityState("p", "person", "", None, 0, 3, 90),)) for i in range(n)]
+    walk = render(states).audio
+    quiet = render(still).audio
+    # steps at stride 0.5, 1.0, 1.5 -> t = 0.25, 0.5, 0.75 s: envelope peaks near those times
+    env = np.abs(walk.mean(axis=1) - quiet.mean(axis=1))
+    for t in (0.25, 0.5, 0.75):
+        k = int(t * 48_000)
+        assert env[k : k + 2400].max() > 5 * np.median(env) + 1e-4
+
+
+def test_animal_call_on_enter():
+    def st(i, with_event):
+        ents = (EntityState("c", "cat", "", None, 2, 4, -90),)
+        ev = (Event(0.05, "enter", "c"),) if with_event else ()
+        return WorldState(i / FPS, scene="interior", entities=ents, recent_events=ev)
+
+    call = render([st(i, True) for i in range(24)]).audio
+    none = render([st(i, False) for i in range(24)]).audio
+    assert band_energy(call, 400, 2000) > 3 * band_energy(none, 400, 2000)
+    # the cat is right of centre: louder on the right
+    diff = call - none
+    assert np.abs(diff[:, 1]).sum() > np.abs(diff[:, 0]).sum()
