@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from director.checkpoints import CheckpointStore
-from director.clip_writer import ClipWriter, complete_frames
+from director.clip_writer import ClipWriter, clip_frames
 from director.director import Director, Progress
 from director.engine import Engine
 from director.script import Interpretation
@@ -24,6 +24,10 @@ from director.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
+# Constant-QP encoding: a resumed render then decodes to exactly the frames of an uninterrupted one
+# (x264's CRF carries rate-control state across keyframes, so a restarted encoder drifts slightly).
+RATE_CONTROL = "qp"
+QUALITY = 23
 CHECKPOINTS_KEPT = 6  # enough to fall back past frames ffmpeg had not flushed when a render died
 
 
@@ -71,7 +75,7 @@ def render(
     if resume:
         writer, store, resumed_from = _resume(d, out, size)
     else:
-        writer = ClipWriter(out, **size)
+        writer = ClipWriter(out, **size, rate_control=RATE_CONTROL, quality=QUALITY)
         store = CheckpointStore(writer.sidecar / "checkpoints")
     every = max(1, round(checkpoint_every * d.fps / d.chunk_frames))
     try:
@@ -101,13 +105,13 @@ def render(
 def _resume(d: Director, out: Path, size: dict) -> tuple[ClipWriter, CheckpointStore, float]:
     part = ClipWriter.part_path(out)
     sidecar = ClipWriter.sidecar_path(out)
-    if not part.exists() or not (sidecar / "checkpoints").is_dir():
-        raise ResumeError(f"nothing to resume for {out}: no {part.name} with checkpoints beside it")
+    if not (sidecar / "checkpoints").is_dir():
+        raise ResumeError(f"nothing to resume for {out}: no interrupted render ({part.name} and {sidecar.name}) beside it")
     store = CheckpointStore(sidecar / "checkpoints")
-    made = complete_frames(part)
+    made = clip_frames(out)
     found = store.latest(at_or_before_frame=made)
-    if found is None:
-        raise ResumeError(f"{part.name} holds {made} frames but no checkpoint at or before them; render again without --resume")
+    if found is None or found.frame == 0:
+        raise ResumeError(f"{part.name} holds {made} frames but no checkpoint within them; render again without --resume")
     ckpt = found.payload
     d.resume(ckpt)
     log.info("resuming %s at %s (frame %d)", out, format_time(ckpt.frame / d.fps), ckpt.frame)

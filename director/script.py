@@ -348,7 +348,7 @@ def compile_timeline(
     cut_times: list[float] = []
     for interp, d in zip(interpretations, timeline.directives):
         where = f"directive {interp.index} (at {format_time(d.at)})"
-        explicit = "duration" in d.model_fields_set
+        explicit = d.duration is not None
         for part in interp.parts:
             words = d.text or d.prompt or describe_part(part)
             if isinstance(part, CameraMove):
@@ -375,7 +375,7 @@ def compile_timeline(
                     moves.append(TimedMove(d.at, 0.0, CameraMove(move="cut"), words))
                     cut_times.append(d.at)
             elif isinstance(part, StyleChange):
-                changes.append(_Change(d.at, d.duration, part, words))
+                changes.append(_Change(d.at, d.duration or 0.0, part, words))
         if d.image:
             who = next((p.name for p in interp.parts if isinstance(p, CharacterAction)), None)
             if d.image_role == "character" and who is None:

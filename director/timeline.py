@@ -107,7 +107,9 @@ class Directive(_Model):
     timeline is compiled) or one or more structured fields."""
 
     at: Seconds = Field(description="when it starts, seconds or m:ss.s")
-    duration: Seconds = Field(default=0.0, description="how long its transition takes")
+    duration: Seconds | None = Field(
+        default=None, description="how long its transition takes; left out = the usual time for its kind (0 = instant)"
+    )
     text: str | None = None
     camera: CameraMove | None = None
     character: CharacterAction | None = None
