@@ -30,7 +30,7 @@ def export_mp4(record: Timeline, out: Path, *, assets: Assets | None = None, siz
     """Render the wander's record to an MP4 with sound (at ``size``; the stream may have been smaller).
     Live text is read the same way as during the wander (rules, no embeddings)."""
     if size is not None and (record.width, record.height) != size:
-        record = record.with_settings(width=size[0], height=size[1])
+        record = record.model_copy(update={"width": size[0], "height": size[1]})  # see WanderWorld.record
     director = Director(record, assets=assets, use_embeddings=False, keep_checkpoints=6)
     return render(record, out, director=director, on_progress=on_progress)
 

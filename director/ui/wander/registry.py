@@ -50,8 +50,10 @@ class WanderSession:
 
 
 class WanderRegistry:
-    def __init__(self, root: Path | None = None, max_worlds: int = MAX_WORLDS):
+    def __init__(self, root: Path | None = None, max_worlds: int = MAX_WORLDS, keep_digests: bool = False):
+        """``keep_digests``: worlds keep a hash of every frame (tests compare them with replays)."""
         self.root = Path(root or tempfile.gettempdir())
+        self.keep_digests = keep_digests
         self.max_worlds = max_worlds
         self._sessions: dict[str, WanderSession] = {}
         self._tokens: dict[str, str] = {}
@@ -82,6 +84,7 @@ class WanderRegistry:
             if live >= self.max_worlds:
                 world.stop()
                 raise TooManyWorlds(f"{live} worlds are live on this server; try again in a minute")
+            world.keep_digests = world.keep_digests or self.keep_digests
             token = secrets.token_urlsafe(18)
             s.world, s.token, s.unwatched_since = world, token, time.monotonic()
             with self._lock:

@@ -131,7 +131,9 @@ class WanderWorld:
         with self._lock:
             record, t = self.director.record, self.director.time
         length = max(t, 1.0 / record.fps)
-        return record.with_settings(duration=length, max_duration=max(record.max_duration, length))
+        # model_copy, not with_settings: re-validating a dump marks every directive's duration as
+        # written, which turns "night falls" (default 4 s transition) into an instant change.
+        return record.model_copy(update={"duration": length, "max_duration": max(record.max_duration, length)})
 
     # -- the loop ---------------------------------------------------------
     def step(self) -> tuple[np.ndarray, list[Frame]] | None:

@@ -1,0 +1,158 @@
+"""Wander without a browser: held keys → directives, the live loop, replay, persistence, isolation."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import cv2
+import numpy as np
+import pytest
+
+from director.director import Director
+from director.timeline import timeline_from_data
+from director.ui.wander.controls import FirstPerson, InputState, ThirdPerson
+from director.ui.wander.frames import Frame, FrameBus
+from director.ui.wander.registry import WanderRegistry
+from director.ui.wander.world import WanderConfig, WanderWorld, frame_digest
+from director.world_state import WorldState
+
+SMALL = dict(width=320, height=180)
+
+
+def _shift(a: np.ndarray, b: np.ndarray) -> float:
+    """Horizontal image motion from a to b in pixels (phase correlation), > 0 = content moved right."""
+    ga, gb = (cv2.cvtColor(x, cv2.COLOR_RGB2GRAY).astype(np.float32) for x in (a, b))
+    (dx, _dy), _ = cv2.phaseCorrelate(ga, gb)
+    return dx
+
+
+def _walk(world: WanderWorld, held: list[str], chunks: int) -> np.ndarray:
+    world.input.update(held)
+    last = None
+    for _ in range(chunks):
+        made = world.step()
+        assert made is not None
+        last = made[0][-1]
+    return last
+
+
+def test_input_state_taps_are_not_lost_and_stale_keys_release(monkeypatch):
+    s = InputState()
+    s.update(["right", "bogus"], seq=3)
+    s.update([], seq=4)  # released before the boundary
+    c = s.consume()
+    assert c.actions == {"right"} and c.seq == 4
+    assert s.consume().idle
+    s.update(["forward"], drag=10.0)
+    assert s.consume().drag == 10.0
+    import director.ui.wander.controls as controls
+
+    monkeypatch.setattr(controls, "STALE_SECONDS", -1.0)
+    assert not s.consume().actions
+
+
+def test_first_person_keys_become_one_chunk_camera_moves():
+    s = InputState()
+    s.update(["forward", "right", "turn_left"], run=True)
+    ds = FirstPerson().directives(s.consume(), WorldState(t=0.0), at=1.0, dt=2 / 24)
+    moves = {(d.camera.move, d.camera.direction) for d in ds}
+    assert moves == {("dolly", "in"), ("truck", "right"), ("pan", "left")}
+    assert all(d.duration == pytest.approx(2 / 24) and d.source == "live" for d in ds)
+
+
+def test_hold_right_moves_view_left_and_coming_back_shows_the_same_place():
+    world = WanderWorld(WanderConfig(scene="a quiet street in Paris", **SMALL), keep_digests=True)
+    start = _walk(world, [], 1)
+    right = _walk(world, ["right"], 12)  # 1 s
+    right = _walk(world, [], 1)
+    assert _shift(start, right) < -3, "trucking right moves the picture left"
+    assert world.director.state_at(world.time).camera.x > 1.5
+    back = _walk(world, ["left"], 12)
+    back = _walk(world, [], 1)
+    # Persistent world: the same pose shows the same place (to float rounding of the pose).
+    assert abs(world.director.state_at(world.time).camera.x) < 1e-6
+    assert np.abs(back.astype(int) - start.astype(int)).mean() < 1.0
+    world.stop()
+
+
+def test_recorded_wander_replays_to_identical_frames():
+    world = WanderWorld(WanderConfig(scene="a quiet street in Paris", **SMALL), keep_digests=True)
+    _walk(world, ["forward"], 6)
+    world.send_text("night falls")
+    _walk(world, ["forward", "turn_right"], 6)
+    world.input.update([], drag=-20.0)
+    _walk(world, [], 3)
+    record = world.record()
+    world.stop()
+    assert record.duration == pytest.approx(15 * 2 / 24)
+    assert any(d.text == "night falls" for d in record.directives)
+    assert sum(1 for d in record.directives if d.camera) >= 12
+    saved = timeline_from_data(json.loads(record.to_json()))  # as saved to disk and opened again
+    replay = Director(saved, use_embeddings=False)
+    digests = [frame_digest(f) for chunk in replay.run() for f in chunk.frames]
+    assert digests == world.digests
+
+
+def test_third_person_walks_the_character_and_the_camera_follows():
+    world = WanderWorld(WanderConfig(scene="a park", character="a girl in a red coat", character_name="girl", **SMALL))
+    assert isinstance(world.controller, ThirdPerson)
+    _walk(world, [], 2)
+    before = world.director.state_at(world.time)
+    _walk(world, ["forward"], 24)  # 2 s
+    _walk(world, [], 3)
+    after = world.director.state_at(world.time)
+    girl0, girl1 = before.entity("girl"), after.entity("girl")
+    assert girl1.z - girl0.z > 1.5, "W walks her away from the camera"
+    assert after.camera.z - before.camera.z > 1.5, "the camera follows"
+    assert (girl1.z - after.camera.z) == pytest.approx(7.0, abs=0.5)
+    _walk(world, ["right"], 12)
+    _walk(world, [], 3)
+    assert world.director.state_at(world.time).entity("girl").x > girl1.x + 0.8
+    world.stop()
+
+
+def test_live_world_runs_in_real_time_and_publishes_frames():
+    world = WanderWorld(WanderConfig(scene="a beach", **SMALL))
+    world.start()
+    first = world.frames.wait_next(0, 30.0)
+    assert first is not None
+    t0 = world.time
+    time.sleep(1.0)
+    made = world.time - t0
+    assert 0.5 < made <= 1.2, f"{made:.2f} s of world in 1 s of wall time"
+    f = world.frames.wait_next(first.seq, 2.0)
+    assert f is not None and f.jpeg[:2] == b"\xff\xd8"
+    world.stop()
+    assert world.state == "stopped" and world.frames.closed
+
+
+def test_frame_bus_wakes_asyncio_waiters():
+    bus = FrameBus()
+
+    async def main():
+        task = asyncio.ensure_future(bus.next(0, 2.0))
+        await asyncio.sleep(0.05)
+        bus.publish(Frame(1, 0, 0.0, 0, b"x"))
+        return await task
+
+    assert asyncio.run(main()).seq == 1
+
+
+def test_sessions_are_isolated_and_closing_stops_the_world(tmp_path):
+    reg = WanderRegistry(root=tmp_path)
+    a = WanderWorld(WanderConfig(scene="a beach", **SMALL))
+    b = WanderWorld(WanderConfig(scene="a forest", **SMALL))
+    ta, tb = reg.open_world("A", a), reg.open_world("B", b)
+    assert ta != tb and reg.by_token(ta).world is a and reg.by_token(tb).world is b
+    reg.by_token(ta).world.input.update(["right"])
+    assert b.input.consume().idle
+    folder = reg.peek("A").folder
+    reg.close("A")
+    assert not a.alive and reg.by_token(ta) is None and not folder.exists()
+    assert b.alive
+    # A tab that vanished: nobody watching for ABANDON_SECONDS stops its world.
+    reg.peek("B").unwatched_since = time.monotonic() - 3600
+    assert reg.reap() == ["B"] and not b.alive
+    reg.close_all()

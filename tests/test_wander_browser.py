@@ -1,0 +1,142 @@
+"""Wander in the real browser (Debian's Chromium via Playwright) against a small server with the tab.
+
+Frames are read back from the page's canvas, i.e. what the user sees. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from director.director import Director
+from director.timeline import load_timeline
+from director.ui.wander.registry import WanderRegistry
+from director.ui.wander.world import frame_digest
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from director.ui.wander.dev_server import serve
+
+    dev = serve(registry=WanderRegistry(root=tmp_path_factory.mktemp("wander"), keep_digests=True))
+    yield dev
+    dev.close()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("no Chromium at /usr/bin/chromium")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu",
+                                                                    "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server.url, wait_until="load")
+        page.locator("#wander-scene textarea").fill("a quiet street in Paris")
+        page.get_by_label("640x360 (preview)").check()
+        page.click("#wander-enter")
+        page.wait_for_function("window.__wander && window.__wander.frames > 10", timeout=60_000)
+        yield page
+        browser.close()
+
+
+def _world(server):
+    [session] = [s for s in server.registry._sessions.values() if s.world is not None]
+    return session.world
+
+
+def _canvas(page) -> np.ndarray:
+    url = page.evaluate("document.querySelector('#wander-view canvas').toDataURL('image/png')")
+    data = np.frombuffer(base64.b64decode(url.split(",", 1)[1]), np.uint8)
+    return cv2.cvtColor(cv2.imdecode(data, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+
+
+def _settle(page, frames: int = 8) -> None:
+    n = page.evaluate("window.__wander.frames")
+    page.wait_for_function(f"window.__wander.frames >= {n + frames}", timeout=10_000)
+
+
+def test_keys_typed_in_a_text_box_move_nothing(page, server):
+    world = _world(server)
+    x0 = world.director.state_at(world.time).camera
+    page.locator("#wander-command textarea").click()
+    page.keyboard.type("dwasd")
+    page.keyboard.down("d")
+    time.sleep(0.4)
+    page.keyboard.up("d")
+    _settle(page)
+    assert world.director.state_at(world.time).camera == x0
+    page.locator("#wander-command textarea").fill("")
+
+
+def test_hold_d_for_one_second_moves_the_view_right(page, server):
+    page.click("#wander-view canvas")  # focus the view (clicking also starts a zero-length drag)
+    _settle(page)
+    before = _canvas(page)
+    page.screenshot(path=str(ARTIFACTS / "wander_before_d.png"))
+    page.keyboard.down("d")
+    time.sleep(1.0)
+    page.keyboard.up("d")
+    _settle(page, 12)
+    after = _canvas(page)
+    page.screenshot(path=str(ARTIFACTS / "wander_after_d.png"))
+    ga, gb = (cv2.cvtColor(x, cv2.COLOR_RGB2GRAY).astype(np.float32) for x in (before, after))
+    (dx, _), _ = cv2.phaseCorrelate(ga, gb)
+    assert dx < -2, f"trucking right should move the picture left, moved {dx:.1f} px"
+    cam = _world(server).director.state_at(_world(server).time).camera
+    # ~1 s at 2 m/s when the world keeps real time; less when a loaded machine slows the world's clock.
+    assert 0.1 < cam.x < 3.0 and abs(cam.z) < 1e-9, cam
+    latency = page.evaluate("window.__wander.latency")
+    (ARTIFACTS / "wander_latency_test.json").write_text(json.dumps(latency))
+    assert latency and latency[-1]["ms"] < 1000
+
+
+def test_typed_command_shows_up_in_the_stream(page, server):
+    before = _canvas(page).mean()
+    page.locator("#wander-command textarea").fill("night falls")
+    page.click("#wander-say")
+    page.wait_for_function("document.querySelector('#wander-heard').innerText.includes('night falls')", timeout=10_000)
+    world = _world(server)
+    heard = world.time
+    deadline = time.monotonic() + 60
+    while world.time < heard + 4.5 and time.monotonic() < deadline:  # night comes over 4 s of world time
+        time.sleep(0.2)
+    _settle(page)
+    after = _canvas(page)
+    page.screenshot(path=str(ARTIFACTS / "wander_night.png"))
+    assert after.mean() < 0.6 * before, f"night should darken the stream: {before:.0f} → {after.mean():.0f}"
+
+
+def test_recorded_wander_replays_to_the_streamed_frames(page, server):
+    page.click("#wander-save")
+    page.wait_for_function("document.querySelector('#wander-heard').innerText.includes('Saved')", timeout=10_000)
+    session = next(s for s in server.registry._sessions.values() if s.world is not None)
+    record = load_timeline(session.folder / "wander.json")
+    live = list(session.world.digests)
+    assert any(d.text == "night falls" for d in record.directives)
+    assert any(d.camera and d.camera.move == "truck" for d in record.directives)
+    replay = [frame_digest(f) for chunk in Director(record, use_embeddings=False).run() for f in chunk.frames]
+    assert len(replay) == round(record.duration * record.fps)
+    assert replay == live[: len(replay)]
+
+
+def test_closing_the_tab_stops_the_world(page, server):
+    world = _world(server)
+    page.close(run_before_unload=True)
+    deadline = time.monotonic() + 15
+    while world.alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not world.alive
