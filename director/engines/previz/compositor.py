@@ -49,6 +49,7 @@ GROUND_ALIAS_NEAR = 25.0  # metres: beyond this the ground fades to its average 
 GROUND_ALIAS_FAR = 90.0
 SKY_HOUR_STEP = 0.25  # hours per baked sky (sun position)
 MIN_LAYER_DISTANCE = 0.4  # metres; a layer the camera has passed is not drawn
+REDUCE = 2  # sky and ground (smooth, hazy) are warped at 1/REDUCE resolution and upscaled
 
 
 @dataclass
@@ -101,7 +102,7 @@ class WorldRenderer:
         self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
 
     def _tick(self, stage: str, since: float) -> float:
-        now = time.perf_counter()
+        now = time.process_time()  # CPU time: robust to other processes sharing the cores
         if self.timings is not None:
             self.timings[stage] = self.timings.get(stage, 0.0) + now - since
         return now
@@ -169,7 +170,7 @@ class WorldRenderer:
     def render(self, state: WorldState, frame_index: int) -> np.ndarray:
         """RGB uint8 [H, W, 3] for ``state``."""
         # 1. View, light, grade, textures
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         view = View.from_state(state.camera, self.width, self.height, state.t, self.seed)
         scene = self.scene(state)
         light = Light.from_environment(state.environment)
@@ -230,7 +231,24 @@ class WorldRenderer:
         n, r = view.forward, view.right
         origin = n + (start / sky.ppr - view.yaw) * r + 2.4 * UP
         hmat = view.direction_homography(r / sky.ppr, -UP / sky.ppr, origin)
-        self._warp_into(frame[:rows], tex, hmat, cv2.BORDER_REPLICATE, opaque=True)
+        self._warp_reduced(frame[:rows], tex, hmat, cv2.BORDER_REPLICATE)
+
+    def _warp_reduced(self, dst: np.ndarray, tex: np.ndarray, hmat: np.ndarray, border: int,
+                      post=None) -> None:
+        """Warp a smooth texture at half resolution into ``dst`` and upscale (4x fewer samples).
+
+        ``post(small)`` may modify the half-resolution image (in place) before upscaling.
+        """
+        h, w = dst.shape[:2]
+        hs, ws = max(1, (h + 1) // REDUCE), max(1, (w + 1) // REDUCE)
+        sx, sy = ws / w, hs / h
+        # full-res pixel centre x maps to small (x + 0.5) * s - 0.5
+        to_small = np.array([[sx, 0, 0.5 * sx - 0.5], [0, sy, 0.5 * sy - 0.5], [0, 0, 1.0]])
+        small = np.empty((hs, ws, 3), np.uint8)
+        self._warp_into(small, tex, to_small @ hmat, border, opaque=True)
+        if post is not None:
+            post(small)
+        cv2.resize(small, (w, h), dst=dst, interpolation=cv2.INTER_LINEAR)
 
     def _draw_ground(self, frame: np.ndarray, view: View, ground: GroundTexture, light: Light, horizon: float) -> None:
         cam_h = float(view.position[1])
@@ -242,32 +260,32 @@ class WorldRenderer:
         band = frame[r0:]
         ppm = ground.ppm
         hmat = view.plane_homography(np.zeros(3), np.array([1.0 / ppm, 0, 0]), np.array([0, 0, 1.0 / ppm]))
-        shift = np.array([[1, 0, 0], [0, 1, -r0], [0, 0, 1.0]])
-        hmat = shift @ hmat
-        cv2.warpPerspective(ground.tex, hmat, (self.width, band.shape[0]), dst=band, flags=cv2.INTER_LINEAR,
-                            borderMode=cv2.BORDER_WRAP)
-        # Distance per row (rows are lines of constant distance without roll) -> haze.
-        v = np.arange(r0, self.height, dtype=np.float64) + 0.5
-        ray_y = -(v - self.height / 2.0) / view.focal
-        cp, sp = math.cos(view.pitch), math.sin(view.pitch)
-        wy = ray_y * cp + sp
-        wz = -ray_y * sp + cp
-        dist = np.where(wy < -1e-6, cam_h * np.abs(wz) / np.maximum(-wy, 1e-6), 1e9)
-        alias = np.clip((dist - GROUND_ALIAS_NEAR) / (GROUND_ALIAS_FAR - GROUND_ALIAS_NEAR), 0, 1)
-        fog = np.array([light.haze(d) if d < 1e8 else 1.0 for d in dist[:: max(1, len(dist) // 64)]])
-        fog = np.interp(np.arange(len(dist)), np.arange(0, len(dist), max(1, len(dist) // 64))[: len(fog)], fog)
-        a = np.maximum(alias * 0.9, fog)
+        hmat = np.array([[1, 0, 0], [0, 1, -r0], [0, 0, 1.0]]) @ hmat
         fog_col = ground.haze_color if light.fog <= 0 else (
             ground.haze_color * (1 - light.fog) + light.fog_color().astype(np.float32) * light.fog)
-        solid = a > 0.985
-        if solid.any():
-            band[solid] = np.clip(fog_col, 0, 255).astype(np.uint8)
-        part = np.nonzero((a > 0.01) & ~solid)[0]
-        if len(part):
-            lo, hi = part.min(), part.max() + 1
-            w = a[lo:hi, None, None].astype(np.float32)
-            sub = band[lo:hi].astype(np.float32)
-            band[lo:hi] = (sub * (1 - w) + fog_col * w).astype(np.uint8)
+
+        def haze(small: np.ndarray) -> None:
+            # Distance per row (rows are lines of constant distance without roll) -> haze.
+            rows = small.shape[0]
+            v = r0 + (np.arange(rows) + 0.5) * band.shape[0] / rows
+            ray_y = -(v - self.height / 2.0) / view.focal
+            cp, sp = math.cos(view.pitch), math.sin(view.pitch)
+            wy = ray_y * cp + sp
+            wz = -ray_y * sp + cp
+            dist = np.where(wy < -1e-6, cam_h * np.abs(wz) / np.maximum(-wy, 1e-6), 1e9)
+            alias = np.clip((dist - GROUND_ALIAS_NEAR) / (GROUND_ALIAS_FAR - GROUND_ALIAS_NEAR), 0, 1)
+            fog = np.array([light.haze(min(d, 1e6)) for d in dist])
+            a = np.maximum(alias * 0.9, fog)
+            solid = a > 0.985
+            if solid.any():
+                small[solid] = np.clip(fog_col, 0, 255).astype(np.uint8)
+            part = np.nonzero((a > 0.01) & ~solid)[0]
+            if len(part):
+                lo, hi = part.min(), part.max() + 1
+                w = a[lo:hi, None, None].astype(np.float32)
+                small[lo:hi] = (small[lo:hi].astype(np.float32) * (1 - w) + fog_col * w).astype(np.uint8)
+
+        self._warp_reduced(band, ground.tex, hmat, cv2.BORDER_WRAP, post=haze)
 
     def _draw_layer(self, frame: np.ndarray, view: View, layer: LayerTexture) -> None:
         n, r = view.forward, view.right
@@ -294,17 +312,24 @@ class WorldRenderer:
         _blend_premultiplied(roi, warped)
 
     @staticmethod
-    def _warp(tex: np.ndarray, hmat: np.ndarray, size: tuple[int, int], border: int) -> np.ndarray:
-        hmat = hmat / hmat[2, 2]
-        if abs(hmat[2, 0]) < 1e-9 and abs(hmat[2, 1]) < 1e-9:
-            return cv2.warpAffine(tex, hmat[:2], size, flags=cv2.INTER_LINEAR, borderMode=border)
+    def _affine(hmat: np.ndarray) -> np.ndarray | None:
+        """The 2x3 affine part if ``hmat`` is affine (a plane parallel to the image: no pitch), else None."""
+        h22 = hmat[2, 2]
+        if abs(h22) > 1e-9 and abs(hmat[2, 0]) < 1e-9 * abs(h22) and abs(hmat[2, 1]) < 1e-9 * abs(h22):
+            return hmat[:2] / h22
+        return None
+
+    def _warp(self, tex: np.ndarray, hmat: np.ndarray, size: tuple[int, int], border: int) -> np.ndarray:
+        aff = self._affine(hmat)
+        if aff is not None:
+            return cv2.warpAffine(tex, aff, size, flags=cv2.INTER_LINEAR, borderMode=border)
         return cv2.warpPerspective(tex, hmat, size, flags=cv2.INTER_LINEAR, borderMode=border)
 
     def _warp_into(self, dst: np.ndarray, tex: np.ndarray, hmat: np.ndarray, border: int, opaque: bool) -> None:
-        hmat = hmat / hmat[2, 2]
         size = (dst.shape[1], dst.shape[0])
-        if abs(hmat[2, 0]) < 1e-9 and abs(hmat[2, 1]) < 1e-9:
-            cv2.warpAffine(tex, hmat[:2], size, dst=dst, flags=cv2.INTER_LINEAR, borderMode=border)
+        aff = self._affine(hmat)
+        if aff is not None:
+            cv2.warpAffine(tex, aff, size, dst=dst, flags=cv2.INTER_LINEAR, borderMode=border)
         else:
             cv2.warpPerspective(tex, hmat, size, dst=dst, flags=cv2.INTER_LINEAR, borderMode=border)
 
@@ -354,7 +379,7 @@ class WorldRenderer:
 
         sprite, anchor = self._sprites.get_or(key, build)
         scale = h_px / hb
-        if abs(scale - 1.0) > 0.02:
+        if abs(scale - 1.0) > 0.05:
             sprite = cv2.resize(sprite, (max(1, int(sprite.shape[1] * scale)), max(1, int(sprite.shape[0] * scale))),
                                 interpolation=cv2.INTER_LINEAR)
             anchor = (anchor[0] * scale, anchor[1] * scale)

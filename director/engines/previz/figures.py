@@ -15,8 +15,10 @@ import cv2
 import numpy as np
 
 View = str  # 'left' | 'right' | 'front' | 'back'
-SUPERSAMPLE = 2
+SUPERSAMPLE = 2  # small figures are drawn at 2x and reduced, for smooth thin limbs
+SUPERSAMPLE_BELOW = 120  # px; larger figures are smooth enough with OpenCV's antialiasing
 PHASE_STEPS = 12  # pose buckets per stride cycle
+SIZE_STEP = 0.04  # log-size bucket of cached sprites (4 %: size steps are not visible)
 
 # kind -> (height m, width m as drawn side-on)
 SIZES: dict[str, tuple[float, float]] = {
@@ -95,8 +97,9 @@ class Sprite:
 class _Pen:
     """Draws in metres with y up on a supersampled RGBA canvas; x = 0 at the canvas centre."""
 
-    def __init__(self, w_m: float, h_m: float, scale: float) -> None:
-        self.s = scale * SUPERSAMPLE
+    def __init__(self, w_m: float, h_m: float, scale: float, supersample: int) -> None:
+        self.ss = supersample
+        self.s = scale * supersample
         self.w = max(2, int(math.ceil(w_m * self.s)))
         self.h = max(2, int(math.ceil(h_m * self.s)))
         self.img = np.zeros((self.h, self.w, 4), np.uint8)
@@ -127,9 +130,10 @@ class _Pen:
         cv2.fillPoly(self.img, [q], (*color, 255), cv2.LINE_AA, 3)
 
     def finish(self) -> np.ndarray:
-        out = cv2.resize(self.img, (max(1, self.w // SUPERSAMPLE), max(1, self.h // SUPERSAMPLE)),
-                         interpolation=cv2.INTER_AREA)
-        return out
+        if self.ss == 1:
+            return self.img
+        return cv2.resize(self.img, (max(1, self.w // self.ss), max(1, self.h // self.ss)),
+                          interpolation=cv2.INTER_AREA)
 
 
 def _shade(c, k: float) -> tuple[int, int, int]:
@@ -288,7 +292,7 @@ def draw_figure(kind: str, description: str, view: View, phase: float, action: s
     color = main_color(kind, description)
     side = view in ("left", "right")
     pen_w = (w_m if side or kind != "car" else 2.2) + 0.6 * (kind in ("person", "thing")) + 0.2 * h_m
-    pen = _Pen(pen_w * 1.1, h_m * 1.2, scale)
+    pen = _Pen(pen_w * 1.1, h_m * 1.2, scale, SUPERSAMPLE if height_px < SUPERSAMPLE_BELOW else 1)
     if kind == "person":
         _person(pen, phase, view, run, moving, color, description)
     elif kind == "cat":
@@ -324,7 +328,7 @@ def phase_bucket(stride: float) -> float:
 
 
 def size_bucket(height_px: float) -> float:
-    """Sprite height quantised finely for small sprites and in ~3 % steps for large ones."""
+    """Sprite height quantised finely for small sprites and in ``SIZE_STEP`` steps for large ones."""
     if height_px < 24:
         return max(2.0, round(height_px))
-    return float(round(math.exp(round(math.log(height_px) / 0.03) * 0.03)))
+    return float(round(math.exp(round(math.log(height_px) / SIZE_STEP) * SIZE_STEP)))

@@ -26,6 +26,7 @@ MAX_TEXTURE_ROWS = 2400
 GLOW_COLOR = np.array([255.0, 196.0, 120.0])  # warm tungsten windows and lamps
 SKY_TAN_TOP = 2.4  # tan(elevation) of the sky texture's first row
 SKY_TAN_BOTTOM = -0.4
+SKY_PPR = 0.22  # sky texels per radian, as a fraction of the reference focal length (the sky is smooth)
 GROUND_TILE_M = (48.0, 24.0)  # ground tile (x, z) metres
 
 
@@ -246,13 +247,13 @@ class SkyTexture:
 
 def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width: int, seed: int) -> SkyTexture:
     """Sky by elevation and hour: gradient, sun or moon, clouds, stars at night."""
-    ppr = reference_focal(width) * 0.35
+    ppr = reference_focal(width) * SKY_PPR
     period = int(round(2 * math.pi * ppr))
     ppr = period / (2 * math.pi)
     rows = int((SKY_TAN_TOP - SKY_TAN_BOTTOM) * ppr)
     tan_el = SKY_TAN_TOP - (np.arange(rows) + 0.5) / ppr
-    el = np.arctan(tan_el)
-    az = (np.arange(period) + 0.5) / ppr  # radians from +z
+    el = np.arctan(tan_el).astype(np.float32)
+    az = ((np.arange(period) + 0.5) / ppr).astype(np.float32)  # radians from +z
     zen, hor = light.sky_colors()
     w = np.clip(el / (math.pi / 2), 0, 1) ** 0.45
     grad = hor[None, :] * (1 - w[:, None]) + zen[None, :] * w[:, None]
@@ -261,8 +262,9 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
     rng = np.random.default_rng([seed & 0xFFFFFFFF, 0x5C1])
     # sun (day) or moon (night)
     sun_az, sun_el = light.sun_direction(hour)
-    daz = np.angle(np.exp(1j * (az - sun_az)))
-    dist = np.sqrt((daz[None, :] * np.cos(el)[:, None]) ** 2 + (el[:, None] - sun_el) ** 2).astype(np.float32)
+    daz = ((az - sun_az + np.pi) % (2 * np.pi) - np.pi).astype(np.float32)
+    dist = cv2.magnitude(np.ascontiguousarray(daz[None, :] * np.cos(el)[:, None]),
+                         np.ascontiguousarray(np.broadcast_to((el - np.float32(sun_el))[:, None], (rows, period))))
     if light.daylight > 0.12:
         sun_col = np.array([255, 240, 200]) * (1 - light.warmth) + np.array([255, 170, 90]) * light.warmth
         strength = 1.0 - 0.8 * light.overcast
