@@ -83,6 +83,7 @@ def test_chunks_from_world_states(comps):
     assert chunks[1].info["native_frames"] == 12
     assert chunks[2].info.get("recached_blocks", 0) >= 1  # night falls at 1.5 s: the prompt switched
     assert chunks[1].frames.std() > 0
+    assert all("silence" not in n for n in chunks[0].info["notes"]) == (eng._sound is not None)
     eng.close()
 
 
