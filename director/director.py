@@ -79,9 +79,11 @@ class Director:
         use_embeddings: bool = True,
         engine_options: dict[str, Any] | None = None,
         keep_checkpoints: int | None = None,
+        checkpoint_interval: int | None = None,
     ):
         """``keep_checkpoints``: how many chunk-boundary checkpoints rewind can use (None = all;
-        previz checkpoints are tiny, neural ones hold a KV cache)."""
+        previz checkpoints are tiny, neural ones hold a KV cache). ``checkpoint_interval``: take one
+        every this many chunks (default: the engine's ``snapshot_interval``, else every chunk)."""
         self._record = timeline
         self.assets = assets or Assets(base_dir=Path(base_dir) if base_dir else None)
         self.use_embeddings = use_embeddings
@@ -94,6 +96,7 @@ class Director:
         native = self.engine.chunk_frames(timeline.fps)
         self.chunk_frames = native or max(1, round(timeline.chunk_seconds * timeline.fps))
         self.keep_checkpoints = keep_checkpoints
+        self.checkpoint_interval = max(1, checkpoint_interval or getattr(self.engine, "snapshot_interval", 1))
         self.checkpoints: dict[int, RunCheckpoint] = {}
         self.applied: list[AppliedCommand] = []
         self._live = _Live()
@@ -260,6 +263,8 @@ class Director:
 
     def _checkpoint(self) -> None:
         frame = self._next_frame
+        if self._chunk_index % self.checkpoint_interval and frame not in self.checkpoints:
+            return
         self.checkpoints[frame] = RunCheckpoint(self._chunk_index, frame, self.engine.snapshot(), self._record.model_dump_json())
         if self.keep_checkpoints is not None and len(self.checkpoints) > self.keep_checkpoints:
             for f in sorted(self.checkpoints)[: len(self.checkpoints) - self.keep_checkpoints]:

@@ -77,7 +77,7 @@ def render(
     else:
         writer = ClipWriter(out, **size, rate_control=RATE_CONTROL, quality=QUALITY)
         store = CheckpointStore(writer.sidecar / "checkpoints")
-    every = max(1, round(checkpoint_every * d.fps / d.chunk_frames))
+    every = max(d.checkpoint_interval, round(checkpoint_every * d.fps / d.chunk_frames))
     try:
         for chunk in d.run():
             writer.write(chunk)

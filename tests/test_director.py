@@ -119,3 +119,19 @@ def test_engine_returning_wrong_shapes_is_reported():
     d = Director(make(), engine=Broken(), use_embeddings=False)
     with pytest.raises(RuntimeError, match="returned audio"):
         list(d.run())
+
+
+def test_engines_with_costly_snapshots_are_checkpointed_less_often():
+    class Heavy(StateEngine):
+        snapshot_interval = 3
+
+        def snapshot(self):
+            self.snapshots = getattr(self, "snapshots", 0) + 1
+            return super().snapshot()
+
+    eng = Heavy()
+    d = Director(make(duration=4), engine=eng, use_embeddings=False)
+    list(d.run())
+    assert sorted(d.checkpoints) == [0, 36, 72]  # chunks 0, 3, 6
+    assert eng.snapshots == 3
+    assert d.rewind(2.9) == 1.5  # lands on the checkpoint at or before the time asked

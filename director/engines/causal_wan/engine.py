@@ -42,6 +42,9 @@ class CausalWanEngine:
     """
 
     name = "causal-wan"
+    # A snapshot copies the KV cache to the CPU (~3 GB at 832x480): the Director takes one every
+    # this many chunks (6 s of video) rather than at every boundary, so rewind lands on those.
+    snapshot_interval = 8
 
     def __init__(self, config: CausalWanConfig | None = None, *, components: WanComponents | None = None,
                  **options: Any) -> None:
