@@ -1,5 +1,13 @@
-"""director: direct a streaming world-model video from a timeline, a notebook or a browser tab."""
+"""director: direct a streaming world-model video from a timeline, a notebook or a browser tab.
 
+    from director import load_timeline, Director, render
+    timeline = load_timeline("presets/timelines/paris_1980s_walk.json")
+    render(timeline, "paris.mp4", base_dir="presets/timelines")
+"""
+
+from director.director import AppliedCommand, Director, Progress
+from director.render import RenderResult, render
+from director.script import Interpretation, compile_timeline
 from director.timeline import (
     CameraMove,
     Character,
@@ -15,15 +23,22 @@ from director.timeline import (
 )
 
 __all__ = [
+    "AppliedCommand",
     "CameraMove",
     "Character",
     "CharacterAction",
+    "Director",
     "Directive",
+    "Interpretation",
+    "Progress",
+    "RenderResult",
     "SceneChange",
     "StyleChange",
     "Timeline",
     "TimelineError",
     "World",
+    "compile_timeline",
     "load_timeline",
+    "render",
     "timeline_from_data",
 ]
