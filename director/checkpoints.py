@@ -79,7 +79,7 @@ class CheckpointStore:
             raise CheckpointError(f"cannot save checkpoint {chunk_index} in {self.folder}: {e.strerror}") from e
         for _, old_frame, path in stale:
             path.unlink(missing_ok=True)
-        _fsync_dir(self.folder)
+        fsync_dir(self.folder)
         return Checkpoint(chunk_index, frame, payload)
 
     def prune(self, keep_last: int) -> int:
@@ -151,7 +151,7 @@ class CheckpointStore:
         return f"CheckpointStore({str(self.folder)!r}, chunks={self.indices()})"
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make a rename in ``folder`` durable (no-op where directories cannot be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY)

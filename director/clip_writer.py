@@ -58,7 +58,7 @@ import av
 import imageio_ffmpeg
 import numpy as np
 
-from director.checkpoints import CheckpointStore
+from director.checkpoints import CheckpointStore, fsync_dir
 from director.engine import SAMPLE_RATE, Chunk, sample_index
 
 logger = logging.getLogger(__name__)
@@ -481,7 +481,7 @@ class ClipWriter:
         except OSError as e:
             staging.unlink(missing_ok=True)
             raise ClipWriterError(f"cannot publish {self.path}: {_reason(e)}") from e
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
         self._finished = True
         # 4. Only now is the work in progress redundant.
         self.part.unlink(missing_ok=True)
@@ -739,19 +739,6 @@ def _atomic_write(path: Path, text: str) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _grow_pipe(fd: int) -> None:
