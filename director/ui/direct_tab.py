@@ -48,7 +48,9 @@ class DirectTab:
 
 
 def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render_concurrency: int = 2) -> DirectTab:
-    initial = fields_from_timeline(_default_session_timeline(), use_embeddings=False, notes=[""] * 3)
+    first = _default_session_timeline()
+    initial = fields_from_timeline(first, use_embeddings=False)  # rules only: no model load at build
+    first_strip = strip_html(first, _kinds(first, use_embeddings=False))
 
     with gr.Tab("Direct", id="direct", elem_id="dr-tab"):
         gr.HTML(
@@ -61,7 +63,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
             with gr.Column(scale=3, min_width=320, elem_classes="dr-stage"):
                 video = gr.Video(label="Live view", streaming=True, autoplay=True, interactive=False,
                                  elem_id="dr-live", height=400)
-                strip = gr.HTML(strip_html(_default_session_timeline()), elem_id="dr-strip")
+                strip = gr.HTML(first_strip, elem_id="dr-strip")
                 with gr.Row(elem_classes="dr-transport"):
                     start = gr.Button("▶  Start", variant="primary", size="lg", elem_id="dr-start", scale=3)
                     stop = gr.Button("■  Stop", variant="stop", size="lg", elem_id="dr-stop", scale=1)
@@ -108,8 +110,8 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                 new_dur = gr.Textbox(label="Takes (s)", placeholder="2", elem_id="dr-new-dur", min_width=70, scale=1)
                 add_btn = gr.Button("+ Add", elem_id="dr-add", min_width=70, scale=1)
             with gr.Row(elem_classes="dr-rowtools"):
-                selected = gr.Number(None, label="Selected row", precision=0, elem_id="dr-selected", interactive=False,
-                                     min_width=90, scale=1)
+                selected = gr.Textbox("", label="Selected row", elem_id="dr-selected", interactive=False,
+                                      placeholder="click a row", min_width=90, scale=1)
                 up_btn = gr.Button("↑ Earlier", size="sm", elem_id="dr-up", scale=1, min_width=80)
                 down_btn = gr.Button("↓ Later", size="sm", elem_id="dr-down", scale=1, min_width=80)
                 del_btn = gr.Button("✕ Delete", size="sm", elem_id="dr-delete", scale=1, min_width=80)
@@ -138,16 +140,17 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                     take_video = gr.Video(label="Take", interactive=False, elem_id="dr-take-video", height=260)
             with gr.Column(min_width=300):
                 with gr.Accordion("Export & files", open=True, elem_id="dr-export"):
-                    mp4 = gr.File(label="Clip (MP4 with sound)", interactive=False, elem_id="dr-mp4")
+                    mp4 = gr.File(label="Clip (MP4 with sound)", interactive=False, elem_id="dr-mp4", visible=False)
+                    gr.Markdown("The finished clip appears here after **Start**.", elem_classes="dr-hint")
                     with gr.Row():
                         world_btn = gr.Button("Export .world bundle", elem_id="dr-export-world", size="sm")
                         json_btn = gr.Button("Save timeline JSON", elem_id="dr-save-json", size="sm")
-                    out_file = gr.File(label="Download", interactive=False, elem_id="dr-out-file")
+                    out_file = gr.File(label="Timeline / bundle", interactive=False, elem_id="dr-out-file", visible=False)
                     with gr.Row():
-                        json_in = gr.File(label="Load timeline JSON", file_types=[".json"], elem_id="dr-load-json",
-                                          height=100)
-                        world_in = gr.File(label="Load .world bundle", file_types=[".world"], elem_id="dr-load-world",
-                                           height=100)
+                        json_in = gr.UploadButton("Load timeline JSON", file_types=[".json"], elem_id="dr-load-json",
+                                                  size="sm")
+                        world_in = gr.UploadButton("Load .world bundle", file_types=[".world"],
+                                                   elem_id="dr-load-world", size="sm")
                     files_msg = gr.Markdown(elem_id="dr-files-msg")
 
     fields = [scene, characters, style, engine, size, fps, seed, duration, table]
@@ -161,7 +164,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                       timeline=None) -> list[Any]:
         t = timeline or session.timeline
         f = fields_from_timeline(t, use_embeddings=use_embeddings, notes=notes)
-        kinds = kinds_for(t, None)
+        kinds = _kinds(t, use_embeddings)
         return [*f.values(), strip_html(t, kinds), message, gr.update(choices=_attach_choices(t))]
 
     def read_editor(session: DirectSession, values: list[Any]):
@@ -197,7 +200,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
             return invalid_update(reading)
         with session.lock:
             session.timeline = reading.timeline
-        return {table: reading.rows, table_msg: "", strip: strip_html(reading.timeline),
+        return {table: reading.rows, table_msg: "", strip: strip_html(reading.timeline, _kinds(reading.timeline, use_embeddings)),
                 attach: gr.update(choices=_attach_choices(reading.timeline))}
 
     def on_add(at: str, text: str, dur: str, scene, characters, style, engine, size, fps, seed, duration, rows, request: gr.Request):
@@ -213,25 +216,25 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
 
     def on_select(evt: gr.SelectData):
         index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-        return int(index)
+        return str(int(index) + 1)
 
     def on_move(delta: int):
         def handler(index, scene, characters, style, engine, size, fps, seed, duration, rows, request: gr.Request):
             values = [scene, characters, style, engine, size, fps, seed, duration, rows]
             rows = [list(r) for r in rows_value(values[8])]
-            if index is None or not 0 <= int(index) < len(rows):
+            if not str(index or "").strip().isdigit() or not 1 <= int(index) <= len(rows):
                 raise gr.Error("Click a row of the timeline first.")
-            i = int(index)
+            i = int(index) - 1
             j = i + delta
             if delta == 0:
                 del rows[i]
-                new_index = None
+                new_index = ""
             elif 0 <= j < len(rows):
                 rows[i][0], rows[j][0] = rows[j][0], rows[i][0]  # swap times: the directive moves
                 rows[i], rows[j] = rows[j], rows[i]
-                new_index = j
+                new_index = str(j + 1)
             else:
-                return {selected: i}
+                return {selected: str(i + 1)}
             result = on_edit(*values[:8], rows, request=request)
             result[selected] = new_index
             return result
@@ -312,7 +315,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
             strip: strip_html(record, kinds_for(record, take.director.script.interpretations), made=take.seconds,
                               status=f"Take {take.number} {state}"),
             status: f"**Take {take.number}** {state}. Download it under *Export*." + _log(lines),
-            mp4: str(take.path) if take.finished else None,
+            mp4: _shown(take.path if take.finished else None),
             takes: gr.update(choices=session.takes.choices(), value=take.number),
             take_video: str(take.path) if take.finished else None,
             rewind_at: rewind_at_default(take),
@@ -352,7 +355,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
         notes = notes_for(record, take.director.script.interpretations)
         return {**dict(zip(editor_out, editor_update(session, f"Showing take {take.number}.", notes=notes))),
                 take_video: str(take.path) if take.finished else None,
-                mp4: str(take.path) if take.finished else None}
+                mp4: _shown(take.path if take.finished else None)}
 
     def on_image(path: str | None, target: str, role_value: str, scene, characters, style, engine, size, fps, seed, duration, rows, request: gr.Request):
         values = [scene, characters, style, engine, size, fps, seed, duration, rows]
@@ -380,7 +383,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
             return invalid_update(reading) | {files_msg: "⚠ Fix the timeline before saving it."}
         path = session.folder / "timeline.json"
         path.write_text(reading.timeline.to_json(), encoding="utf-8")
-        return {out_file: str(path), files_msg: "Timeline saved: download it above."}
+        return {out_file: _shown(path), files_msg: "Timeline saved: download it above."}
 
     def on_export_world(scene, characters, style, engine, size, fps, seed, duration, rows, request: gr.Request):
         values = [scene, characters, style, engine, size, fps, seed, duration, rows]
@@ -392,7 +395,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
         record = take.director.record if take is not None else None
         name = _slug(reading.timeline.title or "world")
         path = write_bundle(session.folder / f"{name}.world", reading.timeline, record, session.assets.preloaded)
-        return {out_file: str(path), files_msg: "World bundle ready: it holds the timeline, the session record "
+        return {out_file: _shown(path), files_msg: "World bundle ready: it holds the timeline, the session record "
                                                 "(live commands included), the images and the seed."}
 
     def on_load_json(path: str | None, request: gr.Request):
@@ -473,6 +476,20 @@ def _default_session_timeline():
     return default_timeline()
 
 
+def _shown(path) -> dict:
+    """A file output that appears once it holds a file."""
+    return gr.update(value=str(path) if path else None, visible=bool(path))
+
+
+def _kinds(timeline, use_embeddings: bool) -> list[str]:
+    from director.script import compile_timeline
+
+    try:
+        return kinds_for(timeline, compile_timeline(timeline, use_embeddings=use_embeddings).interpretations)
+    except TimelineError:
+        return kinds_for(timeline, None)
+
+
 def _ensure_idle(session: DirectSession) -> None:
     if session.run is not None:
         raise gr.Error("A take is rendering: Stop it first.")
@@ -548,8 +565,13 @@ DIRECT_CSS = STRIP_CSS + """
 #dr-status { min-height: 2.2em; font-variant-numeric: tabular-nums; }
 #dr-table-msg p, #dr-table-msg li { color: #dc2626; }
 .dr-add { align-items: end; }
+#dr-mp4, #dr-out-file { min-height: 0; }
 @media (max-width: 640px) {
   .dr-steps { font-size: 13px; }
-  #dr-live { height: auto !important; }
+  #dr-table table { min-width: 620px; }
+  #dr-table .table-wrap, #dr-table .table-container { overflow-x: auto; }
+  .dr-tick:nth-child(even) { display: none; }
+  .dr-label { max-width: 92px; }
+  .dr-mark { max-width: 45%; }
 }
 """

@@ -99,7 +99,7 @@ def read_fields(fields: Fields, base: Timeline, image_keys: list[str], *, use_em
     except (ValueError, TypeError, ValidationError) as exc:
         problems = exc.problems if isinstance(exc, TimelineError) else [str(exc)]
         return TableReading(None, [list(map(str, r)) for r in fields.rows], problems)
-    return read_table(fields.rows, settings, image_keys, use_embeddings=use_embeddings)
+    return read_table(fields.rows, settings, image_keys, use_embeddings=use_embeddings, before=base)
 
 
 def rows_value(value: Any) -> list[list[Any]]:

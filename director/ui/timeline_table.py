@@ -87,12 +87,14 @@ def _cell(row: list[Any], i: int) -> str:
 
 
 def read_table(rows: list[list[Any]], base: Timeline, image_keys: Iterable[str], *,
-               use_embeddings: bool = True) -> TableReading:
+               use_embeddings: bool = True, before: Timeline | None = None) -> TableReading:
     """Validate edited rows against ``base`` (world and settings). Row problems go in the note
-    column beside the row; a valid table comes back sorted by time with how each row was read."""
+    column beside the row; a valid table comes back sorted by time with how each row was read.
+    ``before`` is the timeline the rows were shown from (default ``base``): unchanged rows keep
+    its directives as they were."""
     keys = set(image_keys)
     originals = {_row_key(format_time(d.at), directive_cell(d), _duration_cell(d), d.image or ""): d
-                 for d in base.directives}
+                 for d in (before or base).directives}
     cells = [[_cell(r, i) for i in range(4)] for r in rows]
     cells = [c for c in cells if any(x.strip() for x in c)]  # blank rows are ignored
     notes = [""] * len(cells)
