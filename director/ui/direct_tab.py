@@ -107,7 +107,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                 new_at = gr.Textbox(label="At", placeholder="0:10", elem_id="dr-new-at", min_width=70, scale=1)
                 new_text = gr.Textbox(label="New directive", placeholder="a cute cat runs to the girl",
                                       elem_id="dr-new-text", min_width=200, scale=4)
-                new_dur = gr.Textbox(label="Takes (s)", placeholder="2", elem_id="dr-new-dur", min_width=70, scale=1)
+                new_dur = gr.Textbox(label="Duration (s)", placeholder="2", elem_id="dr-new-dur", min_width=70, scale=1)
                 add_btn = gr.Button("+ Add", elem_id="dr-add", min_width=70, scale=1)
             with gr.Row(elem_classes="dr-rowtools"):
                 selected = gr.Textbox("", label="Selected row", elem_id="dr-selected", interactive=False,
