@@ -196,6 +196,19 @@ class Director:
         self.applied = [a for a in self.applied if a.at < boundary]
         return boundary
 
+    def branch(self, source: Director, t: float, timeline: Timeline | None = None, made_frames: int | None = None) -> float:
+        """Start this (new, unused) run as a branch of ``source`` at its boundary at or before ``t``:
+        a new take that keeps ``source``'s past. ``made_frames`` caps the boundary to what ``source``
+        really wrote. Returns the boundary in seconds; ``source`` is left untouched."""
+        if self._next_frame or self.checkpoints:
+            raise ValueError("branch() starts a new run: this Director has already made frames")
+        frame = int(round(max(0.0, t) * source.fps))
+        if made_frames is not None:
+            frame = min(frame, made_frames)
+        self.checkpoints = {f: c for f, c in source.checkpoints.items() if f <= frame}
+        self.applied = list(source.applied)
+        return self.rewind(frame / source.fps, timeline)
+
     def resume(self, ckpt: RunCheckpoint) -> None:
         """Continue from a checkpoint saved by an earlier process (``render --resume``)."""
         self._restore(ckpt, Timeline.model_validate_json(ckpt.record_json))

@@ -135,3 +135,17 @@ def test_engines_with_costly_snapshots_are_checkpointed_less_often():
     assert sorted(d.checkpoints) == [0, 36, 72]  # chunks 0, 3, 6
     assert eng.snapshots == 3
     assert d.rewind(2.9) == 1.5  # lands on the checkpoint at or before the time asked
+
+
+def test_branch_makes_a_new_take_from_an_old_run_and_leaves_it_untouched():
+    timeline = make([{"at": 3, "camera": {"move": "pan", "direction": "left", "amount": 20}, "duration": 0}], duration=4)
+    old = Director(timeline, engine=StateEngine(), use_embeddings=False)
+    first, _ = frames_of(list(old.run()))
+    edited = timeline.model_copy(update={"directives": [Directive(at=2.5, scene=SceneChange(time_of_day="night"), duration=0)]})
+    new = Director(timeline, engine=StateEngine(), use_embeddings=False)
+    assert new.branch(old, 2.2, edited) == 2.0
+    rest, _ = frames_of(list(new.run()))
+    assert rest.shape[0] == 48 and rest[-1, 0, 5, 1] == 230  # hour 23 painted as 230
+    assert old.done and len(old.checkpoints) == 8  # the source run is untouched
+    with pytest.raises(ValueError, match="already made frames"):
+        new.branch(old, 1.0)

@@ -153,12 +153,9 @@ def _branch(director: Director, base: Take, timeline: Timeline, t: float) -> tup
         raise RewindError("size, fps, seed and engine must stay as they were to rewind; press Start for a new take")
     if not base.finished:
         raise RewindError(f"take {base.number} is still rendering: stop it first")
-    frame = min(int(round(t * old.fps)), base.frames)
-    usable = {f: c for f, c in old.checkpoints.items() if f <= frame}
-    if not usable:
-        raise RewindError(f"cannot rewind to {format_time(t)}: take {base.number} has nothing before it")
-    director.checkpoints = usable
-    director.applied = list(old.applied)
-    boundary = director.rewind(t, timeline)
+    try:
+        boundary = director.branch(old, t, timeline, made_frames=base.frames)
+    except ValueError:
+        raise RewindError(f"cannot rewind to {format_time(t)}: take {base.number} has nothing before it") from None
     start = int(round(boundary * director.fps))
     return boundary, (Prefix(base.path, start) if start else None)
