@@ -10,6 +10,7 @@ where a newcomer enters from.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -71,10 +72,19 @@ def _framing_fov(shot: str, subject_height: float, dist: float, aspect: float) -
     return min(MAX_FOV, max(MIN_FOV, math.degrees(fov_h)))
 
 
+# Moves whose finished result depends neither on time nor on where characters are (when untargeted).
+_SETTLED_KINDS = frozenset({"pan", "tilt", "roll", "zoom", "dolly", "truck", "pedestal", "static", "shot", "cut"})
+
+
 class CameraRig:
     def __init__(self, moves: list[TimedMove], aspect: float):
         self.moves = sorted(moves, key=lambda m: m.at)
         self.aspect = aspect
+        # Memo of the leading moves that have all finished: (end time, camera after them). A live
+        # session (Wander) records hundreds of short moves; folding all of them for every frame and
+        # for every character action made compiling quadratic. Same operations, same floats.
+        self._settled: list[tuple[float, CameraState]] = []
+        self._settled_open = True  # False once a move whose result stays time-dependent is reached
 
     def phrase(self, t: float) -> str:
         """The move under way at ``t`` in words, or the standing one (following someone)."""
@@ -88,9 +98,24 @@ class CameraRig:
                 text = ""
         return text
 
+    def _settle_until(self, t: float) -> None:
+        """Extend the memo over leading moves finished at or before ``t``."""
+        while self._settled_open and len(self._settled) < len(self.moves):
+            m = self.moves[len(self._settled)]
+            if m.move.move not in _SETTLED_KINDS or m.move.target:
+                self._settled_open = False
+                break
+            end = max(self._settled[-1][0] if self._settled else -math.inf, m.at + m.duration)
+            if end > t:
+                break
+            cam = self._settled[-1][1] if self._settled else REST
+            self._settled.append((end, self._apply(cam, m, end, None)))
+
     def state(self, t: float, position_of: PositionOf | None = None) -> CameraState:
-        cam = REST
-        for m in self.moves:
+        self._settle_until(t)
+        done = bisect_right(self._settled, t, key=lambda e: e[0])  # leading moves all finished by t
+        cam = self._settled[done - 1][1] if done else REST
+        for m in self.moves[done:]:
             if m.at > t:
                 break
             cam = self._apply(cam, m, t, position_of)

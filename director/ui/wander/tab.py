@@ -58,7 +58,8 @@ def _session_key(request: gr.Request | None) -> str:
 def build_wander_tab(demo: gr.Blocks, registry: WanderRegistry | None = None, direct_sessions: Any | None = None) -> None:
     """Build the Wander tab inside the current ``gr.Blocks`` (inside a ``gr.Tab`` if the caller opened
     one, else in a new "Wander" tab). ``direct_sessions``: the Direct tab's ``SessionStore``; when given,
-    "Open in Direct" puts the wander's timeline (and images) into that session."""
+    "Open in Direct" puts the wander's timeline (and images) into that session (default: ``demo.director_store``,
+    which ``app.build_demo`` sets)."""
     if registry is None:
         from director.ui.wander import default_registry
 
@@ -170,8 +171,9 @@ def _build(demo: gr.Blocks, registry: WanderRegistry, direct_sessions: Any | Non
 
     def on_to_direct(request: gr.Request):
         s, record = _record(request)
-        if direct_sessions is not None:
-            ds = direct_sessions.get(s.key)
+        store = direct_sessions if direct_sessions is not None else getattr(demo, "director_store", None)  # set by app.build_demo
+        if store is not None:
+            ds = store.get(s.key)
             with ds.lock:
                 ds.timeline = record
                 world = s.world
