@@ -166,10 +166,12 @@ class CameraRig:
             return replace(cam, shake=lerp(cam.shake, 0.0, p), target=None)
         if kind == "orbit":
             pivot = self._pivot(cam, mv.target, m.at, position_of)
+            # "orbit right": the camera travels to its right round the pivot (anticlockwise seen
+            # from above, x right and z forward) and turns left by the same angle to keep it framed.
             angle = math.radians(_sign(mv, "right") * amount * p)
             rx, rz = cam.x - pivot[0], cam.z - pivot[1]
-            x = pivot[0] + rx * math.cos(angle) + rz * math.sin(angle)
-            z = pivot[1] - rx * math.sin(angle) + rz * math.cos(angle)
+            x = pivot[0] + rx * math.cos(angle) - rz * math.sin(angle)
+            z = pivot[1] + rx * math.sin(angle) + rz * math.cos(angle)
             return replace(cam, x=x, z=z, yaw=cam.yaw - math.degrees(angle))
         if kind in ("shot", "focus", "follow", "cut"):
             return self._frame(cam, m, p, position_of)

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 the timeline or its render failed (message on stderr), 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import re
 import sys
@@ -22,6 +23,17 @@ def _size(text: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
+def _option(text: str) -> tuple[str, object]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"engine options look like KEY=VALUE, got {text!r}")
+    try:
+        parsed: object = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value
+    return key.strip(), parsed
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m director", description="Direct a world-model video from a timeline.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -30,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", type=Path, required=True, help="the MP4 to write")
     r.add_argument("--duration", type=float, help="seconds (overrides the timeline)")
     r.add_argument("--engine", help="engine name (default: the timeline's, usually previz)")
+    r.add_argument("--engine-option", action="append", default=[], type=_option, metavar="KEY=VALUE",
+                   help="engine setting, repeatable; VALUE is read as JSON when it can be "
+                        "(e.g. --engine-option model=/models/wan --engine-option window_frames=12)")
     r.add_argument("--seed", type=int)
     r.add_argument("--size", type=_size, help="WIDTHxHEIGHT, e.g. 1280x720")
     r.add_argument("--fps", type=float)
@@ -97,7 +112,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     try:
         result = render(timeline, args.output, base_dir=args.timeline.parent, resume=args.resume,
-                        on_progress=progress, use_embeddings=not args.no_embeddings)
+                        on_progress=progress, use_embeddings=not args.no_embeddings,
+                        engine_options=dict(args.engine_option))
     finally:
         bar.close()
     for interp in result.unknown:

@@ -87,7 +87,7 @@ class Director:
         self._record = timeline
         self.assets = assets or Assets(base_dir=Path(base_dir) if base_dir else None)
         self.use_embeddings = use_embeddings
-        self._cache: dict[tuple[int, Directive], Interpretation] = {}
+        self._cache: dict[tuple, Interpretation] = {}
         self.script: Script = compile_timeline(timeline, use_embeddings=use_embeddings, cache=self._cache)
         self._check_assets(timeline)
         options = dict(engine_options or {})

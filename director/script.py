@@ -12,7 +12,7 @@ import math
 import random
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
-from typing import Callable
+from typing import Callable, Sequence
 
 from director.camera_rig import CameraRig, TimedMove, default_duration
 from director.easing import lerp, lerp_hour_forward, progress
@@ -20,6 +20,7 @@ from director.entity_motion import EntityTrack, Profile, TimedAction
 from director.timecode import format_time
 from director.timeline import (
     CameraMove,
+    Character,
     CharacterAction,
     Directive,
     SceneChange,
@@ -268,8 +269,9 @@ def _initial_hour(scene: str) -> float:
     return HOUR_OF["day"]
 
 
-def interpret(directive: Directive, index: int, timeline: Timeline, parse: Parser | None, use_embeddings: bool) -> Interpretation:
-    """Structured fields as written, plus whatever the directive's text says."""
+def interpret(directive: Directive, index: int, cast: Sequence[Character], parse: Parser | None, use_embeddings: bool) -> Interpretation:
+    """Structured fields as written, plus whatever the directive's text says. ``cast`` is everyone
+    known at this point: the world's characters and those earlier directives brought in."""
     parts: list[Part] = [p for p in (directive.camera, directive.character, directive.scene, directive.style) if p]
     notes: tuple[str, ...] = ()
     method = "structured" if parts else "none"
@@ -278,7 +280,7 @@ def interpret(directive: Directive, index: int, timeline: Timeline, parse: Parse
         parse = parse or _default_parser()
         from director.styles import style_names
 
-        result = parse(directive.text, timeline.world.characters, style_names(), use_embeddings=use_embeddings)
+        result = parse(directive.text, cast, style_names(), use_embeddings=use_embeddings)
         # Parts read from a partly understood text still apply; the whole text then also stays a prompt.
         parts.extend(result.parts)
         if result.parts:
@@ -297,7 +299,7 @@ def compile_timeline(
     *,
     parse: Parser | None = None,
     use_embeddings: bool = True,
-    cache: dict[tuple[int, Directive], Interpretation] | None = None,
+    cache: dict[tuple, Interpretation] | None = None,
 ) -> Script:
     """Read every directive and build the Script. Raises ``TimelineError`` for references that
     cannot be resolved (a camera aimed at an unknown character, a character image with no character).
@@ -306,15 +308,20 @@ def compile_timeline(
     recompiling after a live command cheap.
     """
     interpretations: list[Interpretation] = []
+    cast: list[Character] = list(timeline.world.characters)
     for i, d in enumerate(timeline.directives):
-        key = (i, d)
-        if cache is not None and key in cache:
-            interpretations.append(cache[key])
-            continue
-        interp = interpret(d, i, timeline, parse, use_embeddings)
-        if cache is not None:
-            cache[key] = interp
+        key = (i, d, tuple(cast))
+        interp = cache.get(key) if cache is not None else None
+        if interp is None:
+            interp = interpret(d, i, cast, parse, use_embeddings)
+            if cache is not None:
+                cache[key] = interp
         interpretations.append(interp)
+        names = {c.name.lower() for c in cast}
+        for part in interp.parts:  # newcomers can be named by later directives ("close-up on the cat")
+            if isinstance(part, CharacterAction) and part.name.lower() not in names:
+                cast.append(Character(name=part.name, text=part.text or "", kind=part.kind))
+                names.add(part.name.lower())
 
     problems: list[str] = []
     world = timeline.world
@@ -396,7 +403,9 @@ def compile_timeline(
     # Characters: declared ones stand in the scene from the start, facing the camera.
     n = len(world.characters)
     for i, c in enumerate(world.characters):
-        profile = Profile(c.name, c.kind or guess_kind(c.text, c.name), c.text or c.name, c.image, True,
+        own = sorted(actions.get(c.name.lower(), []), key=lambda a: a.at)
+        on_stage = not (own and own[0].action.action == "enter")  # one who "enters" is off stage until then
+        profile = Profile(c.name, c.kind or guess_kind(c.text, c.name), c.text or c.name, c.image, on_stage,
                           ((i - (n - 1) / 2) * 1.8, 6.0 + 0.6 * (i % 2)), 180.0)
         script.tracks[c.name.lower()] = EntityTrack(profile, actions.get(c.name.lower(), []), script.base_camera, script._position_of)
     firsts = sorted(introduced, key=lambda k: min(a.at for a in actions[k]))

@@ -210,3 +210,15 @@ def test_cli_render_overrides_and_reports(tmp_path):
     v = video_stream(probe(tmp_path / "o.mp4"))
     assert (v["width"], v["height"], v["r_frame_rate"], int(v["nb_read_frames"])) == (160, 90, "12/1", 12)
     assert "wrote" in r.stdout and "real time" in r.stdout
+
+
+def test_cli_engine_options_reach_the_engine_and_bad_ones_are_named(tmp_path):
+    spec = tmp_path / "t.json"
+    spec.write_text(json.dumps({"duration": 1, **SMALL}))
+    r = _cli("render", str(spec), "-o", str(tmp_path / "o.mp4"), "--engine-option", "colour=12", "-q")
+    assert r.returncode == 1 and "unknown option(s) ['colour']" in r.stderr
+    r = _cli("render", str(spec), "-o", str(tmp_path / "o.mp4"), "--engine-option", "oops")
+    assert r.returncode == 2 and "KEY=VALUE" in r.stderr
+    r = _cli("render", str(spec), "-o", str(tmp_path / "o.mp4"), "--engine", "causal-wan", "--engine-option",
+             f"model={tmp_path / 'no-such-model'}", "-q")
+    assert r.returncode == 1 and "no-such-model" in r.stderr and "Traceback" not in r.stderr

@@ -184,3 +184,34 @@ def test_free_text_is_read_by_the_command_parser():
     assert s.state_at(3).entity(s.interpretations[0].parts[0].name).kind == "cat"
     assert [i.text for i in s.unknown] == ["bake a cake"]
     assert "bake a cake" in s.state_at(6).prompts
+
+
+@pytest.mark.parametrize("direction, side", [("right", 1), ("left", -1)])
+def test_orbit_travels_round_the_subject_and_keeps_it_framed(direction, side):
+    s = compiled([{"at": 0, "camera": {"move": "orbit", "direction": direction, "amount": 90, "target": "girl"}, "duration": 2}],
+                 characters=[GIRL])
+    for t in (1.0, 3.0):
+        cam, girl = s.state_at(t).camera, s.state_at(t).entity("girl")
+        aim = math.degrees(math.atan2(girl.x - cam.x, girl.z - cam.z))
+        assert abs((cam.yaw - aim + 180) % 360 - 180) < 0.5
+        assert math.hypot(girl.x - cam.x, girl.z - cam.z) == pytest.approx(6.0, abs=0.01)
+    end = s.state_at(3.0).camera
+    assert end.x == pytest.approx(side * 6.0, abs=0.01) and end.z == pytest.approx(6.0, abs=0.01)
+
+
+def test_a_declared_character_who_enters_is_off_stage_until_then():
+    s = compiled([{"at": 5, "character": {"name": "girl", "action": "enter", "side": "left"}}], characters=[GIRL])
+    assert s.state_at(4.9).entity("girl") is None
+    assert s.state_at(12).entity("girl").presence == 1
+    assert any(e.kind == "enter" and e.entity == "girl" for e in s.events)
+
+
+def test_newcomers_can_be_named_by_later_free_text():
+    s = compiled([{"at": 1, "text": "a cute cat runs to the girl"}, {"at": 6, "text": "close-up on the cat"},
+                  {"at": 9, "text": "the cat walks to the left"}], characters=[GIRL])
+    cat = s.interpretations[0].parts[0].name
+    close = s.interpretations[1].parts[0]
+    assert close.move in ("shot", "focus") and close.target == cat
+    assert s.interpretations[2].parts[0].name == cat
+    assert len([e for e in s.state_at(10).entities if e.kind == "cat"]) == 1
+    assert s.state_at(10).entity(cat).description == "a cute cat"
