@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -27,6 +28,7 @@ SHOT_FRAME = {"extreme_wide": 8.0, "wide": 3.5, "medium": 1.3, "close": 0.55, "e
 SUBJECT_HEIGHT = {"person": 1.75, "cat": 0.3, "dog": 0.6, "bird": 0.3, "horse": 1.7, "car": 1.5, "bicycle": 1.1}
 REST = CameraState()
 MIN_FOV, MAX_FOV = 4.0, 110.0
+_PHRASE_ENDERS = ("pan", "tilt", "roll", "zoom", "dolly", "truck", "pedestal", "orbit", "cut", "static")
 COMFORT_FOV = 14.0  # narrower than this, framing moves the camera closer instead of zooming
 
 Point = tuple[float, float]
@@ -79,6 +81,7 @@ _SETTLED_KINDS = frozenset({"pan", "tilt", "roll", "zoom", "dolly", "truck", "pe
 class CameraRig:
     def __init__(self, moves: list[TimedMove], aspect: float):
         self.moves = sorted(moves, key=lambda m: m.at)
+        self._starts = [m.at for m in self.moves]
         self.aspect = aspect
         # Memo of the leading moves that have all finished: (end time, camera after them). A live
         # session (Wander) records hundreds of short moves; folding all of them for every frame and
@@ -87,16 +90,17 @@ class CameraRig:
         self._settled_open = True  # False once a move whose result stays time-dependent is reached
 
     def phrase(self, t: float) -> str:
-        """The move under way at ``t`` in words, or the standing one (following someone)."""
-        text = ""
-        for m in self.moves:
-            if m.at > t:
-                break
+        """The move under way at ``t`` in words, or the standing one (following someone).
+
+        The latest move that says something wins: one still running or a standing follow/focus gives
+        its words, a finished framing move ends any earlier phrase; others (a finished shake) are passed over.
+        """
+        for m in reversed(self.moves[: bisect_right(self._starts, t)]):
             if t < m.at + m.duration or m.move.move in ("follow", "focus"):
-                text = m.text
-            elif m.move.move in ("pan", "tilt", "roll", "zoom", "dolly", "truck", "pedestal", "orbit", "cut", "static"):
-                text = ""
-        return text
+                return m.text
+            if m.move.move in _PHRASE_ENDERS:
+                return ""
+        return ""
 
     def _settle_until(self, t: float) -> None:
         """Extend the memo over leading moves finished at or before ``t``."""

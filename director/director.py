@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from bisect import bisect_right
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -270,8 +271,9 @@ class Director:
                 interp = Interpretation(-1, at, d.text, (), False, "rejected", (str(exc),))
                 self.applied.append(AppliedCommand(d.text or "", at, interp))
             return
-        for d in added:
-            index = next(i for i, x in enumerate(self._record.directives) if x is d or x == d)
+        # The stable sort put them, in order, right after every directive at or before ``at``.
+        end = bisect_right([x.at for x in self._record.directives], at)
+        for d, index in zip(added, range(end - len(added), end)):
             self.applied.append(AppliedCommand(d.text or d.prompt or "", at, self.script.interpretations[index]))
 
     def _checkpoint(self) -> None:
