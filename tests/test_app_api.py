@@ -148,3 +148,15 @@ def test_two_sessions_stay_isolated(app_url, tmp_path):
     assert "it starts to rain" in texts_a and "it starts to snow" not in texts_a
     assert "it starts to snow" in texts_b and "it starts to rain" not in texts_b
     assert ra[0] != rb[0] and Path(_file(ra[14])).parent != Path(_file(rb[14])).parent
+
+
+def test_wander_opened_in_direct_shows_in_the_direct_tab(app_url):
+    client = Client(app_url, verbose=False)
+    client.predict("a quiet beach at dusk", "", None, "640x360 (preview)", api_name="/wander_enter")
+    client.predict("night falls", api_name="/wander_say")
+    time.sleep(1.5)  # a few chunks: the command lands in the record at its boundary
+    assert "Direct" in client.predict(api_name="/wander_open_direct")
+    shown = client.predict(api_name="/show_direct")
+    assert shown[0] == "a quiet beach at dusk"
+    assert any(row[1] == "night falls" for row in shown[8]["data"])
+    client.predict(api_name="/wander_leave")

@@ -52,7 +52,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
     initial = fields_from_timeline(first, use_embeddings=False)  # rules only: no model load at build
     first_strip = strip_html(first, _kinds(first, use_embeddings=False))
 
-    with gr.Tab("Direct", id="direct", elem_id="dr-tab"):
+    with gr.Tab("Direct", id="direct", elem_id="dr-tab") as direct_tab:
         gr.HTML(
             '<div class="dr-steps"><span><b>1</b> Pick a preset or write your scene</span>'
             "<span><b>2</b> Place directives on the timeline</span>"
@@ -438,7 +438,15 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
 
     # -- wiring ----------------------------------------------------------------------------------------
     light = dict(concurrency_limit=None)  # never wait behind a render
+    def on_show(request: gr.Request):
+        """Coming back to the tab shows the session's timeline as it is now (the Wander tab's
+        "Open in Direct" replaces it)."""
+        session = session_of(request)
+        with session.lock:
+            return [*editor_update(session), _gallery(session)]
+
     load_btn.click(on_load_preset, [preset], [*editor_out, gallery], api_name="load_preset", **light)
+    direct_tab.select(on_show, None, [*editor_out, gallery], api_name="show_direct", **light)
     for component in (scene, characters, style, engine, size, fps, seed, duration):
         component.input(on_edit, fields, [table, table_msg, strip, attach], api_name=False, **light)
     table.input(on_edit, fields, [table, table_msg, strip, attach], api_name="edit_timeline", **light)
