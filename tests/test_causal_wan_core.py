@@ -153,3 +153,37 @@ def test_snapshot_restore_same_next_chunk(components):
 
 def test_warped_timesteps():
     assert warp_timesteps([1000, 750, 500, 250], shift=5.0) == pytest.approx([1000.0, 937.5, 833.333333, 625.0])
+
+
+def test_fast_decoder_is_bit_identical_on_cpu(components):
+    """vae_fast (fused norm + SiLU, padding inside the conv) decodes the same frames as diffusers'
+    modules, chunk by chunk, and as one whole-video decode."""
+    import copy
+
+    from director.engines.causal_wan.vae_stream import StreamingVaeDecoder
+
+    torch.manual_seed(3)
+    z = torch.randn(1, 16, 7, 4, 6)
+    plain_vae, fast_vae = components.vae, copy.deepcopy(components.vae)
+    plain, fast = StreamingVaeDecoder(plain_vae), StreamingVaeDecoder(fast_vae, fast=True)
+    assert isinstance(fast_vae.decoder.nonlinearity, torch.nn.Identity)
+    with torch.no_grad():
+        a = torch.cat([plain.decode(z[:, :, s]) for s in (slice(0, 1), slice(1, 4), slice(4, 7))], dim=2)
+        b = torch.cat([fast.decode(z[:, :, s]) for s in (slice(0, 1), slice(1, 4), slice(4, 7))], dim=2)
+        whole = StreamingVaeDecoder(fast_vae, fast=True).decode(z)
+    assert a.shape == (1, 3, 25, 32, 48)
+    assert torch.equal(a, b)
+    assert torch.equal(b, whole)
+
+
+def test_attention_backend_option():
+    from director.engine import EngineError
+    from director.engines.causal_wan.attention import sdpa
+    from director.engines.causal_wan.config import CausalWanConfig
+
+    q, k, v = torch.randn(3, 1, 2, 5, 8).unbind(0)
+    for name in ("auto", "cudnn", "flash", "efficient", "math"):
+        assert torch.equal(sdpa(q, k, v, name), torch.nn.functional.scaled_dot_product_attention(q, k, v))
+        CausalWanConfig(attention_backend=name)
+    with pytest.raises(EngineError, match="attention_backend"):
+        CausalWanConfig(attention_backend="fa3")

@@ -14,6 +14,32 @@ import torch.nn.functional as F
 from director.engines.causal_wan.kv_cache import KVCache
 from director.engines.causal_wan.rope import apply_rotary
 
+# SDPA kernels by option name; "auto" leaves the choice to PyTorch. All compute the same softmax
+# attention (no mask); they differ in speed and rounding only. benchmarks/neural_gpu.py times each at
+# the engine's real shapes (benchmarks/README.md, "Neural engine (GPU)").
+SDPA_BACKENDS = {
+    "auto": None,
+    "cudnn": "CUDNN_ATTENTION",
+    "flash": "FLASH_ATTENTION",
+    "efficient": "EFFICIENT_ATTENTION",
+    "math": "MATH",
+}
+
+
+def sdpa(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, backend: str = "auto") -> torch.Tensor:
+    """``F.scaled_dot_product_attention`` with the named kernel preferred (PyTorch's own order after it,
+    so a shape the kernel does not support still runs)."""
+    name = SDPA_BACKENDS[backend]
+    if name is None or q.device.type != "cuda":
+        return F.scaled_dot_product_attention(q, k, v)
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    first = getattr(SDPBackend, name)
+    order = [first] + [b for b in (SDPBackend.FLASH_ATTENTION, SDPBackend.CUDNN_ATTENTION,
+                                   SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH) if b != first]
+    with sdpa_kernel(order, set_priority=True):
+        return F.scaled_dot_product_attention(q, k, v)
+
 
 def _qkv(attn, hidden_states: torch.Tensor, rotary_emb) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Projected, normed, rotated q/k/v as [B, heads, tokens, head_dim]."""
@@ -36,16 +62,21 @@ def _out(attn, o: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
 
 
 class CachedSelfAttnProcessor:
-    """Self-attention of block ``layer`` against the ``KVCache`` (queries: the current block only)."""
+    """Self-attention of block ``layer`` against the ``KVCache`` (queries: the current block only).
 
-    def __init__(self, cache: KVCache, layer: int) -> None:
+    Left out of ``torch.compile`` (a compiled block calls it eagerly): the cache slot and the number of
+    keys attended change from chunk to chunk, which would recompile the block."""
+
+    def __init__(self, cache: KVCache, layer: int, backend: str = "auto") -> None:
         self.cache = cache
         self.layer = layer
+        self.backend = backend
 
+    @torch.compiler.disable
     def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None, rotary_emb=None):
         q, k, v = _qkv(attn, hidden_states, rotary_emb)
         keys, values = self.cache.write(self.layer, k, v)
-        o = F.scaled_dot_product_attention(q, keys, values)
+        o = sdpa(q, keys, values, self.backend)
         return _out(attn, o, q)
 
 

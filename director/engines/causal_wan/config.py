@@ -41,7 +41,10 @@ class CausalWanConfig:
     previz_guidance: float = 0.0  # 0 = off; else noise the previz chunk to this sigma (0..1) and denoise from there
     # --- output --------------------------------------------------------------------------------
     sound: Literal["previz", "silence"] = "previz"  # previz soundscape of the same states, else silence
-    compile: bool = False  # torch.compile the transformer blocks (GPU; first chunks pay the compile time)
+    compile: bool = False  # torch.compile the transformer blocks and the VAE's fused norms (GPU; first chunks pay)
+    # --- speed (same maths; kernels and memory layout only) --------------------------------------
+    attention_backend: Literal["auto", "cudnn", "flash", "efficient", "math"] = "auto"  # SDPA kernel, self-attention
+    fast_decode: bool = True  # VAE decoder: channels-last weights, fused RMS norm + SiLU, conv padding without copies
 
     def __post_init__(self) -> None:
         self.timesteps = tuple(float(t) for t in self.timesteps)
@@ -70,6 +73,9 @@ class CausalWanConfig:
             v = getattr(self, name)
             if v is not None and (v < 16 or v % 16):
                 raise EngineError(f"{name} must be a multiple of 16 (VAE x8, patch x2), got {v}")
+        if self.attention_backend not in ("auto", "cudnn", "flash", "efficient", "math"):
+            raise EngineError(f"attention_backend must be auto, cudnn, flash, efficient or math, "
+                              f"got {self.attention_backend!r}")
         if not 0 <= self.previz_guidance <= 1:
             raise EngineError(f"previz_guidance must be in [0, 1], got {self.previz_guidance}")
 

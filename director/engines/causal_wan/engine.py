@@ -103,10 +103,14 @@ class CausalWanEngine:
             timesteps=cfg.timesteps,
             context_timestep=cfg.context_timestep,
             seed=settings.seed,
+            attention_backend=cfg.attention_backend,
         )
+        if cfg.compile and self.device.type == "cuda":
+            compile_blocks(comps.transformer)
         self._text = PromptEncoder(comps.text_encoder, comps.tokenizer, cfg.max_text_tokens, cfg.prompt_cache_size,
                                    device=self.device, dtype=self.dtype)
-        self._decoder = StreamingVaeDecoder(comps.vae)
+        self._decoder = StreamingVaeDecoder(comps.vae, fast=cfg.fast_decode,
+                                            compile=cfg.compile and self.device.type == "cuda")
         self._decoder.reset()
         self._encoder = StreamingVaeEncoder(comps.vae)
         self._encoder.reset()
@@ -324,6 +328,16 @@ class CausalWanEngine:
         x = _fit(x, self.gen_h, self.gen_w) / 127.5 - 1.0  # [n, 3, H, W]
         x = x.transpose(0, 1)[None]  # [1, 3, n, H, W]
         return self._encoder.encode(x.to(self.dtype))
+
+
+def compile_blocks(transformer: torch.nn.Module) -> None:
+    """``torch.compile`` each transformer block once (the cached self-attention inside stays eager, see
+    ``CachedSelfAttnProcessor``). Identical blocks share one compiled graph; the first chunks pay for it."""
+    if getattr(transformer, "_director_compiled", False):
+        return
+    for block in transformer.blocks:
+        block.compile()
+    transformer._director_compiled = True
 
 
 def _fit(x: torch.Tensor, h: int | None, w: int | None) -> torch.Tensor:

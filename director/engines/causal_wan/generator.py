@@ -45,6 +45,7 @@ class CausalWanGenerator:
         context_timestep: timestep of the clean pass that stores a chunk's K/V.
         seed: noise seed.
         batch: batch size (1 for the engine).
+        attention_backend: SDPA kernel of the cached self-attention (``attention.SDPA_BACKENDS``).
     """
 
     def __init__(
@@ -60,6 +61,7 @@ class CausalWanGenerator:
         context_timestep: float = 0.0,
         seed: int = 0,
         batch: int = 1,
+        attention_backend: str = "auto",
     ) -> None:
         cfg = transformer.config
         p_t, p_h, p_w = cfg.patch_size
@@ -95,7 +97,7 @@ class CausalWanGenerator:
             dtype=self.dtype,
             device=self.device,
         )
-        set_self_attn_processors(transformer, lambda i: CachedSelfAttnProcessor(self.cache, i))
+        set_self_attn_processors(transformer, lambda i: CachedSelfAttnProcessor(self.cache, i, attention_backend))
         self.rng = torch.Generator(device=self.device).manual_seed(seed)
         self.prompt_embeds: torch.Tensor | None = None
         self.next_frame = 0  # RoPE position of the next block
