@@ -36,11 +36,13 @@ SCENES = {
     "snowy village": "a snowy village",
     "interior": "a living room",
     "night sky": "night sky full of stars",
+    "city (roll 10°)": "a street in Paris",  # the rolled frame is over-rendered (a bigger canvas), then rotated
 }
+ROLL = {"city (roll 10°)": 10.0}
 STAGES = ("textures", "sky", "ground", "layers", "figures", "weather", "roll+finish")
 
 
-def _states(scene: str, start: int, n: int, fps: float) -> list[WorldState]:
+def _states(scene: str, start: int, n: int, fps: float, roll: float = 0.0) -> list[WorldState]:
     out = []
     for i in range(start, start + n):
         t = i / fps
@@ -49,7 +51,7 @@ def _states(scene: str, start: int, n: int, fps: float) -> list[WorldState]:
             EntityState("cat", "cat", "ginger cat", None, 2.0 - 2.5 * t, 5.0, -90, "run", 2.5, 2.0 * t),
             EntityState("dog", "dog", "brown dog", None, 3.0, 9.0 - 1.0 * t, 180, "walk", 1.0, 0.9 * t),
         )
-        cam = CameraState(yaw=4.0 * t, pitch=0.5 * t, z=0.3 * t, x=0.1 * t)
+        cam = CameraState(yaw=4.0 * t, pitch=0.5 * t, z=0.3 * t, x=0.1 * t, roll=roll)
         out.append(WorldState(t, scene=scene, entities=ents, camera=cam, environment=Environment(hour=15, rain=0.3)))
     return out
 
@@ -68,7 +70,7 @@ def bench(width: int, height: int, frames: int, scenes: list[str], chunk: int = 
         def run(start: int, n: int) -> None:
             for c0 in range(start, start + n, chunk):
                 k = min(chunk, start + n - c0)
-                st = _states(text, c0, k, fps)
+                st = _states(text, c0, k, fps, ROLL.get(name, 0.0))
                 req = ChunkRequest(c0 // chunk, c0, tuple(s.t for s in st), tuple(st), "", frozenset(),
                                    sample_index(c0, fps), sample_index(c0 + k, fps))
                 eng.render(req)

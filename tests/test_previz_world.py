@@ -159,7 +159,7 @@ def test_scene_image_backdrop():
     img = np.zeros((90, 160, 4), np.uint8)
     img[..., :3] = (250, 20, 20)
     img[..., 3] = 255
-    frame = render([WorldState(0, scene="anything", scene_image="bg.png")], Assets(preloaded={"bg.png": img})).frames[0]
+    frame = render([WorldState(0, scene="", scene_image="bg.png")], Assets(preloaded={"bg.png": img})).frames[0]
     assert frame[: H // 3, :, 0].mean() > 180 and frame[: H // 3, :, 2].mean() < 80
 
 
@@ -190,3 +190,55 @@ def test_animal_call_on_enter():
     # the cat is right of centre: louder on the right
     diff = call - none
     assert np.abs(diff[:, 1]).sum() > np.abs(diff[:, 0]).sum()
+
+
+def _landscape_photo(h: int = 180, w: int = 320) -> np.ndarray:
+    """A synthetic photo: textured blue sky with clouds above wavy green hills of textured grass."""
+    import cv2
+
+    rng = np.random.default_rng(0)
+    y = (np.arange(h)[:, None] + 0.5) / h
+    img = np.zeros((h, w, 3), np.float32)
+    img[:] = np.array([110, 160, 230], np.float32) * (1 - 0.5 * y[..., None])
+    ground = y > (0.45 + 0.05 * np.sin(np.arange(w) / 20))[None, :]
+    grass = cv2.GaussianBlur(rng.random((h, w)).astype(np.float32), (0, 0), 1.5)
+    img[ground] = np.array([70, 120, 50], np.float32) * (0.5 + grass[ground][:, None])
+    clouds = cv2.GaussianBlur(rng.random((h, w)).astype(np.float32), (0, 0), 4)
+    img[~ground & (clouds > 0.52)] = 235
+    return np.dstack([np.clip(img, 0, 255).astype(np.uint8), np.full((h, w), 255, np.uint8)])
+
+
+def test_scene_image_is_split_into_depth_layers_that_give_parallax():
+    """Trucking right: the picture's lower rows (near ground) slide left much more than its sky."""
+    import cv2
+
+    from director.engines.previz.backdrop import LAYER_DEPTHS, backdrop_layers, depth_map
+    from director.world_state import CameraState
+
+    photo = _landscape_photo()
+    depth = depth_map(photo[..., :3])
+    assert depth[:20].mean() > 0.9 and depth[-20:].mean() < 0.2  # sky far, bottom rows near
+    assert [p.spec.depth for p in backdrop_layers(photo, W, H)] == list(LAYER_DEPTHS)
+    assets = Assets(preloaded={"bg.png": photo})
+    f = render([WorldState(0, scene_image="bg.png"), WorldState(0, scene_image="bg.png", camera=CameraState(x=1.0))],
+               assets).frames
+
+    def band_shift(rows) -> float:
+        g = [cv2.cvtColor(x, cv2.COLOR_RGB2GRAY)[rows].astype(np.float32) for x in f]
+        (dx, _), _ = cv2.phaseCorrelate(g[0], g[1])
+        return dx
+
+    top, bottom = band_shift(slice(0, H // 4)), band_shift(slice(3 * H // 4, H))
+    assert bottom < -8 and abs(top) < 3 and bottom < 4 * top - 5, (top, bottom)
+
+
+def test_character_image_uses_its_png_alpha():
+    img = np.zeros((100, 60, 4), np.uint8)
+    img[..., :3] = (0, 255, 0)  # colour under transparent pixels must never show
+    img[20:90, 15:45] = (200, 30, 200, 255)
+    assets = Assets(preloaded={"hero.png": img})
+    frame = render([WorldState(0, scene="beach", entities=(EntityState("hero", "person", "", "hero.png", 0, 4, 90),))],
+                   assets).frames[0]
+    green = (frame[..., 1] > 200) & (frame[..., 0] < 60) & (frame[..., 2] < 60)
+    magenta = (frame[..., 0] > 150) & (frame[..., 1] < 80) & (frame[..., 2] > 150)
+    assert magenta.sum() > 100 and green.sum() == 0

@@ -8,7 +8,7 @@ the finished frame (exact for a pinhole), so everything else is drawn with a lev
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -16,6 +16,7 @@ from director.world_state import CameraState
 
 SHAKE_DEGREES = 1.2  # yaw/pitch amplitude of hand-held shake at shake = 1
 SHAKE_ROLL_DEGREES = 0.8
+MIN_HEIGHT = 0.05  # metres: a camera at or below the ground would see the ground plane edge-on
 
 
 def _smooth_noise(t: float, seed: int, channel: int) -> float:
@@ -53,7 +54,7 @@ class View:
         return cls(
             width=width,
             height=height,
-            position=np.array([cam.x, cam.y, cam.z], dtype=np.float64),
+            position=np.array([cam.x, max(MIN_HEIGHT, cam.y), cam.z], dtype=np.float64),
             yaw=math.radians(yaw),
             pitch=math.radians(max(-89.0, min(89.0, pitch))),
             roll=roll,
@@ -83,6 +84,30 @@ class View:
     @property
     def right(self) -> np.ndarray:
         return np.array([math.cos(self.yaw), 0.0, -math.sin(self.yaw)])
+
+    def rolled_canvas(self) -> View:
+        """The view on a canvas big enough that rotating it by ``roll`` still covers the frame.
+
+        Same focal length and centre: drawn on this canvas and rotated about its centre, the frame's
+        corners come from rendered pixels, not from stretched edges.
+        """
+        a = math.radians(abs(self.roll) % 180.0)
+        c, s = abs(math.cos(a)), abs(math.sin(a))
+        w = int(math.ceil(self.width * c + self.height * s)) + 2
+        h = int(math.ceil(self.width * s + self.height * c)) + 2
+        w += (w - self.width) % 2  # keep the centre on the same sub-pixel position
+        h += (h - self.height) % 2
+        return replace(self, width=w, height=h)
+
+    def steep_row(self) -> float | None:
+        """Image row whose rays are vertical (straight up or down), or None when out of sight.
+
+        Rays on the far side of it point backwards: a vertical plane in front of the camera is hit
+        behind the camera there, so drawing a plane must stop at this row (else a mirrored ghost).
+        """
+        if abs(self.pitch) < 1e-6:
+            return None
+        return self.height / 2.0 - self.focal / math.tan(self.pitch)
 
     @property
     def horizon_row(self) -> float:

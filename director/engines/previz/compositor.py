@@ -3,18 +3,28 @@
 The expensive parts (painting, lighting, grading) live in caches keyed by what they depend on; a frame
 is a handful of OpenCV warps of premultiplied uint8 textures and small sprite blends:
 
-1. the camera view (with shake) and the scene's baked textures for this light and grade;
-2. the sky, a plane at infinity (camera translation has no effect), warped into the rows above the horizon;
+1. the camera view (with shake) and the scene's baked textures for this light and grade; a rolled
+   view is drawn on a bigger canvas (same lens) so the rotation brings in rendered corners;
+2. the sky by direction: every pixel's ray gives (azimuth, tan elevation) in the sky texture, so any
+   tilt up to the zenith is exact (``cv2.remap``, maps cached per pitch and lens);
 3. the ground plane y = 0, a periodic tile warped into the rows below the horizon, hazed with distance;
 4. layers and figures, far to near: layers are planes facing the view direction at their depth, so
-   rotation slides every depth alike and translation gives parallax;
+   rotation slides every depth alike and translation gives parallax; a layer is drawn only on the
+   rows whose rays meet it in front of the camera (``View.steep_row``), never mirrored from behind;
+   figures get fill and rim light so they read at night and in fog;
 5. rain, snow and lightning; the roll rotation; the style's vignette and grain.
+
+Homographies are never normalised by their [2, 2] entry: that is the depth of the texture's origin,
+zero whenever the origin lies in the camera's plane (the ground's origin right under a level camera),
+and OpenCV's warps take the matrix as it is.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import cv2
@@ -22,18 +32,19 @@ import numpy as np
 
 from director.assets import Assets, AssetError
 from director.engines.previz import figures
+from director.engines.previz.backdrop import backdrop_layers
 from director.engines.previz.camera import View
 from director.engines.previz.cutout import cutout_sprite
 from director.engines.previz.grade import Grade, transfer_lut
 from director.engines.previz.lighting import Light
-from director.engines.previz.scenes import SceneRecipe, match_scene
+from director.engines.previz.scenes import SceneChoice, SceneRecipe, choose_scene
 from director.engines.previz.textures import (
     LRU,
+    SKY_TAN_TOP,
     GroundTexture,
     LayerTexture,
     Painted,
     SkyTexture,
-    backdrop_layer,
     bake_ground,
     bake_layer,
     bake_sky,
@@ -43,6 +54,8 @@ from director.engines.previz.textures import (
 from director.engines.previz.weather import Particles, draw_rain, draw_snow, flash
 from director.styles import get_style
 from director.world_state import EntityState, WorldState
+
+log = logging.getLogger(__name__)
 
 UP = np.array([0.0, 1.0, 0.0])
 GROUND_ALIAS_NEAR = 25.0  # metres: beyond this the ground fades to its average colour (hides aliasing)
@@ -87,18 +100,44 @@ def _blend_sprite(frame: np.ndarray, sprite: np.ndarray, x0: int, y0: int, opaci
     roi[:] = (roi.astype(np.float32) * (1.0 - s[..., 3:4] / 255.0) + s[..., :3]).clip(0, 255).astype(np.uint8)
 
 
+def _light_sprite(rgba: np.ndarray, light: Light, recipe: SceneRecipe) -> np.ndarray:
+    """RGB of a figure sprite under ``light``: fill light plus a rim on the edges facing the key light.
+
+    The rim is the sprite's alpha minus itself shifted away from the light (up and to the left), so
+    only the outline on the lit side glows; it grows with darkness so figures read at night and in fog.
+    """
+    lamps = 0.0 if recipe.indoor else recipe.lamps
+    rgb = cv2.multiply(np.ascontiguousarray(rgba[..., :3]), (*light.figure_fill(lamps).tolist(), 0.0))
+    col, strength = light.rim(lamps)
+    if strength < 0.02:
+        return rgb
+    h = rgba.shape[0]
+    k = max(1, int(round(h / 70)))
+    a = rgba[..., 3].astype(np.float32) / 255.0
+    shifted = np.zeros_like(a)
+    shifted[k:, k:] = a[:-k, :-k]  # the neighbour towards the light (up-left)
+    edge = np.clip(a - shifted, 0, 1)
+    edge = cv2.GaussianBlur(edge, (0, 0), max(0.5, k / 2))
+    rim = (edge[..., None] * (col * strength)[None, None, :]).clip(0, 255).astype(np.uint8)
+    return cv2.add(rgb, rim)
+
+
 class WorldRenderer:
     """Renders ``WorldState``s at one size and seed; holds every cache (nothing here is engine state)."""
 
-    def __init__(self, width: int, height: int, seed: int, assets: Assets | None = None) -> None:
+    def __init__(self, width: int, height: int, seed: int, assets: Assets | None = None,
+                 use_embeddings: bool = True) -> None:
         self.width, self.height, self.seed = width, height, seed
         self.assets = assets or Assets()
+        self.use_embeddings = use_embeddings
+        self._choices = LRU(32)
         self._scenes = LRU(4)
         self._baked = LRU(6)
         self._skies = LRU(6)
         self._grades = LRU(4)
         self._sprites = LRU(600)
         self._particles = Particles(seed)
+        self._sky_maps: OrderedDict = OrderedDict()
         self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
 
     def _tick(self, stage: str, since: float) -> float:
@@ -116,14 +155,25 @@ class WorldRenderer:
         except (AssetError, KeyError):
             return None
 
+    def choose(self, text: str) -> SceneChoice:
+        """The scene kind for a scene text (cached per text; logged when first chosen)."""
+        def build() -> SceneChoice:
+            choice = choose_scene(text, self.use_embeddings)
+            log.info("scene %r -> %s (by %s, score %.2f%s)", text, choice.kind, choice.method, choice.score,
+                     f", nearest {choice.nearest!r}" if choice.nearest else "")
+            return choice
+
+        return self._choices.get_or(text, build)
+
     def scene(self, state: WorldState) -> _Scene:
-        recipe = match_scene(state.scene)
+        recipe = self.choose(state.scene).recipe
         key = (recipe.kind, state.scene_image if self._image(state.scene_image) is not None else None)
 
         def build() -> _Scene:
-            painted = paint_layers(recipe, self.width, self.seed, self._image(key[1]))
-            if key[1] is not None:
-                painted.insert(0, backdrop_layer(self._image(key[1]), self.width, self.height))
+            if key[1] is not None:  # the picture replaces the painted layers (the ground stays under it)
+                painted = backdrop_layers(self._image(key[1]), self.width, self.height)
+            else:
+                painted = paint_layers(recipe, self.width, self.seed)
             tile, ppm = paint_ground(recipe.ground, self.width, self.seed)
             return _Scene(recipe, painted, tile, ppm, key)
 
@@ -153,10 +203,11 @@ class WorldRenderer:
         def build():
             rec = scene.recipe
             layers = [
-                bake_layer(p, light, grade, rec.ground, rec.indoor, apron_ground=(p.spec.name not in ("sea", "backdrop")))
+                bake_layer(p, light, grade, rec.ground, rec.indoor, apron_ground=(p.spec.name != "sea" and not p.spec.name.startswith("backdrop")),
+                           lamps=rec.lamps)
                 for p in scene.painted
             ]
-            ground = bake_ground(scene.ground_tile, scene.ground_ppm, light, grade, rec.indoor)
+            ground = bake_ground(scene.ground_tile, scene.ground_ppm, light, grade, rec.indoor, rec.lamps)
             return layers, ground
 
         return self._baked.get_or(key, build)
@@ -171,12 +222,14 @@ class WorldRenderer:
         """RGB uint8 [H, W, 3] for ``state``."""
         # 1. View, light, grade, textures
         t0 = time.process_time()
-        view = View.from_state(state.camera, self.width, self.height, state.t, self.seed)
+        shot = View.from_state(state.camera, self.width, self.height, state.t, self.seed)
+        rolled = abs(shot.roll) > 0.01
+        view = shot.rolled_canvas() if rolled else shot  # over-render a margin that the roll brings in
         scene = self.scene(state)
         light = Light.from_environment(state.environment)
         grade = self.grade(state, scene)
         layers, ground = self.baked(scene, light, grade)
-        frame = np.empty((self.height, self.width, 3), np.uint8)
+        frame = np.empty((view.height, view.width, 3), np.uint8)
         horizon = view.horizon_row
         sky = self.sky(scene, light, state.environment.hour, grade)
         t0 = self._tick("textures", t0)
@@ -201,7 +254,7 @@ class WorldRenderer:
                     self._draw_layer(frame, view, obj)
                 t0 = self._tick("layers", t0)
             else:
-                self._draw_entity(frame, view, obj, depth, light, grade, state.camera.yaw)
+                self._draw_entity(frame, view, obj, depth, light, grade, state.camera.yaw, scene.recipe)
                 t0 = self._tick("figures", t0)
         # 5. Weather, roll, screen effects
         env = state.environment
@@ -214,24 +267,50 @@ class WorldRenderer:
                       grade.apply_color(tuple(light.ambient() * 235 + 20)))
         flash(frame, env.lightning)
         t0 = self._tick("weather", t0)
-        if abs(view.roll) > 0.01:
-            m = cv2.getRotationMatrix2D((self.width / 2.0, self.height / 2.0), -view.roll, 1.0)
+        if rolled:
+            m = cv2.getRotationMatrix2D((view.width / 2.0, view.height / 2.0), -shot.roll, 1.0)
+            m[0, 2] += (self.width - view.width) / 2.0
+            m[1, 2] += (self.height - view.height) / 2.0
             frame = cv2.warpAffine(frame, m, (self.width, self.height), flags=cv2.INTER_LINEAR,
-                                   borderMode=cv2.BORDER_REPLICATE)
+                                   borderMode=cv2.BORDER_REPLICATE)  # replicate only covers rounding
         grade.finish(frame, frame_index, self.seed)
         self._tick("roll+finish", t0)
         return frame
 
     # -- pieces --------------------------------------------------------------------------------------
     def _draw_sky(self, frame: np.ndarray, view: View, sky: SkyTexture, horizon: float) -> None:
-        rows = int(min(self.height, max(1, math.ceil(horizon + 2))))
-        half = math.atan(self.width / 2 / view.focal) * 1.25 / max(0.2, math.cos(view.pitch)) + 0.05
-        s_min, s_max = (view.yaw - half) * sky.ppr, (view.yaw + half) * sky.ppr
-        tex, start = sky.window(s_min, s_max)
-        n, r = view.forward, view.right
-        origin = n + (start / sky.ppr - view.yaw) * r + 2.4 * UP
-        hmat = view.direction_homography(r / sky.ppr, -UP / sky.ppr, origin)
-        self._warp_reduced(frame[:rows], tex, hmat, cv2.BORDER_REPLICATE)
+        """The sky by direction: each pixel's ray gives (azimuth, tan elevation) in the sky texture.
+
+        Exact for any tilt (no plane at infinity that straight-up rays would meet edge-on or behind),
+        at half resolution. The maps depend on pitch and lens only; yaw adds a column offset.
+        """
+        rows = int(min(view.height, max(1, math.ceil(horizon + 2))))
+        dst = frame[:rows]
+        hs, ws = max(1, (rows + 1) // REDUCE), max(1, (view.width + 1) // REDUCE)
+        key = (round(view.pitch, 9), round(view.focal, 6), view.width, view.height, rows, sky.ppr)
+        maps = self._sky_maps.get(key)
+        if maps is None:
+            # full-res pixel centre of small pixel i: (i + 0.5) / s - 0.5
+            u = (np.arange(ws, dtype=np.float32) + 0.5) * (view.width / ws) - 0.5
+            v = (np.arange(hs, dtype=np.float32) + 0.5) * (rows / hs) - 0.5
+            x = (u - view.width / 2.0) / view.focal
+            y = -(v - view.height / 2.0) / view.focal
+            cp, sp = math.cos(view.pitch), math.sin(view.pitch)
+            fwd = np.ascontiguousarray(np.broadcast_to((cp - sp * y)[:, None], (hs, ws)), np.float32)
+            side = np.ascontiguousarray(np.broadcast_to(x[None, :], (hs, ws)), np.float32)
+            horiz, azimuth = cv2.cartToPolar(fwd, side)  # azimuth from the view direction, [0, 2pi)
+            up = (sp + cp * y)[:, None].astype(np.float32)
+            tan_el = up / np.maximum(horiz, 1e-6)
+            map_y = ((SKY_TAN_TOP - tan_el) * sky.ppr - 0.5).clip(0, sky.tex.shape[0] - 1).astype(np.float32)
+            maps = (azimuth * np.float32(sky.ppr), map_y)
+            self._sky_maps[key] = maps
+            while len(self._sky_maps) > 8:
+                self._sky_maps.popitem(last=False)
+        col_az, map_y = maps
+        offset = (view.yaw * sky.ppr - 0.5) % sky.period_px
+        map_x = cv2.add(col_az, float(offset))
+        small = cv2.remap(sky.periodic, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP)
+        cv2.resize(small, (view.width, rows), dst=dst, interpolation=cv2.INTER_LINEAR)
 
     def _warp_reduced(self, dst: np.ndarray, tex: np.ndarray, hmat: np.ndarray, border: int,
                       post=None) -> None:
@@ -255,20 +334,20 @@ class WorldRenderer:
         if cam_h <= 0.01:
             return
         r0 = int(max(0, math.floor(horizon + 1)))
-        if r0 >= self.height:
+        if r0 >= view.height:
             return
         band = frame[r0:]
         ppm = ground.ppm
         hmat = view.plane_homography(np.zeros(3), np.array([1.0 / ppm, 0, 0]), np.array([0, 0, 1.0 / ppm]))
         hmat = np.array([[1, 0, 0], [0, 1, -r0], [0, 0, 1.0]]) @ hmat
         fog_col = ground.haze_color if light.fog <= 0 else (
-            ground.haze_color * (1 - light.fog) + light.fog_color().astype(np.float32) * light.fog)
+            ground.haze_color * (1 - light.fog) + ground.fog_color * light.fog)  # both graded
 
         def haze(small: np.ndarray) -> None:
             # Distance per row (rows are lines of constant distance without roll) -> haze.
             rows = small.shape[0]
             v = r0 + (np.arange(rows) + 0.5) * band.shape[0] / rows
-            ray_y = -(v - self.height / 2.0) / view.focal
+            ray_y = -(v - view.height / 2.0) / view.focal
             cp, sp = math.cos(view.pitch), math.sin(view.pitch)
             wy = ray_y * cp + sp
             wz = -ray_y * sp + cp
@@ -292,7 +371,7 @@ class WorldRenderer:
         d = layer.spec.depth - float(view.position @ n)
         lateral = float(view.position @ r)
         centre_a = layer.spec.depth * view.yaw + lateral
-        half = d * (self.width / 2 / view.focal) * 1.25 / max(0.2, math.cos(view.pitch)) + 1.0 / layer.ppm
+        half = d * (view.width / 2 / view.focal) * 1.25 / max(0.2, math.cos(view.pitch)) + 1.0 / layer.ppm
         # Rows covered: the plane's top and bottom edges straight ahead.
         edge = np.array([
             layer.spec.depth * n + lateral * r + layer.spec.y_top * UP,
@@ -300,15 +379,21 @@ class WorldRenderer:
         ])
         px, z = view.project(edge)
         top = 0 if z[0] <= 0 else int(max(0, math.floor(px[0, 1])))
-        bottom = self.height if z[1] <= 0 else int(min(self.height, math.ceil(px[1, 1]) + 1))
-        if top >= bottom or top >= self.height or bottom <= 0:
+        bottom = view.height if z[1] <= 0 else int(min(view.height, math.ceil(px[1, 1]) + 1))
+        # Beyond the steep row the rays meet the plane behind the camera: never draw there.
+        steep = view.steep_row()
+        if steep is not None and view.pitch > 0:
+            top = max(top, int(math.floor(steep)) + 2)
+        elif steep is not None:
+            bottom = min(bottom, int(math.ceil(steep)) - 1)
+        if top >= bottom or top >= view.height or bottom <= 0:
             return
         tex, start = layer.window((centre_a - half) * layer.ppm, (centre_a + half) * layer.ppm)
         origin = layer.spec.depth * n + (start / layer.ppm - layer.spec.depth * view.yaw) * r + layer.y_top * UP
         hmat = view.plane_homography(origin, r / layer.ppm, -UP / layer.ppm)
         hmat = np.array([[1, 0, 0], [0, 1, -top], [0, 0, 1.0]]) @ hmat
         roi = frame[top:bottom]
-        warped = self._warp(tex, hmat, (self.width, bottom - top), cv2.BORDER_CONSTANT)
+        warped = self._warp(tex, hmat, (view.width, bottom - top), cv2.BORDER_CONSTANT)
         _blend_premultiplied(roi, warped)
 
     @staticmethod
@@ -342,7 +427,7 @@ class WorldRenderer:
         return np.array([e.x, alt, e.z])
 
     def _draw_entity(self, frame: np.ndarray, view: View, e: EntityState, depth: float, light: Light,
-                     grade: Grade, camera_yaw: float) -> None:
+                     grade: Grade, camera_yaw: float, recipe: SceneRecipe) -> None:
         if depth < 0.3:
             return
         kind = figures.canonical_kind(e.kind)
@@ -350,7 +435,7 @@ class WorldRenderer:
         u, v = px[0]
         h_m = figures.SIZES[kind][0]
         h_px = view.focal * h_m / depth
-        if h_px < 2 or h_px > 4 * self.height:
+        if h_px < 2 or h_px > 4 * view.height:
             return
         side = figures.view_of(e.heading, camera_yaw)
         hb = figures.size_bucket(h_px)
@@ -369,7 +454,7 @@ class WorldRenderer:
             else:
                 sp = figures.draw_figure(kind, e.description, side, ph, e.action, hb)
                 rgba, anchor = sp.rgba, sp.anchor
-            rgb = cv2.multiply(np.ascontiguousarray(rgba[..., :3]), (*light.ambient().tolist(), 0.0))
+            rgb = _light_sprite(rgba, light, recipe)
             if haze > 0:
                 rgb = cv2.addWeighted(rgb, 1 - haze, np.full_like(rgb, 0) + np.clip(light.fog_color(), 0, 255).astype(np.uint8), haze, 0)
             rgb = grade.apply(rgb)

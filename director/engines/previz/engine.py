@@ -3,6 +3,12 @@
 Frames are pure functions of (WorldState, seed, size); sound carries a small ``SoundState`` (levels
 of the previous frame, one-shot sounds still ringing) that ``snapshot``/``restore`` copy, so a run
 resumed at any chunk boundary continues exactly as an uninterrupted one.
+
+The scene text picks a scene kind by keywords, else by the nearest description with the offline
+embedding model (``scenes.choose_scene``; option ``embeddings=False`` turns that off); each chunk
+reports the choice as ``Chunk.info["scene"]`` (a ``SceneChoice``), and the first use of a text is
+logged. A ``scene_image`` replaces the painted layers with depth layers of the picture
+(``backdrop``); character images become cut-outs (``cutout``).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ class PrevizOptions:
 
     threads: int = 0  # OpenCV threads; 0 = one per CPU core
     audio: bool = True  # False renders silence (faster benchmarks)
+    embeddings: bool = True  # scene words no keyword knows go to the nearest scene by embedding (loads a model once)
 
 
 @dataclass
@@ -69,7 +76,8 @@ class PrevizEngine:
             raise EngineError(f"previz: frame size {settings.width}x{settings.height} is too small")
         cv2.setNumThreads(self.options.threads or (os.cpu_count() or 1))
         self.settings = settings
-        self._renderer = WorldRenderer(settings.width, settings.height, settings.seed, assets)
+        self._renderer = WorldRenderer(settings.width, settings.height, settings.seed, assets,
+                                       use_embeddings=self.options.embeddings)
         self._sound = Soundscape(settings.seed, settings.sample_rate, settings.width, settings.height)
         self._next_frame = 0
         self._renderer.render(world, 0)  # warm the caches
@@ -93,8 +101,9 @@ class PrevizEngine:
             audio = np.zeros((request.num_samples, 2), np.float32)
         t2 = time.perf_counter()
         self._next_frame = request.start_frame + request.num_frames
+        scene = self._renderer.choose(request.states[-1].scene) if request.states else None
         return Chunk(index=request.index, start_frame=request.start_frame, frames=frames, audio=audio,
-                     info={"frames_s": t1 - t0, "audio_s": t2 - t1, "engine": self.name})
+                     info={"frames_s": t1 - t0, "audio_s": t2 - t1, "engine": self.name, "scene": scene})
 
     def snapshot(self) -> EngineState:
         if self._sound is None:

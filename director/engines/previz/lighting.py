@@ -81,6 +81,29 @@ class Light:
         rgb *= 1.0 - 0.3 * self.overcast
         return rgb
 
+    def darkness(self) -> float:
+        """0 in daylight .. 1 at night: how much figures need help to read."""
+        return max(0.0, 1.0 - self.daylight / 0.45)
+
+    def lamp_fill(self, lamps: float) -> np.ndarray:
+        """RGB light that a scene's street lamps add at night (``lamps``: how lamp-lit the scene is, 0..1)."""
+        return np.array([0.5, 0.42, 0.3]) * self.lights * lamps * self.darkness()
+
+    def figure_fill(self, lamps: float) -> np.ndarray:
+        """RGB multiplier for figures: ambient, plus lamp light and a little film "moonlight" at night.
+
+        Figures are what a creator directs: lit a touch brighter than their surroundings, they read
+        as they would under a cinematographer's fill light instead of vanishing into the dark.
+        """
+        moon = np.array([0.07, 0.08, 0.13]) * self.darkness()
+        return np.clip(self.ambient() + self.lamp_fill(lamps) * 1.2 + moon, 0.0, 1.15)
+
+    def rim(self, lamps: float) -> tuple[np.ndarray, float]:
+        """(RGB colour, strength 0..1) of the edge light that outlines figures in the dark."""
+        warm = lamps * self.lights
+        col = np.array([255.0, 205.0, 150.0]) * warm + np.array([175.0, 195.0, 255.0]) * (1.0 - warm)
+        return col, 0.7 * self.darkness() + 0.25 * self.fog
+
     def glow(self) -> float:
         """Strength of emissive surfaces (windows, lamps): visible when it is dark."""
         return self.lights * (1.0 - 0.7 * self.daylight)

@@ -28,6 +28,8 @@ SKY_TAN_TOP = 2.4  # tan(elevation) of the sky texture's first row
 SKY_TAN_BOTTOM = -0.4
 SKY_PPR = 0.22  # sky texels per radian, as a fraction of the reference focal length (the sky is smooth)
 GROUND_TILE_M = (48.0, 24.0)  # ground tile (x, z) metres
+LAMP_REACH = 30.0  # metres: layers nearer than this are lit by the scene's street lamps at night
+FOG_SKY_DISTANCE = 600.0  # metres: the sky at the horizon is fogged like a layer this far away
 
 
 def reference_focal(width: int) -> float:
@@ -85,14 +87,11 @@ class Painted:
     canvas: Canvas
 
 
-def paint_layers(recipe: SceneRecipe, width: int, seed: int, backdrop: np.ndarray | None = None) -> list[Painted]:
-    """Paint every layer of ``recipe`` for an output ``width`` (the far layer replaced by ``backdrop``)."""
+def paint_layers(recipe: SceneRecipe, width: int, seed: int) -> list[Painted]:
+    """Paint every layer of ``recipe`` for an output ``width``."""
     focal = reference_focal(width)
     out = []
-    specs = list(recipe.layers)
-    if backdrop is not None:
-        specs = [s for s in specs if s.depth < 60] or specs[-1:]
-    for i, spec in enumerate(specs):
+    for i, spec in enumerate(recipe.layers):
         ppm = focal / spec.depth
         ppm = min(ppm, MAX_TEXTURE_ROWS / (spec.y_top - spec.y_bottom))
         period = spec.period or 3.2 * spec.depth
@@ -103,39 +102,19 @@ def paint_layers(recipe: SceneRecipe, width: int, seed: int, backdrop: np.ndarra
     return out
 
 
-def backdrop_layer(image: np.ndarray, width: int, height: int) -> Painted:
-    """A scene image as a far plane that fills the frame at rest, mirrored so it tiles when panning."""
-    depth = 60.0
-    focal = reference_focal(width)
-    view_h = height / focal * depth * 1.35  # metres of plane the resting frame sees, with margin
-    ih, iw = image.shape[:2]
-    ppm = min(image.shape[0] / view_h * 1.0, MAX_TEXTURE_ROWS / view_h, focal / depth * 1.2)
-    tex_h = max(4, int(view_h * ppm))
-    tex_w = max(4, int(iw * tex_h / ih))
-    img = cv2.resize(image, (tex_w, tex_h), interpolation=cv2.INTER_AREA)
-    img = np.concatenate([img, img[:, ::-1]], axis=1)
-    y_top = 1.6 + view_h / 2.0
-    spec = LayerSpec("backdrop", depth, y_top - view_h, y_top, lambda c, r: None, period=img.shape[1] / ppm)
-    canvas = Canvas(spec.period, spec.y_bottom, spec.y_top, ppm)
-    canvas.albedo = img[: canvas.height, : canvas.width].copy()
-    if canvas.albedo.shape[:2] != (canvas.height, canvas.width):
-        canvas.albedo = cv2.resize(img, (canvas.width, canvas.height))
-    canvas.albedo[..., 3] = 255
-    canvas.emissive = np.zeros(canvas.albedo.shape[:2], np.uint8)
-    return Painted(spec, canvas)
-
-
 def ground_far_color(ground: GroundSpec) -> np.ndarray:
     return np.asarray(ground.color, dtype=np.float64)
 
 
 def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec, indoor: bool,
-               apron_ground: bool) -> LayerTexture:
+               apron_ground: bool, lamps: float = 0.0) -> LayerTexture:
     """Light, fog, grade and premultiply one painted layer; append the wrap columns."""
     c = painted.canvas
     spec = painted.spec
     haze = light.haze(spec.depth) if not indoor else light.fog * 0.3
     amb = _ambient(light, indoor) * (1.0 - haze)
+    if spec.depth < LAMP_REACH and not indoor:  # near things stand among the street lamps
+        amb = amb + 0.7 * light.lamp_fill(lamps) * (1.0 - haze)
     fog = light.fog_color() * haze
     albedo = c.albedo
     rgb = np.ascontiguousarray(albedo[..., :3])
@@ -150,6 +129,10 @@ def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec,
         ramp = np.clip(np.linspace(1.0, 0.0, n), 0, 1) ** 1.5 * 255
         alpha[ground_rows:] = ramp.astype(np.uint8)[:, None]
     lit = cv2.multiply(rgb, (*amb.tolist(), 0.0))
+    if apron_ground and ground_rows < c.height and not indoor:
+        # the apron is ground: lit like the ground (street lamps included), so no band where they meet
+        amb_g = (_ambient(light, indoor) + light.lamp_fill(lamps)) * (1.0 - haze)
+        lit[ground_rows:] = cv2.multiply(rgb[ground_rows:], (*amb_g.tolist(), 0.0))
     lit = cv2.add(lit, (*fog.tolist(), 0.0))
     lit = grade.apply(lit)
     a3 = cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB)
@@ -176,7 +159,8 @@ def _ambient(light: Light, indoor: bool) -> np.ndarray:
 class GroundTexture:
     tex: np.ndarray  # uint8 [H, W, 3], periodic in both axes
     ppm: float
-    haze_color: np.ndarray  # RGB of the far ground under this light
+    haze_color: np.ndarray  # RGB of the far ground under this light (graded)
+    fog_color: np.ndarray  # RGB of the fog under this light (graded, as on the layers and the sky)
 
 
 def paint_ground(spec: GroundSpec, width: int, seed: int) -> tuple[np.ndarray, float]:
@@ -221,12 +205,14 @@ def paint_ground(spec: GroundSpec, width: int, seed: int) -> tuple[np.ndarray, f
     return tile, (ppm_x + ppm_z) / 2.0
 
 
-def bake_ground(tile: np.ndarray, ppm: float, light: Light, grade: Grade, indoor: bool) -> GroundTexture:
-    amb = _ambient(light, indoor)
+def bake_ground(tile: np.ndarray, ppm: float, light: Light, grade: Grade, indoor: bool,
+                lamps: float = 0.0) -> GroundTexture:
+    amb = _ambient(light, indoor) + (0.0 if indoor else light.lamp_fill(lamps))
     lit = grade.apply(cv2.multiply(tile, (*amb.tolist(), 0.0)))
     mean = tile.reshape(-1, 3).mean(axis=0) * amb
     haze = grade.apply(np.clip(light.fog_color() * 0.6 + mean * 0.4, 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
-    return GroundTexture(tex=lit, ppm=ppm, haze_color=haze.astype(np.float32))
+    fog = grade.apply(np.clip(light.fog_color(), 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
+    return GroundTexture(tex=lit, ppm=ppm, haze_color=haze.astype(np.float32), fog_color=fog.astype(np.float32))
 
 
 @dataclass
@@ -234,6 +220,13 @@ class SkyTexture:
     tex: np.ndarray  # uint8 [H, period + ext, 3]
     ppr: float  # pixels per radian of azimuth (and per unit tan(elevation))
     period_px: int
+
+    @property
+    def periodic(self) -> np.ndarray:
+        """One period, contiguous: for ``cv2.remap`` with ``BORDER_WRAP``."""
+        if not hasattr(self, "_periodic"):
+            self._periodic = np.ascontiguousarray(self.tex[:, : self.period_px])
+        return self._periodic
 
     def window(self, s_min: float, s_max: float) -> tuple[np.ndarray, int]:
         start = int(math.floor(s_min))
@@ -302,8 +295,15 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
         cloud_col = cloud_col * (1 - light.warmth * 0.3) + np.array([255, 160, 120]) * light.warmth * 0.3 * base
         img = img * (1 - dens[..., None] * 0.9) + (dens[..., None] * 0.9) * cloud_col.astype(np.float32)
     if light.fog > 0:
-        f = min(0.9, light.fog * 0.9)
+        # As thick as on the far layers at the horizon (so hills and sky meet in one fog colour),
+        # thinning towards the zenith: fog lies on the ground.
+        f = light.haze(FOG_SKY_DISTANCE) * (1.0 - 0.5 * np.clip(tan_el / 1.5, 0, 1))
+        f = f.astype(np.float32)[:, None, None]
         img = img * (1 - f) + light.fog_color().astype(np.float32) * f
+    # Towards the top row, fade to each row's mean: rays nearer the zenith than the texture reaches
+    # read its first row, which must therefore hold no clouds or stars (they would smear into streaks).
+    top = np.clip((tan_el - SKY_TAN_TOP * 0.6) / (SKY_TAN_TOP * 0.35), 0, 1).astype(np.float32)[:, None, None]
+    img = img * (1 - top) + img.mean(axis=1, keepdims=True) * top
     tex = grade.apply(np.clip(img, 0, 255).astype(np.uint8))
     ext = min(period, int(ppr * 3.5))
     tex = np.concatenate([tex, tex[:, :ext]], axis=1)

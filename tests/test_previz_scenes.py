@@ -1,0 +1,53 @@
+"""Scene choice: keywords first, then the nearest scene by embedding, and the choice is reported."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from director.engine import ChunkRequest, RenderSettings, sample_index
+from director.engines.previz import PrevizEngine, SceneChoice, choose_scene
+from director.world_state import WorldState
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("a Tuscan vineyard", "countryside"), ("the Sahara", "desert"), ("a Tokyo alley", "city"),
+    ("a cozy living room", "interior"), ("a quiet country road through fields", "countryside"),
+])
+def test_known_words_choose_by_keywords_without_a_model(text, kind):
+    choice = choose_scene(text, use_embeddings=False)
+    assert (choice.kind, choice.method) == (kind, "keywords") and choice.score >= 1
+
+
+def test_nothing_to_go_on_is_the_default():
+    assert choose_scene("", use_embeddings=True) == SceneChoice("countryside", "default", 0.0, "")
+    assert choose_scene("an Alpine pass", use_embeddings=False).method == "default"
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("an Alpine pass", "mountains"), ("a coral reef lagoon", "beach"), ("the Amazon", "forest"),
+    ("aurora borealis", "night sky"), ("a subway platform", "city"), ("the Himalayas", "mountains"),
+])
+def test_unplanned_words_go_to_the_nearest_scene_by_embedding(text, kind):
+    choice = choose_scene(text)
+    assert (choice.kind, choice.method) == (kind, "embedding"), choice
+    assert 0.3 <= choice.score <= 1.0 and choice.nearest
+
+
+def test_meaningless_text_is_the_default_even_with_the_model():
+    assert choose_scene("zzz qqq").method == "default"
+
+
+def test_engine_reports_the_choice_in_chunk_info_and_the_log(caplog):
+    eng = PrevizEngine(audio=False)
+    states = (WorldState(0, scene="an Alpine pass"),)
+    with caplog.at_level(logging.INFO, logger="director.engines.previz"):
+        eng.open(RenderSettings(64, 36, 24.0), states[0])
+        chunk = eng.render(ChunkRequest(0, 0, (0.0,), states, "", frozenset(), 0, sample_index(1, 24.0)))
+    scene = chunk.info["scene"]
+    assert isinstance(scene, SceneChoice) and (scene.kind, scene.method) == ("mountains", "embedding")
+    assert any("an Alpine pass" in r.getMessage() and "mountains" in r.getMessage() for r in caplog.records)
+    off = PrevizEngine(audio=False, embeddings=False)
+    off.open(RenderSettings(64, 36, 24.0), states[0])
+    assert off.render(ChunkRequest(0, 0, (0.0,), states, "", frozenset(), 0, sample_index(1, 24.0))).info["scene"].method == "default"
