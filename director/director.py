@@ -96,7 +96,7 @@ class Director:
         self.settings = RenderSettings(timeline.width, timeline.height, timeline.fps, timeline.seed, options=options)
         native = self.engine.chunk_frames(timeline.fps)
         self.chunk_frames = native or max(1, round(timeline.chunk_seconds * timeline.fps))
-        self.keep_checkpoints = keep_checkpoints
+        self.keep_checkpoints = keep_checkpoints if keep_checkpoints is not None else getattr(self.engine, "max_snapshots", None)
         self.checkpoint_interval = max(1, checkpoint_interval or getattr(self.engine, "snapshot_interval", 1))
         self.checkpoints: dict[int, RunCheckpoint] = {}
         self.applied: list[AppliedCommand] = []

@@ -211,3 +211,18 @@ def test_director_renders_three_chunks_to_mp4(tmp_path, comps):
     assert int(streams["video"]["nb_read_frames"]) == 54
     assert (streams["video"]["width"], streams["video"]["height"]) == (W, H)
     assert "audio" in streams
+
+
+@pytest.mark.parametrize("on_device", [True, False])
+def test_one_snapshot_restores_again_and_again(comps, on_device):
+    """Rewinding twice to the same point: restore must never alias the snapshot it came from."""
+    eng = make_engine(comps, sound="silence", snapshot_on_device=on_device)
+    eng.open(RenderSettings(W, H, FPS, seed=3), world(0.0), Assets())
+    reqs = list(requests(eng, world, 4))
+    eng.render(reqs[0])
+    state = eng.snapshot()
+    first = [eng.render(r).frames for r in reqs[1:4]]
+    for _ in range(2):
+        eng.restore(state)
+        again = [eng.render(r).frames for r in reqs[1:4]]
+        assert all(np.array_equal(a, b) for a, b in zip(first, again))

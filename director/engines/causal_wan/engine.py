@@ -45,6 +45,9 @@ class CausalWanEngine:
     # A snapshot copies the KV cache to the CPU (~3 GB at 832x480): the Director takes one every
     # this many chunks (6 s of video) rather than at every boundary, so rewind lands on those.
     snapshot_interval = 8
+    # Snapshots are several GB and stay on the GPU (config.snapshot_on_device): the Director keeps
+    # at most this many besides the one at 0:00 (rewind then reaches back ~18 s in 6 s steps).
+    max_snapshots = 3
 
     def __init__(self, config: CausalWanConfig | None = None, *, components: WanComponents | None = None,
                  **options: Any) -> None:
@@ -180,9 +183,9 @@ class CausalWanEngine:
         if not self._opened:
             raise EngineError("causal-wan: snapshot() before open()")
         data = {
-            "generator": self._gen.state(),
-            "decoder": self._decoder.state(),
-            "encoder": self._encoder.state(),
+            "generator": self._gen.state(self.config.snapshot_on_device),
+            "decoder": self._decoder.state(self.config.snapshot_on_device),
+            "encoder": self._encoder.state(self.config.snapshot_on_device),
             "prompt": self._prompt,
             "pending_image": self._pending_image,
             "sound": self._sound.snapshot() if self._sound is not None else None,

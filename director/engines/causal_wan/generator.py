@@ -20,7 +20,7 @@ import torch
 
 from director.engine import EngineError
 from director.engines.causal_wan.attention import CachedSelfAttnProcessor, set_self_attn_processors
-from director.engines.causal_wan.kv_cache import CacheLayout, KVCache
+from director.engines.causal_wan.kv_cache import CacheLayout, KVCache, snapshot_copy
 from director.engines.causal_wan.rope import install_offset_rope
 from director.engines.causal_wan.schedule import predict_x0, renoise, sigma_of
 
@@ -243,15 +243,17 @@ class CausalWanGenerator:
         return torch.randn(self.latent_shape, generator=self.rng, device=self.device, dtype=torch.float32)
 
     # -- snapshot --------------------------------------------------------------------------------
-    def state(self) -> dict:
-        """Everything the next chunk depends on, on the CPU (pickles)."""
+    def state(self, on_device: bool = False) -> dict:
+        """Everything the next chunk depends on (pickles): tensors on the CPU, or cloned on the device."""
+        copy = snapshot_copy(on_device)
+
         def rec(r: BlockRecord) -> tuple[torch.Tensor, int]:
-            return (r.latents.cpu(), r.frame)
+            return (copy(r.latents), r.frame)
 
         return {
-            "cache": self.cache.state(),
+            "cache": self.cache.state(on_device),
             "rng": self.rng.get_state(),
-            "prompt_embeds": None if self.prompt_embeds is None else self.prompt_embeds.cpu(),
+            "prompt_embeds": None if self.prompt_embeds is None else copy(self.prompt_embeds),
             "next_frame": self.next_frame,
             "chunks_done": self.chunks_done,
             "prefix_records": [rec(r) for r in self.prefix_records],
@@ -260,12 +262,12 @@ class CausalWanGenerator:
 
     def load_state(self, state: dict) -> None:
         def rec(t: tuple[torch.Tensor, int]) -> BlockRecord:
-            return BlockRecord(t[0].to(self.device), t[1])
+            return BlockRecord(t[0].to(self.device, copy=True), t[1])  # never alias a snapshot: it may be restored again
 
         self.cache.load_state(state["cache"])
         self.rng.set_state(state["rng"])
         pe = state["prompt_embeds"]
-        self.prompt_embeds = None if pe is None else pe.to(self.device, self.dtype)
+        self.prompt_embeds = None if pe is None else pe.to(self.device, self.dtype, copy=True)
         self.next_frame = state["next_frame"]
         self.chunks_done = state["chunks_done"]
         self.prefix_records = [rec(r) for r in state["prefix_records"]]

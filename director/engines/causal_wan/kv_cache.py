@@ -151,14 +151,15 @@ class KVCache:
     def nbytes(self) -> int:
         return sum(t.numel() * t.element_size() for t in self.k + self.v)
 
-    def state(self) -> dict:
-        """CPU copy of the filled part and the pointers (for snapshot)."""
+    def state(self, on_device: bool = False) -> dict:
+        """A copy of the filled part and the pointers (for snapshot): on the CPU, or beside the cache."""
         end = self.layout.prefix_tokens + self.ring_filled * self.layout.slot_tokens
         if self.ring_filled == 0:
             end = self.prefix_filled * self.layout.tokens_per_frame
+        copy = snapshot_copy(on_device)
         return {
-            "k": [t[:, :, :end].to("cpu", copy=True) for t in self.k],
-            "v": [t[:, :, :end].to("cpu", copy=True) for t in self.v],
+            "k": [copy(t[:, :, :end]) for t in self.k],
+            "v": [copy(t[:, :, :end]) for t in self.v],
             "prefix_filled": self.prefix_filled,
             "ring_filled": self.ring_filled,
             "ring_next": self.ring_next,
@@ -175,3 +176,10 @@ class KVCache:
         self.ring_filled = state["ring_filled"]
         self.ring_next = state["ring_next"]
         self.current = None
+
+
+def snapshot_copy(on_device: bool):
+    """How snapshots copy a tensor: a clone where it lives, or a copy to the CPU (pickles anywhere)."""
+    if on_device:
+        return lambda t: t.detach().clone()
+    return lambda t: t.detach().to("cpu", copy=True)

@@ -13,14 +13,16 @@ from __future__ import annotations
 import torch
 
 from director.engine import EngineError
+from director.engines.causal_wan.kv_cache import snapshot_copy
 
 
-def _clone_cache(cache: list) -> list:
-    return [c.to("cpu", copy=True) if torch.is_tensor(c) else c for c in cache]
+def _clone_cache(cache: list, on_device: bool = False) -> list:
+    copy = snapshot_copy(on_device)
+    return [copy(c) if torch.is_tensor(c) else c for c in cache]
 
 
 def _load_cache(cache: list, device: torch.device) -> list:
-    return [c.to(device) if torch.is_tensor(c) else c for c in cache]
+    return [c.to(device, copy=True) if torch.is_tensor(c) else c for c in cache]  # a snapshot may be restored again
 
 
 class _VaeStream:
@@ -41,8 +43,8 @@ class _VaeStream:
 
         return sum(isinstance(m, WanCausalConv3d) for m in module.modules())
 
-    def state(self) -> dict:
-        return {"cache": _clone_cache(self.cache), "started": self.started}
+    def state(self, on_device: bool = False) -> dict:
+        return {"cache": _clone_cache(self.cache, on_device), "started": self.started}
 
     def load_state(self, state: dict) -> None:
         self.cache = _load_cache(state["cache"], self.device)
