@@ -26,7 +26,17 @@ SHOT_FOV = {"extreme_wide": 85.0, "wide": 65.0, "medium": 38.0, "close": 20.0, "
 # Height of the frame, in multiples of a subject's height, for each shot size on a subject.
 SHOT_FRAME = {"extreme_wide": 8.0, "wide": 3.5, "medium": 1.3, "close": 0.55, "extreme_close": 0.25}
 SUBJECT_HEIGHT = {"person": 1.75, "cat": 0.3, "dog": 0.6, "bird": 0.3, "horse": 1.7, "car": 1.5, "bicycle": 1.1}
+# Animals are longer than they are tall: a shot of one frames its body, not a slice of its flank.
+FRAMING_SIZE = {"cat": 1.0, "dog": 1.4, "bird": 0.7, "horse": 3.0}
 REST = CameraState()
+
+
+def aim_height(kind: str, shot: str) -> float:
+    """Where on a subject the camera aims: a person's face in close shots, else the chest; an animal's head."""
+    height = SUBJECT_HEIGHT.get(kind, 1.0)
+    if kind == "person":
+        return height * (0.9 if shot in ("close", "extreme_close") else 0.6)
+    return height * 0.8
 MIN_FOV, MAX_FOV = 4.0, 110.0
 _PHRASE_ENDERS = ("pan", "tilt", "roll", "zoom", "dolly", "truck", "pedestal", "orbit", "cut", "static")
 COMFORT_FOV = 14.0  # narrower than this, framing moves the camera closer instead of zooming
@@ -127,7 +137,7 @@ class CameraRig:
             found = position_of(cam.target, t)
             if found is not None:
                 (point, kind) = found
-                yaw, pitch, _ = _look(cam, point, SUBJECT_HEIGHT.get(kind, 1.0) * 0.6)
+                yaw, pitch, _ = _look(cam, point, aim_height(kind, "medium"))
                 cam = replace(cam, yaw=yaw, pitch=pitch)
         return cam
 
@@ -205,16 +215,18 @@ class CameraRig:
             return replace(start, fov=lerp(start.fov, fov, p), target=target if mv.move != "cut" else None)
         (point, kind) = found
         height = SUBJECT_HEIGHT.get(kind, 1.0)
-        _, _, dist = _look(start, point, height * 0.6)
-        fov = _framing_fov(shot or "medium", height, dist, self.aspect)
+        aim = aim_height(kind, shot or "medium")
+        size = max(height, FRAMING_SIZE.get(kind, 0.0))
+        _, _, dist = _look(start, point, aim)
+        fov = _framing_fov(shot or "medium", size, dist, self.aspect)
         if fov < COMFORT_FOV:  # too long a lens: move in instead, as an operator would
             wanted = dist * math.tan(math.radians(fov) / 2) / math.tan(math.radians(COMFORT_FOV) / 2)
             wanted = max(0.8, wanted)
             f = (dist - wanted) / dist * p
             eye = max(0.35, min(start.y, height * 0.9 + 0.15)) if shot in ("close", "extreme_close") else start.y
             start = replace(start, x=lerp(start.x, point[0], f), z=lerp(start.z, point[1], f), y=lerp(start.y, eye, p))
-            fov = _framing_fov(shot or "medium", height, wanted, self.aspect)
-        yaw, pitch, dist = _look(start, point, height * 0.6)
+            fov = _framing_fov(shot or "medium", size, wanted, self.aspect)
+        yaw, pitch, dist = _look(start, point, aim)
         keep = mv.target if mv.move in ("follow", "focus", "shot", "cut") else None
         framed = replace(
             start,

@@ -110,10 +110,12 @@ def cmd_render(args: argparse.Namespace) -> int:
         done[0] = p.frames_done
         bar.set_postfix_str(f"{p.frames_done / timeline.fps:.1f}/{timeline.duration:g}s {p.fps:.0f} fps")
 
+    options = dict(args.engine_option)
+    if args.no_embeddings and timeline.engine == "previz":
+        options.setdefault("embeddings", False)  # previz also matches unknown scene words by embedding
     try:
         result = render(timeline, args.output, base_dir=args.timeline.parent, resume=args.resume,
-                        on_progress=progress, use_embeddings=not args.no_embeddings,
-                        engine_options=dict(args.engine_option))
+                        on_progress=progress, use_embeddings=not args.no_embeddings, engine_options=options)
     finally:
         bar.close()
     for interp in result.unknown:

@@ -68,7 +68,7 @@ def render(
     out = Path(out)
     started = time.perf_counter()
     d = director or Director(timeline, engine=engine, engine_options=engine_options, base_dir=base_dir,
-                             use_embeddings=use_embeddings, keep_checkpoints=CHECKPOINTS_KEPT)
+                             use_embeddings=use_embeddings, keep_checkpoints=1)  # a render never rewinds in memory
     resumed_from = None
     size = dict(width=d.settings.width, height=d.settings.height, fps=d.fps, sample_rate=d.settings.sample_rate,
                 keyframe_interval=d.chunk_frames)
