@@ -17,12 +17,16 @@ import threading
 import time
 from pathlib import Path
 
+import sys
+
 import numpy as np
 
-from director.clip_writer import ClipWriter
-from director.director import Director
-from director.render import render
-from director.timeline import timeline_from_data
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from director.clip_writer import ClipWriter  # noqa: E402
+from director.director import Director  # noqa: E402
+from director.render import render  # noqa: E402
+from director.timeline import timeline_from_data  # noqa: E402
 
 DIRECTIVES = [
     {"at": 0, "text": "wide shot"},

@@ -122,6 +122,9 @@ def _light_sprite(rgba: np.ndarray, light: Light, recipe: SceneRecipe) -> np.nda
     return cv2.add(rgb, rim)
 
 
+SPRITE_CACHE_BYTES = 48 * 1024 * 1024  # figure sprites kept; close-ups make large ones
+
+
 class WorldRenderer:
     """Renders ``WorldState``s at one size and seed; holds every cache (nothing here is engine state)."""
 
@@ -132,10 +135,10 @@ class WorldRenderer:
         self.use_embeddings = use_embeddings
         self._choices = LRU(32)
         self._scenes = LRU(4)
-        self._baked = LRU(6)
+        self._baked = LRU(3)  # a light change re-bakes by bucket: the current few are enough
         self._skies = LRU(6)
         self._grades = LRU(4)
-        self._sprites = LRU(600)
+        self._sprites = LRU(600, max_bytes=SPRITE_CACHE_BYTES)
         self._particles = Particles(seed)
         self._sky_maps: OrderedDict = OrderedDict()
         self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
