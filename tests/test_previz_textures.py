@@ -1,0 +1,37 @@
+"""Texture windows and the bounded caches behind the previz compositor."""
+
+import numpy as np
+
+from director.engines.previz.scenes import LayerSpec
+from director.engines.previz.textures import LRU, LayerTexture
+
+
+def _layer(period=50, ext=10, rows=8) -> LayerTexture:
+    rng = np.random.default_rng(0)
+    base = rng.integers(0, 255, (rows, period, 4), dtype=np.uint8)
+    tex = np.concatenate([base, base[:, :ext]], axis=1)
+    spec = LayerSpec("test", 10.0, 0.0, 1.0, paint=lambda canvas, rng: None)
+    return LayerTexture(spec, tex, ppm=10.0, period_px=period, y_top=1.0)
+
+
+def test_a_window_wider_than_the_spare_columns_repeats_the_period_and_is_a_slice():
+    layer = _layer()
+    base = layer.tex[:, :50].copy()
+    view, start = layer.window(-73.2, 50.0)
+    assert start == -74
+    expected = base[:, (np.arange(view.shape[1]) + start) % 50]
+    assert np.array_equal(view, expected)
+    again, _ = layer.window(-60.0, 40.0)  # no new copy once widened
+    assert np.shares_memory(again, layer.tex)
+    narrow, s = layer.window(3.0, 9.0)
+    assert np.array_equal(narrow, base[:, 3:3 + narrow.shape[1]])
+
+
+def test_lru_evicts_by_bytes_as_well_as_by_count():
+    cache = LRU(100, max_bytes=3_000)
+    for key in range(5):
+        cache.get_or(key, lambda: np.zeros(1_000, np.uint8))
+    assert list(cache) == [2, 3, 4]
+    cache.get_or(2, lambda: None)  # a hit refreshes
+    cache.get_or(5, lambda: np.zeros(1_000, np.uint8))
+    assert list(cache) == [4, 2, 5]
