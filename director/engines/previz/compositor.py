@@ -135,8 +135,8 @@ class WorldRenderer:
         self.use_embeddings = use_embeddings
         self._choices = LRU(32)
         self._scenes = LRU(4)
-        self._baked = LRU(3)  # a light change re-bakes by bucket: the current few are enough
-        self._skies = LRU(6)
+        self._baked = LRU(2)  # a light change re-bakes by bucket, monotonically: this one and the last
+        self._skies = LRU(3)
         self._grades = LRU(4)
         self._sprites = LRU(600, max_bytes=SPRITE_CACHE_BYTES)
         self._particles = Particles(seed)
