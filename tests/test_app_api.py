@@ -160,3 +160,25 @@ def test_wander_opened_in_direct_shows_in_the_direct_tab(app_url):
     assert shown[0] == "a quiet beach at dusk"
     assert any(row[1] == "night falls" for row in shown[8]["data"])
     client.predict(api_name="/wander_leave")
+
+
+def test_a_world_bundle_loads_back_and_replays_the_same_clip(app_url, tmp_path):
+    import av
+    import numpy as np
+
+    def frames(path) -> np.ndarray:
+        with av.open(str(path)) as c:
+            return np.stack([f.to_ndarray(format="rgb24") for f in c.decode(video=0)])
+
+    first = Client(app_url, verbose=False, download_files=str(tmp_path / "a"))
+    result, _ = _render(first, _fields(first), command="night falls")
+    clip = _file(result[14])
+    world = _file(first.predict(*result[:9], api_name="/export_world")[2])
+
+    other = Client(app_url, verbose=False, download_files=str(tmp_path / "b"))  # another user, another session
+    loaded = other.predict(handle_file(world), api_name="/load_world")
+    rows = loaded[8]["data"]
+    assert any(r[1] == "night falls" and r[4].startswith("● live") for r in rows)
+    replay, _ = _render(other, list(loaded[:9]))
+    assert "done" in replay[13]
+    assert np.array_equal(frames(_file(replay[14])), frames(clip))

@@ -576,6 +576,8 @@ DIRECT_CSS = STRIP_CSS + """
 #dr-mp4, #dr-out-file { min-height: 0; }
 @media (max-width: 640px) {
   .dr-steps { font-size: 13px; }
+  #dr-live, #dr-live > div, #dr-live .wrap, #dr-live video { height: auto !important; max-height: none !important; }
+  #dr-live video, #dr-live .wrap { aspect-ratio: 16 / 9; width: 100%; }
   #dr-table table { min-width: 620px; }
   #dr-table .table-wrap, #dr-table .table-container { overflow-x: auto; }
   .dr-tick:nth-child(even) { display: none; }
