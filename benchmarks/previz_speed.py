@@ -3,7 +3,9 @@
 Usage: .venv/bin/python benchmarks/previz_speed.py [--width 1280 --height 720 --frames 96 --scenes city,...]
 
 Each scene: ``open`` (paint + bake, reported separately), one warm-up chunk, then ``--frames`` frames in
-chunks of 12 with a moving camera (pan, dolly, a little tilt), three walking figures and light rain.
+chunks of 12 with a moving camera (pan, dolly, a little tilt), three walking figures and light rain;
+the "night falls" row runs the hour from 17:00 to 21:00 over those frames (a light transition: every
+light bucket on the way is baked, the frames between mix the nearest ones).
 The engine runs on ONE OpenCV thread (the other core is left to ffmpeg's H.264 encoder). Speeds are
 reported from CPU time (``time.process_time``), which the other processes sharing the machine disturb
 far less than wall time; the wall-clock fps under the load of the moment is printed next to it.
@@ -37,12 +39,15 @@ SCENES = {
     "interior": "a living room",
     "night sky": "night sky full of stars",
     "city (roll 10°)": "a street in Paris",  # the rolled frame is over-rendered (a bigger canvas), then rotated
+    "city (night falls)": "a street in Paris",
 }
 ROLL = {"city (roll 10°)": 10.0}
+NIGHT_FALLS = {"city (night falls)": (16.5, 1.0)}  # hour at t = 0, hours per second (17:00-21:00 when measured)
 STAGES = ("textures", "sky", "ground", "layers", "figures", "weather", "roll+finish")
 
 
-def _states(scene: str, start: int, n: int, fps: float, roll: float = 0.0) -> list[WorldState]:
+def _states(scene: str, start: int, n: int, fps: float, roll: float = 0.0,
+            hours: tuple[float, float] | None = None) -> list[WorldState]:
     out = []
     for i in range(start, start + n):
         t = i / fps
@@ -52,7 +57,8 @@ def _states(scene: str, start: int, n: int, fps: float, roll: float = 0.0) -> li
             EntityState("dog", "dog", "brown dog", None, 3.0, 9.0 - 1.0 * t, 180, "walk", 1.0, 0.9 * t),
         )
         cam = CameraState(yaw=4.0 * t, pitch=0.5 * t, z=0.3 * t, x=0.1 * t, roll=roll)
-        out.append(WorldState(t, scene=scene, entities=ents, camera=cam, environment=Environment(hour=15, rain=0.3)))
+        hour = 15.0 if hours is None else hours[0] + hours[1] * t
+        out.append(WorldState(t, scene=scene, entities=ents, camera=cam, environment=Environment(hour=hour, rain=0.3)))
     return out
 
 
@@ -70,7 +76,7 @@ def bench(width: int, height: int, frames: int, scenes: list[str], chunk: int = 
         def run(start: int, n: int) -> None:
             for c0 in range(start, start + n, chunk):
                 k = min(chunk, start + n - c0)
-                st = _states(text, c0, k, fps, ROLL.get(name, 0.0))
+                st = _states(text, c0, k, fps, ROLL.get(name, 0.0), NIGHT_FALLS.get(name))
                 req = ChunkRequest(c0 // chunk, c0, tuple(s.t for s in st), tuple(st), "", frozenset(),
                                    sample_index(c0, fps), sample_index(c0 + k, fps))
                 eng.render(req)
