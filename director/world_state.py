@@ -49,10 +49,13 @@ class Environment:
         """0 at night, 1 at midday, smooth through dawn and dusk."""
         import math
 
-        # Sun elevation proxy: positive between 6 and 20 h, peaking at 13 h.
+        # Sun elevation proxy: positive between 6 and 20 h, peaking at 13 h; it goes on below the
+        # horizon until the twilight term reaches 0 (about 5:20 and 20:40), so dusk has no step.
         h = self.hour % 24
-        elevation = math.sin(math.pi * (h - 6.0) / 14.0) if 6.0 <= h <= 20.0 else -0.3
-        return max(0.0, min(1.0, 0.15 + elevation)) if elevation > -0.3 else 0.0
+        if h < 5.0 or h > 21.0:
+            return 0.0
+        elevation = math.sin(math.pi * (h - 6.0) / 14.0)
+        return max(0.0, min(1.0, 0.15 + elevation))
 
 
 @dataclass(frozen=True)

@@ -215,3 +215,12 @@ def test_newcomers_can_be_named_by_later_free_text():
     assert s.interpretations[2].parts[0].name == cat
     assert len([e for e in s.state_at(10).entities if e.kind == "cat"]) == 1
     assert s.state_at(10).entity(cat).description == "a cute cat"
+
+
+def test_daylight_is_continuous_through_dusk_and_dawn():
+    from director.world_state import Environment
+
+    hours = [h / 60 for h in range(24 * 60)]
+    light = [Environment(hour=h).daylight for h in hours]
+    assert max(abs(a - b) for a, b in zip(light, light[1:])) < 0.01  # no step from one minute to the next
+    assert light[0] == 0 and light[13 * 60] == 1 and light[23 * 60] == 0
