@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from director.clip_writer import ClipWriter  # noqa: E402
 from director.director import Director  # noqa: E402
-from director.render import render  # noqa: E402
+from director.render import PRESET, QUALITY, RATE_CONTROL, render  # noqa: E402
 from director.timeline import timeline_from_data  # noqa: E402
 
 DIRECTIVES = [
@@ -114,7 +114,8 @@ def bench_encoder_alone(width: int, height: int, seconds: float, out_dir: Path) 
     chunks = list(d.run())
     engine_s = time.perf_counter() - t0
     frames = sum(c.num_frames for c in chunks)
-    w = ClipWriter(out_dir / "enc.mp4", width=width, height=height, fps=tl.fps, keyframe_interval=d.chunk_frames)
+    w = ClipWriter(out_dir / "enc.mp4", width=width, height=height, fps=tl.fps, keyframe_interval=d.chunk_frames,
+                   rate_control=RATE_CONTROL, quality=QUALITY, preset=PRESET)  # as render() encodes
     t0 = time.perf_counter()
     for c in chunks:
         w.write(c)
