@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> None:
 
     import uvicorn
 
+    from director.process_memory import keep_rss_near_live_memory
+
+    keep_rss_near_live_memory()  # long renders and wanders: RSS stays near live memory
     app = create_app()
     print(f"director: open http://{args.host}:{args.port}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")

@@ -148,6 +148,9 @@ def bench_command_latency(width: int, height: int, trials: int = 8) -> dict:
 
 
 def main() -> None:
+    from director.process_memory import keep_rss_near_live_memory
+
+    keep_rss_near_live_memory()  # as the CLI and the app do
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=3.0)
     ap.add_argument("--size", default="1280x720")

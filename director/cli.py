@@ -136,6 +136,9 @@ def cmd_engines(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
+    from director.process_memory import keep_rss_near_live_memory
+
+    keep_rss_near_live_memory()
     from director.assets import AssetError
     from director.clip_writer import ClipWriterError
     from director.engine import EngineError

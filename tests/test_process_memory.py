@@ -1,0 +1,40 @@
+"""The allocator setting the entry points apply (glibc only)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CODE = """
+import sys
+import numpy as np
+from director.process_memory import keep_rss_near_live_memory
+
+def rss():
+    return int([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]) // 1024
+
+if sys.argv[1] == "on" and not keep_rss_near_live_memory():
+    print("unsupported"); sys.exit(0)
+base = rss()
+a = np.ones(8 << 20, np.uint8); del a  # by default glibc now serves 8 MiB blocks from its heap
+arrays = [np.ones(8 << 20, np.uint8) for _ in range(40)]
+after = [np.ones(200_000, np.uint8) for _ in range(100)]  # later heap data: the freed blocks cannot shrink from the top
+del arrays
+print(rss() - base)
+"""
+
+
+def _retained_mb(mode: str) -> str:
+    root = str(Path(__file__).resolve().parents[1])
+    return subprocess.run([sys.executable, "-c", CODE, mode], capture_output=True, text=True, check=True,
+                          cwd=root, env={"PYTHONPATH": root}).stdout.strip()
+
+
+def test_freed_large_arrays_go_back_to_the_os():
+    on = _retained_mb("on")
+    if on == "unsupported":
+        pytest.skip("no glibc mallopt here")
+    off = _retained_mb("off")
+    assert int(on) < 60  # 320 MB were allocated and freed
+    assert int(off) > 200  # without it glibc keeps them: the setting is what makes the difference
