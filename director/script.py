@@ -245,12 +245,12 @@ def describe_part(part: Part) -> str:
             bits.append(("of the " if part.shot else "the ") + part.target)
         return " ".join(bits)
     if isinstance(part, CharacterAction):
-        who = part.text or f"the {part.name}"
+        who = part.text or _called(part.name)
         verb = {"enter": "enters", "leave": "leaves", "walk": "walks", "run": "runs", "stop": "stops",
                 "turn": "turns", "idle": "waits"}[part.action]
         where = ""
         if part.target:
-            where = f" to the {part.target}" if part.action in ("walk", "run", "enter") else f" towards the {part.target}"
+            where = f" to {_called(part.target)}" if part.action in ("walk", "run", "enter") else f" towards {_called(part.target)}"
         return f"{who} {verb}{where}"
     if isinstance(part, SceneChange):
         bits = [w for w in (part.scene, part.weather, part.time_of_day, part.event) if w]
@@ -258,6 +258,11 @@ def describe_part(part: Part) -> str:
             bits.append("lights on" if part.lights else "lights off")
         return ", ".join(bits)
     return part.text or part.preset or ""
+
+
+def _called(name: str) -> str:
+    """'girl' -> 'the girl', 'Ana' -> 'Ana' (a name needs no article)."""
+    return name if name[:1].isupper() else f"the {name}"
 
 
 def _initial_hour(scene: str) -> float:

@@ -224,3 +224,9 @@ def test_daylight_is_continuous_through_dusk_and_dawn():
     light = [Environment(hour=h).daylight for h in hours]
     assert max(abs(a - b) for a, b in zip(light, light[1:])) < 0.01  # no step from one minute to the next
     assert light[0] == 0 and light[13 * 60] == 1 and light[23 * 60] == 0
+
+
+def test_words_for_structured_actions_use_names_without_articles():
+    s = compiled([{"at": 0, "character": {"name": "Ana", "action": "walk", "target": "girl"}}],
+                 characters=[GIRL, {"name": "Ana", "text": ""}])
+    assert s.state_at(0.5).actions == ("Ana walks to the girl",)
