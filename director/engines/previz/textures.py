@@ -252,15 +252,6 @@ class SkyTexture:
             self._periodic = np.ascontiguousarray(self.tex[:, : self.period_px])
         return self._periodic
 
-    def window(self, s_min: float, s_max: float) -> tuple[np.ndarray, int]:
-        start = int(math.floor(s_min))
-        width = int(math.ceil(s_max)) - start + 2
-        s0 = start % self.period_px
-        if width <= self.tex.shape[1] - self.period_px:
-            return self.tex[:, s0 : s0 + width], start
-        cols = (np.arange(width) + s0) % self.period_px
-        return np.ascontiguousarray(self.tex[:, cols]), start
-
 
 def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width: int, seed: int) -> SkyTexture:
     """Sky by elevation and hour: gradient, sun or moon, clouds, stars at night."""
