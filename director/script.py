@@ -286,13 +286,12 @@ def interpret(directive: Directive, index: int, cast: Sequence[Character], parse
         from director.styles import style_names
 
         result = parse(directive.text, cast, style_names(), use_embeddings=use_embeddings)
-        # Parts read from a partly understood text still apply; the whole text then also stays a prompt.
+        # Parts read from a partly understood text still apply; the whole text then also stays a prompt,
+        # so the text decides whether the directive counts as understood.
         parts.extend(result.parts)
         if result.parts:
             method = result.method if method == "none" else f"structured+{result.method}"
-        understood = understood or result.understood
-        if not result.understood:
-            understood = False
+        understood = result.understood
         notes = tuple(result.notes)
     if directive.prompt and not parts:
         understood = False
