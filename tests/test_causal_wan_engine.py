@@ -3,6 +3,7 @@ audio, prompt switch, reference image, snapshot/restore, checkpoint key mapping,
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ from director.engines.causal_wan.checkpoint import (  # noqa: E402
 )
 from director.engines.causal_wan.engine import CausalWanEngine  # noqa: E402
 from director.engines.causal_wan.tiny import tiny_components  # noqa: E402
+from director.engines.causal_wan.tiny_decoder import StreamingTinyDecoder, TinyWanDecoder  # noqa: E402
 from director.world_state import Environment, WorldState  # noqa: E402
 
 FPS = 24.0
@@ -188,8 +190,36 @@ def test_key_mapping_loads_an_original_layout_checkpoint(tmp_path):
         load_causal_checkpoint(dst, tmp_path / "missing.pt")
 
 
+def test_tiny_decoder_in_the_engine(comps):
+    fast = dataclasses.replace(comps, tiny_decoder=TinyWanDecoder())
+    eng = make_engine(fast, decoder="tiny", sound="silence")
+    eng.open(RenderSettings(W, H, FPS, seed=3), world(0.0), Assets())
+    assert isinstance(eng._decoder, StreamingTinyDecoder)
+    reqs = list(requests(eng, world, 3))
+    first = eng.render(reqs[0])
+    assert first.info["native_frames"] == 9 and first.frames.shape == (18, H, W, 3)
+    state = eng.snapshot()
+    a = eng.render(reqs[1])
+    assert a.info["native_frames"] == 12
+    eng.restore(state)
+    assert np.array_equal(eng.render(reqs[1]).frames, a.frames)
+
+
+def test_tiny_decoder_options_are_checked(tmp_path, comps):
+    with pytest.raises(EngineError, match="taew2_1.pth"):
+        make_engine(comps, decoder="tiny").open(RenderSettings(W, H, FPS), world(0.0), Assets())
+    with pytest.raises(EngineError, match="not found"):
+        make_engine(comps, decoder="tiny", tiny_decoder=str(tmp_path / "taew2_1.pth")).open(
+            RenderSettings(W, H, FPS), world(0.0), Assets())
+    with pytest.raises(EngineError, match="decoder='tiny'"):
+        create_engine("causal-wan", tiny_decoder="taew2_1.pth")
+    with pytest.raises(EngineError, match="decoder must be"):
+        create_engine("causal-wan", decoder="taehv")
+
+
 @pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe not on PATH")
-def test_director_renders_three_chunks_to_mp4(tmp_path, comps):
+@pytest.mark.parametrize("speed", ["default", "tiny decoder + fp8"])
+def test_director_renders_three_chunks_to_mp4(tmp_path, comps, speed):
     director = pytest.importorskip("director.director")
     from director.render import render
     from director.timeline import timeline_from_data
@@ -199,7 +229,11 @@ def test_director_renders_three_chunks_to_mp4(tmp_path, comps):
         "world": {"scene": "a quiet street"},
         "directives": [{"at": 1.0, "text": "it starts to rain"}],
     })
-    engine = make_engine(comps)
+    if speed == "default":
+        engine = make_engine(comps)
+    else:  # fresh components: FP8 rewrites the transformer's layers
+        fast = dataclasses.replace(tiny_components(head_dim=16), tiny_decoder=TinyWanDecoder())
+        engine = make_engine(fast, decoder="tiny", fp8=True)
     d = director.Director(timeline, engine=engine, use_embeddings=False)
     assert d.chunk_frames == 18
     out = tmp_path / "clip.mp4"

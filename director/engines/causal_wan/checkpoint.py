@@ -127,6 +127,7 @@ class WanComponents:
     vae: torch.nn.Module  # diffusers AutoencoderKLWan
     text_encoder: torch.nn.Module  # transformers UMT5EncoderModel
     tokenizer: Any  # a transformers tokenizer
+    tiny_decoder: torch.nn.Module | None = None  # TinyWanDecoder (decoder="tiny"); loaded from its own file otherwise
 
 
 def _is_hub_id(model: str) -> bool:

@@ -45,6 +45,11 @@ class CausalWanConfig:
     # --- speed (same maths; kernels and memory layout only) --------------------------------------
     attention_backend: Literal["auto", "cudnn", "flash", "efficient", "math"] = "auto"  # SDPA kernel, self-attention
     fast_decode: bool = True  # VAE decoder: channels-last weights, fused RMS norm + SiLU, conv padding without copies
+    # --- speed (changes the maths: faster, possibly lower picture quality; off by default) -------
+    decoder: Literal["vae", "tiny"] = "vae"  # tiny = TAEHV 2D decoder (taew2_1.pth): far cheaper, lower quality
+    tiny_decoder: str | None = None  # local path to taew2_1.pth (github.com/madebyollin/taehv) for decoder="tiny"
+    fp8: bool = False  # transformer blocks' linear layers in FP8 (row-wise W8A8; Ada/Hopper GPUs)
+    # --- memory ----------------------------------------------------------------------------------
     snapshot_on_device: bool = True  # keep rewind snapshots (KV cache, VAE cache) on the GPU: a device copy takes
     # milliseconds where a copy to new CPU memory took 4-5 s per 3 GB snapshot and stalled live runs
 
@@ -78,6 +83,10 @@ class CausalWanConfig:
         if self.attention_backend not in ("auto", "cudnn", "flash", "efficient", "math"):
             raise EngineError(f"attention_backend must be auto, cudnn, flash, efficient or math, "
                               f"got {self.attention_backend!r}")
+        if self.decoder not in ("vae", "tiny"):
+            raise EngineError(f"decoder must be 'vae' or 'tiny', got {self.decoder!r}")
+        if self.tiny_decoder and self.decoder != "tiny":
+            raise EngineError("tiny_decoder is set but decoder is 'vae': add decoder='tiny' to decode with it")
         if not 0 <= self.previz_guidance <= 1:
             raise EngineError(f"previz_guidance must be in [0, 1], got {self.previz_guidance}")
 

@@ -67,7 +67,7 @@ class CausalWanEngine:
     def open(self, settings: RenderSettings, world: WorldState, assets: Assets) -> None:
         from director.engines.causal_wan.generator import CausalWanGenerator
         from director.engines.causal_wan.text import PromptEncoder
-        from director.engines.causal_wan.vae_stream import StreamingVaeDecoder, StreamingVaeEncoder, encode_image
+        from director.engines.causal_wan.vae_stream import StreamingVaeEncoder, encode_image
 
         # 0. options given with the render settings (only ours; others belong to other engines)
         ours = {k: v for k, v in settings.options.items() if k in CONFIG_FIELDS}
@@ -108,12 +108,16 @@ class CausalWanEngine:
             seed=settings.seed,
             attention_backend=cfg.attention_backend,
         )
+        if cfg.fp8:
+            from director.engines.causal_wan.fp8 import check_fp8_device, quantize_blocks
+
+            check_fp8_device(self.device)
+            quantize_blocks(comps.transformer)  # before compiling, so the compiled blocks fuse the quantisation
         if cfg.compile and self.device.type == "cuda":
             compile_blocks(comps.transformer)
         self._text = PromptEncoder(comps.text_encoder, comps.tokenizer, cfg.max_text_tokens, cfg.prompt_cache_size,
                                    device=self.device, dtype=self.dtype)
-        self._decoder = StreamingVaeDecoder(comps.vae, fast=cfg.fast_decode,
-                                            compile=cfg.compile and self.device.type == "cuda")
+        self._decoder = self._make_decoder(comps)
         self._decoder.reset()
         self._encoder = StreamingVaeEncoder(comps.vae)
         self._encoder.reset()
@@ -253,6 +257,24 @@ class CausalWanEngine:
                     "Self-Forcing / LongLive .pt"
                 )
         return self._components
+
+    def _make_decoder(self, comps: WanComponents):
+        """The streaming decoder ``config.decoder`` names: the Wan VAE's, or the tiny TAEHV one."""
+        from director.engines.causal_wan.vae_stream import StreamingVaeDecoder
+
+        cfg = self.config
+        compile_ = cfg.compile and self.device.type == "cuda"
+        if cfg.decoder == "vae":
+            return StreamingVaeDecoder(comps.vae, fast=cfg.fast_decode, compile=compile_)
+        from director.engines.causal_wan.tiny_decoder import StreamingTinyDecoder, TinyWanDecoder
+
+        if comps.tiny_decoder is None:
+            if not cfg.tiny_decoder:
+                raise EngineError("causal-wan: decoder='tiny' needs tiny_decoder= the path of taew2_1.pth "
+                                  "(github.com/madebyollin/taehv)")
+            comps.tiny_decoder = TinyWanDecoder.from_file(cfg.tiny_decoder)
+        comps.tiny_decoder.to(self.device, self.dtype).eval()
+        return StreamingTinyDecoder(comps.tiny_decoder, compile=compile_)
 
     def _image_tensor(self, rgba: np.ndarray) -> torch.Tensor:
         """RGBA uint8 [H, W, 4] -> [1, 3, gen_h, gen_w] in [-1, 1]: alpha over black, centre crop, resize."""

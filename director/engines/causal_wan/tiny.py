@@ -38,8 +38,10 @@ def tiny_tokenizer():
     return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", eos_token="</s>", unk_token="<unk>")
 
 
-def tiny_components(seed: int = 0, num_layers: int = 2, rope_max_seq_len: int = 32) -> WanComponents:
-    """A 2-layer Wan transformer (dim 24), a tiny causal VAE (x8 spatial, x4 temporal) and a tiny UMT5."""
+def tiny_components(seed: int = 0, num_layers: int = 2, rope_max_seq_len: int = 32,
+                    head_dim: int = 12) -> WanComponents:
+    """A 2-layer Wan transformer (2 heads of ``head_dim``: dim 24 by default, 32 with ``head_dim=16``, the
+    smallest whose linear layers FP8 takes), a tiny causal VAE (x8 spatial, x4 temporal) and a tiny UMT5."""
     from diffusers import AutoencoderKLWan, WanTransformer3DModel
     from transformers import UMT5Config, UMT5EncoderModel
 
@@ -48,7 +50,7 @@ def tiny_components(seed: int = 0, num_layers: int = 2, rope_max_seq_len: int = 
     transformer = WanTransformer3DModel(
         patch_size=(1, 2, 2),
         num_attention_heads=2,
-        attention_head_dim=12,
+        attention_head_dim=head_dim,
         in_channels=16,
         out_channels=16,
         text_dim=32,
