@@ -88,6 +88,9 @@ def main() -> int:
     ap.add_argument("--warmup-seconds", type=float, default=3.0, help="video length of the warm-up run")
     ap.add_argument("--compile", action="store_true", help="engine option compile=True")
     ap.add_argument("--attention", default="best", help="engine option attention_backend, or best (timed here)")
+    ap.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                    help="another causal-wan option, e.g. decoder=tiny, fp8=true, window_frames=6 (repeatable); "
+                         "decoder=tiny runs the TAEHV-architecture decoder with random weights")
     ap.add_argument("--json", default=None, help="write results here")
     args = ap.parse_args()
 
@@ -123,6 +126,15 @@ def main() -> int:
                    attention_backend=args.attention)
     if args.tiny:
         options["max_text_tokens"] = 24
+    for item in args.option:
+        key, _, value = item.partition("=")
+        low = value.lower()
+        options[key] = True if low == "true" else False if low == "false" else int(value) if value.isdigit() else value
+    if options.get("decoder") == "tiny":
+        from director.engines.causal_wan.tiny_decoder import TinyWanDecoder
+
+        comps.tiny_decoder = TinyWanDecoder()  # random weights: speed only
+    print(f"engine options: {options}", flush=True)
 
     def new_engine():
         return engine_mod.CausalWanEngine(components=comps, **options)

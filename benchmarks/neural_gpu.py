@@ -12,7 +12,14 @@ flash / efficient) at that size's full-window shapes, and the streaming decode o
 diffusers' stock decoder modules vs ``vae_fast`` (channels-last, fused norm + SiLU, no padded copies).
 ``--attention best`` then runs with the fastest kernel.
 
+``--variants`` runs several engine set-ups per size on the same models, ``;``-separated, each a
+``,``-separated list of: ``base`` (published geometry: Wan VAE decoder, bf16, sink 3 + window 12,
+4 steps), ``tiny`` (the TAEHV-architecture decoder), ``fp8`` (row-wise FP8 linear layers in the blocks),
+``sink=N``, ``window=N`` (latent frames), ``steps=N`` (N warped steps of the 4-step schedule's kind).
+FP8 rewrites the shared transformer, so variants without it run first.
+
     python benchmarks/neural_gpu.py                       # GPU, bf16, 832x480 and 1280x720
+    python benchmarks/neural_gpu.py --variants "base;tiny;tiny,fp8"
     python benchmarks/neural_gpu.py --tiny --device cpu   # CPU dry run with tiny random models
 """
 
@@ -40,6 +47,24 @@ def _import_engine_core():
     return generator, text, tiny, vae_stream
 
 
+def parse_variant(spec: str) -> dict:
+    """``"tiny,fp8,window=6"`` -> {"name": ..., "decoder": "tiny", "fp8": True, "sink": 3, "window": 6, ...}."""
+    v = {"name": spec.strip() or "base", "decoder": "vae", "fp8": False, "sink": 3, "window": 12, "steps": 4}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        key, _, value = part.partition("=")
+        if key == "base":
+            continue
+        if key in ("tiny", "fp8") and not value:
+            v.update({"decoder": "tiny"} if key == "tiny" else {"fp8": True})
+        elif key in ("sink", "window", "steps") and value.isdigit():
+            v[key] = int(value)
+        else:
+            raise SystemExit(f"--variants: cannot read {part!r} in {spec!r} (base, tiny, fp8, sink=N, window=N, steps=N)")
+    if v["window"] - v["sink"] < 3 or (v["window"] - v["sink"]) % 3 or v["sink"] % 3:
+        raise SystemExit(f"--variants {spec!r}: sink and window - sink must be multiples of 3 (chunk), window > sink")
+    return v
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tiny", action="store_true", help="tiny random models (CPU dry run)")
@@ -50,12 +75,11 @@ def main() -> int:
     ap.add_argument("--compile", action="store_true", help="torch.compile the transformer blocks (attn1 eager)")
     ap.add_argument("--attention", default="best", help="SDPA kernel: best (timed), auto, cudnn, flash, efficient")
     ap.add_argument("--no-fast-decode", action="store_true", help="diffusers' stock decoder modules")
+    ap.add_argument("--variants", default="base", help="';'-separated engine set-ups (see the module doc)")
     ap.add_argument("--json", default=None, help="write results here")
     args = ap.parse_args()
 
     import torch
-
-    import copy
 
     generator, text, tiny, vae_stream = _import_engine_core()
     from director.engines.causal_wan.attention import sdpa
@@ -86,8 +110,20 @@ def main() -> int:
     if args.compile:  # the cached self-attention stays eager (CachedSelfAttnProcessor is compiler-disabled)
         for block in comps.transformer.blocks:
             block.compile()
-    stock_vae = copy.deepcopy(comps.vae)  # diffusers' modules, for the decode A/B
     fast = not args.no_fast_decode
+    variants = sorted((parse_variant(v) for v in args.variants.split(";")), key=lambda v: v["fp8"])
+    from director.engines.causal_wan.fp8 import quantize_blocks
+    from director.engines.causal_wan.schedule import warp_timesteps
+    from director.engines.causal_wan.tiny_decoder import StreamingTinyDecoder, TinyWanDecoder
+
+    tiny_decoder = None
+    if any(v["decoder"] == "tiny" for v in variants):
+        tiny_decoder = TinyWanDecoder().to(device, dtype).eval()  # random weights: speed only
+    if args.compile:
+        import torch._dynamo
+
+        torch._dynamo.config.recompile_limit = 64  # variants change shapes and (fp8) layer types
+        torch._dynamo.config.accumulated_recompile_limit = 1024
 
     def timed(fn, reps: int) -> float:
         fn()
@@ -114,48 +150,51 @@ def main() -> int:
                 print(f"sdpa {name}: {exc}", flush=True)
         return out
 
+    def make_decoder(kind: str):
+        if kind == "tiny":
+            return StreamingTinyDecoder(tiny_decoder, compile=args.compile and cuda)
+        return vae_stream.StreamingVaeDecoder(comps.vae, fast=fast, compile=args.compile and cuda)
+
     def decode_ab(latent) -> dict:
-        """Seconds per 3-latent chunk in steady state: stock decoder modules vs vae_fast (same weights)."""
+        """Seconds per 3-latent chunk in steady state, per decoder in use (same latents)."""
         out = {}
         z = torch.randn(1, 16, 3, *latent, device=device)
-        for name, vae, is_fast in (("stock", stock_vae, False), ("fast", comps.vae, True)):
-            if is_fast and not fast:
-                continue
-            dec = vae_stream.StreamingVaeDecoder(vae, fast=is_fast, compile=args.compile and cuda)
+        for kind in sorted({v["decoder"] for v in variants}):
+            dec = make_decoder(kind)
             dec.decode(z[:, :, :1])
-            dec.decode(z)  # warm-up (and compilation of the fused norms)
-            out[name] = timed(lambda d=dec: d.decode(z), 3)
+            dec.decode(z)  # warm-up (and compilation)
+            dec.decode(z)
+            out[kind] = timed(lambda d=dec: d.decode(z), 3)
         return out
+
     max_tokens = 32 if args.tiny else 512
     encoder = text.PromptEncoder(comps.text_encoder, comps.tokenizer, max_tokens, device=device, dtype=dtype)
     chunk_latents = 3
     results = []
-    for size in args.sizes.split(","):
-        w, h = (int(v) for v in size.lower().split("x"))
-        latent = (h // 8, w // 8)
+    quantized = False
 
-        with torch.no_grad():
-            t = time.perf_counter()
-            attn_ms = attention_ab(latent)
-            dec_ab = decode_ab(latent)
-            backend = min(attn_ms, key=attn_ms.get) if args.attention == "best" else args.attention
-            print(f"{w}x{h}: sdpa ms {json.dumps({k: round(v, 2) for k, v in attn_ms.items()})} -> {backend}; "
-                  f"decode s/chunk {json.dumps({k: round(v, 4) for k, v in dec_ab.items()})} "
-                  f"({time.perf_counter() - t:.1f} s)", flush=True)
+    def measure(size: str, w: int, h: int, latent, backend: str, v: dict) -> dict:
+        nonlocal quantized
+        if v["fp8"] and not quantized:
+            print(f"fp8: {quantize_blocks(comps.transformer)} linear layers quantised", flush=True)
+            quantized = True
+        if quantized and not v["fp8"]:
+            raise SystemExit("variants without fp8 must come first")
+        nominal = [1000.0 * (1 - i / v["steps"]) for i in range(v["steps"])]
+        steps = tuple(warp_timesteps(nominal))
 
         def new_gen(seed: int = 0):
-            return generator.CausalWanGenerator(comps.transformer, latent_size=latent, chunk_frames=chunk_latents,
-                                                sink_frames=3, ring_chunks=3, seed=seed, attention_backend=backend)
-
-        def new_dec():
-            return vae_stream.StreamingVaeDecoder(comps.vae, fast=fast, compile=args.compile and cuda)
+            return generator.CausalWanGenerator(
+                comps.transformer, latent_size=latent, chunk_frames=chunk_latents, sink_frames=v["sink"],
+                ring_chunks=(v["window"] - v["sink"]) // chunk_latents, timesteps=steps, seed=seed,
+                attention_backend=backend)
 
         with torch.no_grad():
             # warm-up: kernels, cuDNN autotuning, allocator (and compilation with --compile)
             t = time.perf_counter()
-            gen, dec = new_gen(1), new_dec()
+            gen, dec = new_gen(1), make_decoder(v["decoder"])
             gen.set_prompt(encoder("warm up"))
-            for _ in range(5 if args.compile else 2):
+            for _ in range(6 if args.compile else 2):
                 dec.decode(gen.generate_chunk())
             sync()
             warm = time.perf_counter() - t
@@ -165,7 +204,7 @@ def main() -> int:
                 torch.cuda.reset_peak_memory_stats(device)
             # first chunk: prompt encode + chunk 0 + decode
             t = time.perf_counter()
-            gen, dec = new_gen(0), new_dec()
+            gen, dec = new_gen(0), make_decoder(v["decoder"])
             gen.set_prompt(encoder("a girl walks along a rainy street at night, neon lights"))
             frames0 = dec.decode(gen.generate_chunk())
             sync()
@@ -177,9 +216,9 @@ def main() -> int:
                 lat = gen.generate_chunk()
                 sync()
                 b = time.perf_counter()
-                px = dec.decode(lat)
+                dec.decode(lat)
                 sync()
-                per_chunk.append((gen.chunks_done - 1, b - a, time.perf_counter() - b, px.shape[2]))
+                per_chunk.append((gen.chunks_done - 1, b - a, time.perf_counter() - b))
             cache_bytes = gen.cache.nbytes()
             # fast-forward the window to chunk `far`: rotate its keys to the positions they would have there
             far_frame = args.far_chunk * chunk_latents
@@ -199,41 +238,65 @@ def main() -> int:
                 b = time.perf_counter()
                 dec.decode(lat)
                 sync()
-                far.append((gen.chunks_done - 1, b - a, time.perf_counter() - b, gen.next_frame - 3))
+                far.append((gen.chunks_done - 1, b - a, time.perf_counter() - b))
             assert gen.cache.nbytes() == cache_bytes
+            del gen, dec
         peak = torch.cuda.max_memory_allocated(device) / 2**30 if cuda else float("nan")
-        steady = per_chunk[3:] or per_chunk  # after the window (sink + 3 chunks) has filled
-        chunk_s = sum(d + v for _, d, v, _ in steady) / len(steady)
-        denoise_s = sum(d for _, d, _, _ in steady) / len(steady)
-        decode_s = sum(v for _, _, v, _ in steady) / len(steady)
-        c1 = per_chunk[0][1] + per_chunk[0][2]
-        cfar = sum(d + v for _, d, v, _ in far) / len(far)
-        r = {
-            "size": f"{w}x{h}", "device": card, "torch": torch.__version__, "dtype": str(dtype).replace("torch.", ""),
-            "compile": args.compile, "attention": backend, "fast_decode": fast, "sdpa_ms": attn_ms,
-            "decode_ab_s": dec_ab,
-            "fps": 12 / chunk_s, "chunk_s": chunk_s, "denoise_s": denoise_s, "decode_s": decode_s,
-            "first_chunk_s": first, "first_chunk_frames": int(frames0.shape[2]), "chunk1_s": c1,
-            f"chunk{args.far_chunk}_s": cfar, "far_rope_frame": far[0][3], "peak_gib": peak,
+        fill = 1 + (v["window"] - v["sink"]) // chunk_latents  # chunks until the window is full
+        steady = per_chunk[fill:] or per_chunk
+        chunk_s = sum(d + c for _, d, c in steady) / len(steady)
+        return {
+            "size": size, "variant": v["name"], "device": card, "torch": torch.__version__,
+            "dtype": str(dtype).replace("torch.", ""), "compile": args.compile, "attention": backend,
+            "decoder": v["decoder"], "fp8": v["fp8"], "sink": v["sink"], "window": v["window"],
+            "steps": list(steps), "fps": 12 / chunk_s, "chunk_s": chunk_s,
+            "denoise_s": sum(d for _, d, _ in steady) / len(steady),
+            "decode_s": sum(c for _, _, c in steady) / len(steady),
+            "first_chunk_s": first, "first_chunk_frames": int(frames0.shape[2]),
+            "chunk1_s": per_chunk[0][1] + per_chunk[0][2],
+            f"chunk{args.far_chunk}_s": sum(d + c for _, d, c in far) / len(far), "peak_gib": peak,
             "kv_cache_gib": cache_bytes / 2**30, "warmup_s": warm,
-            "per_chunk": [(i, round(d, 4), round(v, 4)) for i, d, v, _ in per_chunk],
-            "far_chunks": [(i, round(d, 4), round(v, 4)) for i, d, v, _ in far],
+            "per_chunk": [(i, round(d, 4), round(c, 4)) for i, d, c in per_chunk],
+            "far_chunks": [(i, round(d, 4), round(c, 4)) for i, d, c in far],
         }
-        results.append(r)
-        print(json.dumps(r), flush=True)
 
+    sizes = []
+    for size in args.sizes.split(","):
+        w, h = (int(x) for x in size.lower().split("x"))
+        latent = (h // 8, w // 8)
+        with torch.no_grad():
+            t = time.perf_counter()
+            attn_ms = attention_ab(latent)
+            dec_ab = decode_ab(latent)
+            backend = min(attn_ms, key=attn_ms.get) if args.attention == "best" else args.attention
+            print(f"{w}x{h}: sdpa ms {json.dumps({k: round(x, 2) for k, x in attn_ms.items()})} -> {backend}; "
+                  f"decode s/chunk {json.dumps({k: round(x, 4) for k, x in dec_ab.items()})} "
+                  f"({time.perf_counter() - t:.1f} s)", flush=True)
+        sizes.append((f"{w}x{h}", w, h, latent, backend, attn_ms, dec_ab))
+    for v in variants:  # outer: FP8 rewrites the transformer, so every size runs without it first
+        for size, w, h, latent, backend, attn_ms, dec_ab in sizes:
+            t = time.perf_counter()
+            r = measure(size, w, h, latent, backend, v)
+            r.update(sdpa_ms=attn_ms, decode_ab_s=dec_ab, seconds=time.perf_counter() - t)
+            results.append(r)
+            print(json.dumps(r), flush=True)
+            if args.json:
+                Path(args.json).write_text(json.dumps(results, indent=1))
+    results.sort(key=lambda r: [x[0] for x in sizes].index(r["size"]))
+
+    far = args.far_chunk
     print()
-    print(f"| size | attention | fps | chunk (s) | denoise (s) | decode (s) | first chunk (s) | chunk 1 (s) | chunk "
-          f"{args.far_chunk} (s) | peak GiB | KV GiB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print(f"| size | variant | decoder | fp8 | sink + window | steps | fps | chunk (s) | denoise (s) | decode (s) | "
+          f"first chunk (s) | chunk 1 (s) | chunk {far} (s) | peak GiB | KV GiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['size']} | {r['attention']} | {r['fps']:.1f} | {r['chunk_s']:.3f} | {r['denoise_s']:.3f} | {r['decode_s']:.3f} | "
-              f"{r['first_chunk_s']:.3f} | {r['chunk1_s']:.3f} | {r[f'chunk{args.far_chunk}_s']:.3f} | "
-              f"{r['peak_gib']:.1f} | {r['kv_cache_gib']:.2f} |")
-    print(f"({card}, torch {torch.__version__}, {results[0]['dtype']}, compile={args.compile}, fast_decode={fast}; 12 frames per chunk = 0.75 s at 16 fps; "
-          f"chunk {args.far_chunk} by fast-forwarded cache positions)")
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1))
+        print(f"| {r['size']} | {r['variant']} | {r['decoder']} | {'yes' if r['fp8'] else 'no'} | "
+              f"{r['sink']} + {r['window'] - r['sink']} | {len(r['steps'])} | {r['fps']:.1f} | {r['chunk_s']:.3f} | "
+              f"{r['denoise_s']:.3f} | {r['decode_s']:.3f} | {r['first_chunk_s']:.3f} | {r['chunk1_s']:.3f} | "
+              f"{r[f'chunk{far}_s']:.3f} | {r['peak_gib']:.1f} | {r['kv_cache_gib']:.2f} |")
+    print(f"({card}, torch {torch.__version__}, {results[0]['dtype']}, compile={args.compile}, "
+          f"attention {results[0]['attention']}; 12 frames per chunk = 0.75 s at 16 fps; chunk {far} by "
+          f"fast-forwarded cache positions)")
     return 0
 
 

@@ -38,17 +38,17 @@ class Fp8Linear(nn.Module):
         super().__init__()
         self.in_features, self.out_features = linear.in_features, linear.out_features
         q, scale = _quantize_rows(linear.weight.detach())
-        # stored as bytes and fp32 so that ``module.to(dtype)`` (which casts every float tensor, FP8 too)
-        # leaves them alone
-        self.register_buffer("weight_bytes", q.view(torch.uint8))  # [N, K]
-        self.register_buffer("weight_scale", scale.t().contiguous())  # [1, N]
+        # kept as integer views so that ``module.to(dtype)`` (which casts every float tensor, FP8 and the
+        # fp32 scales too) moves them between devices but never changes their bits
+        self.register_buffer("weight_bytes", q.view(torch.uint8))  # [N, K] e4m3
+        self.register_buffer("scale_bits", scale.t().contiguous().view(torch.int32))  # [1, N] fp32
         self.bias = None if linear.bias is None else nn.Parameter(linear.bias.detach().clone(), requires_grad=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         shape = x.shape
         xq, x_scale = _quantize_rows(x.reshape(-1, self.in_features))
         y = torch._scaled_mm(xq, self.weight_bytes.view(FP8).t(), scale_a=x_scale,
-                             scale_b=self.weight_scale.float(), out_dtype=x.dtype)
+                             scale_b=self.scale_bits.view(torch.float32), out_dtype=x.dtype)
         if self.bias is not None:
             y = y + self.bias.to(x.dtype)
         return y.reshape(*shape[:-1], self.out_features)
