@@ -48,7 +48,7 @@ class CausalWanConfig:
     # --- speed (changes the maths: faster, possibly lower picture quality; off by default) -------
     decoder: Literal["vae", "tiny"] = "vae"  # tiny = TAEHV 2D decoder (taew2_1.pth): far cheaper, lower quality
     tiny_decoder: str | None = None  # local path to taew2_1.pth (github.com/madebyollin/taehv) for decoder="tiny"
-    fp8: bool = False  # transformer blocks' linear layers in FP8 (row-wise W8A8; Ada/Hopper GPUs)
+    fp8: bool = False  # blocks' linear layers in FP8 (row-wise W8A8; Ada/Hopper); no gain measured on an H100
     # --- memory ----------------------------------------------------------------------------------
     snapshot_on_device: bool = True  # keep rewind snapshots (KV cache, VAE cache) on the GPU: a device copy takes
     # milliseconds where a copy to new CPU memory took 4-5 s per 3 GB snapshot and stalled live runs
