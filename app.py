@@ -19,8 +19,10 @@ TITLE = "director — direct a streaming world"
 log = logging.getLogger("director.app")
 
 
-def build_demo(*, use_embeddings: bool | None = None, store: Any = None):
-    """Build the Gradio Blocks: the Direct tab, and the Wander tab when ``director.ui.wander`` exists."""
+def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_options: dict | None = None):
+    """Build the Gradio Blocks: the Direct tab, and the Wander tab when ``director.ui.wander`` exists.
+    ``engine_options`` (engine name -> options, e.g. the neural engine's weights) default to
+    ``DIRECTOR_ENGINE_OPTIONS`` (see ``director/engine_options.py``)."""
     import gradio as gr
 
     from director.ui.direct_tab import build_direct_tab
@@ -28,12 +30,17 @@ def build_demo(*, use_embeddings: bool | None = None, store: Any = None):
 
     if use_embeddings is None:
         use_embeddings = os.environ.get("DIRECTOR_EMBEDDINGS", "1") != "0"
+    if engine_options is None:
+        from director.engine_options import ENV_VAR, engine_options_from
+
+        engine_options = engine_options_from([], os.environ.get(ENV_VAR))
     store = store or SessionStore()
     with gr.Blocks(title=TITLE, fill_width=True, delete_cache=(1800, 7200)) as demo:
         gr.HTML('<div class="dr-header"><span class="dr-logo">◉</span><div><h1>director</h1>'
                 "<p>Direct a streaming world from a timeline of timed directives, live.</p></div></div>")
         with gr.Tabs():
-            build_direct_tab(store, use_embeddings=use_embeddings, render_concurrency=RENDER_CONCURRENCY)
+            build_direct_tab(store, use_embeddings=use_embeddings, render_concurrency=RENDER_CONCURRENCY,
+                             engine_options=engine_options)
             wander = _wander_module()
             if wander is not None:
                 wander.build_wander_tab(demo)
@@ -95,7 +102,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve director in the browser.")
     parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
+    parser.add_argument("--engine-option", action="append", default=[], metavar="ENGINE:KEY=VALUE",
+                        help="an option for one engine, repeatable, over DIRECTOR_ENGINE_OPTIONS (JSON), e.g. "
+                             "--engine-option causal-wan:model=/models/Wan2.1-T2V-1.3B-Diffusers")
     args = parser.parse_args(argv)
+    from director.engine_options import ENV_VAR, EngineOptionError, engine_options_from
+
+    try:
+        engine_options = engine_options_from(args.engine_option, os.environ.get(ENV_VAR))
+    except EngineOptionError as exc:
+        parser.error(str(exc))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if os.environ.get("SPACE_ID") and "GRADIO_SERVER_NAME" not in os.environ:
         args.host = "0.0.0.0"  # Hugging Face Spaces reaches the app from outside the container
@@ -105,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
     from director.process_memory import keep_rss_near_live_memory
 
     keep_rss_near_live_memory()  # long renders and wanders: RSS stays near live memory
-    app = create_app()
+    app = create_app(build_demo(engine_options=engine_options))
     print(f"director: open http://{args.host}:{args.port}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
 

@@ -7,11 +7,12 @@ Exit codes: 0 success, 1 the timeline or its render failed (message on stderr), 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import re
 import sys
 from pathlib import Path
+
+from director.engine_options import EngineOptionError, parse_option
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -24,14 +25,10 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _option(text: str) -> tuple[str, object]:
-    key, sep, value = text.partition("=")
-    if not sep or not key.strip():
-        raise argparse.ArgumentTypeError(f"engine options look like KEY=VALUE, got {text!r}")
     try:
-        parsed: object = json.loads(value)
-    except json.JSONDecodeError:
-        parsed = value
-    return key.strip(), parsed
+        return parse_option(text)
+    except EngineOptionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:

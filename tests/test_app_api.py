@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from gradio_client import Client, handle_file
 
-from tests.test_app_harness import HEADERS, SHORT_ROWS, SMALL, app_url, ffprobe  # noqa: F401
+from tests.test_app_harness import HEADERS, NEURAL_MODEL, SHORT_ROWS, SMALL, app_url, ffprobe  # noqa: F401
 
 PRESET = "Paris 1980s walk (built-in example)"
 
@@ -100,6 +100,20 @@ def test_stop_leaves_a_playable_clip_and_rewind_makes_a_take(app_url, tmp_path):
 
     switched = client.predict(1, api_name="/switch_take")
     assert _file(switched[-1]).endswith("take-1.mp4")
+
+
+def test_the_apps_engine_options_reach_the_neural_engine(app_url):
+    """Started with DIRECTOR_ENGINE_OPTIONS naming weights that are not there, a causal-wan take stops with
+    the engine's own error about that folder (not "needs weights"), and the session stays usable."""
+    client = Client(app_url, verbose=False)
+    fields = _fields(client, duration=2.0)
+    fields[3] = "causal-wan"
+    result = client.submit(*fields, api_name="/start").result()
+    status = result[13]
+    assert "model folder not found" in status and NEURAL_MODEL in status, status
+    fields[3] = "previz"
+    again = client.submit(*fields, api_name="/start").result()
+    assert "Take 2" in again[13]
 
 
 def test_bad_input_is_reported_beside_the_row(app_url):

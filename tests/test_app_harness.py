@@ -6,6 +6,7 @@ embedding model off so the suite stays fast on two cores.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -21,6 +22,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 SMALL = "320x180"
 SHORT_ROWS = [["0:00.5", "camera pans left", "1", "", ""], ["0:02", "it starts to snow", "", "", ""]]
 HEADERS = ["time", "directive", "duration", "image", "how it was read"]
+NEURAL_MODEL = "/nonexistent/Wan2.1-T2V-1.3B-Diffusers"
 
 
 def free_port() -> int:
@@ -32,7 +34,9 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def app_url() -> str:
     port = free_port()
-    env = {**os.environ, "DIRECTOR_EMBEDDINGS": "0", "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {**os.environ, "DIRECTOR_EMBEDDINGS": "0", "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+           # the operator's options reach the engine a take uses (test_app_api checks it with a bad path)
+           "DIRECTOR_ENGINE_OPTIONS": json.dumps({"causal-wan": {"model": NEURAL_MODEL}})}
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "app-server.log", "w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)], cwd=ROOT, env=env,

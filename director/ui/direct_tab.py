@@ -16,6 +16,8 @@ from typing import Any, Iterator
 import gradio as gr
 
 from director.assets import AssetError
+from director.engine import EngineError
+from director.engine_options import EngineOptions
 from director.engines import ENGINES, engine_names
 from director.timecode import format_time, parse_time
 from director.timeline import TimelineError, timeline_from_data
@@ -47,7 +49,8 @@ class DirectTab:
     strip: gr.HTML
 
 
-def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render_concurrency: int = 2) -> DirectTab:
+def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render_concurrency: int = 2,
+                     engine_options: EngineOptions | None = None) -> DirectTab:
     first = _default_session_timeline()
     initial = fields_from_timeline(first, use_embeddings=False)  # rules only: no model load at build
     first_strip = strip_html(first, _kinds(first, use_embeddings=False))
@@ -263,8 +266,9 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                 raise gr.Error("A take is already rendering: Stop it first.")
             try:
                 run = LiveRun.start(session.folder, timeline, session.assets, session.takes, rewind_to=rewind_to,
-                                    use_embeddings=use_embeddings)
-            except (RewindError, TimelineError, AssetError) as exc:
+                                    use_embeddings=use_embeddings,
+                                    engine_options=(engine_options or {}).get(timeline.engine))
+            except (RewindError, TimelineError, AssetError, EngineError) as exc:
                 raise gr.Error(str(exc)) from None
             session.timeline = timeline
             session.run = run

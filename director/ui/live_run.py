@@ -72,13 +72,16 @@ class LiveRun:
     # -- starting ---------------------------------------------------------
     @classmethod
     def start(cls, folder: Path, timeline: Timeline, assets: Assets, takes: Takes, *,
-              rewind_to: float | None = None, use_embeddings: bool = True) -> LiveRun:
+              rewind_to: float | None = None, use_embeddings: bool = True,
+              engine_options: dict | None = None) -> LiveRun:
         """Make a new take of ``timeline``: from the start, or (``rewind_to``) branching from the
-        shown take at the last chunk boundary at or before that time."""
+        shown take at the last chunk boundary at or before that time. ``engine_options``: the app's
+        options for the timeline's engine (weights and the like)."""
         number = takes.next_number()
         path = folder / f"take-{number}.mp4"
         keep = PREVIZ_CHECKPOINTS if timeline.engine == "previz" else OTHER_CHECKPOINTS
-        director = Director(timeline, assets=assets, use_embeddings=use_embeddings, keep_checkpoints=keep)
+        director = Director(timeline, assets=assets, use_embeddings=use_embeddings, keep_checkpoints=keep,
+                            engine_options=engine_options)
         base = takes.shown if rewind_to is not None else None
         size = dict(width=timeline.width, height=timeline.height, fps=timeline.fps,
                     sample_rate=director.settings.sample_rate, keyframe_interval=director.chunk_frames)
