@@ -18,6 +18,8 @@ class CausalWanConfig:
     model: str | None = None  # diffusers-layout Wan2.1-T2V folder, or a hub id (the only case that downloads)
     checkpoint: str | None = None  # Self-Forcing / LongLive .pt in the original Wan key layout, loaded over `model`
     use_ema: bool = False  # take `generator_ema` instead of `generator` from the checkpoint
+    lora: str | None = None  # LongLive lora.pt (PEFT factors, original key layout), merged over the checkpoint
+    lora_alpha: float | None = None  # LoRA alpha; None = the rank (scale 1, as LongLive's releases)
     device: str = "auto"  # "auto" = cuda if available else cpu; or any torch device string
     dtype: Literal["auto", "bfloat16", "float16", "float32"] = "auto"  # auto = bf16 on GPU, fp32 on CPU
     # --- geometry ------------------------------------------------------------------------------
@@ -85,6 +87,8 @@ class CausalWanConfig:
                               f"got {self.attention_backend!r}")
         if self.decoder not in ("vae", "tiny"):
             raise EngineError(f"decoder must be 'vae' or 'tiny', got {self.decoder!r}")
+        if self.lora_alpha is not None and (not self.lora or self.lora_alpha <= 0):
+            raise EngineError("lora_alpha needs lora= (a LongLive lora.pt) and must be > 0")
         if self.tiny_decoder and self.decoder != "tiny":
             raise EngineError("tiny_decoder is set but decoder is 'vae': add decoder='tiny' to decode with it")
         if not 0 <= self.previz_guidance <= 1:

@@ -256,6 +256,10 @@ class CausalWanEngine:
                     "(or a hub id such as 'Wan-AI/Wan2.1-T2V-1.3B-Diffusers'), plus checkpoint= for a "
                     "Self-Forcing / LongLive .pt"
                 )
+            if self.config.lora:
+                from director.engines.causal_wan.lora import merge_lora
+
+                merge_lora(self._components.transformer, self.config.lora, self.config.lora_alpha)
         return self._components
 
     def _make_decoder(self, comps: WanComponents):
