@@ -36,6 +36,7 @@ from director.engines.previz.backdrop import backdrop_layers
 from director.engines.previz.camera import View
 from director.engines.previz.cutout import cutout_sprite
 from director.engines.previz.grade import Grade, transfer_lut
+from director.engines.previz.light_match import LightMatcher
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import SceneChoice, SceneRecipe, choose_scene
 from director.engines.previz.textures import (
@@ -140,6 +141,8 @@ class WorldRenderer:
         self._grades = LRU(4)
         self._sprites = LRU(600, max_bytes=SPRITE_CACHE_BYTES)
         self._particles = Particles(seed)
+        self._light_match = LightMatcher(
+            lambda w, h: WorldRenderer(w, h, seed, self.assets, use_embeddings=use_embeddings))
         self._sky_maps: OrderedDict = OrderedDict()
         self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
 
@@ -221,15 +224,17 @@ class WorldRenderer:
         return self._skies.get_or(key, lambda: bake_sky(scene.recipe, light, hb, grade, self.width, self.seed))
 
     # -- frame ---------------------------------------------------------------------------------------
-    def render(self, state: WorldState, frame_index: int) -> np.ndarray:
-        """RGB uint8 [H, W, 3] for ``state``."""
+    def render(self, state: WorldState, frame_index: int, light: Light | None = None) -> np.ndarray:
+        """RGB uint8 [H, W, 3] for ``state`` (``light``: that baked bucket as it is, for the light probes)."""
+        probe = light is not None
         # 1. View, light, grade, textures
         t0 = time.process_time()
         shot = View.from_state(state.camera, self.width, self.height, state.t, self.seed)
         rolled = abs(shot.roll) > 0.01
         view = shot.rolled_canvas() if rolled else shot  # over-render a margin that the roll brings in
         scene = self.scene(state)
-        light = Light.from_environment(state.environment)
+        light = light or Light.from_environment(state.environment)
+        gain = None if probe else self._light_match.gain(state)  # fades between buckets
         grade = self.grade(state, scene)
         layers, ground = self.baked(scene, light, grade)
         frame = np.empty((view.height, view.width, 3), np.uint8)
@@ -268,6 +273,8 @@ class WorldRenderer:
         if env.snow > 0.01:
             draw_snow(frame, self._particles, env.snow, state.t, env.wind, view.yaw, view.pitch, view.focal,
                       grade.apply_color(tuple(light.ambient() * 235 + 20)))
+        if gain is not None:
+            cv2.multiply(frame, (*gain, 0.0), dst=frame)
         flash(frame, env.lightning)
         t0 = self._tick("weather", t0)
         if rolled:

@@ -41,8 +41,9 @@ class Light:
     is_dawn: bool  # sun in the east (affects sun position only)
 
     @classmethod
-    def from_environment(cls, env: Environment) -> Light:
-        day = round(env.daylight * LIGHT_STEPS) / LIGHT_STEPS
+    def from_environment(cls, env: Environment, daylight: float | None = None) -> Light:
+        """The quantised light of ``env`` (``daylight`` overrides its daylight before quantising)."""
+        day = round((env.daylight if daylight is None else daylight) * LIGHT_STEPS) / LIGHT_STEPS
         h = env.hour % 24
         warmth = max(0.0, 1.0 - abs(day - 0.35) / 0.3) if 0.0 < day < 0.75 else 0.0
         overcast = round(min(1.0, 0.8 * env.rain + 0.6 * env.snow + 0.5 * env.fog) * OVERCAST_STEPS) / OVERCAST_STEPS
@@ -51,6 +52,17 @@ class Light:
         lights = round(min(1.0, max(env.lights, auto)) * LIGHTS_STEPS) / LIGHTS_STEPS
         fog = round(env.fog * FOG_STEPS) / FOG_STEPS
         return cls(daylight=day, warmth=round(warmth, 2), overcast=overcast, lights=lights, fog=fog, is_dawn=h < 12)
+
+    @staticmethod
+    def neighbour(env: Environment) -> tuple[float, float | None]:
+        """Where ``env``'s daylight sits between its bucket and the nearest other one: (weight of the other
+        bucket 0..0.5, that bucket's daylight), or (0, None) on a bucket's centre or past the ends."""
+        x = env.daylight * LIGHT_STEPS
+        b = round(x)
+        other = b + (1 if x > b else -1)
+        if x == b or not 0 <= other <= LIGHT_STEPS:
+            return 0.0, None
+        return abs(x - b), other / LIGHT_STEPS
 
     @property
     def key(self) -> tuple:
