@@ -253,6 +253,23 @@ class SkyTexture:
         return self._periodic
 
 
+def _blend(img: np.ndarray, weight: np.ndarray, color) -> None:
+    """In place: ``img = img * (1 - w) + w * color`` (``color`` RGB, or per-pixel values that broadcast),
+    with one temporary instead of four."""
+    t = np.subtract(np.asarray(color, np.float32), img, dtype=np.float32)
+    t *= weight[..., None]
+    img += t
+
+
+def _blend_where(img: np.ndarray, weight: np.ndarray, color) -> None:
+    """``_blend`` over the few pixels where ``weight`` > 0 (a sun or moon disc)."""
+    ys, xs = np.nonzero(weight)
+    if ys.size:
+        px = img[ys, xs]
+        px += (np.asarray(color, np.float32) - px) * weight[ys, xs, None]
+        img[ys, xs] = px
+
+
 def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width: int, seed: int) -> SkyTexture:
     """Sky by elevation and hour: gradient, sun or moon, clouds, stars at night."""
     ppr = reference_focal(width) * SKY_PPR
@@ -266,7 +283,7 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
     w = np.clip(el / (math.pi / 2), 0, 1) ** 0.45
     grad = hor[None, :] * (1 - w[:, None]) + zen[None, :] * w[:, None]
     grad = np.where((el < 0)[:, None], hor[None, :] * 0.85, grad)
-    img = np.repeat(grad[:, None, :], period, axis=1).astype(np.float32)
+    img = np.repeat(grad.astype(np.float32)[:, None, :], period, axis=1)
     rng = np.random.default_rng([seed & 0xFFFFFFFF, 0x5C1])
     # sun (day) or moon (night)
     sun_az, sun_el = light.sun_direction(hour)
@@ -278,12 +295,11 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
         strength = 1.0 - 0.8 * light.overcast
         halo = (np.exp(-dist / 0.25) * 0.35 + np.exp(-dist / 0.05) * 0.5) * strength
         img += halo[..., None] * sun_col[None, None, :].astype(np.float32) * 0.8
-        disc = np.clip((0.03 - dist) / 0.005, 0, 1) * strength
-        img = img * (1 - disc[..., None]) + disc[..., None] * sun_col.astype(np.float32)
+        _blend_where(img, np.clip((0.03 - dist) / 0.005, 0, 1) * strength, sun_col)
     else:
         moon = np.clip((0.025 - dist) / 0.004, 0, 1) * (1 - light.overcast)
         img += (np.exp(-dist / 0.08) * 25 * (1 - light.overcast))[..., None]
-        img = img * (1 - moon[..., None]) + moon[..., None] * np.array([235, 235, 220], np.float32)
+        _blend_where(img, moon, (235, 235, 220))
     # stars
     night = max(0.0, 1.0 - light.daylight / 0.3) * (1.0 - light.overcast)
     if night > 0:
@@ -308,7 +324,7 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
         base = 0.3 + 0.65 * light.daylight
         cloud_col = np.array([245, 245, 250]) * base * (1 - 0.35 * light.overcast)
         cloud_col = cloud_col * (1 - light.warmth * 0.3) + np.array([255, 160, 120]) * light.warmth * 0.3 * base
-        img = img * (1 - dens[..., None] * 0.9) + (dens[..., None] * 0.9) * cloud_col.astype(np.float32)
+        _blend(img, dens * np.float32(0.9), cloud_col)
     if light.fog > 0:
         # As thick as on the far layers at the horizon (so hills and sky meet in one fog colour),
         # thinning towards the zenith: fog lies on the ground.
@@ -317,8 +333,11 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
         img = img * (1 - f) + light.fog_color().astype(np.float32) * f
     # Towards the top row, fade to each row's mean: rays nearer the zenith than the texture reaches
     # read its first row, which must therefore hold no clouds or stars (they would smear into streaks).
-    top = np.clip((tan_el - SKY_TAN_TOP * 0.6) / (SKY_TAN_TOP * 0.35), 0, 1).astype(np.float32)[:, None, None]
-    img = img * (1 - top) + img.mean(axis=1, keepdims=True) * top
+    top = np.clip((tan_el - SKY_TAN_TOP * 0.6) / (SKY_TAN_TOP * 0.35), 0, 1).astype(np.float32)
+    k = int(np.count_nonzero(top))  # the fading rows are the first ones (tan_el falls row by row)
+    if k:
+        band = img[:k]
+        _blend(band, np.broadcast_to(top[:k, None], band.shape[:2]), band.mean(axis=1, keepdims=True))
     tex = grade.apply(np.clip(img, 0, 255).astype(np.uint8))
     ext = min(period, int(ppr * 3.5))
     tex = np.concatenate([tex, tex[:, :ext]], axis=1)
