@@ -254,7 +254,8 @@ class CausalWanEngine:
                 raise EngineError(
                     "causal-wan needs weights: set option model= to a diffusers-layout Wan2.1-T2V-1.3B folder "
                     "(or a hub id such as 'Wan-AI/Wan2.1-T2V-1.3B-Diffusers'), plus checkpoint= for a "
-                    "Self-Forcing / LongLive .pt"
+                    "Self-Forcing / LongLive .pt (in the app: start it with --engine-option causal-wan:model=... "
+                    "or set DIRECTOR_ENGINE_OPTIONS)"
                 )
             if self.config.lora:
                 from director.engines.causal_wan.lora import merge_lora
