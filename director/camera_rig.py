@@ -99,6 +99,18 @@ class CameraRig:
         self._settled: list[tuple[float, CameraState]] = []
         self._settled_open = True  # False once a move whose result stays time-dependent is reached
 
+    def adopt_settled(self, other: CameraRig) -> None:
+        """Take over ``other``'s memo of settled leading moves as far as both rigs' moves are the same
+        (a recompile after a live command appends moves: the settled past is unchanged)."""
+        if other.aspect != self.aspect or self._settled:
+            return
+        n = 0
+        for (a, b) in zip(self.moves[: len(other._settled)], other.moves):
+            if not (a.at == b.at and a.duration == b.duration and (a.move is b.move or a.move == b.move)):
+                break
+            n += 1
+        self._settled = other._settled[:n]
+
     def phrase(self, t: float) -> str:
         """The move under way at ``t`` in words, or the standing one (following someone).
 

@@ -88,7 +88,7 @@ class Director:
         self._record = timeline
         self.assets = assets or Assets(base_dir=Path(base_dir) if base_dir else None)
         self.use_embeddings = use_embeddings
-        self._cache: dict[tuple, Interpretation] = {}
+        self._cache: dict[tuple, Any] = {}
         self.script: Script = compile_timeline(timeline, use_embeddings=use_embeddings, cache=self._cache)
         self._check_assets(timeline)
         options = dict(engine_options or {})
@@ -243,7 +243,8 @@ class Director:
             self._live.pending.clear()
 
     def _set_record(self, record: Timeline) -> None:
-        script = compile_timeline(record, use_embeddings=self.use_embeddings, cache=self._cache)
+        script = compile_timeline(record, use_embeddings=self.use_embeddings, cache=self._cache,
+                                  previous=self.script)
         self._check_assets(record)
         self._record, self.script = record, script
 

@@ -12,7 +12,7 @@ import math
 import random
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from director.camera_rig import CameraRig, TimedMove, default_duration
 from director.easing import lerp, lerp_hour_forward, progress
@@ -298,34 +298,71 @@ def interpret(directive: Directive, index: int, cast: Sequence[Character], parse
     return Interpretation(index, directive.at, directive.text or directive.prompt, tuple(parts), understood, method, notes)
 
 
+def _described(part, cache: dict | None) -> str:
+    """``describe_part(part)``, kept in ``cache`` for the same part object (live records re-describe
+    thousands of text-less moves on every recompile otherwise)."""
+    if cache is None:
+        return describe_part(part)
+    hit = cache.get(("words", id(part)))
+    if hit is None or hit[0] is not part:
+        hit = cache[("words", id(part))] = (part, describe_part(part))
+    return hit[1]
+
+
+@dataclass(frozen=True)
+class _Where:
+    """``directive 3 (at 0:12.0)``, formatted only if a problem needs it."""
+
+    index: int
+    at: float
+
+    def __str__(self) -> str:
+        return f"directive {self.index} (at {format_time(self.at)})"
+
+
 def compile_timeline(
     timeline: Timeline,
     *,
     parse: Parser | None = None,
     use_embeddings: bool = True,
-    cache: dict[tuple, Interpretation] | None = None,
+    cache: dict[tuple, Any] | None = None,
+    previous: Script | None = None,
 ) -> Script:
     """Read every directive and build the Script. Raises ``TimelineError`` for references that
     cannot be resolved (a camera aimed at an unknown character, a character image with no character).
 
-    ``cache`` (optional, kept by the caller) skips re-reading directives already read, which makes
-    recompiling after a live command cheap.
+    ``cache`` (optional, kept by the caller) skips re-reading directives already read, and ``previous``
+    (the Script this one replaces) lends the camera its memo of settled moves: together they keep
+    recompiling after a live command cheap however long the record has grown.
     """
     interpretations: list[Interpretation] = []
     cast: list[Character] = list(timeline.world.characters)
+    names = {c.name.lower() for c in cast}
+    cast_key = tuple(cast)
+    cast_hash = hash(cast_key)  # hashed once per change of cast, not once per directive
     for i, d in enumerate(timeline.directives):
-        key = (i, d, tuple(cast))
-        interp = cache.get(key) if cache is not None else None
+        interp = None
+        if cache is not None:
+            # Fast path: the same Directive object as last compile (a live record keeps its objects);
+            # the entry holds the object, so its id cannot be reused meanwhile.
+            hit = cache.get((i, id(d), cast_hash))
+            if hit is not None and hit[0] is d and hit[1] == cast_key:
+                interp = hit[2]
+            else:
+                interp = cache.get((i, d, cast_key))
         if interp is None:
             interp = interpret(d, i, cast, parse, use_embeddings)
             if cache is not None:
-                cache[key] = interp
+                cache[(i, d, cast_key)] = interp
+        if cache is not None:
+            cache[(i, id(d), cast_hash)] = (d, cast_key, interp)
         interpretations.append(interp)
-        names = {c.name.lower() for c in cast}
         for part in interp.parts:  # newcomers can be named by later directives ("close-up on the cat")
             if isinstance(part, CharacterAction) and part.name.lower() not in names:
                 cast.append(Character(name=part.name, text=part.text or "", kind=part.kind))
                 names.add(part.name.lower())
+                cast_key = tuple(cast)
+                cast_hash = hash(cast_key)
 
     problems: list[str] = []
     world = timeline.world
@@ -358,10 +395,10 @@ def compile_timeline(
     prompts: list[tuple[float, str]] = []
     cut_times: list[float] = []
     for interp, d in zip(interpretations, timeline.directives):
-        where = f"directive {interp.index} (at {format_time(d.at)})"
+        where = _Where(interp.index, d.at)  # formatted only when a problem is reported
         explicit = d.duration is not None
         for part in interp.parts:
-            words = d.text or d.prompt or describe_part(part)
+            words = d.text or d.prompt or _described(part, cache)
             if isinstance(part, CameraMove):
                 if part.target and part.target.lower() not in known:
                     close = get_close_matches(part.target.lower(), known, n=1)
@@ -402,6 +439,8 @@ def compile_timeline(
         raise TimelineError(problems)
 
     rig = CameraRig(moves, timeline.width / timeline.height)
+    if previous is not None:
+        rig.adopt_settled(previous.rig)
     script = Script(timeline, interpretations, rig, {}, changes, images, prompts, [], _initial_hour(world.scene))
 
     # Characters: declared ones stand in the scene from the start, facing the camera.

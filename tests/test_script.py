@@ -230,3 +230,34 @@ def test_words_for_structured_actions_use_names_without_articles():
     s = compiled([{"at": 0, "character": {"name": "Ana", "action": "walk", "target": "girl"}}],
                  characters=[GIRL, {"name": "Ana", "text": ""}])
     assert s.state_at(0.5).actions == ("Ana walks to the girl",)
+
+
+def test_recompiling_a_live_record_reuses_the_settled_camera_and_gives_the_same_states():
+    """A live session recompiles its whole record at each chunk: with ``previous`` the camera takes over
+    the settled moves (no refold of the past) and every state equals a fresh compile's."""
+    from director.timeline import CameraMove, Directive, Timeline, World
+
+    step = 2 / 24
+    base = Timeline(duration=120, width=320, height=180, fps=24, world=World(scene="a street"))
+    moves = [Directive(at=i * step, duration=step, source="live",
+                       camera=CameraMove(move=("dolly", "pan", "truck")[i % 3], direction=("in", "left", "right")[i % 3],
+                                         amount=0.1 + 0.01 * (i % 7)))
+             for i in range(300)]
+    record = base.model_copy(update={"directives": moves})
+    cache: dict = {}
+    first = compile_timeline(record, use_embeddings=False, cache=cache)
+    first.state_at(300 * step)  # the live run has been through all of it
+    live = Directive(at=300 * step, duration=1.0, text="camera pans right", source="live")
+    grown = record.with_directive(live)
+    again = compile_timeline(grown, use_embeddings=False, cache=cache, previous=first)
+    assert len(again.rig._settled) >= 290  # taken over, not refolded
+    fresh = compile_timeline(grown, use_embeddings=False)
+    for t in (0.0, 3.3, 24.9, 300 * step, 300 * step + 0.4, 26.5):
+        assert again.state_at(t) == fresh.state_at(t), t
+    # a directive inserted in the past (a rewound take) invalidates the memo from there on
+    past = Directive(at=10.0, duration=0.5, text="tilt up", source="live")
+    rewound = grown.with_directive(past)
+    other = compile_timeline(rewound, use_embeddings=False, cache=cache, previous=again)
+    assert len(other.rig._settled) <= 121
+    for t in (9.0, 10.2, 20.0, 26.0):
+        assert other.state_at(t) == compile_timeline(rewound, use_embeddings=False).state_at(t), t
