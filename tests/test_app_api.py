@@ -111,6 +111,8 @@ def test_the_apps_engine_options_reach_the_neural_engine(app_url):
     result = client.submit(*fields, api_name="/start").result()
     status = result[13]
     assert "model folder not found" in status and NEURAL_MODEL in status, status
+    strips = [x for x in result if isinstance(x, str) and "dr-strip" in x]
+    assert strips and "Take 1 failed" in strips[0]  # the strip's caption says so too
     fields[3] = "previz"
     again = client.submit(*fields, api_name="/start").result()
     assert "Take 2" in again[13]

@@ -301,6 +301,9 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                 elif isinstance(event, RunFailed):
                     done = finished(session, event.take, lines) if event.take else {}
                     done[status] = f"⚠ **Take {take.number} failed:** {event.message}"
+                    record = run.director.record  # the strip says so too (not "starting…" or "done")
+                    done[strip] = strip_html(record, kinds_for(record, run.director.script.interpretations),
+                                             made=run.director.time, status=f"Take {take.number} failed")
                     yield done
         finally:
             with session.lock:
