@@ -126,10 +126,9 @@ def main() -> int:
                    attention_backend=args.attention)
     if args.tiny:
         options["max_text_tokens"] = 24
-    for item in args.option:
-        key, _, value = item.partition("=")
-        low = value.lower()
-        options[key] = True if low == "true" else False if low == "false" else int(value) if value.isdigit() else value
+    from director.engine_options import parse_option  # as `python -m director render --engine-option` reads them
+
+    options.update(parse_option(item) for item in args.option)
     if options.get("decoder") == "tiny":
         from director.engines.causal_wan.tiny_decoder import TinyWanDecoder
 

@@ -173,6 +173,17 @@ def main() -> int:
     results = []
     quantized = False
 
+    def timed_chunk(gen, dec) -> tuple[int, float, float]:
+        """Generate and decode one chunk: (chunk index, denoise s, decode s), synchronised."""
+        sync()
+        a = time.perf_counter()
+        lat = gen.generate_chunk()
+        sync()
+        b = time.perf_counter()
+        dec.decode(lat)
+        sync()
+        return gen.chunks_done - 1, b - a, time.perf_counter() - b
+
     def measure(size: str, w: int, h: int, latent, backend: str, v: dict) -> dict:
         nonlocal quantized
         if v["fp8"] and not quantized:
@@ -209,16 +220,7 @@ def main() -> int:
             frames0 = dec.decode(gen.generate_chunk())
             sync()
             first = time.perf_counter() - t
-            per_chunk = []  # (chunk index, denoise s, decode s)
-            for _ in range(args.chunks):
-                sync()
-                a = time.perf_counter()
-                lat = gen.generate_chunk()
-                sync()
-                b = time.perf_counter()
-                dec.decode(lat)
-                sync()
-                per_chunk.append((gen.chunks_done - 1, b - a, time.perf_counter() - b))
+            per_chunk = [timed_chunk(gen, dec) for _ in range(args.chunks)]
             cache_bytes = gen.cache.nbytes()
             # fast-forward the window to chunk `far`: rotate its keys to the positions they would have there
             far_frame = args.far_chunk * chunk_latents
@@ -229,16 +231,7 @@ def main() -> int:
                 rec.frame += delta
             gen.next_frame += delta
             gen.chunks_done = args.far_chunk
-            far = []
-            for _ in range(3):
-                sync()
-                a = time.perf_counter()
-                lat = gen.generate_chunk()
-                sync()
-                b = time.perf_counter()
-                dec.decode(lat)
-                sync()
-                far.append((gen.chunks_done - 1, b - a, time.perf_counter() - b))
+            far = [timed_chunk(gen, dec) for _ in range(3)]
             assert gen.cache.nbytes() == cache_bytes
             del gen, dec
         peak = torch.cuda.max_memory_allocated(device) / 2**30 if cuda else float("nan")
