@@ -142,7 +142,7 @@ class WorldRenderer:
         self._sprites = LRU(600, max_bytes=SPRITE_CACHE_BYTES)
         self._particles = Particles(seed)
         self._light_match = LightMatcher(
-            lambda w, h: WorldRenderer(w, h, seed, self.assets, use_embeddings=use_embeddings))
+            lambda w, h: WorldRenderer(w, h, seed, self.assets, use_embeddings=use_embeddings), SKY_HOUR_STEP)
         self._sky_maps: OrderedDict = OrderedDict()
         self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
 

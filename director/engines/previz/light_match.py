@@ -29,10 +29,12 @@ GAIN_EPS = 2e-3  # gains this close to 1 change nothing visible: no per-frame mu
 
 class LightMatcher:
     """``gain(state)``: per-channel multipliers for a frame of ``state`` rendered with its baked bucket,
-    or ``None`` when none is needed. ``make_probe(width, height)`` builds the small renderer (lazily)."""
+    or ``None`` when none is needed. ``make_probe(width, height)`` builds the small renderer (lazily);
+    ``sky_hour_step``: the hours per baked sky, which the probes are cached by too."""
 
-    def __init__(self, make_probe) -> None:
+    def __init__(self, make_probe, sky_hour_step: float) -> None:
         self._make_probe = make_probe
+        self._sky_hour_step = sky_hour_step
         self._probe = None
         self._means = LRU(48)
 
@@ -49,7 +51,7 @@ class LightMatcher:
 
     def _mean(self, state: WorldState, light: Light) -> np.ndarray:
         env = state.environment
-        key = (state.scene, state.scene_image, state.style, state.style_image, light.key, round(env.hour * 4),
+        key = (state.scene, state.scene_image, state.style, state.style_image, light.key, round(env.hour / self._sky_hour_step),
                env.rain > 0.01, env.snow > 0.01)
 
         def measure() -> np.ndarray:
