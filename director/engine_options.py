@@ -38,14 +38,11 @@ def parse_option(text: str) -> tuple[str, Any]:
 
 
 def _check_engine(name: str, where: str) -> None:
-    from difflib import get_close_matches
+    from director.engines import unknown_engine
 
-    from director.engines import ENGINES
-
-    if name not in ENGINES:
-        close = get_close_matches(name, ENGINES, n=1)
-        hint = f" — did you mean {close[0]!r}?" if close else ""
-        raise EngineOptionError(f"{where}: unknown engine {name!r}{hint} (known: {', '.join(ENGINES)})")
+    problem = unknown_engine(name)
+    if problem:
+        raise EngineOptionError(f"{where}: {problem}")
 
 
 def parse_engine_option(text: str) -> tuple[str, str, Any]:

@@ -22,14 +22,22 @@ def engine_names() -> list[str]:
     return list(ENGINES)
 
 
+def unknown_engine(name: str) -> str | None:
+    """Why ``name`` is not an engine (with the nearest name and the known ones), or None if it is one."""
+    if name in ENGINES:
+        return None
+    from difflib import get_close_matches
+
+    close = get_close_matches(name, ENGINES, n=1)
+    hint = f" — did you mean {close[0]!r}?" if close else ""
+    return f"unknown engine {name!r}{hint} (known: {', '.join(ENGINES)})"
+
+
 def create_engine(name: str, **options: Any) -> Engine:
     """Build the engine called ``name``; raise ``EngineError`` naming the known ones otherwise."""
-    if name not in ENGINES:
-        from difflib import get_close_matches
-
-        close = get_close_matches(name, ENGINES, n=1)
-        hint = f" — did you mean {close[0]!r}?" if close else ""
-        raise EngineError(f"unknown engine {name!r}{hint} (known: {', '.join(ENGINES)})")
+    problem = unknown_engine(name)
+    if problem:
+        raise EngineError(problem)
     module_name, class_name, _ = ENGINES[name]
     module = importlib.import_module(module_name)
     return getattr(module, class_name)(**options)
