@@ -45,6 +45,9 @@ class CameraMove(_Model):
     shot: ShotSize | None = Field(default=None, description="shot size for 'shot', 'cut' and 'focus'")
     target: str | None = Field(default=None, description="character name to frame, follow or orbit")
     pace: Literal["slow", "normal", "fast"] | None = Field(default=None, description="sets the default duration")
+    ease: Literal["smooth", "linear"] | None = Field(
+        default=None, description="smooth (eased in and out; the default) or linear (constant speed, as imported "
+                                  "keyframe schedules move)")
 
 
 class CharacterAction(_Model):
