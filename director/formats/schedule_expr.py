@@ -130,9 +130,10 @@ class _Evaluator:
                 left = right
             return np.asarray(result).astype(float)
         if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS:
-                name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
-                self.fail(f"unknown function {name!r}")
+            if not isinstance(node.func, ast.Name):
+                self.fail(f"only plain calls like sin(t) are allowed, not {ast.unparse(node.func)[:40]!r}")
+            if node.func.id not in _FUNCTIONS:
+                self.fail(f"unknown function {node.func.id!r}")
             if node.keywords:
                 self.fail(f"{node.func.id}() takes no keyword arguments")
             arity = _ARITY.get(node.func.id, 1)
@@ -178,7 +179,7 @@ def parse_keyframes(key: str, schedule: str, max_frames: int, seed: float = -1) 
     for index, item in enumerate(items):
         head, colon, value = item.partition(":")
         value = value.strip()
-        if not colon or not (value.startswith("(") and value.endswith(")")):
+        if not colon or not _enclosed(value):
             raise ScheduleError(f"{key}, item {index + 1} ({item[:40]!r}): expected FRAME:(VALUE), e.g. 30:(1.5)")
         frame_text = head.strip().strip("'\"")
         where = f"{key}, item {index + 1}"
@@ -222,6 +223,18 @@ def schedule_series(key: str, schedule: str, max_frames: int, seed: float = -1) 
             raise ScheduleError(f"{where}: {kf.value!r} is not a finite number at frame {frame + int(bad[0])}")
         series[frame:end] = values
     return _interpolate(series), notes
+
+
+def _enclosed(value: str) -> bool:
+    """``(…)`` whose first parenthesis closes at the very end (``(1) 30:(2)`` is two items run together)."""
+    if not (value.startswith("(") and value.endswith(")")):
+        return False
+    depth = 0
+    for i, ch in enumerate(value):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and i < len(value) - 1:
+            return False
+    return depth == 0
 
 
 def _number(text: str) -> float | None:
