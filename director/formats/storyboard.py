@@ -22,8 +22,8 @@ from reportlab.pdfgen import canvas as pdf_canvas
 
 from director.camera_rig import SHOT_FOV
 from director.contact_sheet import render_instants
-from director.formats.take_notes import Cue, take_cues
-from director.script import compile_timeline, describe_part
+from director.formats.take_notes import Cue, camera_words, take_cues
+from director.script import compile_timeline
 from director.timecode import format_time
 from director.timeline import Timeline
 
@@ -79,7 +79,7 @@ def _with_camera(timeline: Timeline, panels: list[Panel]) -> list[Panel]:
         shot = _shot_size(script.rig.moves, p.frame_at, cam.fov)
         moves = [m for m in script.rig.moves if p.start <= m.at <= max(p.start, p.end - 1e-6)
                  and m.at < timeline.duration]
-        words = "; ".join(dict.fromkeys(_move_words(m.move) for m in moves)) or "static"
+        words = "; ".join(dict.fromkeys(camera_words(m.move).removeprefix("the camera ") for m in moves)) or "static"
         out.append(Panel(p.number, p.start, p.end, p.frame_at, p.text, p.reading, p.live,
                          f"{shot} (fov {cam.fov:.0f}°)", words))
     return out
@@ -94,17 +94,6 @@ def _shot_size(moves, t: float, fov: float) -> str:
         if m.move.move in ("zoom", "dolly", "cut"):
             break
     return "≈ " + min(SHOT_FOV, key=lambda name: abs(SHOT_FOV[name] - fov)).replace("_", " ")
-
-
-def _move_words(move) -> str:
-    words = describe_part(move).removeprefix("the camera ")
-    if move.amount is not None and move.move in ("pan", "tilt", "roll", "orbit"):
-        words += f" {move.amount:g}°"
-    elif move.amount is not None and move.move in ("dolly", "truck", "pedestal"):
-        words += f" {move.amount:g} m"
-    elif move.amount is not None and move.move == "zoom":
-        words += f" {move.amount:g}x"
-    return words
 
 
 def write_storyboard(timeline: Timeline, path: str | Path, *, per: Per = "directive", base_dir=None, assets=None,

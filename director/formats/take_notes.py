@@ -42,12 +42,23 @@ class Cue:
         return self.at + self.duration
 
 
+def camera_words(move: CameraMove) -> str:
+    """A camera move in words with its size: "the camera pans left 12.6°"."""
+    words = describe_part(move)
+    unit = {"pan": "°", "tilt": "°", "roll": "°", "orbit": "°", "dolly": " m", "truck": " m", "pedestal": " m",
+            "zoom": "x"}.get(move.move)
+    if move.amount is not None and unit:
+        words += f" {move.amount:.3g}{unit}"
+    return words
+
+
 def directive_words(d) -> str:
     """The directive in words: its text, its prompt, or its structured parts described."""
     if d.text or d.prompt:
         return d.text or d.prompt
-    parts = [p for p in (d.camera, d.character, d.scene, d.style) if p]
-    return "; ".join(describe_part(p) for p in parts) or (f"image {d.image}" if d.image else "directive")
+    parts = [camera_words(p) if isinstance(p, CameraMove) else describe_part(p)
+             for p in (d.camera, d.character, d.scene, d.style) if p]
+    return "; ".join(parts) or (f"image {d.image}" if d.image else "directive")
 
 
 def take_cues(timeline: Timeline) -> list[Cue]:
