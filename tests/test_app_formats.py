@@ -19,7 +19,7 @@ DATA = Path(__file__).parent / "data"
 def test_a_deforum_file_loads_renders_and_exports_otio_subtitles_and_a_storyboard(app_url, tmp_path):
     client = Client(app_url, verbose=False, download_files=str(tmp_path))
     loaded = client.predict(handle_file(str(DATA / "deforum_2d_settings.txt")), api_name="/load_timeline")
-    message, rows = loaded[12], loaded[8]["data"]
+    message, rows = loaded[12], loaded[8]["data"]  # files_msg (the import notes), the table
     assert "Imported deforum: 0:03.0 at 15 fps" in message and "strength_schedule" in message
     assert any('"move": "zoom"' in r[1] for r in rows) and any("glowing deer" in r[1] for r in rows)
 

@@ -430,8 +430,8 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
             session.timeline = timeline
         missing = [k for k in _keys(timeline) if k not in session.assets.preloaded]
         msg = "Timeline loaded." + (f" Drop its images under Reference images: {', '.join(missing)}." if missing else "")
-        msg += "".join(f"\n- {line}" for line in imported)
-        return {**dict(zip(editor_out, editor_update(session, msg))), files_msg: msg, json_in: None}
+        notes = "".join(f"\n- {line}" for line in imported)  # an import's notes: under Export & files only
+        return {**dict(zip(editor_out, editor_update(session, msg))), files_msg: msg + notes, json_in: None}
 
     def on_export_format(kind: str):
         def handler(request: gr.Request):
