@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Literal
 
@@ -10,6 +9,7 @@ from director.formats.deforum import looks_like_deforum, read_deforum
 from director.formats.imported import ImportResult
 from director.formats.parseq import looks_like_parseq, read_parseq
 from director.timeline import Timeline, TimelineError
+from director.timeline import read_json_file as read_timeline_json
 
 Format = Literal["timeline", "deforum", "parseq"]
 MAX_IMPORT_BYTES = 32 * 1024 * 1024  # a long Parseq render at 60 fps is tens of MB; beyond that, refuse
@@ -27,19 +27,7 @@ def detect_format(data: object) -> Format:
 
 def read_json_file(path: str | Path, max_bytes: int = MAX_IMPORT_BYTES) -> object:
     """Parse a JSON file (Deforum saves ``*_settings.txt``), with located errors as ``TimelineError``."""
-    path = Path(path)
-    try:
-        if path.stat().st_size > max_bytes:
-            raise TimelineError([f"file is larger than {max_bytes // (1024 * 1024)} MB"], str(path))
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TimelineError(["file not found"], str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TimelineError([f"cannot read file: {exc}"], str(path)) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise TimelineError([f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}"], str(path)) from None
+    return read_timeline_json(path, max_bytes)
 
 
 def import_data(data: object, fmt: Literal["deforum", "parseq"] | None = None, source: str = "file",
