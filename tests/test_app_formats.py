@@ -7,6 +7,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 import webvtt
+import pytest
 from gradio_client import Client, handle_file
 from pypdf import PdfReader
 
@@ -16,6 +17,7 @@ from tests.test_app_harness import SMALL, app_url  # noqa: F401
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.mark.slow  # a 3 s take and a storyboard: ~22 s on two busy cores
 def test_a_deforum_file_loads_renders_and_exports_otio_subtitles_and_a_storyboard(app_url, tmp_path):
     client = Client(app_url, verbose=False, download_files=str(tmp_path))
     loaded = client.predict(handle_file(str(DATA / "deforum_2d_settings.txt")), api_name="/load_timeline")
