@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import opentimelineio as otio
-import webvtt
 import pytest
+import webvtt
 from gradio_client import Client, handle_file
 from pypdf import PdfReader
 

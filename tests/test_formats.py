@@ -199,6 +199,8 @@ def test_malformed_deforum_files_list_every_problem_with_its_place(tmp_path):
     assert err.value.problems == ["max_frames: expected a whole number in 1..20000, got 'ten'",
                                   "fps: expected a number of frames per second in (0, 120], got 0",
                                   "animation_mode: unknown value '4D'; expected 2D, 3D, None, Video Input or Interpolation"]
+    weighted = read_deforum({**_json(DEFORUM_3D), "prompts": {"0": "(cherry:`where(cos(6.28*t/10)>0, 1.8, 0.001)`)"}})
+    assert "prompts.0: `…` expressions inside the prompt are kept as written" in "\n".join(weighted.notes)
     worse = {**_json(DEFORUM_3D), "translation_z": "0:(1), 30:(os.system('x'))", "rotation_3d_y": "0:(1) 30:(2)",
              "prompts": {"0": "ok", "abc": "x", "10": 5}}
     with pytest.raises(TimelineError) as err:

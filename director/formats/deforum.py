@@ -179,6 +179,8 @@ def _prompts(data: dict, frames: int, seed: float, problems: list[str], notes: l
         if not 0 <= frame < frames:
             notes.append(f"{where}: frame {frame} is outside the clip (0..{frames - 1}); not imported")
             continue
+        if "`" in text:
+            notes.append(f"{where}: `…` expressions inside the prompt are kept as written, not evaluated")
         positive, negative = split_negative(text)
         positive = ", ".join(p for p in (positive, common_pos.strip()) if p)
         negative = ", ".join(n for n in (negative, common_neg.strip()) if n)
