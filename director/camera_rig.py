@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from director.easing import lerp, progress
+from director.easing import lerp, linear_progress, progress
 from director.timeline import CameraMove
 from director.world_state import CameraState
 
@@ -155,7 +155,7 @@ class CameraRig:
 
     def _apply(self, cam: CameraState, m: TimedMove, t: float, position_of: PositionOf | None) -> CameraState:
         mv = m.move
-        p = progress(t, m.at, m.duration)
+        p = (linear_progress if mv.ease == "linear" else progress)(t, m.at, m.duration)
         amount = mv.amount if mv.amount is not None else DEFAULT_AMOUNT.get(mv.move, 0.0)
         kind = mv.move
         if kind == "pan":

@@ -1,4 +1,4 @@
-"""``python -m director``: render, validate, list engines.
+"""``python -m director``: render, validate, list engines; import/export other tools' formats, storyboards.
 
 Exit codes: 0 success, 1 the timeline or its render failed (message on stderr), 2 usage error,
 130 interrupted (the ``.part`` and checkpoints stay: ``--resume`` continues).
@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("timeline", type=Path)
     v.add_argument("--no-embeddings", action="store_true")
     sub.add_parser("engines", help="list the engines")
+    from director.formats.commands import add_format_commands
+
+    add_format_commands(sub)  # import deforum|parseq, export otio|srt|vtt|deforum|parseq, storyboard
     return p
 
 
@@ -142,7 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     from director.render import ResumeError
     from director.timeline import TimelineError
 
-    handlers = {"render": cmd_render, "validate": cmd_validate, "engines": cmd_engines}
+    from director.formats.commands import HANDLERS as FORMAT_HANDLERS
+
+    handlers = {"render": cmd_render, "validate": cmd_validate, "engines": cmd_engines, **FORMAT_HANDLERS}
     try:
         return handlers[args.command](args)
     except TimelineError as exc:

@@ -66,8 +66,9 @@ def contact_sheet_for(timeline: Timeline, times: Sequence[float], size: tuple[in
 
 def render_instants(timeline: Timeline, times: Sequence[float], size: tuple[int, int] | None = (320, 180), *,
                     base_dir: str | Path | None = None, engine: Engine | str | None = None,
-                    use_embeddings: bool = False) -> list[np.ndarray]:
-    """One RGB uint8 [H, W, 3] frame per time in ``times`` (each clamped to the clip)."""
+                    use_embeddings: bool = False, assets=None) -> list[np.ndarray]:
+    """One RGB uint8 [H, W, 3] frame per time in ``times`` (each clamped to the clip). ``assets``: images
+    already loaded (the app's session images), else they are read from ``base_dir``."""
     from director.director import Director
 
     if size is not None:
@@ -75,7 +76,7 @@ def render_instants(timeline: Timeline, times: Sequence[float], size: tuple[int,
     fps = timeline.fps
     last = max(0, round(timeline.duration * fps) - 1)
     wanted = [min(last, max(0, round(t * fps))) for t in times]
-    with Director(timeline, engine=engine, base_dir=base_dir, use_embeddings=use_embeddings) as d:
+    with Director(timeline, engine=engine, base_dir=base_dir, use_embeddings=use_embeddings, assets=assets) as d:
         if d.engine.name in STATELESS_ENGINES:
             return _instants(d, wanted)
         return _run_until(d, wanted)

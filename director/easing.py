@@ -13,6 +13,15 @@ def progress(t: float, start: float, duration: float) -> float:
     return x * x * (3.0 - 2.0 * x)
 
 
+def linear_progress(t: float, start: float, duration: float) -> float:
+    """Progress at constant speed: 0 before the start, 1 at or after the end, a step if duration is 0."""
+    if t < start:
+        return 0.0
+    if duration <= 0 or t >= start + duration:
+        return 1.0
+    return (t - start) / duration
+
+
 def lerp(a: float, b: float, p: float) -> float:
     return a + (b - a) * p
 

@@ -45,6 +45,9 @@ class CameraMove(_Model):
     shot: ShotSize | None = Field(default=None, description="shot size for 'shot', 'cut' and 'focus'")
     target: str | None = Field(default=None, description="character name to frame, follow or orbit")
     pace: Literal["slow", "normal", "fast"] | None = Field(default=None, description="sets the default duration")
+    ease: Literal["smooth", "linear"] | None = Field(
+        default=None, description="smooth (eased in and out; the default) or linear (constant speed, as imported "
+                                  "keyframe schedules move)")
 
 
 class CharacterAction(_Model):
@@ -256,17 +259,24 @@ def timeline_from_data(data: Any, source: str = "timeline") -> Timeline:
     return timeline.model_copy(update={"directives": sorted_directives(timeline.directives)})
 
 
-def load_timeline(path: str | Path) -> Timeline:
-    """Read and validate a timeline JSON file. Image paths stay relative to the file."""
+def read_json_file(path: str | Path, max_bytes: int | None = None) -> Any:
+    """Parse a JSON file; a missing, unreadable, too large or invalid file raises ``TimelineError``
+    saying so (with the line and column of a JSON error)."""
     path = Path(path)
     try:
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            raise TimelineError([f"file is larger than {max_bytes // (1024 * 1024)} MB"], str(path))
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise TimelineError(["file not found"], str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise TimelineError([f"cannot read file: {exc}"], str(path)) from None
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise TimelineError([f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}"], str(path)) from None
-    return timeline_from_data(data, str(path))
+
+
+def load_timeline(path: str | Path) -> Timeline:
+    """Read and validate a timeline JSON file. Image paths stay relative to the file."""
+    return timeline_from_data(read_json_file(path), str(path))

@@ -20,7 +20,10 @@ from director.engine import EngineError
 from director.engine_options import EngineOptions
 from director.engines import ENGINES, engine_names
 from director.timecode import format_time, parse_time
-from director.timeline import TimelineError, timeline_from_data
+from director.formats.detect import timeline_from_any
+from director.formats.session_export import export_takes
+from director.formats.take_notes import Take as FormatTake
+from director.timeline import TimelineError
 from director.ui.bundle import BundleError, read_bundle, write_bundle
 from director.ui.editor import (
     FPS_CHOICES, SIZES, Fields, fields_from_timeline, read_fields, rows_value, style_choices,
@@ -34,7 +37,7 @@ from director.ui.timeline_table import HEADERS, NOTE_COLUMN, notes_for
 
 log = logging.getLogger(__name__)
 
-MAX_JSON_UPLOAD = 2 * 1024 * 1024
+MAX_JSON_UPLOAD = 16 * 1024 * 1024  # Parseq renders of long clips run to megabytes
 IMAGE_TYPES = [".png", ".jpg", ".jpeg", ".webp"]
 ATTACH_SCENE, ATTACH_STYLE, ATTACH_LIBRARY = "World · scene image", "World · style image", "Library only"
 
@@ -148,10 +151,14 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                     with gr.Row():
                         world_btn = gr.Button("Export .world bundle", elem_id="dr-export-world", size="sm")
                         json_btn = gr.Button("Save timeline JSON", elem_id="dr-save-json", size="sm")
+                    with gr.Row():  # other tools' formats (director.formats): the shown take, or every take (OTIO)
+                        format_btns = {kind: gr.Button(label, elem_id=f"dr-export-{kind}", size="sm") for kind, label in
+                                       (("otio", "OTIO (all takes)"), ("srt", "SRT"), ("vtt", "VTT"),
+                                        ("storyboard", "Storyboard PDF"))}
                     out_file = gr.File(label="Timeline / bundle", interactive=False, elem_id="dr-out-file", visible=False)
                     with gr.Row():
-                        json_in = gr.UploadButton("Load timeline JSON", file_types=[".json"], elem_id="dr-load-json",
-                                                  size="sm")
+                        json_in = gr.UploadButton("Load timeline (JSON, Deforum, Parseq)", file_types=[".json", ".txt"],
+                                                  elem_id="dr-load-json", size="sm")
                         world_in = gr.UploadButton("Load .world bundle", file_types=[".world"],
                                                    elem_id="dr-load-world", size="sm")
                     files_msg = gr.Markdown(elem_id="dr-files-msg")
@@ -413,7 +420,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
             if Path(path).stat().st_size > MAX_JSON_UPLOAD:
                 raise TimelineError(["file is too large for a timeline"], "upload")
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-            timeline = timeline_from_data(data, "uploaded timeline")
+            timeline, imported = timeline_from_any(data, "uploaded timeline")  # Deforum/Parseq files too
         except (ValueError, TimelineError, OSError) as exc:
             problems = exc.problems if isinstance(exc, TimelineError) else [f"invalid JSON: {exc}"]
             return {files_msg: "⚠ This timeline cannot be loaded:\n" + "\n".join(f"- {p}" for p in problems),
@@ -423,7 +430,21 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
             session.timeline = timeline
         missing = [k for k in _keys(timeline) if k not in session.assets.preloaded]
         msg = "Timeline loaded." + (f" Drop its images under Reference images: {', '.join(missing)}." if missing else "")
-        return {**dict(zip(editor_out, editor_update(session, msg))), files_msg: msg, json_in: None}
+        notes = "".join(f"\n- {line}" for line in imported)  # an import's notes: under Export & files only
+        return {**dict(zip(editor_out, editor_update(session, msg))), files_msg: msg + notes, json_in: None}
+
+    def on_export_format(kind: str):
+        def handler(request: gr.Request):
+            session = session_of(request)
+            takes = [FormatTake(t.director.record, t.path if t.finished else None, f"Take {t.number}")
+                     for t in session.takes.items]
+            shown = next((x for x, t in zip(takes, session.takes.items) if t is session.takes.shown), None)
+            try:
+                path = export_takes(kind, session.folder, takes, shown, fallback=session.timeline, assets=session.assets)
+            except (TimelineError, AssetError, ValueError) as exc:
+                return {files_msg: f"⚠ {exc}"}
+            return {out_file: _shown(path), files_msg: f"{kind.upper()} ready: download it above."}
+        return handler
 
     def on_load_world(path: str | None, request: gr.Request):
         session = session_of(request)
@@ -478,6 +499,8 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
     json_btn.click(on_save_json, fields, [table, table_msg, out_file, files_msg], api_name="save_timeline", **light)
     world_btn.click(on_export_world, fields, [table, table_msg, out_file, files_msg], api_name="export_world", **light)
     json_in.upload(on_load_json, [json_in], [*editor_out, files_msg, json_in], api_name="load_timeline", **light)
+    for kind, button in format_btns.items():
+        button.click(on_export_format(kind), None, [out_file, files_msg], api_name=f"export_{kind}", **light)
     world_in.upload(on_load_world, [world_in], [*editor_out, files_msg, world_in, gallery], api_name="load_world",
                     **light)
     return DirectTab(fields, table, video, strip)
