@@ -33,8 +33,8 @@ class CausalWanConfig:
     # --- attention cache (LongLive defaults) ----------------------------------------------------
     sink_frames: int = 3  # first latent frames kept for the whole run (multiple of chunk_latent_frames)
     window_frames: int = 12  # frames a chunk attends to: sink + recent past + itself (LongLive local_attn_size)
-    recache_on_switch: bool = True  # on a prompt switch, recompute the window's K/V under the new prompt
-    recache_sink: bool = False  # also recompute the sink's K/V (LongLive keeps them: global_sink)
+    recache_on_switch: bool = True  # on a prompt switch, re-encode the cached frames under the new prompt in one
+    # pass, as LongLive does (the sink too while it is in LongLive's span, i.e. before any frame left the window)
     on_cut: Literal["continue", "reset_window"] = "reset_window"  # a camera cut forgets the recent frames
     # --- conditioning --------------------------------------------------------------------------
     max_text_tokens: int = 512  # UMT5 sequence length; padded positions are zeroed (as Wan does)

@@ -146,7 +146,7 @@ class CausalWanEngine:
             embeds = self._text(request.prompt)
             has_past = bool(gen.ring_records) or bool(gen.prefix_records)
             if self._prompt is not None and has_past and cfg.recache_on_switch:
-                info["recached_blocks"] = gen.recache(embeds, include_prefix=cfg.recache_sink)
+                info["recached_blocks"] = gen.recache(embeds)
             else:
                 gen.set_prompt(embeds)
             self._prompt = request.prompt
