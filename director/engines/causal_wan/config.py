@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from director.engine import EngineError
+from director.engines.causal_wan.attention_layout import ATTENTION_CHOICES, LAYOUTS, AttentionLayout, choose_layout
 
 # Self-Forcing / LongLive sample [1000, 750, 500, 250] warped through the shift-5 flow schedule
 # (NEURAL_NOTES §2); ``schedule.warp_timesteps`` recomputes these values.
@@ -30,9 +31,12 @@ class CausalWanConfig:
     # --- sampling ------------------------------------------------------------------------------
     timesteps: tuple[float, ...] = DEFAULT_TIMESTEPS  # few-step schedule, 0..1000 (sigma = t / 1000), descending
     context_timestep: float = 0.0  # timestep of the extra pass that stores a finished chunk's clean K/V
-    # --- attention cache (LongLive defaults) ----------------------------------------------------
-    sink_frames: int = 3  # first latent frames kept for the whole run (multiple of chunk_latent_frames)
-    window_frames: int = 12  # frames a chunk attends to: sink + recent past + itself (LongLive local_attn_size)
+    # --- attention cache (attention_layout.py) --------------------------------------------------
+    attention: Literal["auto", "self-forcing", "longlive", "custom"] = "auto"  # auto = the layout the checkpoint
+    # was trained with: Self-Forcing global (no sink, 21 frames), LongLive sink 3 + window 12 (the fallback)
+    sink_frames: int | None = None  # first latent frames kept for the whole run (multiple of chunk_latent_frames);
+    # None = the layout's; setting it (or window_frames) makes the layout "custom"
+    window_frames: int | None = None  # frames a chunk attends to: sink + recent past + itself (local_attn_size)
     recache_on_switch: bool = True  # on a prompt switch, re-encode the cached frames under the new prompt in one
     # pass, as LongLive does (the sink too while it is in LongLive's span, i.e. before any frame left the window)
     on_cut: Literal["continue", "reset_window"] = "reset_window"  # a camera cut forgets the recent frames
@@ -70,13 +74,20 @@ class CausalWanConfig:
             raise EngineError(f"timesteps must descend, got {list(self.timesteps)}")
         if not 0 <= self.context_timestep < 1000:
             raise EngineError(f"context_timestep must be in [0, 1000), got {self.context_timestep}")
-        if self.sink_frames < 0 or self.sink_frames % c:
-            raise EngineError(f"sink_frames ({self.sink_frames}) must be a multiple of chunk_latent_frames ({c})")
-        ring = self.window_frames - self.sink_frames
+        if self.attention not in ATTENTION_CHOICES:
+            raise EngineError(f"attention must be one of {list(ATTENTION_CHOICES)}, got {self.attention!r}")
+        given = [n for n in ("sink_frames", "window_frames") if getattr(self, n) is not None]
+        if given and self.attention in LAYOUTS:
+            raise EngineError(f"{' and '.join(given)} set with attention={self.attention!r}, which fixes them: "
+                              "use attention='custom' (or leave it 'auto') to give your own")
+        lay = self.layout
+        if lay.sink_frames < 0 or lay.sink_frames % c:
+            raise EngineError(f"sink_frames ({lay.sink_frames}) must be a multiple of chunk_latent_frames ({c})")
+        ring = lay.window_frames - lay.sink_frames
         if ring < c or ring % c:
             raise EngineError(
-                f"window_frames ({self.window_frames}) minus sink_frames ({self.sink_frames}) must be a positive "
-                f"multiple of chunk_latent_frames ({c})"
+                f"window_frames ({lay.window_frames}) minus sink_frames ({lay.sink_frames}) must be a positive "
+                f"multiple of chunk_latent_frames ({c}) (attention layout {lay.name!r})"
             )
         for name in ("width", "height"):
             v = getattr(self, name)
@@ -95,9 +106,15 @@ class CausalWanConfig:
             raise EngineError(f"previz_guidance must be in [0, 1], got {self.previz_guidance}")
 
     @property
+    def layout(self) -> AttentionLayout:
+        """The attention layout these options give (``attention_layout.choose_layout``)."""
+        return choose_layout(self.attention, self.checkpoint, self.lora, self.sink_frames, self.window_frames)
+
+    @property
     def ring_chunks(self) -> int:
         """Chunks in the sliding (non-sink) part of the window, the current chunk included."""
-        return (self.window_frames - self.sink_frames) // self.chunk_latent_frames
+        lay = self.layout
+        return (lay.window_frames - lay.sink_frames) // self.chunk_latent_frames
 
     @property
     def chunk_seconds(self) -> float:

@@ -29,7 +29,9 @@ from director.world_state import WorldState
 log = logging.getLogger(__name__)
 
 _DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}
-SOUND_SIZE = (64, 36)  # previz renders its soundscape alongside tiny frames that are thrown away
+SOUND_SIZE = (64, 36)
+ROLLING_NOTE = ("attention: past the 21 latent frames Self-Forcing attends to, its window now rolls (last 21 frames, "
+                "no sink), beyond what it was trained for; attention='longlive' keeps a sink for long runs")  # previz renders its soundscape alongside tiny frames that are thrown away
 
 
 class CausalWanEngine:
@@ -76,7 +78,8 @@ class CausalWanEngine:
         cfg = self.config
         self.settings = settings
         self.assets = assets
-        self.notes: list[str] = []
+        self._layout = cfg.layout
+        self.notes: list[str] = [self._layout.note()]
         # 1. models
         self.device = self._device()
         self.dtype = self._dtype()
@@ -100,7 +103,7 @@ class CausalWanEngine:
             comps.transformer,
             latent_size=latent,
             chunk_frames=cfg.chunk_latent_frames,
-            sink_frames=cfg.sink_frames,
+            sink_frames=self._layout.sink_frames,
             ring_chunks=cfg.ring_chunks,
             context_frames=0 if self._image_latent is None else 1,
             timesteps=cfg.timesteps,
@@ -139,7 +142,7 @@ class CausalWanEngine:
         if not self._opened:
             raise EngineError("causal-wan: render() before open()")
         cfg, gen = self.config, self._gen
-        info: dict[str, Any] = {"prompt": request.prompt, "notes": list(self.notes)}
+        info: dict[str, Any] = {"prompt": request.prompt, "notes": list(self.notes), "attention": self._layout.name}
         t0 = time.perf_counter()
         # 1. condition
         if request.prompt != self._prompt:
@@ -167,6 +170,9 @@ class CausalWanEngine:
         t1 = time.perf_counter()
         latents = gen.generate_chunk(start=start, strength=cfg.previz_guidance if start is not None else 1.0)
         t2 = time.perf_counter()
+        if gen.window_dropped and self._layout.name == "self-forcing" and ROLLING_NOTE not in self.notes:
+            self.notes.append(ROLLING_NOTE)  # from here on, every chunk says so
+            info["notes"].append(ROLLING_NOTE)
         # 5. streaming decode
         pixels = self._decoder.decode(latents)[0]  # [3, n, H, W]
         if image_frames is not None:
