@@ -16,10 +16,11 @@ DEFAULT_TIMESTEPS = (1000.0, 937.5, 833.3333333333334, 625.0)
 @dataclass
 class CausalWanConfig:
     # --- weights -------------------------------------------------------------------------------
-    model: str | None = None  # diffusers-layout Wan2.1-T2V folder, or a hub id (the only case that downloads)
-    checkpoint: str | None = None  # Self-Forcing / LongLive .pt in the original Wan key layout, loaded over `model`
+    model: str | None = None  # diffusers-layout Wan2.1-T2V folder, or hub repo owner/name[@revision] (hub.py)
+    checkpoint: str | None = None  # Self-Forcing / LongLive .pt (original Wan keys) over `model`: a path, or a hub
+    # file owner/name[@revision]:path such as gdhe17/Self-Forcing:checkpoints/self_forcing_dmd.pt
     use_ema: bool = False  # take `generator_ema` instead of `generator` from the checkpoint
-    lora: str | None = None  # LongLive lora.pt (PEFT factors, original key layout), merged over the checkpoint
+    lora: str | None = None  # LongLive lora.pt (PEFT factors, original keys; path or hub file), merged over the checkpoint
     lora_alpha: float | None = None  # LoRA alpha; None = the rank (scale 1, as LongLive's releases)
     device: str = "auto"  # "auto" = cuda if available else cpu; or any torch device string
     dtype: Literal["auto", "bfloat16", "float16", "float32"] = "auto"  # auto = bf16 on GPU, fp32 on CPU
@@ -53,7 +54,7 @@ class CausalWanConfig:
     fast_decode: bool = True  # VAE decoder: channels-last weights, fused RMS norm + SiLU, conv padding without copies
     # --- speed (changes the maths: faster, possibly lower picture quality; off by default) -------
     decoder: Literal["vae", "tiny"] = "vae"  # tiny = TAEHV 2D decoder (taew2_1.pth): far cheaper, lower quality
-    tiny_decoder: str | None = None  # local path to taew2_1.pth (github.com/madebyollin/taehv) for decoder="tiny"
+    tiny_decoder: str | None = None  # path (or hub file) of taew2_1.pth (github.com/madebyollin/taehv) for decoder="tiny"
     fp8: bool = False  # blocks' linear layers in FP8 (row-wise W8A8; Ada/Hopper); no gain measured on an H100
     # --- memory ----------------------------------------------------------------------------------
     snapshot_on_device: bool = True  # keep rewind snapshots (KV cache, VAE cache) on the GPU: a device copy takes

@@ -259,14 +259,18 @@ class CausalWanEngine:
             else:
                 raise EngineError(
                     "causal-wan needs weights: set option model= to a diffusers-layout Wan2.1-T2V-1.3B folder "
-                    "(or a hub id such as 'Wan-AI/Wan2.1-T2V-1.3B-Diffusers'), plus checkpoint= for a "
-                    "Self-Forcing / LongLive .pt (in the app: start it with --engine-option causal-wan:model=... "
+                    "(or a hub repo such as 'Wan-AI/Wan2.1-T2V-1.3B-Diffusers'), plus checkpoint= for a "
+                    "Self-Forcing / LongLive .pt (or a hub file such as "
+                    "'gdhe17/Self-Forcing:checkpoints/self_forcing_dmd.pt') (in the app: start it with --engine-option causal-wan:model=... "
                     "or set DIRECTOR_ENGINE_OPTIONS)"
                 )
             if self.config.lora:
                 from director.engines.causal_wan.lora import merge_lora
 
-                merge_lora(self._components.transformer, self.config.lora, self.config.lora_alpha)
+                from director.engines.causal_wan.hub import resolve_file
+
+                merge_lora(self._components.transformer, resolve_file(self.config.lora, "LoRA file"),
+                           self.config.lora_alpha)
         return self._components
 
     def _make_decoder(self, comps: WanComponents):
@@ -283,7 +287,9 @@ class CausalWanEngine:
             if not cfg.tiny_decoder:
                 raise EngineError("causal-wan: decoder='tiny' needs tiny_decoder= the path of taew2_1.pth "
                                   "(github.com/madebyollin/taehv)")
-            comps.tiny_decoder = TinyWanDecoder.from_file(cfg.tiny_decoder)
+            from director.engines.causal_wan.hub import resolve_file
+
+            comps.tiny_decoder = TinyWanDecoder.from_file(resolve_file(cfg.tiny_decoder, "tiny decoder"))
         comps.tiny_decoder.to(self.device, self.dtype).eval()
         return StreamingTinyDecoder(comps.tiny_decoder, compile=compile_)
 
