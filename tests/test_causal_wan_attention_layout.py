@@ -47,6 +47,7 @@ def test_bad_attention_options_are_clear():
         CausalWanConfig(attention="self-forcing", chunk_latent_frames=2)
 
 
+@pytest.mark.slow  # ~8 s alone, ~25 s on 2 busy cores
 def test_the_engine_runs_self_forcing_global_then_says_when_the_window_rolls():
     pytest.importorskip("diffusers")
     from director.assets import Assets

@@ -56,6 +56,10 @@ class CausalWanConfig:
     decoder: Literal["vae", "tiny"] = "vae"  # tiny = TAEHV 2D decoder (taew2_1.pth): far cheaper, lower quality
     tiny_decoder: str | None = None  # path (or hub file) of taew2_1.pth (github.com/madebyollin/taehv) for decoder="tiny"
     fp8: bool = False  # blocks' linear layers in FP8 (row-wise W8A8; Ada/Hopper); no gain measured on an H100
+    # --- Hugging Face ZeroGPU (zerogpu.py) -------------------------------------------------------------
+    zerogpu: bool | None = None  # None = detect (SPACES_ZERO_GPU); True = slice GPU calls even off ZeroGPU
+    gpu_slice_chunks: int = 8  # chunks per GPU call (8 = 6 s of video, the Director's snapshot interval)
+    gpu_slice_seconds: int = 60  # `duration` asked of @spaces.GPU per call (the slice must fit in it)
     # --- memory ----------------------------------------------------------------------------------
     snapshot_on_device: bool = True  # keep rewind snapshots (KV cache, VAE cache) on the GPU: a device copy takes
     # milliseconds where a copy to new CPU memory took 4-5 s per 3 GB snapshot and stalled live runs
@@ -103,6 +107,9 @@ class CausalWanConfig:
             raise EngineError("lora_alpha needs lora= (a LongLive lora.pt) and must be > 0")
         if self.tiny_decoder and self.decoder != "tiny":
             raise EngineError("tiny_decoder is set but decoder is 'vae': add decoder='tiny' to decode with it")
+        if self.gpu_slice_chunks < 1 or self.gpu_slice_seconds < 1:
+            raise EngineError(f"gpu_slice_chunks and gpu_slice_seconds must be >= 1, got {self.gpu_slice_chunks} "
+                              f"and {self.gpu_slice_seconds}")
         if not 0 <= self.previz_guidance <= 1:
             raise EngineError(f"previz_guidance must be in [0, 1], got {self.previz_guidance}")
 

@@ -58,6 +58,7 @@ class CausalWanEngine:
         self._given = components
         self._components: WanComponents | None = None
         self._gen = None
+        self._slices = None  # GpuSlices on ZeroGPU (open)
         self._opened = False
 
     # -- protocol ----------------------------------------------------------------------------------
@@ -78,6 +79,15 @@ class CausalWanEngine:
         cfg = self.config
         self.settings = settings
         self.assets = assets
+        self._slices = None
+        if cfg.zerogpu or (cfg.zerogpu is None and _on_zerogpu()):
+            # ZeroGPU: every GPU step runs in sliced GPU calls; this object only hands requests over
+            from director.engines.causal_wan.zerogpu import GpuSlices
+
+            self._slices = GpuSlices(cfg, self._given)
+            self._slices.open(settings, world, assets)
+            self._opened = True
+            return
         self._layout = cfg.layout
         self.notes: list[str] = [self._layout.note()]
         # 1. models
@@ -141,6 +151,8 @@ class CausalWanEngine:
     def render(self, request: ChunkRequest) -> Chunk:
         if not self._opened:
             raise EngineError("causal-wan: render() before open()")
+        if self._slices is not None:
+            return self._slices.render(request)
         cfg, gen = self.config, self._gen
         info: dict[str, Any] = {"prompt": request.prompt, "notes": list(self.notes), "attention": self._layout.name}
         t0 = time.perf_counter()
@@ -192,6 +204,8 @@ class CausalWanEngine:
     def snapshot(self) -> EngineState:
         if not self._opened:
             raise EngineError("causal-wan: snapshot() before open()")
+        if self._slices is not None:
+            return self._slices.snapshot()
         data = {
             "generator": self._gen.state(self.config.snapshot_on_device),
             "decoder": self._decoder.state(self.config.snapshot_on_device),
@@ -208,6 +222,8 @@ class CausalWanEngine:
             raise EngineError(f"causal-wan cannot restore a {state.engine!r} state")
         if not self._opened:
             raise EngineError("causal-wan: restore() before open()")
+        if self._slices is not None:
+            return self._slices.restore(state)
         d = state.data
         self._gen.load_state(d["generator"])
         self._decoder.load_state(d["decoder"])
@@ -220,6 +236,9 @@ class CausalWanEngine:
             self._guide.restore(d["guide"])
 
     def close(self) -> None:
+        if getattr(self, "_slices", None) is not None:
+            self._slices.close()
+            self._slices = None
         for helper in (getattr(self, "_sound", None), getattr(self, "_guide", None)):
             if helper is not None:
                 helper.close()
@@ -370,6 +389,12 @@ class CausalWanEngine:
         x = _fit(x, self.gen_h, self.gen_w) / 127.5 - 1.0  # [n, 3, H, W]
         x = x.transpose(0, 1)[None]  # [1, 3, n, H, W]
         return self._encoder.encode(x.to(self.dtype))
+
+
+def _on_zerogpu() -> bool:
+    from director.engines.causal_wan.zerogpu import on_zerogpu
+
+    return on_zerogpu()
 
 
 def compile_blocks(transformer: torch.nn.Module) -> None:
