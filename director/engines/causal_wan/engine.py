@@ -269,7 +269,10 @@ class CausalWanEngine:
             if self._given is not None:
                 c = self._given
                 for m in (c.transformer, c.vae, c.text_encoder):
-                    m.to(self.device, self.dtype).eval()
+                    # cast only a model in another dtype: one loaded with torch_dtype (zerogpu.py loads them so)
+                    # keeps the modules diffusers holds in float32
+                    same = next(m.parameters()).dtype == self.dtype
+                    (m.to(self.device) if same else m.to(self.device, self.dtype)).eval()
                 self._components = c
             elif self.config.model:
                 self._components = load_components(
