@@ -116,15 +116,21 @@ def test_recache_equals_longlive_single_pass(switch):
         assert (got_v - ref_v).abs().max().item() < 1e-5, (switch, layer)
 
 
+def _one_step_generator(chunks: int) -> CausalWanGenerator:
+    """LongLive layout, one denoising step, ``chunks`` chunks made under prompt 1."""
+    torch.manual_seed(0)
+    gen = CausalWanGenerator(tiny_components(rope_max_seq_len=64).transformer, latent_size=LATENT,
+                             timesteps=(1000.0,), seed=2)
+    gen.set_prompt(_embeds(1))
+    for _ in range(chunks):
+        gen.generate_chunk()
+    return gen
+
+
 def test_recache_is_not_the_old_chunk_by_chunk_recompute():
     """The single pass differs from re-encoding block by block (each block seeing only earlier ones)."""
-    torch.manual_seed(0)
-    tr = tiny_components(rope_max_seq_len=64).transformer
     with torch.no_grad():
-        gen = CausalWanGenerator(tr, latent_size=LATENT, timesteps=(1000.0,), seed=2)
-        gen.set_prompt(_embeds(1))
-        for _ in range(3):
-            gen.generate_chunk()
+        gen = _one_step_generator(3)
         state = gen.state()
         gen.recache(_embeds(2))
         one_pass = gen.cache.v[1][:, :, : 9 * TPF].clone()
@@ -141,13 +147,8 @@ def test_recache_is_not_the_old_chunk_by_chunk_recompute():
 
 
 def test_after_a_cut_the_sink_is_kept_and_the_next_chunk_follows_the_window():
-    torch.manual_seed(0)
-    tr = tiny_components(rope_max_seq_len=64).transformer
     with torch.no_grad():
-        gen = CausalWanGenerator(tr, latent_size=LATENT, timesteps=(1000.0,), seed=2)
-        gen.set_prompt(_embeds(1))
-        gen.generate_chunk()
-        gen.generate_chunk()
+        gen = _one_step_generator(2)
         gen.reset_window()  # a hard cut forgets the window: the prefix no longer joins the span
         gen.generate_chunk()
         sink_k = gen.cache.k[0][:, :, : SINK * TPF].clone()
@@ -159,12 +160,8 @@ def test_after_a_cut_the_sink_is_kept_and_the_next_chunk_follows_the_window():
 
 
 def test_window_dropped_survives_snapshots():
-    tr = tiny_components(rope_max_seq_len=64).transformer
     with torch.no_grad():
-        gen = CausalWanGenerator(tr, latent_size=LATENT, timesteps=(1000.0,), seed=2)
-        gen.set_prompt(_embeds(1))
-        for _ in range(5):
-            gen.generate_chunk()
+        gen = _one_step_generator(5)
         assert gen.window_dropped
         state = gen.state()
         del state["window_dropped"]  # a snapshot saved by an older version: inferred from what is held
