@@ -29,9 +29,9 @@ from director.world_state import WorldState
 log = logging.getLogger(__name__)
 
 _DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}
-SOUND_SIZE = (64, 36)
+SOUND_SIZE = (64, 36)  # previz renders its soundscape alongside tiny frames that are thrown away
 ROLLING_NOTE = ("attention: past the 21 latent frames Self-Forcing attends to, its window now rolls (last 21 frames, "
-                "no sink), beyond what it was trained for; attention='longlive' keeps a sink for long runs")  # previz renders its soundscape alongside tiny frames that are thrown away
+                "no sink), beyond what it was trained for; attention='longlive' keeps a sink for long runs")
 
 
 class CausalWanEngine:
@@ -282,9 +282,9 @@ class CausalWanEngine:
                 raise EngineError(
                     "causal-wan needs weights: set option model= to a diffusers-layout Wan2.1-T2V-1.3B folder "
                     "(or a hub repo such as 'Wan-AI/Wan2.1-T2V-1.3B-Diffusers'), plus checkpoint= for a "
-                    "Self-Forcing / LongLive .pt (or a hub file such as "
-                    "'gdhe17/Self-Forcing:checkpoints/self_forcing_dmd.pt') (in the app: start it with --engine-option causal-wan:model=... "
-                    "or set DIRECTOR_ENGINE_OPTIONS)"
+                    "Self-Forcing / LongLive .pt or hub file such as "
+                    "'gdhe17/Self-Forcing:checkpoints/self_forcing_dmd.pt' (in the app: start it with "
+                    "--engine-option causal-wan:model=... or set DIRECTOR_ENGINE_OPTIONS)"
                 )
             if self.config.lora:
                 from director.engines.causal_wan.lora import merge_lora

@@ -213,7 +213,7 @@ class CausalWanGenerator:
         The re-encoded chunks go to consecutive ring slots, oldest first, and the ring pointers restart."""
         self.set_prompt(embeds)
         ring = [self.ring_records[s] for s in self.cache.ring_order()]
-        prefix = list(self.prefix_records) if self.holds_every_frame else []
+        prefix = [] if self.window_dropped else list(self.prefix_records)  # span from frame 0: the prefix too
         span = prefix + ring
         if not span:
             return 0
@@ -229,11 +229,6 @@ class CausalWanGenerator:
             self.cache.end_span()
         self.ring_records = dict(enumerate(ring))
         return len(span)
-
-    @property
-    def holds_every_frame(self) -> bool:
-        """True while the cache holds every frame made so far (no chunk has left the window, no cut)."""
-        return not self.window_dropped
 
     def reset_window(self) -> None:
         """Forget the sliding window (after a hard cut); the prefix (sink) stays."""
