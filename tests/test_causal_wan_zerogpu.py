@@ -113,3 +113,35 @@ def test_gpu_call_without_spaces(monkeypatch):
 
     with pytest.raises(EngineError, match="`spaces` package is missing"):
         gpu_call(f, 60)
+
+
+def test_a_call_that_ended_idle_hands_back_its_state_and_the_run_goes_on(comps, fake_spaces):
+    """A slice whose worker stopped waiting (idle) returns its state; the next request opens a new call and
+    the chunks are the ones an uninterrupted run makes."""
+    import queue
+
+    from director.assets import Assets
+    from director.engine import RenderSettings
+    from director.engines.causal_wan.zerogpu import render_slice
+    from tests.test_causal_wan_engine import requests, world
+
+    def engine(**kw):
+        eng = CausalWanEngine(components=comps, max_text_tokens=24, timesteps=(1000.0,), sound="silence", **kw)
+        eng.open(RenderSettings(32, 32, 16.0, seed=2), world(0.0), Assets())
+        return eng
+
+    reqs = list(requests(engine(), world, 3, fps=16.0))
+    plain = engine()
+    expected = [plain.render(r).frames for r in reqs]
+    sliced = engine(zerogpu=True, gpu_slice_chunks=8)
+    first = sliced.render(reqs[0]).frames
+    sliced._slices._slice.feed.put(None)  # what the worker does when no request comes within idle_seconds
+    rest = [sliced.render(r).frames for r in reqs[1:]]
+    assert all(np.array_equal(a, b) for a, b in zip(expected, [first] + rest))
+    assert fake_spaces == [60, 60]
+    # the idle end itself: an empty feed ends the call with the state and no chunk
+    recipe = sliced._slices.recipe
+    items = list(render_slice(type(recipe)(**{**recipe.__dict__, "idle_seconds": 0.01}), None, queue.Queue(), 8))
+    assert [kind for kind, _ in items] == ["state"]
+    sliced.close()
+    plain.close()

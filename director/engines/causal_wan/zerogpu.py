@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 import os
 import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -46,9 +47,11 @@ _run_ids = itertools.count()
 # Per process, read-only: weights by what they were loaded from, so a worker forked after the main process
 # loaded them inherits them, and a reused worker keeps them on its GPU between calls.
 _PROCESS_COMPONENTS: dict[tuple, WanComponents] = {}
-# Per worker process: the engine of the run whose slice it served last (each slice restores its own run's
-# state into it, so a run never sees another's).
-_WORKER_ENGINE: dict[str, Any] = {}
+# Per worker process, by run: the engines of runs between two slices (kept to skip re-opening; each slice
+# restores its own run's state, and a new run closes the idle ones). Several runs share one process when
+# the calls run in it (zerogpu=True off ZeroGPU), hence the lock.
+_WORKER_ENGINES: dict[str, Any] = {}
+_WORKER_LOCK = threading.Lock()
 
 
 def on_zerogpu() -> bool:
@@ -116,25 +119,31 @@ def render_slice(recipe: SliceRecipe, state: EngineState | None, feed, max_chunk
     then ("state", EngineState on the CPU)."""
     from director.engines.causal_wan.engine import CausalWanEngine
 
-    engine = _WORKER_ENGINE.get(recipe.run_id)
-    if engine is None or state is None:  # a new run, or one that starts again from nothing (rewind to 0:00)
-        for old in _WORKER_ENGINE.values():
+    with _WORKER_LOCK:  # take this run's engine out: no other slice can touch it while this one runs
+        engine = None if state is None else _WORKER_ENGINES.pop(recipe.run_id, None)
+        if engine is None:  # a new run, or one that starts again from nothing (rewind to 0:00)
+            idle = list(_WORKER_ENGINES.values())  # engines of runs between slices (those in a slice are out)
+            _WORKER_ENGINES.clear()
+    if engine is None:
+        for old in idle:  # they restore their state into a new engine at their next slice
             old.close()
-        _WORKER_ENGINE.clear()
         engine = CausalWanEngine(recipe.config, components=_components(recipe))
         engine.open(recipe.settings, recipe.world, recipe.assets)
-        _WORKER_ENGINE[recipe.run_id] = engine
-    if state is not None:
-        engine.restore(state)
-    for _ in range(max_chunks):
-        try:
-            request = feed.get(timeout=recipe.idle_seconds)
-        except queue.Empty:
-            break
-        if request is None:
-            break
-        yield "chunk", engine.render(request)
-    yield "state", engine.snapshot()
+    try:
+        if state is not None:
+            engine.restore(state)
+        for _ in range(max_chunks):
+            try:
+                request = feed.get(timeout=recipe.idle_seconds)
+            except queue.Empty:
+                break
+            if request is None:
+                break
+            yield "chunk", engine.render(request)
+        yield "state", engine.snapshot()
+    finally:
+        with _WORKER_LOCK:
+            _WORKER_ENGINES[recipe.run_id] = engine
 
 
 @dataclass
