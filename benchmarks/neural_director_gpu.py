@@ -8,6 +8,10 @@ series (is it flat?), the cost of each snapshot, and the prompt-switch re-cache 
 
     python benchmarks/neural_director_gpu.py --compile              # GPU, 832x480, ~20 s of video
     python benchmarks/neural_director_gpu.py --tiny --device cpu    # CPU dry run with tiny random models
+    # 1280x720 output generated at 832x480 and upscaled (bilinear, on the GPU) in the engine's re-timing step:
+    python benchmarks/neural_director_gpu.py --compile --size 1280x720 --option width=832 --option height=480
+    # a Self-Forcing checkpoint's layout (global attention over 21 frames, no sink):
+    python benchmarks/neural_director_gpu.py --compile --option attention=self-forcing
 """
 
 from __future__ import annotations

@@ -109,12 +109,14 @@ def test_rebase_is_exact_rotation(components):
 
 
 def test_prompt_switch_recache(components):
+    """Behaviour around a switch (the exact K/V are checked against LongLive in test_causal_wan_recache):
+    at latent frame 15 the sink keeps its K/V and the 3 window chunks are re-encoded."""
     tr = components.transformer
     gen = CausalWanGenerator(tr, latent_size=LATENT, timesteps=(1000.0, 625.0), seed=5)
     a, b = _embeds(10), _embeds(11)
     gen.set_prompt(a)
     with torch.no_grad():
-        for _ in range(4):
+        for _ in range(5):
             gen.generate_chunk()
         state = gen.state()
         k_before = [k.clone() for k in gen.cache.k]

@@ -4,7 +4,7 @@ Self-Forcing / LongLive ``.pt`` files hold ``{"generator": sd, "generator_ema": 
 are the original Wan names behind a ``model.`` prefix (they belong to ``WanDiffusionWrapper``), with
 ``_fsdp_wrapped_module.`` fragments in FSDP-saved EMA dicts. ``original_to_diffusers`` applies the
 ordered substring renames of diffusers' ``convert_wan_to_diffusers.py`` (NEURAL_NOTES §5).
-Nothing is downloaded unless ``model`` is a hub id.
+Hub references (``hub.py``) are downloaded once into the Hugging Face cache; local paths are read as they are.
 """
 
 from __future__ import annotations
@@ -130,33 +130,27 @@ class WanComponents:
     tiny_decoder: torch.nn.Module | None = None  # TinyWanDecoder (decoder="tiny"); loaded from its own file otherwise
 
 
-def _is_hub_id(model: str) -> bool:
-    return (
-        not Path(model).expanduser().exists()
-        and not model.startswith((".", "/", "~"))
-        and model.count("/") == 1
-        and all(part.strip() for part in model.split("/"))
-    )
-
-
 def load_components(
     model: str, checkpoint: str | None, use_ema: bool, device: torch.device, dtype: torch.dtype
 ) -> WanComponents:
     """Load ``transformer``/``vae``/``text_encoder``/``tokenizer`` subfolders of a diffusers-layout
-    Wan2.1 folder (or hub id: the only case that may download), then a causal checkpoint over it."""
+    Wan2.1 folder, or of a hub repo (``owner/name[@revision]``, fetched once into the hub cache), then a
+    causal checkpoint over it (a local ``.pt`` or a hub file ``owner/name[@revision]:path``)."""
     from diffusers import AutoencoderKLWan, WanTransformer3DModel
     from transformers import AutoTokenizer, UMT5EncoderModel
 
-    local = not _is_hub_id(model)
-    if local:
-        root = Path(model).expanduser()
-        if not root.is_dir():
-            raise EngineError(f"model folder not found: {root}")
-        absent = [s for s in ("transformer", "vae", "text_encoder", "tokenizer") if not (root / s).is_dir()]
-        if absent:
-            raise EngineError(f"{root}: not a diffusers Wan folder, missing subfolder(s) {absent}")
-        model = str(root)
-    kw = {"local_files_only": local}
+    from director.engines.causal_wan.hub import resolve_file, resolve_model
+
+    root = resolve_model(model)
+    if not root.is_dir():
+        raise EngineError(f"model folder not found: {root} (a hub model is written owner/name, e.g. "
+                          "Wan-AI/Wan2.1-T2V-1.3B-Diffusers)")
+    absent = [s for s in ("transformer", "vae", "text_encoder", "tokenizer") if not (root / s).is_dir()]
+    if absent:
+        raise EngineError(f"{model}: not a diffusers Wan folder, missing subfolder(s) {absent}")
+    checkpoint_path = resolve_file(checkpoint, "causal checkpoint") if checkpoint else None
+    model = str(root)
+    kw = {"local_files_only": True}
     try:
         transformer = WanTransformer3DModel.from_pretrained(model, subfolder="transformer", torch_dtype=dtype, **kw)
         vae = AutoencoderKLWan.from_pretrained(model, subfolder="vae", torch_dtype=torch.float32 if dtype == torch.float32 else dtype, **kw)
@@ -164,8 +158,8 @@ def load_components(
         tokenizer = AutoTokenizer.from_pretrained(model, subfolder="tokenizer", **kw)
     except (OSError, ValueError) as exc:
         raise EngineError(f"cannot load Wan model {model!r}: {exc}") from exc
-    if checkpoint:
-        load_causal_checkpoint(transformer, checkpoint, use_ema)
+    if checkpoint_path is not None:
+        load_causal_checkpoint(transformer, checkpoint_path, use_ema)
     return WanComponents(
         transformer.to(device).eval(), vae.to(device).eval(), text_encoder.to(device).eval(), tokenizer
     )

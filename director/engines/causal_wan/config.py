@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from director.engine import EngineError
+from director.engines.causal_wan.attention_layout import ATTENTION_CHOICES, LAYOUTS, AttentionLayout, choose_layout
 
 # Self-Forcing / LongLive sample [1000, 750, 500, 250] warped through the shift-5 flow schedule
 # (NEURAL_NOTES §2); ``schedule.warp_timesteps`` recomputes these values.
@@ -15,10 +16,11 @@ DEFAULT_TIMESTEPS = (1000.0, 937.5, 833.3333333333334, 625.0)
 @dataclass
 class CausalWanConfig:
     # --- weights -------------------------------------------------------------------------------
-    model: str | None = None  # diffusers-layout Wan2.1-T2V folder, or a hub id (the only case that downloads)
-    checkpoint: str | None = None  # Self-Forcing / LongLive .pt in the original Wan key layout, loaded over `model`
+    model: str | None = None  # diffusers-layout Wan2.1-T2V folder, or hub repo owner/name[@revision] (hub.py)
+    checkpoint: str | None = None  # Self-Forcing / LongLive .pt (original Wan keys) over `model`: a path, or a hub
+    # file owner/name[@revision]:path such as gdhe17/Self-Forcing:checkpoints/self_forcing_dmd.pt
     use_ema: bool = False  # take `generator_ema` instead of `generator` from the checkpoint
-    lora: str | None = None  # LongLive lora.pt (PEFT factors, original key layout), merged over the checkpoint
+    lora: str | None = None  # LongLive lora.pt (PEFT factors, original keys; path or hub file), merged over the checkpoint
     lora_alpha: float | None = None  # LoRA alpha; None = the rank (scale 1, as LongLive's releases)
     device: str = "auto"  # "auto" = cuda if available else cpu; or any torch device string
     dtype: Literal["auto", "bfloat16", "float16", "float32"] = "auto"  # auto = bf16 on GPU, fp32 on CPU
@@ -30,11 +32,14 @@ class CausalWanConfig:
     # --- sampling ------------------------------------------------------------------------------
     timesteps: tuple[float, ...] = DEFAULT_TIMESTEPS  # few-step schedule, 0..1000 (sigma = t / 1000), descending
     context_timestep: float = 0.0  # timestep of the extra pass that stores a finished chunk's clean K/V
-    # --- attention cache (LongLive defaults) ----------------------------------------------------
-    sink_frames: int = 3  # first latent frames kept for the whole run (multiple of chunk_latent_frames)
-    window_frames: int = 12  # frames a chunk attends to: sink + recent past + itself (LongLive local_attn_size)
-    recache_on_switch: bool = True  # on a prompt switch, recompute the window's K/V under the new prompt
-    recache_sink: bool = False  # also recompute the sink's K/V (LongLive keeps them: global_sink)
+    # --- attention cache (attention_layout.py) --------------------------------------------------
+    attention: Literal["auto", "self-forcing", "longlive", "custom"] = "auto"  # auto = the layout the checkpoint
+    # was trained with: Self-Forcing global (no sink, 21 frames), LongLive sink 3 + window 12 (the fallback)
+    sink_frames: int | None = None  # first latent frames kept for the whole run (multiple of chunk_latent_frames);
+    # None = the layout's; setting it (or window_frames) makes the layout "custom"
+    window_frames: int | None = None  # frames a chunk attends to: sink + recent past + itself (local_attn_size)
+    recache_on_switch: bool = True  # on a prompt switch, re-encode the cached frames under the new prompt in one
+    # pass, as LongLive does (the sink too while it is in LongLive's span, i.e. before any frame left the window)
     on_cut: Literal["continue", "reset_window"] = "reset_window"  # a camera cut forgets the recent frames
     # --- conditioning --------------------------------------------------------------------------
     max_text_tokens: int = 512  # UMT5 sequence length; padded positions are zeroed (as Wan does)
@@ -49,8 +54,12 @@ class CausalWanConfig:
     fast_decode: bool = True  # VAE decoder: channels-last weights, fused RMS norm + SiLU, conv padding without copies
     # --- speed (changes the maths: faster, possibly lower picture quality; off by default) -------
     decoder: Literal["vae", "tiny"] = "vae"  # tiny = TAEHV 2D decoder (taew2_1.pth): far cheaper, lower quality
-    tiny_decoder: str | None = None  # local path to taew2_1.pth (github.com/madebyollin/taehv) for decoder="tiny"
+    tiny_decoder: str | None = None  # path (or hub file) of taew2_1.pth (github.com/madebyollin/taehv) for decoder="tiny"
     fp8: bool = False  # blocks' linear layers in FP8 (row-wise W8A8; Ada/Hopper); no gain measured on an H100
+    # --- Hugging Face ZeroGPU (zerogpu.py) -------------------------------------------------------------
+    zerogpu: bool | None = None  # None = detect (SPACES_ZERO_GPU); True = slice GPU calls even off ZeroGPU
+    gpu_slice_chunks: int = 8  # chunks per GPU call (8 = 6 s of video, the Director's snapshot interval)
+    gpu_slice_seconds: int = 60  # `duration` asked of @spaces.GPU per call (the slice must fit in it)
     # --- memory ----------------------------------------------------------------------------------
     snapshot_on_device: bool = True  # keep rewind snapshots (KV cache, VAE cache) on the GPU: a device copy takes
     # milliseconds where a copy to new CPU memory took 4-5 s per 3 GB snapshot and stalled live runs
@@ -70,13 +79,20 @@ class CausalWanConfig:
             raise EngineError(f"timesteps must descend, got {list(self.timesteps)}")
         if not 0 <= self.context_timestep < 1000:
             raise EngineError(f"context_timestep must be in [0, 1000), got {self.context_timestep}")
-        if self.sink_frames < 0 or self.sink_frames % c:
-            raise EngineError(f"sink_frames ({self.sink_frames}) must be a multiple of chunk_latent_frames ({c})")
-        ring = self.window_frames - self.sink_frames
+        if self.attention not in ATTENTION_CHOICES:
+            raise EngineError(f"attention must be one of {list(ATTENTION_CHOICES)}, got {self.attention!r}")
+        given = [n for n in ("sink_frames", "window_frames") if getattr(self, n) is not None]
+        if given and self.attention in LAYOUTS:
+            raise EngineError(f"{' and '.join(given)} set with attention={self.attention!r}, which fixes them: "
+                              "use attention='custom' (or leave it 'auto') to give your own")
+        lay = self.layout
+        if lay.sink_frames < 0 or lay.sink_frames % c:
+            raise EngineError(f"sink_frames ({lay.sink_frames}) must be a multiple of chunk_latent_frames ({c})")
+        ring = lay.window_frames - lay.sink_frames
         if ring < c or ring % c:
             raise EngineError(
-                f"window_frames ({self.window_frames}) minus sink_frames ({self.sink_frames}) must be a positive "
-                f"multiple of chunk_latent_frames ({c})"
+                f"window_frames ({lay.window_frames}) minus sink_frames ({lay.sink_frames}) must be a positive "
+                f"multiple of chunk_latent_frames ({c}) (attention layout {lay.name!r})"
             )
         for name in ("width", "height"):
             v = getattr(self, name)
@@ -91,13 +107,22 @@ class CausalWanConfig:
             raise EngineError("lora_alpha needs lora= (a LongLive lora.pt) and must be > 0")
         if self.tiny_decoder and self.decoder != "tiny":
             raise EngineError("tiny_decoder is set but decoder is 'vae': add decoder='tiny' to decode with it")
+        if self.gpu_slice_chunks < 1 or self.gpu_slice_seconds < 1:
+            raise EngineError(f"gpu_slice_chunks and gpu_slice_seconds must be >= 1, got {self.gpu_slice_chunks} "
+                              f"and {self.gpu_slice_seconds}")
         if not 0 <= self.previz_guidance <= 1:
             raise EngineError(f"previz_guidance must be in [0, 1], got {self.previz_guidance}")
 
     @property
+    def layout(self) -> AttentionLayout:
+        """The attention layout these options give (``attention_layout.choose_layout``)."""
+        return choose_layout(self.attention, self.checkpoint, self.lora, self.sink_frames, self.window_frames)
+
+    @property
     def ring_chunks(self) -> int:
         """Chunks in the sliding (non-sink) part of the window, the current chunk included."""
-        return (self.window_frames - self.sink_frames) // self.chunk_latent_frames
+        lay = self.layout
+        return (lay.window_frames - lay.sink_frames) // self.chunk_latent_frames
 
     @property
     def chunk_seconds(self) -> float:

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 _DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}
 SOUND_SIZE = (64, 36)  # previz renders its soundscape alongside tiny frames that are thrown away
+ROLLING_NOTE = ("attention: past the 21 latent frames Self-Forcing attends to, its window now rolls (last 21 frames, "
+                "no sink), beyond what it was trained for; attention='longlive' keeps a sink for long runs")
 
 
 class CausalWanEngine:
@@ -56,6 +58,7 @@ class CausalWanEngine:
         self._given = components
         self._components: WanComponents | None = None
         self._gen = None
+        self._slices = None  # GpuSlices on ZeroGPU (open)
         self._opened = False
 
     # -- protocol ----------------------------------------------------------------------------------
@@ -76,7 +79,17 @@ class CausalWanEngine:
         cfg = self.config
         self.settings = settings
         self.assets = assets
-        self.notes: list[str] = []
+        self._slices = None
+        if cfg.zerogpu or (cfg.zerogpu is None and _on_zerogpu()):
+            # ZeroGPU: every GPU step runs in sliced GPU calls; this object only hands requests over
+            from director.engines.causal_wan.zerogpu import GpuSlices
+
+            self._slices = GpuSlices(cfg, self._given)
+            self._slices.open(settings, world, assets)
+            self._opened = True
+            return
+        self._layout = cfg.layout
+        self.notes: list[str] = [self._layout.note()]
         # 1. models
         self.device = self._device()
         self.dtype = self._dtype()
@@ -100,7 +113,7 @@ class CausalWanEngine:
             comps.transformer,
             latent_size=latent,
             chunk_frames=cfg.chunk_latent_frames,
-            sink_frames=cfg.sink_frames,
+            sink_frames=self._layout.sink_frames,
             ring_chunks=cfg.ring_chunks,
             context_frames=0 if self._image_latent is None else 1,
             timesteps=cfg.timesteps,
@@ -138,15 +151,17 @@ class CausalWanEngine:
     def render(self, request: ChunkRequest) -> Chunk:
         if not self._opened:
             raise EngineError("causal-wan: render() before open()")
+        if self._slices is not None:
+            return self._slices.render(request)
         cfg, gen = self.config, self._gen
-        info: dict[str, Any] = {"prompt": request.prompt, "notes": list(self.notes)}
+        info: dict[str, Any] = {"prompt": request.prompt, "notes": list(self.notes), "attention": self._layout.name}
         t0 = time.perf_counter()
         # 1. condition
         if request.prompt != self._prompt:
             embeds = self._text(request.prompt)
             has_past = bool(gen.ring_records) or bool(gen.prefix_records)
             if self._prompt is not None and has_past and cfg.recache_on_switch:
-                info["recached_blocks"] = gen.recache(embeds, include_prefix=cfg.recache_sink)
+                info["recached_blocks"] = gen.recache(embeds)
             else:
                 gen.set_prompt(embeds)
             self._prompt = request.prompt
@@ -167,6 +182,9 @@ class CausalWanEngine:
         t1 = time.perf_counter()
         latents = gen.generate_chunk(start=start, strength=cfg.previz_guidance if start is not None else 1.0)
         t2 = time.perf_counter()
+        if gen.window_dropped and self._layout.name == "self-forcing" and ROLLING_NOTE not in self.notes:
+            self.notes.append(ROLLING_NOTE)  # from here on, every chunk says so
+            info["notes"].append(ROLLING_NOTE)
         # 5. streaming decode
         pixels = self._decoder.decode(latents)[0]  # [3, n, H, W]
         if image_frames is not None:
@@ -186,6 +204,8 @@ class CausalWanEngine:
     def snapshot(self) -> EngineState:
         if not self._opened:
             raise EngineError("causal-wan: snapshot() before open()")
+        if self._slices is not None:
+            return self._slices.snapshot()
         data = {
             "generator": self._gen.state(self.config.snapshot_on_device),
             "decoder": self._decoder.state(self.config.snapshot_on_device),
@@ -202,6 +222,8 @@ class CausalWanEngine:
             raise EngineError(f"causal-wan cannot restore a {state.engine!r} state")
         if not self._opened:
             raise EngineError("causal-wan: restore() before open()")
+        if self._slices is not None:
+            return self._slices.restore(state)
         d = state.data
         self._gen.load_state(d["generator"])
         self._decoder.load_state(d["decoder"])
@@ -214,6 +236,9 @@ class CausalWanEngine:
             self._guide.restore(d["guide"])
 
     def close(self) -> None:
+        if getattr(self, "_slices", None) is not None:
+            self._slices.close()
+            self._slices = None
         for helper in (getattr(self, "_sound", None), getattr(self, "_guide", None)):
             if helper is not None:
                 helper.close()
@@ -244,7 +269,10 @@ class CausalWanEngine:
             if self._given is not None:
                 c = self._given
                 for m in (c.transformer, c.vae, c.text_encoder):
-                    m.to(self.device, self.dtype).eval()
+                    # cast only a model in another dtype: one loaded with torch_dtype (zerogpu.py loads them so)
+                    # keeps the modules diffusers holds in float32
+                    same = next(m.parameters()).dtype == self.dtype
+                    (m.to(self.device) if same else m.to(self.device, self.dtype)).eval()
                 self._components = c
             elif self.config.model:
                 self._components = load_components(
@@ -253,14 +281,18 @@ class CausalWanEngine:
             else:
                 raise EngineError(
                     "causal-wan needs weights: set option model= to a diffusers-layout Wan2.1-T2V-1.3B folder "
-                    "(or a hub id such as 'Wan-AI/Wan2.1-T2V-1.3B-Diffusers'), plus checkpoint= for a "
-                    "Self-Forcing / LongLive .pt (in the app: start it with --engine-option causal-wan:model=... "
-                    "or set DIRECTOR_ENGINE_OPTIONS)"
+                    "(or a hub repo such as 'Wan-AI/Wan2.1-T2V-1.3B-Diffusers'), plus checkpoint= for a "
+                    "Self-Forcing / LongLive .pt or hub file such as "
+                    "'gdhe17/Self-Forcing:checkpoints/self_forcing_dmd.pt' (in the app: start it with "
+                    "--engine-option causal-wan:model=... or set DIRECTOR_ENGINE_OPTIONS)"
                 )
             if self.config.lora:
                 from director.engines.causal_wan.lora import merge_lora
 
-                merge_lora(self._components.transformer, self.config.lora, self.config.lora_alpha)
+                from director.engines.causal_wan.hub import resolve_file
+
+                merge_lora(self._components.transformer, resolve_file(self.config.lora, "LoRA file"),
+                           self.config.lora_alpha)
         return self._components
 
     def _make_decoder(self, comps: WanComponents):
@@ -277,7 +309,9 @@ class CausalWanEngine:
             if not cfg.tiny_decoder:
                 raise EngineError("causal-wan: decoder='tiny' needs tiny_decoder= the path of taew2_1.pth "
                                   "(github.com/madebyollin/taehv)")
-            comps.tiny_decoder = TinyWanDecoder.from_file(cfg.tiny_decoder)
+            from director.engines.causal_wan.hub import resolve_file
+
+            comps.tiny_decoder = TinyWanDecoder.from_file(resolve_file(cfg.tiny_decoder, "tiny decoder"))
         comps.tiny_decoder.to(self.device, self.dtype).eval()
         return StreamingTinyDecoder(comps.tiny_decoder, compile=compile_)
 
@@ -358,6 +392,12 @@ class CausalWanEngine:
         x = _fit(x, self.gen_h, self.gen_w) / 127.5 - 1.0  # [n, 3, H, W]
         x = x.transpose(0, 1)[None]  # [1, 3, n, H, W]
         return self._encoder.encode(x.to(self.dtype))
+
+
+def _on_zerogpu() -> bool:
+    from director.engines.causal_wan.zerogpu import on_zerogpu
+
+    return on_zerogpu()
 
 
 def compile_blocks(transformer: torch.nn.Module) -> None:

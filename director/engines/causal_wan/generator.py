@@ -105,13 +105,16 @@ class CausalWanGenerator:
         self.prefix_records: list[BlockRecord] = []
         self.ring_records: dict[int, BlockRecord] = {}  # by ring slot
         self._open_frame: int | None = None
+        self.window_dropped = False  # a chunk left the window (or a cut forgot it): see ``recache``
 
     # -- low-level: one block, any number of passes -----------------------------------------------
     def open_block(self, num_frames: int) -> int:
         """Open the cache slot of the next block; returns its RoPE start frame."""
         if num_frames == self.chunk_frames:
             self._make_room()
-        self.cache.begin_block(num_frames)
+        block = self.cache.begin_block(num_frames)
+        if not block.in_prefix and block.slot in self.ring_records:
+            self.window_dropped = True  # the oldest chunk leaves the window
         self._open_frame = self.next_frame
         return self.next_frame
 
@@ -195,32 +198,43 @@ class CausalWanGenerator:
         self.chunks_done += 1
         return x0
 
-    def recache(self, embeds: torch.Tensor, include_prefix: bool = False) -> int:
-        """Prompt switch (LongLive ``_recache_after_switch``): recompute the window's K/V from its clean
-        latents, in temporal order at their own positions, under ``embeds``. The prefix (sink) keeps its
-        K/V unless ``include_prefix``. Returns the number of blocks recomputed."""
+    def recache(self, embeds: torch.Tensor) -> int:
+        """Prompt switch, as LongLive's ``_recache_after_switch`` (release 2462895) does it: re-encode the
+        frames the attention still uses, under ``embeds``, in ONE transformer pass at the context timestep,
+        each frame at its own RoPE position, with no mask, so every query of the pass attends to the whole
+        re-encoded span (and to the kept prefix). Returns the number of blocks re-encoded.
+
+        LongLive re-encodes the last ``min(local_attn_size, current_start_frame)`` frames. While no frame
+        has left the window (the cache holds every frame since the start) that span begins at frame 0 and
+        the sink (here: the whole prefix, reference image included) is re-encoded with it. Later the span
+        begins after the sink: LongLive then keeps the sink's old-prompt K/V (writes there are refused for
+        a recompute) and its attention sees only the sink plus the last ``window - sink`` frames, so the
+        frames between them, though in its pass, cannot change what it stores; they are left out here.
+        The re-encoded chunks go to consecutive ring slots, oldest first, and the ring pointers restart."""
         self.set_prompt(embeds)
         ring = [self.ring_records[s] for s in self.cache.ring_order()]
-        prefix = list(self.prefix_records) if include_prefix else []
-        if include_prefix:
-            self.cache.reset()
-            self.prefix_records = []
-        else:
-            self.cache.reset_ring()
-        self.ring_records = {}
-        for record in prefix + ring:
-            block = self.cache.begin_block(record.latents.shape[2])
-            self._open_frame = record.frame
-            self._forward(record.latents, self.context_timestep, record.frame)
-            self.cache.end_block()
-            (self.prefix_records.append(record) if block.in_prefix else self.ring_records.__setitem__(block.slot, record))
-        self._open_frame = None
-        return len(prefix) + len(ring)
+        prefix = [] if self.window_dropped else list(self.prefix_records)  # span from frame 0: the prefix too
+        span = prefix + ring
+        if not span:
+            return 0
+        for a, b in zip(span, span[1:]):
+            if b.frame != a.frame + a.latents.shape[2]:
+                raise EngineError(f"re-cache span is not consecutive (frame {a.frame}+{a.latents.shape[2]} "
+                                  f"then {b.frame})")
+        latents = torch.cat([r.latents for r in span], dim=2)
+        self.cache.begin_span(sum(r.latents.shape[2] for r in prefix), len(ring))
+        try:
+            self._forward(latents, self.context_timestep, span[0].frame)
+        finally:
+            self.cache.end_span()
+        self.ring_records = dict(enumerate(ring))
+        return len(span)
 
     def reset_window(self) -> None:
         """Forget the sliding window (after a hard cut); the prefix (sink) stays."""
         self.cache.reset_ring()
         self.ring_records = {}
+        self.window_dropped = True
 
     def _make_room(self) -> None:
         """Keep the next chunk's RoPE rows inside the table: when it would overflow, move the window's
@@ -258,6 +272,7 @@ class CausalWanGenerator:
             "chunks_done": self.chunks_done,
             "prefix_records": [rec(r) for r in self.prefix_records],
             "ring_records": {s: rec(r) for s, r in self.ring_records.items()},
+            "window_dropped": self.window_dropped,
         }
 
     def load_state(self, state: dict) -> None:
@@ -272,4 +287,11 @@ class CausalWanGenerator:
         self.chunks_done = state["chunks_done"]
         self.prefix_records = [rec(r) for r in state["prefix_records"]]
         self.ring_records = {s: rec(r) for s, r in state["ring_records"].items()}
+        self.window_dropped = state.get("window_dropped", self._infer_window_dropped())
         self._open_frame = None
+
+    def _infer_window_dropped(self) -> bool:
+        """For snapshots saved before ``window_dropped`` was kept: a gap between prefix and ring, or
+        fewer frames held than made, means frames have left the window."""
+        held = sum(r.latents.shape[2] for r in self.prefix_records + list(self.ring_records.values()))
+        return held < self.next_frame

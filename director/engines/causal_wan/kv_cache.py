@@ -71,6 +71,7 @@ class KVCache:
         self.ring_filled = 0  # slots holding a chunk
         self.ring_next = 0  # slot the next chunk overwrites (the oldest once the ring is full)
         self.current: BlockWrite | None = None  # set by begin_block, used by the attention processors
+        self._span_chunks = 0  # chunks of the re-cache span being written (begin_span .. end_span)
 
     # -- block bookkeeping ----------------------------------------------------------------------
     def begin_block(self, num_frames: int) -> BlockWrite:
@@ -108,6 +109,32 @@ class KVCache:
             self.ring_next = (cur.slot + 1) % self.layout.ring_chunks
         self.current = None
         return cur
+
+    def begin_span(self, prefix_frames: int, ring_chunks: int) -> BlockWrite:
+        """Open a multi-block write for a prompt re-cache: ``ring_chunks`` chunks into ring slots
+        0, 1, ... (consecutive, oldest first), preceded by the first ``prefix_frames`` prefix frames when
+        those are re-encoded too (0 keeps the prefix's K/V). The pass's queries see every key up to the
+        span's end, the kept prefix included, with no mask (LongLive's KV-cache path applies none)."""
+        lay = self.layout
+        if ring_chunks > lay.ring_chunks or prefix_frames > self.prefix_filled:
+            raise EngineError(f"a re-cache span of {prefix_frames} prefix frames + {ring_chunks} chunks does not fit "
+                              f"the cache ({self.prefix_filled} prefix frames, {lay.ring_chunks} ring slots)")
+        if prefix_frames and prefix_frames != self.prefix_filled:
+            raise EngineError("a re-cache span that includes the prefix must include all of it")
+        start = 0 if prefix_frames else lay.prefix_tokens
+        end = lay.prefix_tokens + ring_chunks * lay.slot_tokens if ring_chunks else prefix_frames * lay.tokens_per_frame
+        self.current = BlockWrite(start, end, end, prefix_frames > 0 and not ring_chunks, -1)
+        self._span_chunks = ring_chunks
+        return self.current
+
+    def end_span(self) -> None:
+        """The span's K/V is in place: its chunks fill ring slots 0.. and the oldest is evicted next."""
+        if self.current is None:
+            raise EngineError("end_span without begin_span")
+        n = self._span_chunks
+        self.ring_filled = n
+        self.ring_next = n % self.layout.ring_chunks
+        self.current = None
 
     def reset_ring(self) -> None:
         """Forget the sliding window (the prefix stays). Stale slots are never read again."""

@@ -1,6 +1,6 @@
 """Prompt -> UMT5 embeddings, cached per prompt.
 
-As in Wan: tokens padded/truncated to ``max_tokens``, the encoder's outputs at padded positions set to
+As in Wan: the text cleaned first (``prompt_clean``: ftfy, HTML entities, whitespace), tokens padded/truncated to ``max_tokens``, the encoder's outputs at padded positions set to
 zero, no key mask in cross-attention (NEURAL_NOTES §2 "Text").
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import torch
+
+from director.engines.causal_wan.prompt_clean import clean_prompt
 
 
 class PromptEncoder:
@@ -32,7 +34,9 @@ class PromptEncoder:
 
     @torch.no_grad()
     def __call__(self, prompt: str) -> torch.Tensor:
-        """Embeddings [1, max_tokens, text_dim] for ``prompt`` (cached, least recently used evicted)."""
+        """Embeddings [1, max_tokens, text_dim] for ``prompt`` after Wan's cleaning (cached per cleaned text,
+        least recently used evicted)."""
+        prompt = clean_prompt(prompt)
         hit = self._cache.get(prompt)
         if hit is not None:
             self._cache.move_to_end(prompt)
