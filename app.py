@@ -95,7 +95,14 @@ def create_app(demo=None):
         wander.register_routes(app)
     kwargs = launch_kwargs()
     kwargs.pop("footer_links", None)
-    return gr.mount_gradio_app(app, demo, path="/", **kwargs)
+    # show_error=False: only gr.Error messages (written for users) reach the browser; any other
+    # exception shows as a bare "Error" (its text could name server paths), the log keeps the detail.
+    app = gr.mount_gradio_app(app, demo, path="/", show_error=False, **kwargs)
+    # gradio's launch() marks a demo launched; mount_gradio_app does not, and until it is marked,
+    # processing_utils._check_allowed lets any client-sent FileData path ("/etc/passwd") be copied
+    # into the cache and served back. Marking it makes gradio accept only files uploaded to it.
+    demo.has_launched = True
+    return app
 
 
 def main(argv: list[str] | None = None) -> None:
