@@ -7,7 +7,6 @@ in the small modules beside this one.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from director.assets import AssetError
 from director.engine import EngineError
 from director.engine_options import EngineOptions
 from director.engines import ENGINES, engine_names
+from director.limits import LimitError, check_app_seconds, parse_json
 from director.timecode import format_time, parse_time
 from director.timeline import TimelineError, timeline_from_data
 from director.ui.bundle import BundleError, read_bundle, write_bundle
@@ -35,6 +35,7 @@ from director.ui.timeline_table import HEADERS, NOTE_COLUMN, notes_for
 log = logging.getLogger(__name__)
 
 MAX_JSON_UPLOAD = 2 * 1024 * 1024
+EDIT_CONCURRENCY = 8  # edits, commands, loads at once across all users (each is quick; bounded text keeps it so)
 IMAGE_TYPES = [".png", ".jpg", ".jpeg", ".webp"]
 ATTACH_SCENE, ATTACH_STYLE, ATTACH_LIBRARY = "World · scene image", "World · style image", "Library only"
 
@@ -340,7 +341,10 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
         if run is None:
             raise gr.Error("Live commands work while a take renders: press Start first "
                            "(or add it to the timeline below).")
-        run.send(text)
+        try:
+            run.send(text)
+        except LimitError as exc:
+            raise gr.Error(str(exc)) from None
         return "", f"Sent “{text}”: it applies at the next chunk (≈ {format_time(run.director.time)})."
 
     def on_stop(request: gr.Request):
@@ -412,10 +416,12 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
         try:
             if Path(path).stat().st_size > MAX_JSON_UPLOAD:
                 raise TimelineError(["file is too large for a timeline"], "upload")
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = parse_json(Path(path).read_bytes(), "file")
             timeline = timeline_from_data(data, "uploaded timeline")
+            check_app_seconds(timeline.duration, "timeline")
         except (ValueError, TimelineError, OSError) as exc:
-            problems = exc.problems if isinstance(exc, TimelineError) else [f"invalid JSON: {exc}"]
+            problems = (exc.problems if isinstance(exc, TimelineError) else  # never the upload's server path:
+                        ["cannot read the file"] if isinstance(exc, OSError) else [str(exc)])
             return {files_msg: "⚠ This timeline cannot be loaded:\n" + "\n".join(f"- {p}" for p in problems),
                     json_in: None}
         with session.lock:
@@ -444,7 +450,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                 gallery: _gallery(session)}
 
     # -- wiring ----------------------------------------------------------------------------------------
-    light = dict(concurrency_limit=None)  # never wait behind a render
+    light = dict(concurrency_limit=EDIT_CONCURRENCY, concurrency_id="edit")  # never wait behind a render
     def on_show(request: gr.Request):
         """Coming back to the tab shows the session's timeline as it is now (the Wander tab's
         "Open in Direct" replaces it)."""
