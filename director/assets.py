@@ -55,6 +55,11 @@ def check_png_chunks(data: bytes, name: str) -> None:
     """Walk a PNG's chunks up to its first image data without decompressing anything: refuse
     floods of chunks and oversized text or colour-profile chunks (Pillow inflates those on open)."""
     pos, count, text_bytes = len(_PNG_SIGNATURE), 0, 0
+    if data[12:16] == b"IHDR" and len(data) >= 24:  # the size, before Pillow even reads the header
+        try:
+            check_image_size(*struct.unpack(">II", data[16:24]), name)
+        except LimitError as exc:
+            raise AssetError(str(exc)) from None
     while pos + 8 <= len(data):
         length, kind = struct.unpack(">I4s", data[pos:pos + 8])
         if kind == b"IDAT":
