@@ -25,6 +25,7 @@ def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_
     ``DIRECTOR_ENGINE_OPTIONS`` (see ``director/engine_options.py``)."""
     import gradio as gr
 
+    from director.security import session_key
     from director.ui.direct_tab import build_direct_tab
     from director.ui.sessions import SessionStore
 
@@ -46,7 +47,7 @@ def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_
                 wander.build_wander_tab(demo)
 
         def close_session(request: gr.Request) -> None:
-            store.close(request.session_hash)  # stop its run, delete its files
+            store.close(session_key(request))  # stop its run, delete its files
 
         demo.unload(close_session)
     demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=RENDER_CONCURRENCY)
@@ -102,6 +103,11 @@ def create_app(demo=None):
     # processing_utils._check_allowed lets any client-sent FileData path ("/etc/passwd") be copied
     # into the cache and served back. Marking it makes gradio accept only files uploaded to it.
     demo.has_launched = True
+    # A server-issued secret per browser: sessions, event streams, live video and cached files are
+    # served only to the browser that made them (gradio's session hash is chosen by the client).
+    from director.security import install
+
+    install(app)
     return app
 
 

@@ -1,6 +1,7 @@
 """The Direct tab: plan a timeline, press Start, watch it being made, steer it live, rewind, export.
 
-Every handler finds the caller's ``DirectSession`` by ``request.session_hash``; nothing a user does
+Every handler finds the caller's ``DirectSession`` by ``session_key(request)`` (the session hash bound
+to the browser's server-issued secret, see ``director.security``); nothing a user does
 is kept in module globals. Handlers are thin: the work is in the library (Director, ClipWriter) and
 in the small modules beside this one.
 """
@@ -19,6 +20,7 @@ from director.engine import EngineError
 from director.engine_options import EngineOptions
 from director.engines import ENGINES, engine_names
 from director.limits import LimitError, check_app_seconds, parse_json
+from director.security import session_key
 from director.timecode import format_time, parse_time
 from director.timeline import TimelineError, timeline_from_data
 from director.ui.bundle import BundleError, read_bundle, write_bundle
@@ -162,7 +164,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
 
     # -- helpers bound to this tab's components --------------------------------------------------------
     def session_of(request: gr.Request) -> DirectSession:
-        return store.get(getattr(request, "session_hash", None))
+        return store.get(session_key(request))  # the session hash bound to this browser's server-issued secret
 
     def editor_update(session: DirectSession, message: str = "", notes: list[str] | None = None,
                       timeline=None) -> list[Any]:

@@ -15,6 +15,7 @@ import gradio as gr
 
 from director.assets import AssetError
 from director.limits import LimitError
+from director.security import session_key
 from director.ui.wander.record import export_mp4, save_timeline
 from director.ui.wander.registry import TooManyWorlds, WanderRegistry
 from director.ui.wander.world import WanderConfig, WanderWorld
@@ -50,7 +51,7 @@ def character_name(text: str) -> str:
 
 
 def _session_key(request: gr.Request | None) -> str:
-    key = getattr(request, "session_hash", None) if request is not None else None
+    key = session_key(request) if request is not None else None  # bound to the browser's server-issued secret
     if not key:
         raise gr.Error("No browser session: open the app in a browser.")
     return key
@@ -151,7 +152,7 @@ def _build(demo: gr.Blocks, registry: WanderRegistry, direct_sessions: Any | Non
         return "", f"Heard at {s.world.time:.1f} s: *{text}*"
 
     def on_tick(request: gr.Request):
-        s = registry.peek(getattr(request, "session_hash", None))
+        s = registry.peek(session_key(request))
         w = s.world if s else None
         if w is None:
             return gr.update()
@@ -211,6 +212,6 @@ def _build(demo: gr.Blocks, registry: WanderRegistry, direct_sessions: Any | Non
     to_direct.click(on_to_direct, None, [heard], api_name="wander_open_direct")
     export.click(on_export, None, [video, heard], api_name="wander_export")
     def on_unload(request: gr.Request) -> None:
-        registry.close(getattr(request, "session_hash", None))
+        registry.close(session_key(request))
 
     demo.unload(on_unload)
