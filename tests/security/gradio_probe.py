@@ -111,3 +111,67 @@ def shown_strings(value: Any) -> list[str]:
     if isinstance(value, (list, tuple)):
         return [s for v in value for s in shown_strings(v)]
     return []
+
+
+class Tab:
+    """One browser tab: a session hash whose events share one event stream, as the page's do (two
+    streams for one session would steal each other's messages). ``submit`` then ``result``."""
+
+    def __init__(self, client: httpx.Client, session_hash: str | None = None):
+        import queue
+        import threading
+
+        self.client = client
+        self.session_hash = session_hash or new_session()
+        self._queues: dict[str, "queue.Queue[dict]"] = {}
+        self._lock = threading.Lock()
+        self._reader: threading.Thread | None = None
+        self._queue_type = queue.Queue
+        self._thread_type = threading.Thread
+
+    def submit(self, fn_index: int, data: list[Any]) -> str:
+        body = {"data": data, "fn_index": fn_index, "session_hash": self.session_hash, "event_data": None,
+                "trigger_id": None}
+        r = self.client.post(f"/{API}/queue/join", json=body)
+        r.raise_for_status()
+        event_id = r.json()["event_id"]
+        with self._lock:
+            self._queues.setdefault(event_id, self._queue_type())
+            if self._reader is None or not self._reader.is_alive():
+                self._reader = self._thread_type(target=self._read, daemon=True)
+                self._reader.start()
+        return event_id
+
+    def result(self, event_id: str, timeout: float = 600.0) -> Answer:
+        import queue
+
+        messages: list[dict] = []
+        q = self._queues[event_id]
+        while True:
+            try:
+                msg = q.get(timeout=timeout)
+            except queue.Empty:
+                return Answer(False, error="timed out", messages=messages)
+            messages.append(msg)
+            if msg.get("msg") == "process_completed":
+                output = msg.get("output") or {}
+                ok = bool(msg.get("success"))
+                return Answer(ok, output.get("data"), None if ok else str(output.get("error")), "", 200, messages)
+
+    def call(self, fn_index: int, data: list[Any], timeout: float = 600.0) -> Answer:
+        return self.result(self.submit(fn_index, data), timeout)
+
+    def _read(self) -> None:
+        with self.client.stream("GET", f"/{API}/queue/data", params={"session_hash": self.session_hash},
+                                timeout=None) as s:
+            for line in s.iter_lines():
+                if not line.startswith("data:"):
+                    continue
+                msg = json.loads(line[5:])
+                event_id = msg.get("event_id")
+                if msg.get("msg") == "close_stream":
+                    return
+                if event_id is not None:
+                    with self._lock:
+                        q = self._queues.setdefault(event_id, self._queue_type())
+                    q.put(msg)
