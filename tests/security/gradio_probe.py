@@ -126,18 +126,20 @@ class Tab:
         self._queues: dict[str, "queue.Queue[dict]"] = {}
         self._lock = threading.Lock()
         self._reader: threading.Thread | None = None
+        self._pending: set[str] = set()  # events joined whose completion has not been read
         self._queue_type = queue.Queue
         self._thread_type = threading.Thread
 
     def submit(self, fn_index: int, data: list[Any]) -> str:
         body = {"data": data, "fn_index": fn_index, "session_hash": self.session_hash, "event_data": None,
                 "trigger_id": None}
-        r = self.client.post(f"/{API}/queue/join", json=body)
-        r.raise_for_status()
-        event_id = r.json()["event_id"]
-        with self._lock:
+        with self._lock:  # joined and registered as pending before the reader may decide to stop
+            r = self.client.post(f"/{API}/queue/join", json=body)
+            r.raise_for_status()
+            event_id = r.json()["event_id"]
             self._queues.setdefault(event_id, self._queue_type())
-            if self._reader is None or not self._reader.is_alive():
+            self._pending.add(event_id)
+            if self._reader is None:
                 self._reader = self._thread_type(target=self._read, daemon=True)
                 self._reader.start()
         return event_id
@@ -162,16 +164,25 @@ class Tab:
         return self.result(self.submit(fn_index, data), timeout)
 
     def _read(self) -> None:
-        with self.client.stream("GET", f"/{API}/queue/data", params={"session_hash": self.session_hash},
-                                timeout=None) as s:
-            for line in s.iter_lines():
-                if not line.startswith("data:"):
-                    continue
-                msg = json.loads(line[5:])
-                event_id = msg.get("event_id")
-                if msg.get("msg") == "close_stream":
+        """Read the session's event stream; gradio closes it when no event is pending, so reconnect
+        while any is (an event joined just as the stream closed would otherwise never be read)."""
+        while True:
+            with self.client.stream("GET", f"/{API}/queue/data", params={"session_hash": self.session_hash},
+                                    timeout=None) as s:
+                for line in s.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    msg = json.loads(line[5:])
+                    if msg.get("msg") == "close_stream":
+                        break
+                    event_id = msg.get("event_id")
+                    if event_id is not None:
+                        with self._lock:
+                            q = self._queues.setdefault(event_id, self._queue_type())
+                            if msg.get("msg") == "process_completed":
+                                self._pending.discard(event_id)
+                        q.put(msg)
+            with self._lock:
+                if not self._pending:
+                    self._reader = None
                     return
-                if event_id is not None:
-                    with self._lock:
-                        q = self._queues.setdefault(event_id, self._queue_type())
-                    q.put(msg)
