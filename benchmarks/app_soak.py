@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.app_server import running_app  # noqa: E402
-from tests.security.gradio_probe import Tab, endpoints  # noqa: E402
+from tests.security.gradio_probe import Tab, endpoints, file_paths  # noqa: E402
 
 PRESET = "Paris 1980s walk (built-in example)"
 SAMPLE_SECONDS = 2.0
@@ -126,13 +126,13 @@ class Soak:
             if tab.call(self.fns["send_command"], [marker]).success:
                 break
         take = tab.result(take_id)
-        clips = sorted({p for p in _paths(take.messages) if p.endswith(".mp4") and "take-" in p})
+        clips = sorted({p for p in file_paths(take.messages) if p.endswith(".mp4") and "take-" in p})
         result.take_ok = take.success and bool(clips)
         if clips:
             r = c.get(f"/gradio_api/file={clips[-1]}")
             result.clip_bytes = len(r.content) if r.status_code == 200 else 0
         saved = tab.call(self.fns["save_timeline"], fields)
-        timeline_files = [p for p in _paths(saved.messages) if p.endswith("timeline.json")]
+        timeline_files = [p for p in file_paths(saved.messages) if p.endswith("timeline.json")]
         seen = json.dumps(take.messages, ensure_ascii=False)  # the record's rows, the live-command log
         if timeline_files:
             seen += c.get(f"/gradio_api/file={timeline_files[0]}").text
@@ -185,15 +185,6 @@ class Soak:
             print(f"round {k + 1}/{rounds}: {round_results[-1]}", flush=True)
         self._stop.set()
         return round_results, all_results
-
-
-def _paths(value) -> list[str]:
-    if isinstance(value, dict):
-        own = [value["path"]] if isinstance(value.get("path"), str) else []
-        return own + [p for v in value.values() for p in _paths(v)]
-    if isinstance(value, list):
-        return [p for v in value for p in _paths(v)]
-    return []
 
 
 def _markers(text: str) -> list[str]:

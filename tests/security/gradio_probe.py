@@ -99,6 +99,16 @@ def upload(client: httpx.Client, name: str, content: bytes) -> dict:
     return {"path": path, "meta": {"_type": "gradio.FileData"}, "orig_name": name, "size": len(content)}
 
 
+def file_paths(value: Any) -> list[str]:
+    """Every file path in an answer or a list of messages (a generator's outputs arrive over several)."""
+    if isinstance(value, dict):
+        own = [value["path"]] if isinstance(value.get("path"), str) else []
+        return own + [p for v in value.values() for p in file_paths(v)]
+    if isinstance(value, list):
+        return [p for v in value for p in file_paths(v)]
+    return []
+
+
 def shown_strings(value: Any) -> list[str]:
     """Every string an answer shows the user, leaving out file outputs (their cache path is how gradio
     hands a file over, not a message)."""

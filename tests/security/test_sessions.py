@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 
 from director.security.owner import COOKIE, session_key
-from tests.security.gradio_probe import call, endpoints, new_session
+from tests.security.gradio_probe import call, endpoints, file_paths, new_session
 
 PRESET = "Paris 1980s walk (built-in example)"
 
@@ -17,16 +17,6 @@ def _fn(client, name: str) -> int:
 
 def _other(client: httpx.Client) -> httpx.Client:
     return httpx.Client(base_url=client.base_url, timeout=30)
-
-
-def _paths(value) -> list[str]:
-    """Every file path in a stream of messages (a generator's outputs arrive over several)."""
-    if isinstance(value, dict):
-        own = [value["path"]] if isinstance(value.get("path"), str) else []
-        return own + [p for v in value.values() for p in _paths(v)]
-    if isinstance(value, list):
-        return [p for v in value for p in _paths(v)]
-    return []
 
 
 def test_the_server_issues_an_httponly_secret(hostile):
@@ -64,8 +54,8 @@ def test_files_are_served_only_to_their_browser(hostile):
     saved = call(owner, _fn(owner, "save_timeline"), fields, session)
     take = call(owner, _fn(owner, "start"), fields, session, timeout=120)
     assert take.success, take.error
-    clips = sorted({f for f in _paths(take.messages) if f.endswith(".mp4") and "take-" in f})
-    saved_files = [f for f in _paths(saved.messages) if f.endswith("timeline.json")]
+    clips = sorted({f for f in file_paths(take.messages) if f.endswith(".mp4") and "take-" in f})
+    saved_files = [f for f in file_paths(saved.messages) if f.endswith("timeline.json")]
     assert saved_files, "save_timeline handed out no file"
     paths = [*saved_files, *clips]
     assert clips, "the take handed out no clip"
