@@ -118,7 +118,9 @@ class Soak:
     def _work(self, c: httpx.Client, tab: Tab, marker: str, others: list[str], result: SessionResult) -> None:
         fields = tab.call(self.fns["load_preset"], [PRESET]).data[:9]
         rows = [r for r in fields[8]["data"] if r[0] < "0:04"]  # keep what fits in a short take
-        fields[4], fields[7] = "320x180", self.take_seconds
+        # Its own seed: every session's clip differs (identical renders share a cache file, which
+        # each of them is then rightly handed).
+        fields[4], fields[6], fields[7] = "320x180", 1000 + result.index, self.take_seconds
         fields[8] = {"headers": fields[8]["headers"], "data": rows}
         take_id = tab.submit(self.fns["start"], fields)
         for _ in range(60):  # a live command while the take renders (refused before it starts)
