@@ -7,7 +7,7 @@ Per request, in order:
    ``session_hash`` query, ``/heartbeat/{hash}``, ``/stream/{hash}/...``) belongs to the first secret
    that used it; another secret naming it gets 403. So nobody can read another tab's event stream,
    its live video, or send events as it.
-3. Files: gradio serves its cache at ``/file=PATH`` to anyone with the URL, under a content-hash
+3. Files: gradio serves its cache at ``/file=PATH`` (and ``/file/PATH``) to anyone with the URL, under a content-hash
    name (the same for identical renders). The guard notes every cache path it sees going out to a
    secret (event streams, upload answers) and serves a cached file only to a secret it went to, or
    to anyone if the page or its config named it (component defaults). Anything else in the cache: 404.
@@ -78,13 +78,14 @@ class SessionGuard:
             if not self._bind(session_hash, tag):
                 await _refuse(send, 403, "this session belongs to another browser")
                 return
-        # 3. Files.
-        prefix = f"{self.api_prefix}/file="
-        if path.startswith(prefix) and not self.may_read(path[len(prefix):], tag):
+        # 3. Files (``/file=PATH`` and its older alias ``/file/PATH``).
+        file_routes = (f"{self.api_prefix}/file=", f"{self.api_prefix}/file/")
+        route = next((r for r in file_routes if path.startswith(r)), None)
+        if route is not None and not self.may_read(path[len(route):], tag):
             await _refuse(send, 404, "file not found")
             return
         owner = PUBLIC if scope.get("method") == "GET" and path in _PUBLIC_PAGES else tag
-        scan = not path.startswith((prefix, f"{self.api_prefix}/stream/"))
+        scan = route is None and not path.startswith(f"{self.api_prefix}/stream/")
         await self.app(scope, receive, self._sending(send, owner, secret if fresh else None, scan))
 
     def may_read(self, file_path: str, tag: str) -> bool:

@@ -71,6 +71,7 @@ def test_every_input_of_every_endpoint_refuses_server_paths(hostile):
 def test_file_route_refuses_server_paths(hostile):
     client, secret_file, _ = hostile
     for path in (str(secret_file), "/proc/self/environ", "/etc/passwd", str(ROOT / "app.py")):
-        r = client.get(f"/gradio_api/file={path}")
-        assert r.status_code in (403, 404), (path, r.status_code)
-        assert SECRET not in r.text
+        for route in ("/gradio_api/file=", "/gradio_api/file/"):
+            r = client.get(f"{route}{path}")
+            assert r.status_code in (403, 404), (route, path, r.status_code)
+            assert SECRET not in r.text

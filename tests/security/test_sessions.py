@@ -61,8 +61,9 @@ def test_files_are_served_only_to_their_browser(hostile):
     assert clips, "the take handed out no clip"
     for path in paths:
         assert owner.get(f"/gradio_api/file={path}").status_code == 200
-        assert _other(client).get(f"/gradio_api/file={path}").status_code == 404
-        assert httpx.get(f"{client.base_url}/gradio_api/file={path}").status_code == 404
+        for route in ("/gradio_api/file=", "/gradio_api/file/"):
+            assert _other(client).get(f"{route}{path}").status_code == 404, route
+            assert httpx.get(f"{client.base_url}{route}{path}").status_code == 404, route
 
 
 def test_session_keys_need_the_secret():
