@@ -9,7 +9,6 @@ not a book; a 20000x2 image made the cut-out painter allocate > 5 GB; JSON neste
 from __future__ import annotations
 
 import json
-import math
 import os
 import stat
 from pathlib import Path
@@ -55,12 +54,6 @@ def check_text(text: str, where: str, limit: int = MAX_DIRECTIVE_CHARS) -> str:
         raise LimitError(f"{where}: {len(text):,} characters; at most {limit:,} are allowed "
                          "(write a sentence, not a book)")
     return text
-
-
-def check_finite(value: float, where: str) -> float:
-    if not math.isfinite(value):
-        raise LimitError(f"{where}: must be a finite number, got {value!r}")
-    return value
 
 
 def check_app_seconds(seconds: float, where: str) -> None:
