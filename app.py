@@ -13,6 +13,8 @@ from typing import Any
 
 RENDER_CONCURRENCY = 2  # takes rendering at once across all users (each uses a CPU core or a GPU)
 QUEUE_MAX_SIZE = 32  # requests waiting beyond this are refused with "queue full"
+QUEUE_IDLE_POLL_SECONDS = 0.02  # how often an idle queue looks for new events (gradio: 0.001)
+PROGRESS_POLL_SECONDS = 0.1  # how often it looks for progress to send (gradio: 0.01)
 MAX_FILE_SIZE = "25mb"  # the largest upload accepted (images, timelines, .world bundles)
 TITLE = "director — direct a streaming world"
 
@@ -25,6 +27,8 @@ def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_
     ``DIRECTOR_ENGINE_OPTIONS`` (see ``director/engine_options.py``)."""
     import gradio as gr
 
+    from director.process_memory import release_free_memory
+    from director.security import session_key
     from director.ui.direct_tab import build_direct_tab
     from director.ui.sessions import SessionStore
 
@@ -46,10 +50,16 @@ def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_
                 wander.build_wander_tab(demo)
 
         def close_session(request: gr.Request) -> None:
-            store.close(request.session_hash)  # stop its run, delete its files
+            store.close(session_key(request))  # stop its run, delete its files
+            release_free_memory()  # and give what it held back to the OS (RSS stays flat over sessions)
 
         demo.unload(close_session)
     demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=RENDER_CONCURRENCY)
+    # gradio's queue polls for work every 1 ms and for progress every 10 ms, even with nobody
+    # connected (~5 % of a core idle); 20 ms / 100 ms delay an event's start or a progress bar by
+    # at most that, and let the idle app sleep.
+    demo._queue.sleep_when_free = QUEUE_IDLE_POLL_SECONDS
+    demo._queue.progress_update_sleep_when_free = PROGRESS_POLL_SECONDS
     demo.director_store = store  # for tests and tools: the per-session store behind the tabs
     demo.director_wander = wander
     return demo
@@ -95,7 +105,19 @@ def create_app(demo=None):
         wander.register_routes(app)
     kwargs = launch_kwargs()
     kwargs.pop("footer_links", None)
-    return gr.mount_gradio_app(app, demo, path="/", **kwargs)
+    # show_error=False: only gr.Error messages (written for users) reach the browser; any other
+    # exception shows as a bare "Error" (its text could name server paths), the log keeps the detail.
+    app = gr.mount_gradio_app(app, demo, path="/", show_error=False, **kwargs)
+    # gradio's launch() marks a demo launched; mount_gradio_app does not, and until it is marked,
+    # processing_utils._check_allowed lets any client-sent FileData path ("/etc/passwd") be copied
+    # into the cache and served back. Marking it makes gradio accept only files uploaded to it.
+    demo.has_launched = True
+    # A server-issued secret per browser: sessions, event streams, live video and cached files are
+    # served only to the browser that made them (gradio's session hash is chosen by the client).
+    from director.security import install
+
+    install(app)
+    return app
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -118,9 +140,10 @@ def main(argv: list[str] | None = None) -> None:
 
     import uvicorn
 
-    from director.process_memory import keep_rss_near_live_memory
+    from director.process_memory import keep_rss_near_live_memory, limit_malloc_arenas
 
     keep_rss_near_live_memory()  # long renders and wanders: RSS stays near live memory
+    limit_malloc_arenas()  # worker threads share two heaps, so a finished session's memory can be returned
     app = create_app(build_demo(engine_options=engine_options))
     print(f"director: open http://{args.host}:{args.port}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")

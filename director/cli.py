@@ -48,9 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--resume", action="store_true", help="continue an interrupted render of the same output")
     r.add_argument("--no-embeddings", action="store_true", help="read directives with rules only (faster start)")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    r.add_argument("--allow-outside-images", action="store_true",
+                   help="read images the timeline names outside its own folder (absolute paths, ../, symlinks)")
     v = sub.add_parser("validate", help="check a timeline and show how each directive is read")
     v.add_argument("timeline", type=Path)
     v.add_argument("--no-embeddings", action="store_true")
+    v.add_argument("--allow-outside-images", action="store_true",
+                   help="read images the timeline names outside its own folder (absolute paths, ../, symlinks)")
     sub.add_parser("engines", help="list the engines")
     from director.formats.commands import add_format_commands
 
@@ -80,13 +84,20 @@ def _load(path: Path, args: argparse.Namespace):
     return timeline
 
 
+def _assets(args: argparse.Namespace):
+    """Images resolve in the timeline's folder; outside it only with ``--allow-outside-images``."""
+    from director.assets import Assets
+
+    return Assets(base_dir=args.timeline.parent, allow_outside=args.allow_outside_images)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from director.director import Director
     from director.engines import create_engine
 
     timeline = _load(args.timeline, args)
     engine = create_engine("previz") if timeline.engine == "previz" else None
-    d = Director(timeline, engine=engine or timeline.engine, base_dir=args.timeline.parent, use_embeddings=not args.no_embeddings)
+    d = Director(timeline, engine=engine or timeline.engine, assets=_assets(args), use_embeddings=not args.no_embeddings)
     for interp in d.script.interpretations:
         print(interp.describe())
     unknown = d.script.unknown
@@ -114,7 +125,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.no_embeddings and timeline.engine == "previz":
         options.setdefault("embeddings", False)  # previz also matches unknown scene words by embedding
     try:
-        result = render(timeline, args.output, base_dir=args.timeline.parent, resume=args.resume,
+        result = render(timeline, args.output, assets=_assets(args), resume=args.resume,
                         on_progress=progress, use_embeddings=not args.no_embeddings, engine_options=options)
     finally:
         bar.close()
@@ -142,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     from director.assets import AssetError
     from director.clip_writer import ClipWriterError
     from director.engine import EngineError
+    from director.limits import LimitError
     from director.render import ResumeError
     from director.timeline import TimelineError
 
@@ -153,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     except TimelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except (AssetError, ClipWriterError, EngineError, ResumeError) as exc:
+    except (AssetError, ClipWriterError, EngineError, ResumeError, LimitError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

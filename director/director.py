@@ -25,6 +25,7 @@ from director.script import Interpretation, Script, compile_timeline
 from director.timecode import format_time
 from director.timeline import Directive, Timeline, sorted_directives
 from director.world_state import WorldState
+from director.limits import check_text
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +144,8 @@ class Director:
         the next chunk boundary and is recorded there."""
         if isinstance(command, str) and not command.strip():
             raise ValueError("empty command")
+        if isinstance(command, str):
+            check_text(command, "live command")  # LimitError: parsing is ~10 KB/s, a book would stall the run
         with self._live.lock:
             self._live.pending.append(command)
 

@@ -33,3 +33,36 @@ def keep_rss_near_live_memory(threshold: int = LARGE_ARRAY_BYTES) -> bool:
     ok = bool(mallopt(M_MMAP_THRESHOLD, threshold))
     log.debug("mallopt(M_MMAP_THRESHOLD, %d) -> %s", threshold, ok)
     return ok
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter: how many heaps threads may spread their allocations over
+APP_ARENAS = 2  # the app's many worker threads each took a heap of their own: freed pages stayed in them
+
+
+def _libc():
+    name = ctypes.util.find_library("c")
+    if not name:
+        return None
+    try:
+        return ctypes.CDLL(name)
+    except OSError:
+        return None
+
+
+def limit_malloc_arenas(arenas: int = APP_ARENAS) -> bool:
+    """Let all threads share ``arenas`` heaps. A server runs handlers on dozens of threads; glibc gives
+    each its own heap (up to 8 per core), and what a finished session freed stays spread over them.
+    False where there is no glibc."""
+    libc = _libc()
+    if libc is None or not hasattr(libc, "mallopt"):
+        return False
+    return bool(libc.mallopt(M_ARENA_MAX, arenas))
+
+
+def release_free_memory() -> bool:
+    """Give freed heap pages back to the OS (glibc ``malloc_trim``): call when a session ends, so
+    the server's RSS falls back instead of holding each finished session's peak. False without glibc."""
+    libc = _libc()
+    if libc is None or not hasattr(libc, "malloc_trim"):
+        return False
+    return bool(libc.malloc_trim(0))

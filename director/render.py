@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from director.assets import Assets
 from director.checkpoints import CheckpointStore
 from director.clip_writer import ClipWriter, clip_frames
 from director.director import Director, Progress
@@ -64,15 +65,17 @@ def render(
     use_embeddings: bool = True,
     checkpoint_every: float = 2.0,
     director: Director | None = None,
+    assets: Assets | None = None,
 ) -> RenderResult:
     """Render ``timeline`` to ``out``. ``checkpoint_every`` is in seconds of video.
 
-    Pass ``director`` to render a run you also steer (live commands) from another thread.
+    Pass ``director`` to render a run you also steer (live commands) from another thread, ``assets``
+    to read images differently from ``base_dir`` (e.g. ``Assets(base_dir, allow_outside=True)``).
     """
     out = Path(out)
     started = time.perf_counter()
     d = director or Director(timeline, engine=engine, engine_options=engine_options, base_dir=base_dir,
-                             use_embeddings=use_embeddings, keep_checkpoints=1)  # a render never rewinds in memory
+                             assets=assets, use_embeddings=use_embeddings, keep_checkpoints=1)  # a render never rewinds in memory
     resumed_from = None
     size = dict(width=d.settings.width, height=d.settings.height, fps=d.fps, sample_rate=d.settings.sample_rate,
                 keyframe_interval=d.chunk_frames)

@@ -11,13 +11,43 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, model_validator,
+)
 
+from director import limits
 from director.timecode import format_time, parse_time
 
 DEFAULT_MAX_DURATION = 180.0
 
 Seconds = Annotated[float, BeforeValidator(parse_time)]
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool):  # JSON true is not 1
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("contains a NUL byte (\\x00)")
+    return text
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be empty")
+    return text
+
+
+Number = Annotated[float, BeforeValidator(_number)]  # finite: models set allow_inf_nan=False
+Integer = Annotated[int, BeforeValidator(_number)]
+Sentence = Annotated[str, StringConstraints(max_length=limits.MAX_DIRECTIVE_CHARS), AfterValidator(_no_nul)]
+LongText = Annotated[str, StringConstraints(max_length=limits.MAX_SCENE_CHARS), AfterValidator(_no_nul)]
+Name = Annotated[str, StringConstraints(max_length=limits.MAX_NAME_CHARS), AfterValidator(_no_nul), AfterValidator(_not_blank)]
+ImageKey = Annotated[str, StringConstraints(max_length=limits.MAX_IMAGE_KEY_CHARS), AfterValidator(_no_nul)]
+Title = Annotated[str, StringConstraints(max_length=limits.MAX_TITLE_CHARS), AfterValidator(_no_nul)]
 
 CameraMoveName = Literal[
     "pan", "tilt", "roll", "zoom", "dolly", "truck", "pedestal", "orbit",
@@ -31,8 +61,15 @@ ImageRole = Literal["scene", "style", "character"]
 DirectiveKind = Literal["camera", "character", "scene", "style", "prompt"]
 
 
+# Valid camera amounts per move, in the move's unit (see CameraMove); others: [-1000, 1000].
+AMOUNT_RANGE: dict[str, tuple[float, float]] = {
+    "pan": (-3600, 3600), "tilt": (-3600, 3600), "roll": (-3600, 3600), "orbit": (-3600, 3600),
+    "zoom": (0, 100), "dolly": (-1000, 1000), "truck": (-1000, 1000), "pedestal": (-1000, 1000), "shake": (0, 10),
+}
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class CameraMove(_Model):
@@ -41,23 +78,30 @@ class CameraMove(_Model):
 
     move: CameraMoveName
     direction: Literal["left", "right", "up", "down", "in", "out"] | None = None
-    amount: float | None = Field(default=None, description="size of the move in the unit of its kind")
+    amount: Number | None = Field(default=None, description="size of the move in the unit of its kind")
     shot: ShotSize | None = Field(default=None, description="shot size for 'shot', 'cut' and 'focus'")
-    target: str | None = Field(default=None, description="character name to frame, follow or orbit")
+    target: Name | None = Field(default=None, description="character name to frame, follow or orbit")
     pace: Literal["slow", "normal", "fast"] | None = Field(default=None, description="sets the default duration")
     ease: Literal["smooth", "linear"] | None = Field(
         default=None, description="smooth (eased in and out; the default) or linear (constant speed, as imported "
                                   "keyframe schedules move)")
 
+    @model_validator(mode="after")
+    def _amount_in_range(self) -> CameraMove:
+        low, high = AMOUNT_RANGE.get(self.move, (-1000.0, 1000.0))
+        if self.amount is not None and not low <= self.amount <= high:
+            raise ValueError(f"amount {self.amount:g} for {self.move!r} is out of range [{low:g}, {high:g}]")
+        return self
+
 
 class CharacterAction(_Model):
     """Something a character does. ``name`` is the character's id (declared in the world or new)."""
 
-    name: str
+    name: Name
     action: CharacterActionName
-    kind: str | None = Field(default=None, description="person, cat, dog, bird, horse, car... (guessed if absent)")
-    text: str | None = Field(default=None, description="how the character looks")
-    target: str | None = Field(
+    kind: Name | None = Field(default=None, description="person, cat, dog, bird, horse, car... (guessed if absent)")
+    text: Sentence | None = Field(default=None, description="how the character looks")
+    target: Name | None = Field(
         default=None,
         description="another character's name, or a place: left, right, center, near, far, away",
     )
@@ -68,31 +112,31 @@ class SceneChange(_Model):
     """Plot, weather, time of day and light. Each field left out stays as it was."""
 
     weather: Weather | None = None
-    intensity: float | None = Field(default=None, ge=0, le=1, description="weather strength 0..1")
+    intensity: Number | None = Field(default=None, ge=0, le=1, description="weather strength 0..1")
     time_of_day: TimeOfDay | None = None
     lights: bool | None = Field(default=None, description="artificial lights on or off")
     event: Literal["lightning", "thunder", "explosion", "fireworks"] | None = None
-    scene: str | None = Field(default=None, description="a new setting (a cut to another place)")
+    scene: LongText | None = Field(default=None, description="a new setting (a cut to another place)")
 
 
 class StyleChange(_Model):
-    preset: str | None = Field(default=None, description="name of a style preset")
-    text: str | None = Field(default=None, description="free style words for neural engines")
+    preset: Name | None = Field(default=None, description="name of a style preset")
+    text: Sentence | None = Field(default=None, description="free style words for neural engines")
 
 
 class Character(_Model):
-    name: str = Field(min_length=1)
-    text: str = ""
-    kind: str | None = None
-    image: str | None = Field(default=None, description="reference image path, relative to the timeline file")
+    name: Name
+    text: Sentence = ""
+    kind: Name | None = None
+    image: ImageKey | None = Field(default=None, description="reference image path, relative to the timeline file")
 
 
 class World(_Model):
-    scene: str = ""
-    scene_image: str | None = None
-    style: str | None = None
-    style_image: str | None = None
-    characters: list[Character] = Field(default_factory=list)
+    scene: LongText = ""
+    scene_image: ImageKey | None = None
+    style: Name | None = None
+    style_image: ImageKey | None = None
+    characters: list[Character] = Field(default_factory=list, max_length=limits.MAX_CHARACTERS)
 
     @model_validator(mode="after")
     def _unique_names(self) -> World:
@@ -113,13 +157,13 @@ class Directive(_Model):
     duration: Seconds | None = Field(
         default=None, description="how long its transition takes; left out = the usual time for its kind (0 = instant)"
     )
-    text: str | None = None
+    text: Sentence | None = None
     camera: CameraMove | None = None
     character: CharacterAction | None = None
     scene: SceneChange | None = None
     style: StyleChange | None = None
-    prompt: str | None = Field(default=None, description="text passed to neural engines as it is")
-    image: str | None = Field(default=None, description="reference image, relative to the timeline file")
+    prompt: Sentence | None = Field(default=None, description="text passed to neural engines as it is")
+    image: ImageKey | None = Field(default=None, description="reference image, relative to the timeline file")
     image_role: ImageRole | None = None
     source: Literal["timeline", "live"] = "timeline"
 
@@ -139,16 +183,17 @@ class Timeline(_Model):
     """Everything needed to render a clip. Sizes in pixels, times in seconds."""
 
     duration: Seconds = 20.0
-    max_duration: Seconds = Field(default=DEFAULT_MAX_DURATION, description="raise to allow clips longer than 3 minutes")
-    width: int = Field(default=1280, ge=16, le=3840)
-    height: int = Field(default=720, ge=16, le=2160)
-    fps: float = Field(default=24.0, gt=0, le=120)
-    seed: int = 0
-    engine: str = "previz"
-    chunk_seconds: float = Field(default=0.5, gt=0, le=10, description="length of one generated chunk")
-    title: str = ""
+    max_duration: Seconds = Field(default=DEFAULT_MAX_DURATION, le=limits.MAX_TIMELINE_SECONDS,
+                                  description="raise to allow clips longer than 3 minutes (at most 4 hours)")
+    width: Integer = Field(default=1280, ge=16, le=3840)
+    height: Integer = Field(default=720, ge=16, le=2160)
+    fps: Number = Field(default=24.0, ge=limits.MIN_FPS, le=120)
+    seed: Integer = Field(default=0, ge=0, le=limits.MAX_SEED)
+    engine: Name = "previz"
+    chunk_seconds: Number = Field(default=0.5, ge=limits.MIN_CHUNK_SECONDS, le=10, description="length of one generated chunk")
+    title: Title = ""
     world: World = Field(default_factory=World)
-    directives: list[Directive] = Field(default_factory=list)
+    directives: list[Directive] = Field(default_factory=list, max_length=limits.MAX_DIRECTIVES)
 
     @model_validator(mode="after")
     def _check(self) -> Timeline:
@@ -241,6 +286,9 @@ def timeline_from_data(data: Any, source: str = "timeline") -> Timeline:
     """Validate already-parsed JSON data; raise ``TimelineError`` listing every problem."""
     if not isinstance(data, dict):
         raise TimelineError([f"expected a JSON object at the top, got {type(data).__name__}"], source)
+    depth = limits.json_depth(data)
+    if depth > limits.MAX_JSON_DEPTH:
+        raise TimelineError([f"nested {depth} levels deep; a timeline is at most {limits.MAX_JSON_DEPTH}"], source)
     try:
         timeline = Timeline.model_validate(data)
     except ValidationError as exc:
@@ -264,17 +312,10 @@ def read_json_file(path: str | Path, max_bytes: int | None = None) -> Any:
     saying so (with the line and column of a JSON error)."""
     path = Path(path)
     try:
-        if max_bytes is not None and path.stat().st_size > max_bytes:
-            raise TimelineError([f"file is larger than {max_bytes // (1024 * 1024)} MB"], str(path))
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TimelineError(["file not found"], str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TimelineError([f"cannot read file: {exc}"], str(path)) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise TimelineError([f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}"], str(path)) from None
+        data = limits.read_input_file(path, "file", max_bytes or limits.MAX_JSON_BYTES)
+        return limits.parse_json(data, "file", max_bytes=max_bytes or limits.MAX_JSON_BYTES)
+    except ValueError as exc:  # LimitError (missing, FIFO, too big, too deep) or invalid JSON
+        raise TimelineError([str(exc).removeprefix("file: ")], str(path)) from None
 
 
 def load_timeline(path: str | Path) -> Timeline:

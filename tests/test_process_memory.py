@@ -38,3 +38,36 @@ def test_freed_large_arrays_go_back_to_the_os():
     off = _retained_mb("off")
     assert int(on) < 60  # 320 MB were allocated and freed
     assert int(off) > 200  # without it glibc keeps them: the setting is what makes the difference
+
+
+TRIM_CODE = """
+import sys, threading
+import numpy as np
+from director.process_memory import keep_rss_near_live_memory, limit_malloc_arenas, release_free_memory
+
+def rss():
+    return int([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]) // 1024
+
+keep_rss_near_live_memory(); limit_malloc_arenas()
+held = []
+def session():  # a finished session: medium arrays on a worker thread's heap, one small survivor on top
+    arrays = [np.ones(500_000, np.uint8) for _ in range(400)]
+    held.append(np.ones(1000, np.uint8))
+    del arrays
+base = rss()
+t = threading.Thread(target=session); t.start(); t.join()
+before = rss() - base
+if not release_free_memory():
+    print("unsupported"); sys.exit(0)
+print(before, rss() - base)
+"""
+
+
+def test_a_finished_sessions_memory_is_returned_by_release_free_memory():
+    root = str(Path(__file__).resolve().parents[1])
+    out = subprocess.run([sys.executable, "-c", TRIM_CODE], capture_output=True, text=True, check=True,
+                         cwd=root, env={"PYTHONPATH": root}).stdout.strip()
+    if out == "unsupported":
+        pytest.skip("no glibc malloc_trim here")
+    before, after = map(int, out.split())
+    assert after < 40 and after < before / 2, (before, after)  # 200 MB were allocated and freed on the thread

@@ -10,7 +10,9 @@ Layout (version 1)::
     assets/NN.png   reference images, by the keys the timeline uses
 
 Reading a bundle trusts nothing in it: only these names are read, sizes are bounded before
-decompressing, JSON goes through the timeline validator and images through ``read_image``.
+decompressing (and while: a member that inflates past its stated size is refused), encrypted or
+oddly compressed members and bad checksums are named, JSON goes through ``limits.parse_json`` and the
+timeline validator, clips are at most ``limits.APP_MAX_SECONDS`` long, images go through ``read_image``.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from director import limits
 from director.assets import MAX_FILE_BYTES, AssetError, read_image
 from director.timeline import Timeline, TimelineError, timeline_from_data
 from director.ui.presets import image_keys
@@ -73,7 +77,7 @@ def read_bundle(path: Path, scratch: Path) -> Bundle:
     """Read and check a ``.world`` file. ``scratch`` is a private folder for decoding images."""
     try:
         z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise BundleError("not a .world bundle (it is not a zip file)") from None
     with z:
         infos = {i.filename: i for i in z.infolist()}
@@ -89,7 +93,9 @@ def read_bundle(path: Path, scratch: Path) -> Bundle:
         try:
             timeline = timeline_from_data(_json(z, infos, "timeline.json"), "timeline.json")
             record = timeline_from_data(_json(z, infos, "record.json"), "record.json")
-        except TimelineError as exc:
+            limits.check_app_seconds(record.duration, "record.json")
+            limits.check_app_seconds(timeline.duration, "timeline.json")
+        except (TimelineError, limits.LimitError) as exc:
             raise BundleError(str(exc)) from None
         names = manifest.get("images") or {}
         if not isinstance(names, dict):
@@ -101,7 +107,7 @@ def read_bundle(path: Path, scratch: Path) -> Bundle:
             if infos[name].file_size > MAX_FILE_BYTES:
                 raise BundleError(f"{name}: image file too large")
             tmp = scratch / f"bundle-image-{len(images)}.png"
-            tmp.write_bytes(z.read(name))
+            tmp.write_bytes(_read_member(z, infos[name], MAX_FILE_BYTES))
             try:
                 images[key] = read_image(tmp, label=f"{name} ({key})")
             except AssetError as exc:
@@ -118,9 +124,29 @@ def _json(z: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], name: str) -> o
     info = infos.get(name)
     if info is None:
         raise BundleError(f"bundle has no {name}")
-    if info.file_size > MAX_JSON_BYTES:
-        raise BundleError(f"{name} is too large")
     try:
-        return json.loads(z.read(name).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BundleError(f"{name}: invalid JSON ({exc})") from None
+        return limits.parse_json(_read_member(z, info, MAX_JSON_BYTES), name)
+    except ValueError as exc:  # invalid JSON, too deep, too many digits
+        raise BundleError(str(exc)) from None
+
+
+def _read_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """A member's bytes, at most ``limit`` whatever its header claims, with every way a zip can be
+    broken or hostile turned into a ``BundleError`` naming the member."""
+    name = info.filename
+    if info.flag_bits & 0x1:
+        raise BundleError(f"{name}: the member is encrypted; bundles are never encrypted")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise BundleError(f"{name}: compression method {info.compress_type} is not supported (only stored or deflated)")
+    if info.file_size > limit:
+        raise BundleError(f"{name} is too large ({info.file_size:,} bytes; at most {limit:,})")
+    try:
+        with z.open(info) as f:
+            data = f.read(limit + 1)
+    except zipfile.BadZipFile as exc:  # bad CRC, a header that lies about the member
+        raise BundleError(f"{name}: the bundle is damaged ({exc})") from None
+    except (RuntimeError, NotImplementedError, EOFError, zlib.error, OSError, ValueError) as exc:
+        raise BundleError(f"{name}: cannot be read ({type(exc).__name__}: {exc})") from None
+    if len(data) > limit:
+        raise BundleError(f"{name} unpacks to more than its stated size; the bundle is damaged or hostile")
+    return data

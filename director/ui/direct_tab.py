@@ -1,13 +1,13 @@
 """The Direct tab: plan a timeline, press Start, watch it being made, steer it live, rewind, export.
 
-Every handler finds the caller's ``DirectSession`` by ``request.session_hash``; nothing a user does
+Every handler finds the caller's ``DirectSession`` by ``session_key(request)`` (the session hash bound
+to the browser's server-issued secret, see ``director.security``); nothing a user does
 is kept in module globals. Handlers are thin: the work is in the library (Director, ClipWriter) and
 in the small modules beside this one.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,8 @@ from director.assets import AssetError
 from director.engine import EngineError
 from director.engine_options import EngineOptions
 from director.engines import ENGINES, engine_names
+from director.limits import LimitError, check_app_seconds, parse_json
+from director.security import session_key
 from director.timecode import format_time, parse_time
 from director.formats.detect import timeline_from_any
 from director.formats.session_export import export_takes
@@ -38,6 +40,7 @@ from director.ui.timeline_table import HEADERS, NOTE_COLUMN, notes_for
 log = logging.getLogger(__name__)
 
 MAX_JSON_UPLOAD = 16 * 1024 * 1024  # Parseq renders of long clips run to megabytes
+EDIT_CONCURRENCY = 8  # edits, commands, loads at once across all users (each is quick; bounded text keeps it so)
 IMAGE_TYPES = [".png", ".jpg", ".jpeg", ".webp"]
 ATTACH_SCENE, ATTACH_STYLE, ATTACH_LIBRARY = "World · scene image", "World · style image", "Library only"
 
@@ -168,7 +171,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
 
     # -- helpers bound to this tab's components --------------------------------------------------------
     def session_of(request: gr.Request) -> DirectSession:
-        return store.get(getattr(request, "session_hash", None))
+        return store.get(session_key(request))  # the session hash bound to this browser's server-issued secret
 
     def editor_update(session: DirectSession, message: str = "", notes: list[str] | None = None,
                       timeline=None) -> list[Any]:
@@ -347,7 +350,10 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
         if run is None:
             raise gr.Error("Live commands work while a take renders: press Start first "
                            "(or add it to the timeline below).")
-        run.send(text)
+        try:
+            run.send(text)
+        except LimitError as exc:
+            raise gr.Error(str(exc)) from None
         return "", f"Sent “{text}”: it applies at the next chunk (≈ {format_time(run.director.time)})."
 
     def on_stop(request: gr.Request):
@@ -419,10 +425,12 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
         try:
             if Path(path).stat().st_size > MAX_JSON_UPLOAD:
                 raise TimelineError(["file is too large for a timeline"], "upload")
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = parse_json(Path(path).read_bytes(), "file", max_bytes=MAX_JSON_UPLOAD)
             timeline, imported = timeline_from_any(data, "uploaded timeline")  # Deforum/Parseq files too
+            check_app_seconds(timeline.duration, "timeline")
         except (ValueError, TimelineError, OSError) as exc:
-            problems = exc.problems if isinstance(exc, TimelineError) else [f"invalid JSON: {exc}"]
+            problems = (exc.problems if isinstance(exc, TimelineError) else  # never the upload's server path:
+                        ["cannot read the file"] if isinstance(exc, OSError) else [str(exc)])
             return {files_msg: "⚠ This timeline cannot be loaded:\n" + "\n".join(f"- {p}" for p in problems),
                     json_in: None}
         with session.lock:
@@ -465,7 +473,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                 gallery: _gallery(session)}
 
     # -- wiring ----------------------------------------------------------------------------------------
-    light = dict(concurrency_limit=None)  # never wait behind a render
+    light = dict(concurrency_limit=EDIT_CONCURRENCY, concurrency_id="edit")  # never wait behind a render
     def on_show(request: gr.Request):
         """Coming back to the tab shows the session's timeline as it is now (the Wander tab's
         "Open in Direct" replaces it)."""

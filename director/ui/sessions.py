@@ -1,4 +1,5 @@
-"""Server-side state per browser session, keyed by gradio's ``request.session_hash``.
+"""Server-side state per browser session, keyed by ``director.security.session_key(request)``: gradio's
+session hash bound to the browser's server-issued secret.
 
 Nothing about a user's work lives in module globals or in ``gr.State`` (which the browser holds and
 could replay): timelines, uploaded images, live runs and rendered files are kept here, each session

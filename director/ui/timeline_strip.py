@@ -30,7 +30,7 @@ def kinds_for(timeline: Timeline, interpretations: Iterable[Interpretation] | No
 
 
 def _ticks(duration: float) -> list[float]:
-    step = next(s for s in (1, 2, 5, 10, 15, 30, 60) if duration / s <= 10)
+    step = next((s for s in (1, 2, 5, 10, 15, 30, 60) if duration / s <= 10), 60 * -(-duration // 600))
     n = int(duration // step)
     return [i * step for i in range(n + 1)]
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from director.limits import check_image_size, check_painted_size
+
 KEY_NEAR = 28.0  # colour distance (0..441) fully transparent
 KEY_FAR = 60.0  # colour distance fully opaque
 
@@ -46,6 +48,10 @@ def cutout_sprite(rgba: np.ndarray, height_px: float, flip: bool) -> np.ndarray:
     h, w = img.shape[:2]
     nh = max(2, int(round(height_px)))
     nw = max(1, int(round(w * nh / h)))
+    # A thin visible part (a 20000x2 image, or a line on a transparent canvas) scaled to a figure's
+    # height becomes gigabytes wide: refuse before cv2 allocates it.
+    check_image_size(w, h, "reference image (its visible part)")
+    check_painted_size(nw, nh, "reference image as a figure")
     interp = cv2.INTER_AREA if nh < h else cv2.INTER_LINEAR
     out = cv2.resize(img, (nw, nh), interpolation=interp)
     return out[:, ::-1].copy() if flip else out

@@ -12,6 +12,8 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 
+from director.security import install
+
 from director.ui.wander import build_wander_tab, register_routes
 from director.ui.wander.registry import WanderRegistry
 
@@ -40,7 +42,10 @@ def build_app(registry: WanderRegistry) -> FastAPI:
         build_wander_tab(demo, registry)
     app = FastAPI()
     register_routes(app, registry)
-    return gr.mount_gradio_app(app, demo, path="/")
+    app = gr.mount_gradio_app(app, demo, path="/")
+    demo.has_launched = True  # as app.create_app: only uploaded files are accepted as inputs
+    install(app)  # sessions keyed by a server-issued secret, as in the app
+    return app
 
 
 def serve(port: int | None = None, registry: WanderRegistry | None = None) -> DevServer:

@@ -12,11 +12,11 @@ The token is handed only to the session that entered the world (an unguessable c
 from __future__ import annotations
 
 import math
-from typing import AsyncIterator
+from typing import Annotated, AsyncIterator
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from director.ui.wander.registry import WanderRegistry, WanderSession
 
@@ -25,10 +25,10 @@ IDLE_TIMEOUT = 1.0  # seconds between disconnect checks when no frame comes
 
 
 class InputMessage(BaseModel):
-    held: list[str] = Field(default_factory=list, max_length=16)
+    held: list[Annotated[str, StringConstraints(max_length=32)]] = Field(default_factory=list, max_length=16)
     run: bool = False
     drag: float = 0.0
-    seq: int = 0
+    seq: int = Field(default=0, ge=0, le=2**53)  # the page counts up from 0; bounded so no huge ints
 
 
 def _session(registry: WanderRegistry, token: str) -> WanderSession:

@@ -14,6 +14,8 @@ from typing import Any
 import gradio as gr
 
 from director.assets import AssetError
+from director.limits import LimitError
+from director.security import session_key
 from director.ui.wander.record import export_mp4, save_timeline
 from director.ui.wander.registry import TooManyWorlds, WanderRegistry
 from director.ui.wander.world import WanderConfig, WanderWorld
@@ -49,7 +51,7 @@ def character_name(text: str) -> str:
 
 
 def _session_key(request: gr.Request | None) -> str:
-    key = getattr(request, "session_hash", None) if request is not None else None
+    key = session_key(request) if request is not None else None  # bound to the browser's server-issued secret
     if not key:
         raise gr.Error("No browser session: open the app in a browser.")
     return key
@@ -79,7 +81,9 @@ def _build(demo: gr.Blocks, registry: WanderRegistry, direct_sessions: Any | Non
             scene = gr.Textbox(label="Scene", value="a quiet street in Paris", elem_id="wander-scene", lines=2)
             character = gr.Textbox(label="Character (optional: third person)", placeholder="a girl in a red coat",
                                    elem_id="wander-character")
-            image = gr.Image(label="Scene image (optional)", type="filepath", sources=["upload", "clipboard"], height=140)
+            # A file, not gr.Image: gr.Image decodes any format Pillow knows before our checks run.
+            image = gr.File(label="Scene image (optional: PNG, JPEG, WebP)", type="filepath",
+                            file_types=[".png", ".jpg", ".jpeg", ".webp"], height=140, elem_id="wander-image")
             size = gr.Radio(list(SIZES), value="1280x720", label="Stream size", elem_id="wander-size")
             with gr.Row():
                 enter = gr.Button("Enter world", variant="primary", elem_id="wander-enter")
@@ -141,11 +145,14 @@ def _build(demo: gr.Blocks, registry: WanderRegistry, direct_sessions: Any | Non
         text = (text or "").strip()
         if not text:
             return gr.update(), ""
-        s.world.send_text(text)
+        try:
+            s.world.send_text(text)
+        except LimitError as exc:
+            raise gr.Error(str(exc)) from None
         return "", f"Heard at {s.world.time:.1f} s: *{text}*"
 
     def on_tick(request: gr.Request):
-        s = registry.peek(getattr(request, "session_hash", None))
+        s = registry.peek(session_key(request))
         w = s.world if s else None
         if w is None:
             return gr.update()
@@ -205,6 +212,6 @@ def _build(demo: gr.Blocks, registry: WanderRegistry, direct_sessions: Any | Non
     to_direct.click(on_to_direct, None, [heard], api_name="wander_open_direct")
     export.click(on_export, None, [video, heard], api_name="wander_export")
     def on_unload(request: gr.Request) -> None:
-        registry.close(getattr(request, "session_hash", None))
+        registry.close(session_key(request))
 
     demo.unload(on_unload)

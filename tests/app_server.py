@@ -1,0 +1,74 @@
+"""Start ``python app.py`` exactly as a user does, on a free localhost port, in a subprocess.
+
+Used by the app test fixtures, the security tests and ``benchmarks/app_soak.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parents[1]
+START_TIMEOUT = 90.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class RunningApp:
+    url: str  # http://127.0.0.1:PORT/
+    port: int
+    pid: int
+
+
+@contextlib.contextmanager
+def running_app(log_path: Path, env: dict[str, str] | None = None, args: list[str] | None = None,
+                nice: int = 0) -> Iterator[RunningApp]:
+    """Run ``app.py`` (embeddings off) until the block exits; its output goes to ``log_path``."""
+    port = free_port()
+    full_env = {**os.environ, "DIRECTOR_EMBEDDINGS": "0", "HF_HUB_OFFLINE": "1",
+                "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})}
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, str(ROOT / "app.py"), "--port", str(port), *(args or [])]
+    if nice:
+        command = ["nice", "-n", str(nice), *command]
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            _wait_until_up(proc, url, log_path)
+            yield RunningApp(url, port, proc.pid)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _wait_until_up(proc: subprocess.Popen, url: str, log_path: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited with {proc.returncode}; see {log_path}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"app did not start in {START_TIMEOUT:.0f} s")
