@@ -128,6 +128,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="an option for one engine, repeatable, over DIRECTOR_ENGINE_OPTIONS (JSON), e.g. "
                              "--engine-option causal-wan:model=/models/Wan2.1-T2V-1.3B-Diffusers")
     args = parser.parse_args(argv)
+    from director.engines.causal_wan.zerogpu import import_spaces_first
+
+    import_spaces_first()  # ZeroGPU: `spaces` must patch torch before anything touches CUDA
     from director.engine_options import ENV_VAR, EngineOptionError, engine_options_from
 
     try:

@@ -145,3 +145,53 @@ def test_a_call_that_ended_idle_hands_back_its_state_and_the_run_goes_on(comps, 
     assert [kind for kind, _ in items] == ["state"]
     sliced.close()
     plain.close()
+
+
+def test_the_app_imports_spaces_before_it_builds_anything_on_zerogpu(monkeypatch):
+    import app
+
+    order = []
+
+    class Spaces(types.ModuleType):
+        def __init__(self):
+            super().__init__("spaces")
+            order.append("spaces imported")
+
+    class Finder:  # a meta-path hook that "finds" spaces, recording when it is imported
+        def find_spec(self, name, path=None, target=None):
+            if name != "spaces":
+                return None
+            import importlib.machinery
+
+            loader = types.SimpleNamespace(create_module=lambda spec: Spaces(), exec_module=lambda m: None)
+            return importlib.machinery.ModuleSpec("spaces", loader)
+
+    monkeypatch.delitem(sys.modules, "spaces", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [Finder(), *sys.meta_path])
+    monkeypatch.setenv("SPACES_ZERO_GPU", "true")
+
+    def stop_here(*args, **kwargs):
+        order.append("demo built")
+        raise SystemExit(0)
+
+    import director.process_memory as process_memory
+
+    monkeypatch.setattr(app, "build_demo", stop_here)
+    for tuning in ("keep_rss_near_live_memory", "limit_malloc_arenas"):  # leave this process's malloc alone
+        monkeypatch.setattr(process_memory, tuning, lambda: None)
+    with pytest.raises(SystemExit):
+        app.main([])
+    assert order == ["spaces imported", "demo built"]
+
+
+def test_the_app_needs_no_spaces_off_zerogpu(monkeypatch):
+    from director.engines.causal_wan.zerogpu import import_spaces_first
+
+    monkeypatch.setitem(sys.modules, "spaces", None)
+    monkeypatch.delenv("SPACES_ZERO_GPU", raising=False)
+    import_spaces_first()  # no error, nothing imported
+    monkeypatch.setenv("SPACES_ZERO_GPU", "1")
+    from director.engine import EngineError
+
+    with pytest.raises(EngineError, match="`spaces` package is missing"):
+        import_spaces_first()

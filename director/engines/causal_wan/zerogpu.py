@@ -59,6 +59,18 @@ def on_zerogpu() -> bool:
     return os.environ.get("SPACES_ZERO_GPU", "").strip().lower() in ("1", "t", "true")
 
 
+def import_spaces_first() -> None:
+    """On ZeroGPU, import ``spaces`` now: it must come before anything initialises CUDA, and refuses after.
+    The app calls this first thing; off ZeroGPU it does nothing."""
+    if not on_zerogpu():
+        return
+    try:
+        import spaces  # noqa: F401
+    except ImportError:
+        raise EngineError("SPACES_ZERO_GPU is set but the `spaces` package is missing: add `spaces` to the "
+                          "Space's requirements.txt") from None
+
+
 def gpu_call(fn: Callable, duration: int) -> Callable:
     """``fn`` as ``@spaces.GPU(duration=duration)`` makes it, or ``fn`` itself without the ``spaces`` package
     (``spaces.GPU`` is a pass-through off ZeroGPU too)."""
