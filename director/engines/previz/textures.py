@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -109,6 +109,40 @@ class Painted:
 
     spec: LayerSpec
     canvas: Canvas
+    # what every bake of this layer starts from (see ``_bake_inputs``), made once: a light transition
+    # re-bakes the layer for each light bucket it crosses
+    inputs: dict = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class _BakeInputs:
+    rgb: np.ndarray  # uint8 [H, W, 3]: albedo, with the apron rows in the far ground's colour
+    alpha: np.ndarray  # uint8 [H, W] (4 bytes a pixel in all: the 3-channel alpha and emissive are not kept)
+    glows: bool  # any emissive pixel
+    ground_rows: int  # first apron row (== height: no apron)
+
+
+def _bake_inputs(painted: Painted, ground: GroundSpec, apron_ground: bool) -> _BakeInputs:
+    """The light-independent part of ``bake_layer``, cached on ``painted``."""
+    key = (apron_ground, tuple(np.asarray(ground.color, np.float64).tolist()))
+    found = painted.inputs.get(key)
+    if found is not None:
+        return found
+    c = painted.canvas
+    rgb = np.ascontiguousarray(c.albedo[..., :3])
+    alpha = np.ascontiguousarray(c.albedo[..., 3])
+    ground_rows = int(round(c.row(0.0)))
+    if apron_ground and ground_rows < c.height:
+        # Below ground level the layer becomes distant ground fading in: it hides the aliased far ground.
+        n = c.height - ground_rows
+        rgb[ground_rows:] = np.clip(ground_far_color(ground), 0, 255).astype(np.uint8)
+        ramp = np.clip(np.linspace(1.0, 0.0, n), 0, 1) ** 1.5 * 255
+        alpha[ground_rows:] = ramp.astype(np.uint8)[:, None]
+    else:
+        ground_rows = c.height
+    found = _BakeInputs(rgb, alpha, bool(c.emissive.any()), ground_rows)
+    painted.inputs[key] = found
+    return found
 
 
 def paint_layers(recipe: SceneRecipe, width: int, seed: int) -> list[Painted]:
@@ -140,32 +174,21 @@ def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec,
     if spec.depth < LAMP_REACH and not indoor:  # near things stand among the street lamps
         amb = amb + 0.7 * light.lamp_fill(lamps) * (1.0 - haze)
     fog = light.fog_color() * haze
-    albedo = c.albedo
-    rgb = np.ascontiguousarray(albedo[..., :3])
-    alpha = np.ascontiguousarray(albedo[..., 3])
-    ground_rows = int(round(c.row(0.0)))
-    if apron_ground and ground_rows < c.height:
-        # Below ground level the layer becomes distant ground fading in: it hides the aliased far ground.
-        rgb = rgb.copy()
-        alpha = alpha.copy()
-        n = c.height - ground_rows
-        rgb[ground_rows:] = np.clip(ground_far_color(ground), 0, 255).astype(np.uint8)
-        ramp = np.clip(np.linspace(1.0, 0.0, n), 0, 1) ** 1.5 * 255
-        alpha[ground_rows:] = ramp.astype(np.uint8)[:, None]
+    inputs = _bake_inputs(painted, ground, apron_ground)
+    rgb, alpha, ground_rows = inputs.rgb, inputs.alpha, inputs.ground_rows
     lit = cv2.multiply(rgb, (*amb.tolist(), 0.0))
-    if apron_ground and ground_rows < c.height and not indoor:
+    if ground_rows < c.height and not indoor:
         # the apron is ground: lit like the ground (street lamps included), so no band where they meet
         amb_g = (_ambient(light, indoor) + light.lamp_fill(lamps)) * (1.0 - haze)
         lit[ground_rows:] = cv2.multiply(rgb[ground_rows:], (*amb_g.tolist(), 0.0))
-    lit = cv2.add(lit, (*fog.tolist(), 0.0))
+    cv2.add(lit, (*fog.tolist(), 0.0), dst=lit)
     lit = grade.apply(lit)
-    a3 = cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB)
-    premult = cv2.multiply(lit, a3, scale=1.0 / 255.0)
+    premult = cv2.multiply(lit, cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB), scale=1.0 / 255.0)
     glow = light.glow() * (1.0 - 0.7 * haze)
-    if glow > 0.01 and c.emissive.any():
-        em = cv2.cvtColor(c.emissive, cv2.COLOR_GRAY2RGB)
+    if glow > 0.01 and inputs.glows:
         em_col = grade.apply(np.clip(GLOW_COLOR * glow, 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
-        premult = cv2.add(premult, cv2.multiply(em, (*(em_col / 255.0).tolist(), 0.0)))
+        em = cv2.cvtColor(c.emissive, cv2.COLOR_GRAY2RGB)
+        cv2.add(premult, cv2.multiply(em, (*(em_col / 255.0).tolist(), 0.0)), dst=premult)
     tex = cv2.merge([premult, alpha])
     ext = min(tex.shape[1], max(64, int(tex.shape[1] * 0.5)))
     tex = np.concatenate([tex, tex[:, :ext]], axis=1)
@@ -233,7 +256,7 @@ def bake_ground(tile: np.ndarray, ppm: float, light: Light, grade: Grade, indoor
                 lamps: float = 0.0) -> GroundTexture:
     amb = _ambient(light, indoor) + (0.0 if indoor else light.lamp_fill(lamps))
     lit = grade.apply(cv2.multiply(tile, (*amb.tolist(), 0.0)))
-    mean = tile.reshape(-1, 3).mean(axis=0) * amb
+    mean = np.array(cv2.mean(tile)[:3]) * amb  # exact sums, like numpy's mean, ~20x faster on the tile
     haze = grade.apply(np.clip(light.fog_color() * 0.6 + mean * 0.4, 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
     fog = grade.apply(np.clip(light.fog_color(), 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
     return GroundTexture(tex=lit, ppm=ppm, haze_color=haze.astype(np.float32), fog_color=fog.astype(np.float32))
@@ -313,16 +336,16 @@ def _add_glow(img: np.ndarray, el: np.ndarray, az: np.ndarray, sun_az: float, su
         min_cos = float(np.cos(el[r0:r1]).min())
         half = reach / max(min_cos, 1e-3)  # azimuth half-width of the box, radians
         if 2 * half >= 2 * math.pi:
-            idx = np.arange(cols)
-        else:
+            spans = [(0, cols)]
+        else:  # the box's columns, split where it wraps around the panorama (slices, not gathers)
             centre = int(round(sun_az / (2 * math.pi) * cols))
             span = int(math.ceil(half / (2 * math.pi) * cols)) + 2
-            idx = np.arange(centre - span, centre + span + 1) % cols
-            idx = np.unique(idx)
-        dist = _sky_distance(el[r0:r1], az[idx], sun_az, sun_el)
-        part = np.exp(dist * np.float32(-1.0 / scale)) * np.float32(weight)
-        view = img[r0:r1]
-        view[:, idx] += part[..., None] * color
+            c0, c1 = (centre - span) % cols, (centre + span + 1) % cols
+            spans = [(c0, c1)] if c0 < c1 else [(c0, cols), (0, c1)]
+        for a, b in spans:
+            dist = _sky_distance(el[r0:r1], az[a:b], sun_az, sun_el)
+            part = np.exp(dist * np.float32(-1.0 / scale)) * np.float32(weight)
+            img[r0:r1, a:b] += part[..., None] * color
 
 
 def _blend_disc(img: np.ndarray, el: np.ndarray, az: np.ndarray, sun_az: float, sun_el: float, radius: float,
@@ -403,7 +426,8 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
     k = int(np.count_nonzero(top))  # the fading rows are the first ones (tan_el falls row by row)
     if k:
         band = img[:k]
-        _blend(band, np.broadcast_to(top[:k, None], band.shape[:2]), band.mean(axis=1, keepdims=True))
+        row_mean = cv2.reduce(band, 1, cv2.REDUCE_AVG)  # [k, 1, 3]; numpy's strided mean was ~10 ms here
+        _blend(band, np.broadcast_to(top[:k, None], band.shape[:2]), row_mean)
     tex = grade.apply(np.clip(img, 0, 255, out=img).astype(np.uint8))
     ext = min(period, int(ppr * 3.5))
     tex = np.concatenate([tex, tex[:, :ext]], axis=1)
