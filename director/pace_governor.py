@@ -4,8 +4,10 @@ Editors play back at a proxy resolution when the machine cannot keep up, and so 
 ``PaceGovernor`` is fed the wall time each chunk took (engine, export encode, live segment: all of it)
 and answers the ``LiveLevel`` to render the next chunk at. It never lets the live view fall behind:
 
-* **down** at once when the last chunk took more than ``margin`` of its video time (a chunk slower
-  than real time puts the view behind; the rest of the margin is the browser's and the system's);
+* **down** at once when the last ``window`` chunks took more than ``margin`` of their video time (a run
+  slower than real time puts the view behind; the rest of the margin is the browser's and the
+  system's), unless the run is comfortably ahead of real time (more than half the ``lead``). The window
+  is two chunks because costs come in pairs: the live segment is encoded every second chunk;
 * **up** only after ``settle`` chunks at a level with room to spare, when the next level's estimated
   pace (this pace scaled by the pixel ratio) still fits; a step up that fails doubles the chunks it
   waits before the next try, so a machine at its limit does not flicker between two sizes;
@@ -76,17 +78,19 @@ class PaceGovernor:
 
     def __init__(self, width: int, height: int, *, scales: tuple[float, ...] = LIVE_SCALES,
                  margin: float = 0.9, up_margin: float = 0.75, lead: float = 1.0,
-                 settle: int = 4, start_level: int = 0, lock_full: bool = False) -> None:
+                 settle: int = 4, window: int = 2, start_level: int = 0, lock_full: bool = False) -> None:
         """``margin``: a chunk must take at most this share of its video time (the rest is the
         browser's and the system's); ``up_margin``: the estimated share at the next level up must stay
         under this (and the run must not be behind schedule); ``lead``: seconds the
         run may be ahead of real time; ``settle``: chunks at a level before a step up is considered;
+        ``window``: chunks whose mean pace decides a step down;
         ``lock_full``: never leave level 0 (engines that cannot render a proxy size)."""
         self.levels = live_levels(width, height, scales)
         self.margin = margin
         self.up_margin = up_margin
         self.lead = lead
         self.settle = settle
+        self.window = window
         self.lock_full = lock_full
         self._index = 0 if lock_full else min(start_level, len(self.levels) - 1)
         self._at_level = 0  # chunks made at the current level
@@ -116,19 +120,21 @@ class PaceGovernor:
         self._wall += wall_s
         pace = wall_s / video_s
         self.history.append(PaceSample(level, video_s, wall_s, self.lag))
-        self._paces = (self._paces + [pace])[-self.settle:]
+        self._paces = (self._paces + [pace])[-max(self.settle, self.window):]
         self._at_level += 1
         if self.lock_full:
             return self.level
         lowest = len(self.levels) - 1
-        if pace > self.margin and self._index < lowest:
+        recent = self._paces[-self.window:]
+        slow = sum(recent) / len(recent) > self.margin and self.lag > -self.lead / 2
+        if slow and self._index < lowest:
             if self._at_level <= 2 and self._index > 0 and self._came_up:
                 self._wait_up *= 2  # the step up did not hold: wait longer before the next one
             self._move(self._index + 1, came_up=False)
         elif self._index > 0 and self._at_level >= self._wait_up and self.lag <= 0:
-            recent = max(self._paces)
+            mean = sum(self._paces) / len(self._paces)
             here, up = self.levels[self._index], self.levels[self._index - 1]
-            estimate = recent * (up.width * up.height) / (here.width * here.height)
+            estimate = mean * (up.width * up.height) / (here.width * here.height)
             if estimate < self.up_margin:
                 self._move(self._index - 1, came_up=True)
         return self.level

@@ -81,3 +81,21 @@ def test_history_records_each_chunk():
     feed(gov, 0.3, 3)
     assert [s.level.index for s in gov.history] == [0, 0, 0]
     assert gov.history[-1].lag_s == pytest.approx(0.9 - 1.5)
+
+
+def test_a_segment_encoded_every_second_chunk_is_no_reason_to_step_down():
+    gov = PaceGovernor(1280, 720)
+    for i in range(20):
+        gov.record(CHUNK, 0.55 if i % 2 else 0.15)  # 1.1x and 0.3x of real time: 0.7x per segment
+    assert gov.level.index == 0
+
+
+def test_a_stall_while_ahead_of_real_time_is_absorbed():
+    gov = PaceGovernor(1280, 720, lead=1.0)
+    for _ in range(6):
+        gov.record(CHUNK, 0.1)
+    gov.record(CHUNK, 1.0)  # one re-bake, but the run was 2.4 s ahead
+    assert gov.level.index == 0
+    gov.record(CHUNK, 2.0)
+    gov.record(CHUNK, 2.0)  # now it is behind and still slow
+    assert gov.level.index > 0
