@@ -343,6 +343,8 @@ def _add_glow(img: np.ndarray, el: np.ndarray, az: np.ndarray, sun_az: float, su
             c0, c1 = (centre - span) % cols, (centre + span + 1) % cols
             spans = [(c0, c1)] if c0 < c1 else [(c0, cols), (0, c1)]
         for a, b in spans:
+            if b <= a:
+                continue
             dist = _sky_distance(el[r0:r1], az[a:b], sun_az, sun_el)
             part = np.exp(dist * np.float32(-1.0 / scale)) * np.float32(weight)
             img[r0:r1, a:b] += part[..., None] * color
