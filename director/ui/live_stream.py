@@ -19,7 +19,10 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 PREVIEW_WIDTH = 640  # pixels; larger clips are scaled down for the live view
-SEGMENT_SECONDS = 1.0  # gradio fetches one segment per yield; ~1 s keeps latency and overhead low
+# Gradio remuxes every segment it is given with its own ffprobe + ffmpeg processes: ~0.26 s of CPU per
+# segment on a 2-core EPYC (over 1 s of wall time at load 11), so 1 s segments spent a quarter of a core
+# on that alone. 2 s halves it for +0.5 s of latency on average; the first segment is one chunk.
+SEGMENT_SECONDS = 2.0
 
 
 def preview_size(width: int, height: int, max_width: int = PREVIEW_WIDTH) -> tuple[int, int]:
