@@ -45,7 +45,7 @@ def test_a_run_that_went_below_full_size_exports_the_same_full_quality_clip(tmp_
     live, events = _run(tmp_path / "live", pace=True, governor=strict, command_at=1.0)
     shown = [e for e in events if isinstance(e, ChunkShown) and e.live is not None]
     sizes = [e.live.size for e in shown]
-    assert sizes[0] == (W, H) and set(sizes[1:]) <= {(240, 136), (160, 90)} and len(sizes) > 2  # went to a proxy
+    assert sizes[0] == (W, H) and (240, 136) in sizes  # went down to a proxy (and may come back up)
     assert any(isinstance(e, ExportProgress) for e in events) or live.export is not None
     assert isinstance(events[-1], RunDone) and live.take.finished
     # the live command is in both records at the same boundary
