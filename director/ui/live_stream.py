@@ -20,9 +20,10 @@ log = logging.getLogger(__name__)
 
 PREVIEW_WIDTH = 640  # pixels; larger clips are scaled down for the live view
 # Gradio remuxes every segment it is given with its own ffprobe + ffmpeg processes: ~0.26 s of CPU per
-# segment on a 2-core EPYC (over 1 s of wall time at load 11), so 1 s segments spent a quarter of a core
-# on that alone. 2 s halves it for +0.5 s of latency on average; the first segment is one chunk.
-SEGMENT_SECONDS = 2.0
+# segment on a 2-core EPYC (over 1 s of wall time at load 11). 2 s segments were tried: no better pace in
+# the browser under load, and commands showed ~1.5 s later (benchmarks/README.md, issue 13). The first
+# segment is one chunk, so the first picture shows as early as it can.
+SEGMENT_SECONDS = 1.0
 
 
 def preview_size(width: int, height: int, max_width: int = PREVIEW_WIDTH) -> tuple[int, int]:
