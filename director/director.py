@@ -107,6 +107,7 @@ class Director:
         self._next_frame = 0
         self._chunk_index = 0
         self._last: tuple[str, int, str, str | None] | None = None
+        self.live_size: tuple[int, int] | None = None  # a smaller picture for live proxies; see set_live_size
 
     # -- public state -----------------------------------------------------
     @property
@@ -148,6 +149,17 @@ class Director:
             check_text(command, "live command")  # LimitError: parsing is ~10 KB/s, a book would stall the run
         with self._live.lock:
             self._live.pending.append(command)
+
+    @property
+    def proxy_sizes(self) -> bool:
+        """True when the engine can render a chunk at a smaller live size (``set_live_size``)."""
+        return bool(getattr(self.engine, "proxy_sizes", False))
+
+    def set_live_size(self, size: tuple[int, int] | None) -> None:
+        """Render the next chunks at ``size`` (a live proxy: same world, fewer pixels), or at the run's
+        own size with None. Applies at the next chunk boundary; ignored by engines without proxy sizes."""
+        full = (self.settings.width, self.settings.height)
+        self.live_size = None if size is None or tuple(size) == full or not self.proxy_sizes else tuple(size)
 
     def stop(self) -> None:
         """Ask the run to stop after the chunk in progress."""
@@ -216,6 +228,10 @@ class Director:
     def resume(self, ckpt: RunCheckpoint) -> None:
         """Continue from a checkpoint saved by an earlier process (``render --resume``)."""
         self._restore(ckpt, Timeline.model_validate_json(ckpt.record_json))
+
+    def open(self) -> None:
+        """Open the engine now (painting, loading) instead of in the first step of ``run()``."""
+        self._open()
 
     def close(self) -> None:
         if self._opened:
@@ -319,11 +335,13 @@ class Director:
             changed=frozenset(changed),
             sample_start=sample_index(start, self.fps, self.settings.sample_rate),
             sample_end=sample_index(end, self.fps, self.settings.sample_rate),
+            size=self.live_size,
         )
 
     def _check_chunk(self, chunk: Chunk, request: ChunkRequest) -> None:
         s = self.settings
-        expected = (request.num_frames, s.height, s.width, 3)
+        width, height = request.size or (s.width, s.height)
+        expected = (request.num_frames, height, width, 3)
         if tuple(chunk.frames.shape) != expected or chunk.frames.dtype.name != "uint8":
             raise RuntimeError(f"engine {self.engine.name!r} returned frames {chunk.frames.shape} {chunk.frames.dtype}, expected {expected} uint8")
         if tuple(chunk.audio.shape) != (request.num_samples, 2) or chunk.audio.dtype.name != "float32":

@@ -43,6 +43,8 @@ class ChunkRequest:
     changed: frozenset[str]  # what changed since the previous chunk: 'prompt', 'cut', 'scene', 'style', 'live'
     sample_start: int  # first audio sample of the chunk in the clip
     sample_end: int  # one past the last; the chunk's audio has exactly sample_end - sample_start rows
+    size: tuple[int, int] | None = None  # (width, height) for a live proxy picture (engines with
+    # ``proxy_sizes = True`` only); None = the run's size. The audio never depends on it.
 
     @property
     def num_frames(self) -> int:

@@ -3,9 +3,12 @@
 glibc serves large arrays from its heap once its dynamic mmap threshold has grown, and keeps the pages
 of freed textures there; a 3-minute previz render then showed RSS moving by 50-90 MB around every light
 re-bake (+10 % to +19 % between minute 1 and minute 3) while live data stayed flat. Serving every array
-of 4 MiB or more (baked layers, skies, sprites of close-ups) from its own mapping returns it to the OS
-when freed: RSS minute 1 -> 3 measured +4 % (see benchmarks/README.md). Per-frame buffers (a 1280x720
-RGBA frame is 3.5 MiB) stay on the heap, so they keep being reused. Entry points (the CLI, the app) call
+of 8 MiB or more (chunks of frames, skies being baked, large layers) from its own mapping returns it to
+the OS when freed (see benchmarks/README.md for RSS over a 3-minute render). The threshold was 4 MiB:
+that served the many smaller temporaries of a light re-bake from fresh pages, and faulting them in cost
+36 % of the CPU time of a render with a "night falls" (3.1 million page faults for 18 s of video; 0.34
+million at 8 MiB, 12.2 -> 2.0 s of system time). 16 MiB cost as little but let RSS grow +14 % from
+minute 1 to 3. Per-frame buffers stay on the heap, so they keep being reused. Entry points (the CLI, the app) call
 this once; the library never changes process-wide settings on import.
 """
 
@@ -18,7 +21,7 @@ import logging
 log = logging.getLogger(__name__)
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter; setting it also turns off the dynamic threshold
-LARGE_ARRAY_BYTES = 4 * 1024 * 1024
+LARGE_ARRAY_BYTES = 8 * 1024 * 1024
 
 
 def keep_rss_near_live_memory(threshold: int = LARGE_ARRAY_BYTES) -> bool:

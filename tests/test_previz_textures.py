@@ -35,3 +35,21 @@ def test_lru_evicts_by_bytes_as_well_as_by_count():
     cache.get_or(2, lambda: None)  # a hit refreshes
     cache.get_or(5, lambda: np.zeros(1_000, np.uint8))
     assert list(cache) == [4, 2, 5]
+
+
+def test_sky_bakes_at_every_sun_and_moon_position():
+    """The glow box wraps around the panorama: every quarter hour, day and night, bakes (and the disc shows)."""
+    from director.engines.previz.grade import Grade
+    from director.engines.previz.lighting import Light
+    from director.engines.previz.scenes import choose_scene
+    from director.engines.previz.textures import bake_sky
+    from director.styles import get_style
+    from director.world_state import Environment
+
+    recipe = choose_scene("a beach by the sea", use_embeddings=False).recipe
+    grade = Grade(get_style("natural"))
+    for quarter in range(96):
+        hour = quarter / 4
+        light = Light.from_environment(Environment(hour=hour))
+        sky = bake_sky(recipe, light, hour, grade, 160, 3)
+        assert sky.tex.dtype == np.uint8 and sky.tex.shape[1] > sky.period_px

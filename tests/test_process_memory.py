@@ -17,8 +17,8 @@ def rss():
 if sys.argv[1] == "on" and not keep_rss_near_live_memory():
     print("unsupported"); sys.exit(0)
 base = rss()
-a = np.ones(8 << 20, np.uint8); del a  # by default glibc now serves 8 MiB blocks from its heap
-arrays = [np.ones(8 << 20, np.uint8) for _ in range(40)]
+a = np.ones(20 << 20, np.uint8); del a  # by default glibc now serves 20 MiB blocks from its heap
+arrays = [np.ones(20 << 20, np.uint8) for _ in range(16)]
 after = [np.ones(200_000, np.uint8) for _ in range(100)]  # later heap data: the freed blocks cannot shrink from the top
 del arrays
 print(rss() - base)

@@ -197,3 +197,48 @@ def test_export_renders_the_record_with_sound(tmp_path):
         kinds = {s.type for s in clip.streams}
         assert kinds == {"video", "audio"}
         assert clip.streams.video[0].codec_context.width == 320
+
+
+def test_the_worlds_sound_is_kept_by_sample_for_the_page():
+    from director.ui.wander.sound import SoundRing
+
+    world = WanderWorld(WanderConfig(scene="a beach by the sea", **SMALL))
+    made = [world.step() for _ in range(6)]
+    assert all(m is not None for m in made)
+    ring = world.sound
+    per_chunk = 48000 * 2 // 24
+    assert ring.end == 6 * per_chunk
+    part = ring.since(2 * per_chunk)
+    assert part.start == 2 * per_chunk and part.end == ring.end
+    pcm = np.frombuffer(part.pcm, "<i2").reshape(-1, 2)
+    assert np.abs(pcm).max() > 0  # the beach is not silent
+    late = ring.since(-1)  # a page that just unmuted rejoins at the newest sound
+    assert late.end == ring.end and late.start == ring.end - int(0.25 * 48000)
+    world.stop()
+    small = SoundRing(100, keep_seconds=1.0)
+    small.add(0, np.full((80, 2), 0.5, np.float32))
+    small.add(80, np.full((80, 2), -0.5, np.float32))
+    assert small.since(60).start == 60 and small.since(60).end == 160  # the last second is kept
+    assert small.since(0).start == 135  # older samples were dropped: the newest 0.25 s instead
+    assert np.frombuffer(small.since(150).pcm, "<i2")[0] == -16383
+
+
+def test_the_audio_route_serves_pcm_from_a_sample(tmp_path):
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from director.ui.wander.routes import register_routes
+
+    reg = WanderRegistry(root=tmp_path)
+    world = WanderWorld(WanderConfig(scene="a beach by the sea", **SMALL))
+    token = reg.open_world("A", world)  # it starts running in real time
+    world.frames.wait_next(0, 30.0)
+    world.stop()  # the sound made so far stays for the page
+    app = FastAPI()
+    register_routes(app, reg)
+    client = TestClient(app)
+    r = client.get(f"/wander/{token}/audio", params={"from": 1000})
+    assert r.status_code == 200 and r.headers["x-sample-start"] == "1000" and r.headers["x-sample-rate"] == "48000"
+    assert world.sound.end >= 4000 and len(r.content) == (world.sound.end - 1000) * 4
+    assert client.get("/wander/nope/audio").status_code == 404
+    reg.close_all()

@@ -133,6 +133,17 @@ def test_recorded_wander_replays_to_the_streamed_frames(page, server):
     assert replay == live[: len(replay)]
 
 
+def test_sound_is_off_until_the_toggle_then_plays_the_worlds_audio(page, server):
+    toggle = page.locator("#wander-view .wander-sound")
+    assert toggle.is_visible() and toggle.get_attribute("aria-pressed") == "false"
+    assert page.evaluate("window.__wander.sound.blocks") == 0
+    toggle.click()
+    page.wait_for_function("window.__wander.sound.blocks >= 5", timeout=10_000)
+    assert toggle.get_attribute("aria-pressed") == "true" and "on" in toggle.inner_text()
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "false"
+
+
 def test_closing_the_tab_stops_the_world(page, server):
     world = _world(server)
     page.close(run_before_unload=True)

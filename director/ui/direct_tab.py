@@ -30,7 +30,7 @@ from director.ui.bundle import BundleError, read_bundle, write_bundle
 from director.ui.editor import (
     FPS_CHOICES, SIZES, Fields, fields_from_timeline, read_fields, rows_value, style_choices,
 )
-from director.ui.live_run import ChunkShown, LiveRun, RewindError, RunDone, RunFailed
+from director.ui.live_run import ChunkShown, ExportProgress, LiveRun, RewindError, RunDone, RunFailed
 from director.ui.presets import BUILTIN_NAME, list_presets, load_preset
 from director.ui.session_assets import SessionAssets, add_upload
 from director.ui.sessions import DirectSession, SessionStore
@@ -302,12 +302,22 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                             record, notes=notes_for(record, run.director.script.interpretations)).rows
                         lines += [_command_line(c) for c in event.commands]
                     fps_text = f" · {event.fps:.0f} fps" if event.fps else ""
-                    progress = f"{format_time(event.seconds)} / {format_time(event.total)}{fps_text}"
+                    live_text = f" · {event.live.describe()}" if event.live else ""
+                    progress = f"{format_time(event.seconds)} / {format_time(event.total)}{fps_text}{live_text}"
                     out[strip] = strip_html(record, kinds, made=event.seconds, status=progress)
                     out[status] = f"**Take {take.number}** · rendering · {progress}" + _log(lines)
                     yield out
+                elif isinstance(event, ExportProgress):
+                    p = event.progress
+                    text = (f"live part done ({format_time(event.live_seconds)}); rendering the full-quality clip "
+                            f"{p.fraction:.0%}")
+                    yield {status: f"**Take {take.number}** · {text}…" + _log(lines),
+                           strip: strip_html(run.director.record, kinds, made=event.live_seconds, status=text)}
                 elif isinstance(event, RunDone):
-                    yield finished(session, event.take, lines)
+                    done = finished(session, event.take, lines)
+                    if run.export is not None:
+                        done[status] = "✓ Full-quality clip ready. " + done[status]
+                    yield done
                 elif isinstance(event, RunFailed):
                     done = finished(session, event.take, lines) if event.take else {}
                     done[status] = f"⚠ **Take {take.number} failed:** {event.message}"

@@ -4,21 +4,30 @@
 come from other requests on other threads and go straight to the Director, which applies them at the
 next chunk boundary. Whatever ends the run (the last frame, Stop, an error, the tab closing), the
 clip made so far is finished into a playable MP4.
+
+Live means real time: a ``PaceGovernor`` measures each chunk's wall time and picks the size the next
+one is rendered at (the take's own size, or a proxy 3/4, 1/2, 3/8 as wide), and the run waits when it
+is more than a second ahead of real time (a view that runs ahead buffers, and live commands then show
+late). The clip is always full quality: written in the same run while the live size is the take's
+own, otherwise finished after the live part by ``ExportRerender`` (``ExportProgress`` events).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from director.assets import Assets
 from director.clip_writer import ClipWriter, Prefix
 from director.director import AppliedCommand, Director
 from director.timecode import format_time
+from director.pace_governor import LiveLevel, PaceGovernor
 from director.timeline import Timeline
+from director.ui.export_rerender import ExportRerender, RerenderProgress
 from director.ui.live_stream import LiveStream
 from director.ui.takes import Take, Takes
 
@@ -35,6 +44,16 @@ class ChunkShown:
     fps: float  # frames made per wall-clock second
     segment: Path | None  # a new live segment, if one is complete
     commands: tuple[AppliedCommand, ...]  # live commands that took effect at this chunk
+    live: LiveLevel | None = None  # the size this chunk was rendered at
+    next_live: LiveLevel | None = None  # the size the governor chose for the next chunk
+
+
+@dataclass(frozen=True)
+class ExportProgress:
+    """The full-quality clip is being rendered after the live part (the live view went below it)."""
+
+    progress: RerenderProgress
+    live_seconds: float  # how long the live part ran
 
 
 @dataclass(frozen=True)
@@ -48,7 +67,8 @@ class RunFailed:
     take: Take | None
 
 
-Event = ChunkShown | RunDone | RunFailed
+Event = ChunkShown | ExportProgress | RunDone | RunFailed
+EXPORT_POLL_S = 0.5  # how often export progress is reported
 
 
 class RewindError(ValueError):
@@ -61,27 +81,41 @@ def picture_settings(t: Timeline) -> tuple:
 
 
 class LiveRun:
-    def __init__(self, take: Take, writer: ClipWriter, stream: LiveStream):
+    def __init__(self, take: Take, writer: ClipWriter, stream: LiveStream,
+                 make_director: Callable[[Timeline], Director] | None = None, *, pace: bool = True):
+        """``make_director(timeline)``: a full-size Director like this one (for the export re-render);
+        ``pace``: keep to real time and adapt the live size (False: as fast as possible, full size)."""
         self.take = take
         self.director = take.director
         self.writer = writer
         self.stream = stream
         self.started = time.monotonic()
+        self.pace = pace
+        self.governor = PaceGovernor(self.director.settings.width, self.director.settings.height,
+                                     lock_full=not (pace and self.director.proxy_sizes and make_director))
+        self.first_frame_s: float | None = None  # wall seconds from start() to the first segment
+        self.export: ExportRerender | None = None
+        self._make_director = make_director
+        self._export_from: int | None = None  # the writer waits at this frame (live view below full size)
+        self._stopping = threading.Event()
         self._ended = False
 
     # -- starting ---------------------------------------------------------
     @classmethod
     def start(cls, folder: Path, timeline: Timeline, assets: Assets, takes: Takes, *,
               rewind_to: float | None = None, use_embeddings: bool = True,
-              engine_options: dict | None = None) -> LiveRun:
+              engine_options: dict | None = None, pace: bool = True) -> LiveRun:
         """Make a new take of ``timeline``: from the start, or (``rewind_to``) branching from the
         shown take at the last chunk boundary at or before that time. ``engine_options``: the app's
         options for the timeline's engine (weights and the like)."""
         number = takes.next_number()
         path = folder / f"take-{number}.mp4"
         keep = PREVIZ_CHECKPOINTS if timeline.engine == "previz" else OTHER_CHECKPOINTS
-        director = Director(timeline, assets=assets, use_embeddings=use_embeddings, keep_checkpoints=keep,
+        def make_director(t: Timeline) -> Director:
+            return Director(t, assets=assets, use_embeddings=use_embeddings, keep_checkpoints=keep,
                             engine_options=engine_options)
+
+        director = make_director(timeline)
         base = takes.shown if rewind_to is not None else None
         size = dict(width=timeline.width, height=timeline.height, fps=timeline.fps,
                     sample_rate=director.settings.sample_rate, keyframe_interval=director.chunk_frames)
@@ -95,7 +129,7 @@ class LiveRun:
         stream = LiveStream(folder / f"live-{number}", timeline.width, timeline.height, timeline.fps,
                             director.settings.sample_rate)
         takes.add(take)
-        return cls(take, writer, stream)
+        return cls(take, writer, stream, make_director, pace=pace)
 
     # -- control (any thread) ---------------------------------------------
     def send(self, text: str) -> None:
@@ -103,32 +137,85 @@ class LiveRun:
 
     def stop(self) -> None:
         self.director.stop()
+        self._stopping.set()  # also ends a wait for real time at once
 
     # -- the run ----------------------------------------------------------
     def events(self) -> Iterator[Event]:
         d = self.director
+        gov = self.governor
         seen = len(d.applied)
         failure: str | None = None
         try:
+            d.open()  # painting / loading is not a chunk's pace
+            d.set_live_size(gov.level.size)
+            handed = time.perf_counter()
             for chunk in d.run():
-                self.writer.write(chunk)
-                self.take.frames = self.writer.frames_written
+                level = self._level_of(chunk)
+                self._write(chunk, level)
                 segment = self.stream.add(chunk.frames, chunk.audio)
+                if segment is not None and self.first_frame_s is None:
+                    self.first_frame_s = time.monotonic() - self.started
                 new = tuple(d.applied[seen:])
                 seen = len(d.applied)
-                yield ChunkShown(d.time, d.record.duration, chunk.info["progress"].fps, segment, new)
+                yield ChunkShown(d.time, d.record.duration, chunk.info["progress"].fps, segment, new, level,
+                                 gov.level)
+                # the chunk's wall time includes the encoders and whatever the consumer did with it
+                now = time.perf_counter()
+                gov.record(chunk.num_frames / d.fps, now - handed)
+                d.set_live_size(gov.level.size)
+                wait = gov.sleep_before_next() if self.pace else 0.0
+                if wait > 0:
+                    self._stopping.wait(wait)
+                    gov.waited(time.perf_counter() - now)
+                handed = time.perf_counter()
             last = self.stream.flush()
             if last is not None:
-                yield ChunkShown(d.time, d.record.duration, 0.0, last, ())
+                yield ChunkShown(d.time, d.record.duration, 0.0, last, (), gov.level, gov.level)
+            if self._export_from is not None:
+                yield from self._export()
         except Exception as exc:  # the engine or encoder failed: keep what was made
             log.exception("run failed")
             failure = f"{type(exc).__name__}: {exc}"
         finally:
             self._finish()  # also when the generator is closed because the tab went away
+        if failure is None and self.export is not None:
+            failure = self.export.progress.error
         if failure is not None:
             yield RunFailed(failure, self.take if self.take.finished else None)
         else:
             yield RunDone(self.take)
+
+    def _level_of(self, chunk) -> LiveLevel:
+        height, width = chunk.frames.shape[1:3]
+        return next((lv for lv in self.governor.levels if lv.size == (width, height)), self.governor.levels[0])
+
+    def _write(self, chunk, level: LiveLevel) -> None:
+        """Full-size chunks go to the clip until the first proxy chunk; from there the export re-render
+        writes the rest after the live part."""
+        if self._export_from is None and level.full:
+            self.writer.write(chunk)
+            self.take.frames = self.writer.frames_written
+        elif self._export_from is None:
+            self._export_from = chunk.start_frame
+            log.info("take %d: live view below full size from frame %d; the clip is finished after Stop",
+                     self.take.number, chunk.start_frame)
+
+    def _export(self) -> Iterator[ExportProgress]:
+        """Render the rest of the clip at full quality, reporting progress until it is written."""
+        d = self.director
+        assert self._make_director is not None and self._export_from is not None
+        live_seconds = d.time
+        self.take.stopped = not d.done
+        self.export = ExportRerender(d, self.writer, self._export_from, d.next_frame, self._make_director,
+                                     on_done=self._exported)
+        self.export.start()
+        while not self.export.wait(EXPORT_POLL_S):
+            yield ExportProgress(self.export.progress, live_seconds)
+
+    def _exported(self) -> None:
+        """On the export thread, when the clip is written (also if nobody is listening any more)."""
+        self.take.frames = self.writer.frames_written
+        self.take.finished = self.writer.frames_written > 0 and self.writer.path.exists()
 
     def _finish(self) -> None:
         take = self.take
@@ -136,6 +223,9 @@ class LiveRun:
             return
         self._ended = True
         take.stopped = not self.director.done
+        if self.export is not None:  # its thread owns the writer (it keeps going if the tab went away)
+            self.director.close()
+            return
         if self.writer.frames_written:
             try:
                 self.writer.finish(keep_sidecar=True)  # the sidecar's exact audio serves later rewinds

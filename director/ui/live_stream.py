@@ -19,7 +19,11 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 PREVIEW_WIDTH = 640  # pixels; larger clips are scaled down for the live view
-SEGMENT_SECONDS = 1.0  # gradio fetches one segment per yield; ~1 s keeps latency and overhead low
+# Gradio remuxes every segment it is given with its own ffprobe + ffmpeg processes: ~0.26 s of CPU per
+# segment on a 2-core EPYC (over 1 s of wall time at load 11). 2 s segments were tried: no better pace in
+# the browser under load, and commands showed ~1.5 s later (benchmarks/README.md, issue 13). The first
+# segment is one chunk, so the first picture shows as early as it can.
+SEGMENT_SECONDS = 1.0
 
 
 def preview_size(width: int, height: int, max_width: int = PREVIEW_WIDTH) -> tuple[int, int]:
@@ -35,7 +39,10 @@ class LiveStream:
     """Collects chunks and writes a ``.ts`` segment every ``segment_seconds`` of video.
 
     ``add(frames, audio)`` returns the path of a finished segment or None; ``flush()`` writes what
-    is left. Frames are uint8 [n, H, W, 3]; audio float32 [samples, 2] in [-1, 1].
+    is left. Frames are uint8 [n, H, W, 3] of any size (a live run may change its proxy size between
+    chunks): every segment has the same size, so the player never sees the stream change shape.
+    The first chunk goes out as a segment of its own, so the first picture shows as early as it can.
+    Audio float32 [samples, 2] in [-1, 1].
     """
 
     def __init__(self, folder: Path, width: int, height: int, fps: float, sample_rate: int,
@@ -53,9 +60,12 @@ class LiveStream:
     def add(self, frames: np.ndarray, audio: np.ndarray) -> Path | None:
         w, h = self.size
         for frame in frames:
-            self._frames.append(frame if frame.shape[1] == w else cv2.resize(frame, (w, h), interpolation=cv2.INTER_AREA))
+            if frame.shape[:2] != (h, w):
+                shrink = frame.shape[1] > w
+                frame = cv2.resize(frame, (w, h), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+            self._frames.append(frame)
         self._audio.append(audio)
-        if len(self._frames) >= self.segment_frames:
+        if len(self._frames) >= self.segment_frames or self._count == 0:
             return self.flush()
         return None
 

@@ -51,6 +51,7 @@ class PrevizEngine:
     """Renders ``ChunkRequest``s of any length; see the module docstring."""
 
     name = "previz"
+    proxy_sizes = True  # ChunkRequest.size: a live proxy is the same world drawn with fewer pixels
 
     def __init__(self, **options) -> None:
         known = set(PrevizOptions.__dataclass_fields__)
@@ -60,6 +61,7 @@ class PrevizEngine:
         self.options = PrevizOptions(**options)
         self.settings: RenderSettings | None = None
         self._renderer: WorldRenderer | None = None
+        self._proxies: dict[tuple[int, int], WorldRenderer] = {}  # live proxy sizes, made on first use
         self._sound: Soundscape | None = None
         self._next_frame = 0
 
@@ -79,6 +81,7 @@ class PrevizEngine:
         self._renderer = WorldRenderer(settings.width, settings.height, settings.seed, assets,
                                        use_embeddings=self.options.embeddings)
         self._sound = Soundscape(settings.seed, settings.sample_rate, settings.width, settings.height)
+        self._proxies = {}
         self._next_frame = 0
         self._renderer.render(world, 0)  # warm the caches
 
@@ -90,10 +93,10 @@ class PrevizEngine:
             raise EngineError(f"previz: chunk {request.index} has {len(request.states)} states for "
                               f"{request.num_frames} frame times; one state per frame is required")
         t0 = time.perf_counter()
-        s = self.settings
-        frames = np.empty((request.num_frames, s.height, s.width, 3), np.uint8)
+        renderer = self._renderer_for(request.size)
+        frames = np.empty((request.num_frames, renderer.height, renderer.width, 3), np.uint8)
         for i, state in enumerate(request.states):
-            frames[i] = self._renderer.render(state, request.start_frame + i)
+            frames[i] = renderer.render(state, request.start_frame + i)
         t1 = time.perf_counter()
         if self.options.audio:
             audio = self._sound.render(request.states, request.frame_times, request.sample_start, request.sample_end)
@@ -104,6 +107,23 @@ class PrevizEngine:
         scene = self._renderer.choose(request.states[-1].scene) if request.states else None
         return Chunk(index=request.index, start_frame=request.start_frame, frames=frames, audio=audio,
                      info={"frames_s": t1 - t0, "audio_s": t2 - t1, "engine": self.name, "scene": scene})
+
+    def _renderer_for(self, size: tuple[int, int] | None) -> WorldRenderer:
+        """The full-size renderer, or one for a live proxy size (textures painted for that width)."""
+        s = self.settings
+        if size is None or tuple(size) == (s.width, s.height):
+            return self._renderer
+        w, h = size
+        if w < 16 or h < 16:
+            raise EngineError(f"previz: live size {w}x{h} is too small")
+        if (w, h) not in self._proxies:
+            if len(self._proxies) >= 2:  # keep the two last used: a run steps between neighbours
+                self._proxies.pop(next(iter(self._proxies)))
+            self._proxies[(w, h)] = WorldRenderer(w, h, s.seed, self._renderer.assets,
+                                                  use_embeddings=self.options.embeddings)
+        else:
+            self._proxies[(w, h)] = self._proxies.pop((w, h))
+        return self._proxies[(w, h)]
 
     def snapshot(self) -> EngineState:
         if self._sound is None:
@@ -120,4 +140,5 @@ class PrevizEngine:
 
     def close(self) -> None:
         self._renderer = None
+        self._proxies = {}
         self._sound = None

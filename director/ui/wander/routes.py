@@ -4,7 +4,9 @@
   reads it with fetch to draw on a canvas and to see each frame's headers: X-Frame, X-Time, X-Input);
 - ``POST /wander/{token}/input``   ``{"held": [...], "run": bool, "drag": degrees, "seq": n}``;
 - ``GET  /wander/{token}/frame.jpg`` the newest frame;
-- ``GET  /wander/{token}/status``  JSON: time, state, render and display delay.
+- ``GET  /wander/{token}/status``  JSON: time, state, render and display delay;
+- ``GET  /wander/{token}/audio?from=N`` the chunks' sound from sample N on: 16-bit stereo PCM
+  (headers X-Sample-Start, X-Sample-Rate); the page plays it through WebAudio when unmuted.
 
 The token is handed only to the session that entered the world (an unguessable capability).
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, AsyncIterator
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -89,6 +91,15 @@ def register_routes(app: FastAPI, registry: WanderRegistry | None = None) -> Non
         if f is None:
             raise HTTPException(404, "no frame yet")
         return Response(f.jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store", "X-Frame": str(f.index)})
+
+    @app.get("/wander/{token}/audio")
+    async def audio(token: str, start: int = Query(-1, alias="from")) -> Response:
+        s = _session(registry, token)
+        assert s.world is not None
+        part = s.world.sound.since(start)
+        return Response(part.pcm, media_type="application/octet-stream",
+                        headers={"Cache-Control": "no-store", "X-Sample-Start": str(part.start),
+                                 "X-Sample-Rate": str(part.sample_rate)})
 
     @app.get("/wander/{token}/status")
     async def status(token: str) -> JSONResponse:

@@ -30,6 +30,7 @@ VIEW_TEMPLATE = """
 <div class="wander-view" data-token="${value}">
   <canvas width="1280" height="720" tabindex="0"></canvas>
   <div class="wander-hint">Enter a world to start.</div>
+  <button class="wander-sound" type="button" aria-pressed="false" title="play the world's sound">🔇 Sound off</button>
   <div class="wander-pad">
     <button data-action="turn_left" title="turn left (Q)">⟲</button>
     <button data-action="forward" title="forward (W)">▲</button>

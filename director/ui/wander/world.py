@@ -22,10 +22,11 @@ import numpy as np
 
 from director.assets import Assets
 from director.director import Director
-from director.engine import Engine
+from director.engine import Engine, sample_index
 from director.timeline import Character, Directive, Timeline, World
 from director.ui.wander.controls import Controller, FirstPerson, InputState, ThirdPerson
 from director.ui.wander.frames import Frame, FrameBus
+from director.ui.wander.sound import SoundRing
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class WanderWorld:
         self.director = Director(config.timeline(), engine=engine, assets=assets, use_embeddings=False, keep_checkpoints=2)
         self.input = InputState()
         self.frames = FrameBus()
+        self.sound = SoundRing(self.director.settings.sample_rate)  # what the page plays when unmuted
         self.controller: Controller = ThirdPerson(config.character_name) if config.character else FirstPerson()
         self.keep_digests = keep_digests
         self.digests: list[str] = []  # one per frame made, by frame index
@@ -151,6 +153,7 @@ class WanderWorld:
         if chunk is None:
             return None
         self._applied_seq = controls.seq
+        self.sound.add(sample_index(chunk.start_frame, d.fps, d.settings.sample_rate), chunk.audio)
         frames = []
         for i, image in enumerate(chunk.frames):
             index = chunk.start_frame + i

@@ -153,6 +153,51 @@
     } catch (err) { if (err.name !== "AbortError" && status) status.textContent = "Stream ended."; }
   }
   W.connect = connect;
-  watch("value", () => { bind(); connect(props.value); });
+
+  // Sound: muted by default (browsers allow audio only after a click anyway). Unmuted, the page polls
+  // the world's audio route and queues each block right after the previous one in WebAudio, ~0.15 s
+  // ahead (about the frames' display delay); after a gap it rejoins at the newest sound.
+  const SOUND_LEAD = 0.15, SOUND_POLL_MS = 100;
+  W.sound = W.sound || {on: false, ctx: null, next: -1, at: 0, timer: null, blocks: 0};
+  async function pollSound() {
+    const S = W.sound;
+    if (!S.on || !W.token || !S.ctx) return;
+    try {
+      const resp = await fetch(`/wander/${W.token}/audio?from=${S.next}`, {cache: "no-store"});
+      if (!resp.ok) return;
+      const start = +resp.headers.get("x-sample-start"), rate = +resp.headers.get("x-sample-rate");
+      const pcm = new Int16Array(await resp.arrayBuffer());
+      const n = pcm.length / 2;
+      if (!n || !S.on) return;
+      const buf = S.ctx.createBuffer(2, n, rate);
+      const l = buf.getChannelData(0), r = buf.getChannelData(1);
+      for (let i = 0; i < n; i++) { l[i] = pcm[2 * i] / 32768; r[i] = pcm[2 * i + 1] / 32768; }
+      const now = S.ctx.currentTime;
+      if (start !== S.next || S.at < now) S.at = now + SOUND_LEAD;  // first block, a gap, or an underrun
+      const src = S.ctx.createBufferSource(); src.buffer = buf; src.connect(S.ctx.destination); src.start(S.at);
+      S.at += n / rate; S.next = start + n; S.blocks += 1;
+    } catch (err) { /* the world ended or the network hiccuped: the next poll tries again */ }
+  }
+  function setSound(on) {
+    const S = W.sound;
+    S.on = on; S.next = -1;
+    if (on && !S.ctx) S.ctx = new (window.AudioContext || window.webkitAudioContext)();
+    if (S.ctx) { if (on) S.ctx.resume(); else S.ctx.suspend(); }
+    if (S.timer) { clearInterval(S.timer); S.timer = null; }
+    if (on) S.timer = setInterval(pollSound, SOUND_POLL_MS);
+    const btn = W.element.querySelector(".wander-sound");
+    if (btn) { btn.setAttribute("aria-pressed", on ? "true" : "false"); btn.textContent = on ? "🔊 Sound on" : "🔇 Sound off"; }
+  }
+  W.setSound = setSound;
+  W.soundBound = W.soundBound || new WeakSet();  // not a data- attribute: gradio re-renders attributes
+  function bindSound() {
+    const btn = W.element.querySelector(".wander-sound");
+    if (!btn || W.soundBound.has(btn)) return;
+    W.soundBound.add(btn);
+    btn.addEventListener("click", (e) => { e.preventDefault(); setSound(!W.sound.on); });
+    setSound(W.sound.on);
+  }
+  bindSound();
+  watch("value", () => { bind(); bindSound(); W.sound.next = -1; connect(props.value); });
   if (props.value) connect(props.value);
 })();

@@ -1,0 +1,158 @@
+"""Live pace: pick the picture size a live run can sustain in real time, from its own chunk timings.
+
+Editors play back at a proxy resolution when the machine cannot keep up, and so does a live run: the
+``PaceGovernor`` is fed the wall time each chunk took (engine, export encode, live segment: all of it)
+and answers the ``LiveLevel`` to render the next chunk at. It never lets the live view fall behind:
+
+* **down** at once when the last ``window`` chunks took more than ``margin`` of their video time (a run
+  slower than real time puts the view behind; the rest of the margin is the browser's and the
+  system's), unless the run is comfortably ahead of real time (more than half the ``lead``). The window
+  is two chunks because costs come in pairs: the live segment is encoded every second chunk;
+* **up** only after ``settle`` chunks at a level with room to spare, when the next level's estimated
+  pace (this pace scaled by the pixel ratio) still fits; a step up that fails doubles the chunks it
+  waits before the next try, so a machine at its limit does not flicker between two sizes;
+* ``sleep_before_next()``: how long to wait so the run stays at most ``lead`` seconds ahead of real
+  time (a live view that runs ahead buffers, and live commands then show up late).
+
+Level 0 is the run's own size (the exported clip can be written in the same run); the others are
+``scales`` of it. Pure bookkeeping on numbers: no clock is read here, so tests feed timings directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LIVE_SCALES = (1.0, 0.75, 0.5, 0.375)  # 1280 -> 960 -> 640 -> 480 wide
+MIN_LIVE_WIDTH = 160
+
+
+@dataclass(frozen=True)
+class LiveLevel:
+    """One live picture size: ``index`` 0 is the run's own (full quality)."""
+
+    index: int
+    width: int
+    height: int
+
+    @property
+    def full(self) -> bool:
+        return self.index == 0
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.width, self.height
+
+    def describe(self) -> str:
+        """Short words for a status line, e.g. ``"live 640x360 (full quality after Stop)"``."""
+        return f"live {self.width}x{self.height}" + (" · full quality" if self.full else " · preview")
+
+
+def live_levels(width: int, height: int, scales: tuple[float, ...] = LIVE_SCALES) -> list[LiveLevel]:
+    """The sizes a run of ``width`` x ``height`` may go live at, largest first (even sizes, distinct)."""
+    levels: list[LiveLevel] = []
+    for scale in scales:
+        w = int(round(width * scale / 2)) * 2
+        h = int(round(height * scale / 2)) * 2
+        if scale != 1.0 and (w < MIN_LIVE_WIDTH or h < 16):
+            break
+        if scale == 1.0:
+            w, h = width, height
+        if levels and (w, h) == levels[-1].size:
+            continue
+        levels.append(LiveLevel(len(levels), w, h))
+    return levels
+
+
+@dataclass(frozen=True)
+class PaceSample:
+    """What the governor saw for one chunk (kept for status lines and benchmarks)."""
+
+    level: LiveLevel
+    video_s: float  # seconds of video the chunk holds
+    wall_s: float  # wall seconds it took to make and hand on
+    lag_s: float  # how far the run is behind real time after it (negative: ahead)
+
+
+class PaceGovernor:
+    """Chooses the live level per chunk; see the module docstring. Not thread-safe: one per run."""
+
+    def __init__(self, width: int, height: int, *, scales: tuple[float, ...] = LIVE_SCALES,
+                 margin: float = 0.9, up_margin: float = 0.75, lead: float = 1.0,
+                 settle: int = 4, window: int = 2, start_level: int = 0, lock_full: bool = False) -> None:
+        """``margin``: a chunk must take at most this share of its video time (the rest is the
+        browser's and the system's); ``up_margin``: the estimated share at the next level up must stay
+        under this (and the run must not be behind schedule); ``lead``: seconds the
+        run may be ahead of real time; ``settle``: chunks at a level before a step up is considered;
+        ``window``: chunks whose mean pace decides a step down;
+        ``lock_full``: never leave level 0 (engines that cannot render a proxy size)."""
+        self.levels = live_levels(width, height, scales)
+        self.margin = margin
+        self.up_margin = up_margin
+        self.lead = lead
+        self.settle = settle
+        self.window = window
+        self.lock_full = lock_full
+        self._index = 0 if lock_full else min(start_level, len(self.levels) - 1)
+        self._at_level = 0  # chunks made at the current level
+        self._wait_up = settle
+        self._video = 0.0  # video seconds made so far in this run
+        self._wall = 0.0  # wall seconds spent so far
+        self._paces: list[float] = []  # wall / video of recent chunks at the current level
+        self.history: list[PaceSample] = []
+        self.ever_below_full = self._index > 0
+
+    @property
+    def level(self) -> LiveLevel:
+        """The level the next chunk should be rendered at."""
+        return self.levels[self._index]
+
+    @property
+    def lag(self) -> float:
+        """Seconds the run is behind real time (negative: ahead)."""
+        return self._wall - self._video
+
+    def record(self, video_s: float, wall_s: float) -> LiveLevel:
+        """Account one chunk made at the current level; returns the level for the next chunk."""
+        if video_s <= 0:
+            return self.level
+        level = self.level
+        self._video += video_s
+        self._wall += wall_s
+        pace = wall_s / video_s
+        self.history.append(PaceSample(level, video_s, wall_s, self.lag))
+        self._paces = (self._paces + [pace])[-max(self.settle, self.window):]
+        self._at_level += 1
+        if self.lock_full:
+            return self.level
+        lowest = len(self.levels) - 1
+        recent = self._paces[-self.window:]
+        slow = sum(recent) / len(recent) > self.margin and self.lag > -self.lead / 2
+        if slow and self._index < lowest:
+            if self._at_level <= 2 and self._index > 0 and self._came_up:
+                self._wait_up *= 2  # the step up did not hold: wait longer before the next one
+            self._move(self._index + 1, came_up=False)
+        elif self._index > 0 and self._at_level >= self._wait_up and self.lag <= 0:
+            mean = sum(self._paces) / len(self._paces)
+            here, up = self.levels[self._index], self.levels[self._index - 1]
+            estimate = mean * (up.width * up.height) / (here.width * here.height)
+            if estimate < self.up_margin:
+                self._move(self._index - 1, came_up=True)
+        return self.level
+
+    def sleep_before_next(self) -> float:
+        """Seconds to wait before the next chunk so the run is at most ``lead`` ahead of real time."""
+        return max(0.0, -self.lag - self.lead)
+
+    def waited(self, seconds: float) -> None:
+        """Account a wait (``sleep_before_next``) as wall time spent."""
+        self._wall += max(0.0, seconds)
+
+    def _move(self, index: int, came_up: bool) -> None:
+        self._index = index
+        self._at_level = 0
+        self._paces = []
+        self._came_up = came_up
+        if index > 0:
+            self.ever_below_full = True
+
+    _came_up = False

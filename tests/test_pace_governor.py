@@ -1,0 +1,101 @@
+"""The live pace policy: fed with chunk timings, it picks the picture size a run can sustain."""
+
+from __future__ import annotations
+
+import pytest
+
+from director.pace_governor import LiveLevel, PaceGovernor, live_levels
+
+CHUNK = 0.5  # seconds of video per chunk
+
+
+def feed(gov: PaceGovernor, cost_at_full: float, chunks: int) -> list[int]:
+    """Make ``chunks`` chunks whose wall time scales with the pixels of the level; the levels used."""
+    used = []
+    full = gov.levels[0]
+    for _ in range(chunks):
+        level = gov.level
+        used.append(level.index)
+        area = level.width * level.height / (full.width * full.height)
+        gov.record(CHUNK, cost_at_full * area)
+    return used
+
+
+def test_levels_are_the_proxy_sizes_of_the_run():
+    assert [lv.size for lv in live_levels(1280, 720)] == [(1280, 720), (960, 540), (640, 360), (480, 270)]
+    assert [lv.size for lv in live_levels(640, 360)] == [(640, 360), (480, 270), (320, 180), (240, 136)]
+    small = live_levels(200, 112)
+    assert small[0].size == (200, 112) and all(lv.width >= 160 for lv in small)
+    assert LiveLevel(0, 1280, 720).full and not LiveLevel(1, 960, 540).full
+
+
+def test_a_fast_machine_stays_at_full_quality():
+    gov = PaceGovernor(1280, 720)
+    assert set(feed(gov, 0.2, 40)) == {0}  # 0.4 of real time
+    assert not gov.ever_below_full
+
+
+def test_a_slow_machine_steps_down_until_it_keeps_up_and_stays_there():
+    gov = PaceGovernor(1280, 720)
+    used = feed(gov, 1.0, 40)  # full size takes 2x real time; 640 wide takes 0.5x
+    assert used[0] == 0 and used[1] == 1 and used[2] == 2  # one step per slow chunk
+    assert set(used[5:]) <= {1, 2}
+    assert gov.ever_below_full
+    # 960 wide would take 1.125x: any try up fails at once and the tries get rarer
+    ups = sum(1 for a, b in zip(used, used[1:]) if b < a)
+    assert ups <= 3
+
+
+def test_it_steps_back_up_when_the_load_goes_away():
+    gov = PaceGovernor(1280, 720)
+    feed(gov, 1.2, 6)
+    assert gov.level.index >= 2
+    used = feed(gov, 0.15, 40)  # the other job finished
+    assert used[-1] == 0
+
+
+def test_the_slowest_level_is_the_floor():
+    gov = PaceGovernor(1280, 720)
+    feed(gov, 20.0, 10)
+    assert gov.level.index == len(gov.levels) - 1
+
+
+def test_it_waits_so_the_view_is_never_far_ahead_of_real_time():
+    gov = PaceGovernor(1280, 720, lead=1.0)
+    gov.record(CHUNK, 0.1)
+    assert gov.sleep_before_next() == 0.0  # 0.4 s ahead: within the lead
+    for _ in range(4):
+        gov.record(CHUNK, 0.1)
+    assert gov.sleep_before_next() == pytest.approx(2.5 - 0.5 - 1.0)
+    gov.waited(gov.sleep_before_next())
+    assert gov.lag == pytest.approx(-1.0)
+
+
+def test_an_engine_without_proxy_sizes_is_locked_at_full():
+    gov = PaceGovernor(1280, 720, lock_full=True)
+    assert set(feed(gov, 2.0, 10)) == {0}
+
+
+def test_history_records_each_chunk():
+    gov = PaceGovernor(640, 360)
+    feed(gov, 0.3, 3)
+    assert [s.level.index for s in gov.history] == [0, 0, 0]
+    assert gov.history[-1].lag_s == pytest.approx(0.9 - 1.5)
+
+
+def test_a_segment_encoded_every_second_chunk_is_no_reason_to_step_down():
+    gov = PaceGovernor(1280, 720)
+    for i in range(20):
+        gov.record(CHUNK, 0.55 if i % 2 else 0.15)  # 1.1x and 0.3x of real time: 0.7x per segment
+    assert gov.level.index == 0
+
+
+def test_a_stall_while_ahead_of_real_time_is_absorbed():
+    gov = PaceGovernor(1280, 720, lead=1.0)
+    for _ in range(6):
+        gov.record(CHUNK, 0.1)
+    gov.record(CHUNK, 1.0)  # one re-bake, but the run was 2.4 s ahead
+    assert gov.level.index == 0
+    gov.record(CHUNK, 2.0)
+    gov.record(CHUNK, 2.0)  # now it is behind and still slow
+    assert gov.level.index > 0
