@@ -98,3 +98,27 @@ def test_phone_layout(browser, app_url):
     assert start and start["x"] >= 0 and start["x"] + start["width"] <= 390
     page.screenshot(path=ARTIFACTS / "direct-390-first-visit.png", full_page=True)
     page.close()
+
+
+def test_a_deforum_file_dropped_on_load_timeline_becomes_the_timeline(browser, app_url):
+    """The creator drags a Deforum settings file from their desktop onto "Load timeline"."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "deforum_3d_settings.txt").read_text()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(app_url, wait_until="load")
+    page.wait_for_selector("#dr-load-json")
+    drop = page.evaluate_handle("""(text) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], "deforum_settings.txt", {type: "text/plain"}));
+        return dt; }""", text)
+    zone = page.locator("#dr-load-json button, #dr-load-json [aria-label]").first
+    for event in ("dragenter", "dragover", "drop"):
+        zone.dispatch_event(event, {"dataTransfer": drop})
+    page.wait_for_function("document.querySelector('#dr-files-msg').innerText.includes('Timeline loaded')",
+                           timeout=30000)
+    notes = page.locator("#dr-files-msg").inner_text()
+    assert "Deforum" in notes, notes  # the import says what it read (and what it could not carry over)
+    assert "pan" in page.locator("#dr-table").inner_text()  # its camera schedule became camera directives
+    page.screenshot(path=ARTIFACTS / "direct-1280-deforum-dropped.png", full_page=True)
+    page.close()

@@ -159,9 +159,11 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                                        (("otio", "OTIO (all takes)"), ("srt", "SRT"), ("vtt", "VTT"),
                                         ("storyboard", "Storyboard PDF"))}
                     out_file = gr.File(label="Timeline / bundle", interactive=False, elem_id="dr-out-file", visible=False)
+                    # A drop zone (click to choose too): director timelines, Deforum settings, Parseq renders.
+                    json_in = gr.File(label="Load timeline: drop a JSON, Deforum or Parseq file",
+                                      file_types=[".json", ".txt"], file_count="single", type="filepath",
+                                      height=90, elem_id="dr-load-json")
                     with gr.Row():
-                        json_in = gr.UploadButton("Load timeline (JSON, Deforum, Parseq)", file_types=[".json", ".txt"],
-                                                  elem_id="dr-load-json", size="sm")
                         world_in = gr.UploadButton("Load .world bundle", file_types=[".world"],
                                                    elem_id="dr-load-world", size="sm")
                     files_msg = gr.Markdown(elem_id="dr-files-msg")
