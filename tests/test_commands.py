@@ -123,7 +123,7 @@ TABLE: list[tuple[str, tuple[Character, ...], tuple[object, ...]]] = [
     ("film noir style", (), (StyleChange(preset="film_noir"),)),
     ("ghibli", (), (StyleChange(preset="ghibli"),)),
     ("in the style of Van Gogh", (), (StyleChange(text="Van Gogh"),)),
-    ("make it black and white", (), (StyleChange(text="black and white"),)),
+    ("make it black and white", (), (StyleChange(preset="noir", text="black and white"),)),
     # several parts
     ("it starts to rain and night falls", (), (scene(weather="rain"), scene(time_of_day="night"))),
     ("pan left, then zoom in", (), (cam("pan", direction="left"), cam("zoom", direction="in"))),

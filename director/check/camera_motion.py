@@ -73,16 +73,19 @@ def _scale(e: Expectation, clip: DecodedClip, pairs: list[PairMotion], sign: flo
     return _verdict(e, "camera", expected, passed, measured, radial, "px/frame")
 
 
+JITTER_SPAN = 13  # frames: a steady move (pan, truck) is smooth over this span, a hand-held wobble is not
+
+
 def _jitter(pairs: list[PairMotion], width: int) -> float:
     """RMS of the frame-to-frame motion left after removing its smooth part, in % of the width."""
-    if len(pairs) < 5:
+    if len(pairs) < JITTER_SPAN:
         return 0.0
     tx = np.array([p.tx for p in pairs])
     ty = np.array([p.ty for p in pairs])
-    kernel = np.ones(5) / 5
+    kernel = np.ones(JITTER_SPAN) / JITTER_SPAN
     hx = tx - np.convolve(tx, kernel, mode="same")
     hy = ty - np.convolve(ty, kernel, mode="same")
-    core = slice(2, len(tx) - 2)
+    core = slice(JITTER_SPAN // 2, len(tx) - JITTER_SPAN // 2)
     return float(np.sqrt(np.mean(hx[core] ** 2 + hy[core] ** 2))) / width * 100
 
 

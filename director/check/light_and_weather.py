@@ -21,8 +21,8 @@ from director.timeline import SceneChange
 
 DAYLIGHT_STEP = 0.2  # a change of daylight smaller than this is not judged
 DARKER, BRIGHTER = 0.85, 1.12  # brightness ratios that count as visibly darker / brighter
-LEGIBLE_DARK_SHARE = 0.9  # a night where more than this share of pixels is near black is unreadable
-LEGIBLE_HIGHLIGHT = 90.0  # ... or whose brightest points stay below this luma
+LEGIBLE_DARK_SHARE = 0.97  # a night where more than this share of pixels is near black is unreadable
+LEGIBLE_HIGHLIGHT = 80.0  # ... or whose brightest points (moon, lamps, rim light) stay below this luma
 WEATHER_STEP = 0.25
 SOUND_RISE = 2.5  # dB
 FOG_CONTRAST = 0.85
@@ -114,9 +114,10 @@ def _weather(e: Expectation, clip: DecodedClip, ch: SceneChange, before: Look, a
     if abs(fog) >= WEATHER_STEP:
         up = fog > 0
         c = after.contrast / max(before.contrast, 1.0)
-        passed = c <= FOG_CONTRAST if up else c >= 1 / FOG_CONTRAST
-        out.append(_v(e, "weather", "fog" if up else "the fog lifts", "contrast falls" if up else "contrast returns", passed,
-                      f"contrast {before.contrast:.0f} → {after.contrast:.0f} ({(c - 1) * 100:+.0f} %)", c, "ratio"))
+        veil = after.veil / max(before.veil, 1.0)
+        passed = (c <= FOG_CONTRAST or veil >= 1 / FOG_CONTRAST) if up else (c >= 1 / FOG_CONTRAST or veil <= FOG_CONTRAST)
+        out.append(_v(e, "weather", "fog" if up else "the fog lifts", "a pale veil, less contrast" if up else "the veil lifts, contrast returns",
+                      passed, f"contrast {(c - 1) * 100:+.0f} %, veil {before.veil:.0f} → {after.veil:.0f}", c, "ratio"))
     if abs(wind) >= WEATHER_STEP and not abs(rain) >= WEATHER_STEP:
         up = wind > 0
         gust = _sound(clip, e, "wind")

@@ -27,6 +27,7 @@ class Look:
     lab_mean: tuple[float, float, float]
     lab_std: tuple[float, float, float]
     sparkle: float  # fine detail that changes frame to frame (particles), grey levels
+    veil: float  # mean of each pixel's darkest channel: fog and haze lift it (the "dark channel")
 
 
 def look(clip: DecodedClip, t0: float, t1: float) -> Look:
@@ -53,6 +54,7 @@ def look(clip: DecodedClip, t0: float, t1: float) -> Look:
         lab_mean=tuple(float(v) for v in lab.reshape(-1, 3).mean(0)),
         lab_std=tuple(float(v) for v in lab.reshape(-1, 3).std(0)),
         sparkle=sparkle,
+        veil=float(rgb.min(axis=-1).mean()),
     )
 
 

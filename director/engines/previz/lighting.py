@@ -20,7 +20,7 @@ FOG_STEPS = 8
 OVERCAST_STEPS = 4
 
 # Sky colour keys: (daylight, zenith RGB, horizon RGB).
-_NIGHT = ((8, 12, 30), (22, 28, 52))
+_NIGHT = ((12, 18, 44), (38, 48, 84))  # a moonlit sky, not a black one: night scenes must read
 _TWILIGHT = ((40, 60, 120), (240, 150, 100))
 _DAY = ((60, 120, 215), (175, 210, 240))
 
@@ -77,7 +77,7 @@ class Light:
         else:
             w = min(1.0, (d - 0.35) / 0.4)
             zen, hor = _mix(_TWILIGHT[0], _DAY[0], w), _mix(_TWILIGHT[1], _DAY[1], w)
-        grey = 0.25 + 0.55 * d
+        grey = (0.25 + 0.55 * d) * (1.0 - 0.4 * self.overcast)  # storm clouds are dark, not a bright veil
         cloud = np.array([grey, grey, grey * 1.05]) * 200
         zen = _mix(zen, cloud * 0.8, self.overcast * 0.85)
         hor = _mix(hor, cloud, self.overcast * 0.85)
@@ -86,11 +86,12 @@ class Light:
     def ambient(self) -> np.ndarray:
         """RGB multiplier for lit surfaces."""
         d = self.daylight
-        base = 0.1 + 0.9 * math.sqrt(d)
+        # Night keeps a moonlight floor (day-for-night exposure), as night cinematography does.
+        base = 0.3 + 0.7 * math.sqrt(d)
         rgb = np.array([base, base, base])
-        rgb *= _mix((0.55, 0.65, 1.0), (1.0, 1.0, 1.0), min(1.0, d * 2.5))  # moonlight is blue
+        rgb *= _mix((0.62, 0.72, 1.0), (1.0, 1.0, 1.0), min(1.0, d * 2.5))  # moonlight is blue
         rgb *= _mix((1.0, 1.0, 1.0), (1.1, 0.88, 0.7), self.warmth)  # low sun is warm
-        rgb *= 1.0 - 0.3 * self.overcast
+        rgb *= 1.0 - 0.45 * self.overcast  # an overcast storm sky takes much of the light
         return rgb
 
     def darkness(self) -> float:
@@ -107,7 +108,7 @@ class Light:
         Figures are what a creator directs: lit a touch brighter than their surroundings, they read
         as they would under a cinematographer's fill light instead of vanishing into the dark.
         """
-        moon = np.array([0.07, 0.08, 0.13]) * self.darkness()
+        moon = np.array([0.14, 0.16, 0.24]) * self.darkness()
         return np.clip(self.ambient() + self.lamp_fill(lamps) * 1.2 + moon, 0.0, 1.15)
 
     def rim(self, lamps: float) -> tuple[np.ndarray, float]:

@@ -62,13 +62,15 @@ def _levels(state: WorldState, recipe: SceneRecipe) -> dict[str, float]:
     amb = recipe.ambience
     day = env.daylight
     dry = 1.0 - min(1.0, env.rain * 1.5)
+    hush = 1.0 - 0.7 * env.snow  # snow muffles the world's sounds
     return {
-        "hum": amb.get("hum", 0.0) * (0.55 + 0.45 * day),
-        "nature": amb.get("nature", 0.0) * (0.4 + 0.6 * day),
-        "birds": amb.get("birds", 0.0) * min(1.0, day * 1.6) * dry,
+        "hum": amb.get("hum", 0.0) * (0.55 + 0.45 * day) * hush,
+        "nature": amb.get("nature", 0.0) * (0.4 + 0.6 * day) * hush,
+        "birds": amb.get("birds", 0.0) * min(1.0, day * 1.6) * dry * hush,
         "sea": amb.get("sea", 0.0),
-        "wind": min(1.0, amb.get("wind", 0.0) * 0.6 + env.wind + 0.3 * env.snow),
-        "crickets": amb.get("crickets", 0.0) * max(0.0, 1.0 - day * 3.0) * dry,
+        # The scene's own breeze stays low so that a directed wind is heard rising over it.
+        "wind": min(1.0, amb.get("wind", 0.0) * 0.3 + env.wind + 0.15 * env.snow) ** 1.5,
+        "crickets": amb.get("crickets", 0.0) * max(0.0, 1.0 - day * 3.0) * dry * hush,
         "room": amb.get("room", 0.0),
         "rain": env.rain,
         "major": max(0.0, min(1.0, day * 1.3 - env.rain * 0.6 - env.fog * 0.3)),
@@ -157,8 +159,8 @@ class Soundscape:
         stereo("nature", 300, 7000, 1.0, env["nature"], 0.025)
         waves = 0.25 + 0.75 * (0.5 + 0.5 * np.sin(2 * np.pi * t / 6.5 + 0.8 * np.sin(2 * np.pi * t / 17.0))) ** 2
         stereo("sea", 80, 1500, 1.2, env["sea"] * waves, 0.14)
-        gust = 0.55 + 0.45 * np.sin(2 * np.pi * t / 5.3 + 1.5 * np.sin(2 * np.pi * t / 13.0))
-        stereo("wind", 150, 900, 1.0, env["wind"] * gust, 0.08)
+        gust = 0.35 + 0.65 * (0.5 + 0.5 * np.sin(2 * np.pi * t / 5.3 + 1.5 * np.sin(2 * np.pi * t / 13.0))) ** 2
+        stereo("wind", 150, 1800, 1.0, env["wind"] * gust, 0.4)
         stereo("room", 40, 300, 1.5, env["room"], 0.02)
         stereo("rain", 1800, 14000, 0.0, env["rain"], 0.22)
         stereo("patter", 250, 1800, 0.5, env["rain"] ** 1.5, 0.06)
