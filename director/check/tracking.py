@@ -23,41 +23,54 @@ SEEN = 0.25  # share of the move's frames in which a moving figure must be found
 APPROACH = 1.12  # a figure walking to the camera grows by this much at least
 
 
-def _blob(mask: np.ndarray) -> tuple[float, float, tuple[int, int, int, int]] | None:
-    """Centre x, area share and box of the largest moving region (None if nothing moves)."""
+MAX_STEP = 0.15  # of the frame width: a figure does not jump further between two frames
+
+
+def _blobs(mask: np.ndarray) -> list[tuple[float, float, tuple[int, int, int, int]]]:
+    """Centre x, area share and box of each moving region big enough to be a figure."""
     m = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
-    n, labels, stats, centroids = cv2.connectedComponentsWithStats(m, connectivity=8)
-    if n <= 1:
-        return None
-    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    area = stats[k, cv2.CC_STAT_AREA] / mask.size
-    if area < MIN_BLOB:
-        return None
-    x, y, w, h = (int(v) for v in stats[k, :4])
-    return float(centroids[k][0]), float(area), (x, y, w, h)
+    n, _, stats, centroids = cv2.connectedComponentsWithStats(m, connectivity=8)
+    out = []
+    for k in range(1, n):
+        area = stats[k, cv2.CC_STAT_AREA] / mask.size
+        if area >= MIN_BLOB:
+            out.append((float(centroids[k][0]), float(area), tuple(int(v) for v in stats[k, :4])))
+    return out
 
 
 def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int) -> tuple[list[float], list[float], int]:
-    """Centre x and box height of the moving figure per frame in [a, b), and the frames it was seen."""
+    """Centre x and box height of the moving figure in the frames of [a, b) where it was seen moving.
+
+    The first sighting is the largest moving region; after that the region nearest the last position
+    (a figure does not jump), and the MIL tracker bridges frames where no region moves."""
     xs: list[float] = []
     hs: list[float] = []
     seen = 0
     tracker = None
+    last = 0.0
+    width = clip.grey.shape[2]
     for i in range(a, min(b, clip.frames - 1)):
-        found = _blob(meter.pair(i).residual_mask)
+        blobs = _blobs(meter.pair(i).residual_mask)
+        if xs:
+            blobs = [bl for bl in blobs if abs(bl[0] - last) <= MAX_STEP * width]
+            found = min(blobs, key=lambda bl: abs(bl[0] - last)) if blobs else None
+        else:
+            found = max(blobs, key=lambda bl: bl[1]) if blobs else None
+        frame = cv2.cvtColor(clip.grey[i], cv2.COLOR_GRAY2BGR)
         if found is not None:
             seen += 1
             cx, _, box = found
             if tracker is None:
+                cv2.setRNGSeed(0)  # MIL samples patches at random: the same clip must give the same verdict
                 tracker = cv2.TrackerMIL_create()
-                tracker.init(cv2.cvtColor(clip.grey[i], cv2.COLOR_GRAY2BGR), box)
+                tracker.init(frame, box)
             xs.append(cx)
             hs.append(box[3])
+            last = cx
         elif tracker is not None:
-            ok, box = tracker.update(cv2.cvtColor(clip.grey[i], cv2.COLOR_GRAY2BGR))
-            if ok:
-                xs.append(box[0] + box[2] / 2)
-                hs.append(box[3])
+            ok, box = tracker.update(frame)
+            if ok and abs(box[0] + box[2] / 2 - last) <= MAX_STEP * width / 2:
+                last = box[0] + box[2] / 2  # bridges the gap; the box keeps its first size, so no height
     return xs, hs, seen
 
 
@@ -96,7 +109,7 @@ def check_character(e: Expectation, clip: DecodedClip, meter: FlowMeter) -> Verd
     xs, hs, seen = _track(clip, meter, a, b)
     width = clip.grey.shape[2]
     frames = b - a
-    if seen < SEEN * frames or len(xs) < 3:
+    if seen < SEEN * frames or len(xs) < 3 or len(hs) < 2:
         return v("a moving figure", "fail", f"a moving figure seen in {seen}/{frames} frames")
     k = max(1, len(xs) // 5)
     travel = (np.mean(xs[-k:]) - np.mean(xs[:k])) / width
@@ -107,6 +120,7 @@ def check_character(e: Expectation, clip: DecodedClip, meter: FlowMeter) -> Verd
         return v(f"a figure crosses to the {direction}", "pass" if passed else "fail",
                  f"figure tracked over {seen}/{frames} frames, moved {travel * 100:+.0f} % of the width",
                  round(float(travel), 4), "width")
+    k = max(1, len(hs) // 5)
     grow = float(np.mean(hs[-k:]) / max(np.mean(hs[:k]), 1.0))
     nearer = depth1 < depth0
     passed = grow >= APPROACH if nearer else grow <= 1 / APPROACH

@@ -87,7 +87,7 @@ class Light:
         """RGB multiplier for lit surfaces."""
         d = self.daylight
         # Night keeps a moonlight floor (day-for-night exposure), as night cinematography does.
-        base = 0.3 + 0.7 * math.sqrt(d)
+        base = 0.38 + 0.62 * math.sqrt(d)
         rgb = np.array([base, base, base])
         rgb *= _mix((0.62, 0.72, 1.0), (1.0, 1.0, 1.0), min(1.0, d * 2.5))  # moonlight is blue
         rgb *= _mix((1.0, 1.0, 1.0), (1.1, 0.88, 0.7), self.warmth)  # low sun is warm
