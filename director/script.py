@@ -40,6 +40,9 @@ WEATHER_DURATION = 3.0  # default seconds for weather and light changes without 
 TIME_DURATION = 4.0
 STORM_LIGHTNING_EVERY = (5.0, 11.0)  # seconds between flashes in a storm (seeded)
 THUNDER_DELAY = (0.8, 2.5)
+FIREWORK_BURSTS = (4, 7)  # bursts in one "fireworks" event, spread over FIREWORK_SECONDS
+FIREWORK_SECONDS = 3.5
+FLASH_OF = {"lightning": 1.0, "explosion": 0.8, "burst": 0.35}  # how much each event lights the scene
 
 
 def guess_kind(*texts: str | None) -> str:
@@ -182,8 +185,8 @@ class Script:
                 env = _weather(env, ch.weather, ch.intensity, p)
         flash = 0.0
         for e in self.events:
-            if e.kind == "lightning" and e.t <= t < e.t + 0.5:
-                flash = max(flash, _flash(t - e.t))
+            if e.kind in FLASH_OF and e.t <= t < e.t + 0.5:
+                flash = max(flash, FLASH_OF[e.kind] * _flash(t - e.t))
         env = replace(env, lightning=flash, lights=lights if lights is not None else _auto_lights(env))
         return env, scene, style, style_text
 
@@ -474,6 +477,9 @@ def _events(script: Script, cut_times: list[float], seed: int) -> list[Event]:
             events.append(Event(c.at, ch.event))
             if ch.event == "lightning":
                 events.append(Event(c.at + rng.uniform(*THUNDER_DELAY), "thunder"))
+            if ch.event == "fireworks":  # a volley of bursts, each a flash of light and a bang
+                for _ in range(rng.randint(*FIREWORK_BURSTS)):
+                    events.append(Event(c.at + rng.uniform(0.0, FIREWORK_SECONDS), "burst"))
         if isinstance(ch, SceneChange) and ch.weather == "storm":
             end = next((o.at for o in script.changes[i + 1:] if isinstance(o.change, SceneChange) and o.change.weather), script.timeline.duration)
             storms.append((c.at + 1.0, end))

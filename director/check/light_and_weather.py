@@ -121,7 +121,8 @@ def _weather(e: Expectation, clip: DecodedClip, ch: SceneChange, before: Look, a
     if abs(wind) >= WEATHER_STEP and not abs(rain) >= WEATHER_STEP:
         up = wind > 0
         gust = _sound(clip, e, "wind")
-        passed = None if gust is None else (gust >= SOUND_RISE if up else gust <= -SOUND_RISE)
+        rise = SOUND_RISE * min(1.0, 0.4 + abs(wind))  # in proportion: a gentle breeze is heard gently
+        passed = None if gust is None else (gust >= rise if up else gust <= -rise)
         out.append(_v(e, "weather", "wind" if up else "the wind drops", "wind heard (100–4000 Hz)" if up else "the wind's sound fades",
                       passed, f"100–4000 Hz {gust if gust is not None else float('nan'):+.1f} dB", gust, "dB"))
     if name == "storm":

@@ -24,6 +24,7 @@ APPROACH = 1.12  # a figure walking to the camera grows by this much at least
 
 
 MAX_STEP = 0.15  # of the frame width: a figure does not jump further between two frames
+FIRST_REACH = 0.35  # of the frame width: how far from where it should be a figure is first looked for
 
 
 def _blobs(mask: np.ndarray) -> list[tuple[float, float, tuple[int, int, int, int]]]:
@@ -38,24 +39,50 @@ def _blobs(mask: np.ndarray) -> list[tuple[float, float, tuple[int, int, int, in
     return out
 
 
-def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int) -> tuple[list[float], list[float], int]:
-    """Centre x and box height of the moving figure in the frames of [a, b) where it was seen moving.
+def _growth(clip: DecodedClip, i: int, box: tuple[int, int, int, int], dis) -> float:
+    """How much the region ``box`` grows from frame i to i+1 (relative scale change; 0 = same size),
+    from the divergence of the optical flow inside it: a figure walking to the camera swells."""
+    x, y, w, h = box
+    pad = max(4, int(0.3 * max(w, h)))
+    y0, y1 = max(0, y - pad), min(clip.grey.shape[1], y + h + pad)
+    x0, x1 = max(0, x - pad), min(clip.grey.shape[2], x + w + pad)
+    a = np.ascontiguousarray(clip.grey[i, y0:y1, x0:x1])
+    b = np.ascontiguousarray(clip.grey[i + 1, y0:y1, x0:x1])
+    if a.shape[0] < 8 or a.shape[1] < 8:
+        return 0.0
+    flow = dis.calc(a, b, None)
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    cx, cy = x + w / 2, y + h / 2
+    dx, dy = xs - cx, ys - cy
+    inside = (np.abs(dx) <= w / 2) & (np.abs(dy) <= h / 2)
+    if inside.sum() < 20:
+        return 0.0
+    u = flow[..., 0] - np.median(flow[..., 0][inside])  # the figure's own travel removed
+    v = flow[..., 1] - np.median(flow[..., 1][inside])
+    num = float((u * dx + v * dy)[inside].sum())
+    den = float((dx * dx + dy * dy)[inside].sum()) + 1e-6
+    return num / den
 
-    The first sighting is the largest moving region; after that the region nearest the last position
-    (a figure does not jump), and the MIL tracker bridges frames where no region moves."""
+
+def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int, expect_x: float) -> tuple[list[float], list[float], int]:
+    """Centre x and relative size of the moving figure in the frames of [a, b) where it was seen moving.
+
+    The first sighting is the moving region nearest ``expect_x`` (where the compiled world puts the
+    character, in analysis pixels); after that the region nearest the last position (a figure does
+    not jump), and the MIL tracker bridges frames where no region moves."""
     xs: list[float] = []
     hs: list[float] = []
     seen = 0
     tracker = None
-    last = 0.0
+    last = expect_x
+    grown = 0.0
+    dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
     width = clip.grey.shape[2]
     for i in range(a, min(b, clip.frames - 1)):
         blobs = _blobs(meter.pair(i).residual_mask)
-        if xs:
-            blobs = [bl for bl in blobs if abs(bl[0] - last) <= MAX_STEP * width]
-            found = min(blobs, key=lambda bl: abs(bl[0] - last)) if blobs else None
-        else:
-            found = max(blobs, key=lambda bl: bl[1]) if blobs else None
+        reach = MAX_STEP * width if xs else FIRST_REACH * width
+        blobs = [bl for bl in blobs if abs(bl[0] - last) <= reach]
+        found = min(blobs, key=lambda bl: abs(bl[0] - last)) if blobs else None
         frame = cv2.cvtColor(clip.grey[i], cv2.COLOR_GRAY2BGR)
         if found is not None:
             seen += 1
@@ -65,7 +92,8 @@ def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int) -> tuple[list[fl
                 tracker = cv2.TrackerMIL_create()
                 tracker.init(frame, box)
             xs.append(cx)
-            hs.append(box[3])
+            grown += _growth(clip, i, box, dis)
+            hs.append(float(np.exp(grown)))  # size relative to the first sighting
             last = cx
         elif tracker is not None:
             ok, box = tracker.update(frame)
@@ -106,7 +134,8 @@ def check_character(e: Expectation, clip: DecodedClip, meter: FlowMeter) -> Verd
         u0, depth0 = screen_x(cam0, start_ent.x, start_ent.z)
     if act.action == "leave" or (end_ent.presence == 0.0):
         u1 = 1.3 if u1 > u0 else -1.3
-    xs, hs, seen = _track(clip, meter, a, b)
+    expect_x = (max(-1.0, min(1.0, u0)) + 1) / 2 * clip.grey.shape[2]
+    xs, hs, seen = _track(clip, meter, a, b, expect_x)
     width = clip.grey.shape[2]
     frames = b - a
     if seen < SEEN * frames or len(xs) < 3 or len(hs) < 2:
@@ -121,8 +150,8 @@ def check_character(e: Expectation, clip: DecodedClip, meter: FlowMeter) -> Verd
                  f"figure tracked over {seen}/{frames} frames, moved {travel * 100:+.0f} % of the width",
                  round(float(travel), 4), "width")
     k = max(1, len(hs) // 5)
-    grow = float(np.mean(hs[-k:]) / max(np.mean(hs[:k]), 1.0))
+    grow = float(np.mean(hs[-k:]) / max(np.mean(hs[:k]), 1e-6))
     nearer = depth1 < depth0
     passed = grow >= APPROACH if nearer else grow <= 1 / APPROACH
     return v("the figure comes nearer" if nearer else "the figure goes away", "pass" if passed else "fail",
-             f"figure tracked over {seen}/{frames} frames, its height x{grow:.2f}", round(grow, 3), "ratio")
+             f"figure tracked over {seen}/{frames} frames, its size x{grow:.2f}", round(grow, 3), "ratio")

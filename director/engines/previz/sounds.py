@@ -117,4 +117,26 @@ def thunder(seed: int) -> np.ndarray:
     return crack * 0.5 + rumble * swell * 1.2
 
 
+def boom(seed: int) -> np.ndarray:
+    """An explosion: a sharp crack over a deep, quickly swelling boom, ~3 s."""
+    t = _t(3.0)
+    rng = _rng(seed, 0xB00)
+    low = _lowpass(rng.standard_normal(len(t)), 90.0)
+    low /= np.abs(low).max() + 1e-9
+    crack = _lowpass(rng.standard_normal(len(t)), 4000.0) * np.exp(-t / 0.06)
+    crack /= np.abs(crack).max() + 1e-9
+    return crack * 0.6 + low * np.clip(t / 0.04, 0, 1) * np.exp(-t / 0.7) * 1.4
+
+
+def pop(seed: int) -> np.ndarray:
+    """A firework burst: a thump, then crackle, ~1.2 s."""
+    t = _t(1.2)
+    rng = _rng(seed, 0x909)
+    thump = _lowpass(rng.standard_normal(len(t)), 150.0)
+    thump /= np.abs(thump).max() + 1e-9
+    crackle = rng.standard_normal(len(t)) * (rng.random(len(t)) < 0.004) * np.clip((t - 0.15) / 0.1, 0, 1) * np.exp(-t / 0.5)
+    return thump * np.exp(-t / 0.15) * 1.2 + crackle * 0.8
+
+
+EVENTS = {"explosion": boom, "burst": pop}  # one-shot sounds of scene events (thunder has its own delay)
 CALLS = {"cat": meow, "dog": bark, "bird": chirp, "horse": neigh, "car": engine}

@@ -244,6 +244,9 @@ class Soundscape:
                         *THUNDER_DELAY)
                     st.shots.append(OneShot(int(round((ev.t + delay) * self.sr)), "thunder", seed, 0.8,
                                             float(np.random.default_rng(seed & 0xFFFFFFFF).uniform(-0.5, 0.5))))
+                elif ev.kind in sounds.EVENTS:
+                    pan = float(np.random.default_rng(seed & 0xFFFFFFFF).uniform(-0.6, 0.6))
+                    st.shots.append(OneShot(int(round(ev.t * self.sr)), ev.kind, seed, 0.9, pan))
                 elif ev.kind == "enter" and ev.entity:
                     ent = s.entity(ev.entity)
                     kind = canonical_kind(ent.kind) if ent else ""
@@ -271,6 +274,10 @@ class Soundscape:
                 gain = shot.gain * 0.4
             elif shot.sound == "thunder":
                 sig = self._shot(("th", shot.seed), lambda: sounds.thunder(shot.seed))
+                gain = shot.gain * 0.6
+            elif shot.sound in sounds.EVENTS:
+                fn = sounds.EVENTS[shot.sound]
+                sig = self._shot(("event", shot.sound, shot.seed), lambda: fn(shot.seed))
                 gain = shot.gain * 0.6
             else:
                 fn = sounds.CALLS.get(shot.sound)
