@@ -250,7 +250,7 @@ def describe_part(part: Part) -> str:
     if isinstance(part, CharacterAction):
         who = part.text or _called(part.name)
         verb = {"enter": "enters", "leave": "leaves", "walk": "walks", "run": "runs", "stop": "stops",
-                "turn": "turns", "idle": "waits"}[part.action]
+                "turn": "turns", "idle": "waits", "cross": "passes by"}[part.action]
         where = ""
         if part.target:
             where = f" to {_called(part.target)}" if part.action in ("walk", "run", "enter") else f" towards {_called(part.target)}"

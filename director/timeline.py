@@ -24,7 +24,7 @@ CameraMoveName = Literal[
     "shake", "shot", "cut", "follow", "focus", "static",
 ]
 ShotSize = Literal["extreme_wide", "wide", "medium", "close", "extreme_close"]
-CharacterActionName = Literal["enter", "leave", "walk", "run", "stop", "turn", "idle"]
+CharacterActionName = Literal["enter", "leave", "walk", "run", "stop", "turn", "idle", "cross"]  # cross: passes by, in one side and out the other
 Weather = Literal["clear", "rain", "snow", "fog", "wind", "storm"]
 TimeOfDay = Literal["dawn", "day", "dusk", "night"]
 ImageRole = Literal["scene", "style", "character"]

@@ -123,7 +123,7 @@ TABLE: list[tuple[str, tuple[Character, ...], tuple[object, ...]]] = [
     ("film noir style", (), (StyleChange(preset="film_noir"),)),
     ("ghibli", (), (StyleChange(preset="ghibli"),)),
     ("in the style of Van Gogh", (), (StyleChange(text="Van Gogh"),)),
-    ("make it black and white", (), (StyleChange(preset="noir", text="black and white"),)),
+    ("make it black and white", (), (StyleChange(text="black and white"),)),
     # several parts
     ("it starts to rain and night falls", (), (scene(weather="rain"), scene(time_of_day="night"))),
     ("pan left, then zoom in", (), (cam("pan", direction="left"), cam("zoom", direction="in"))),
@@ -266,3 +266,19 @@ def test_parallel_parses_share_one_model(semantic: None) -> None:
     for t in threads:
         t.join()
     assert [r.parts for r in results] == [(cam("dolly", direction="in", target="Mei"),)] * 4
+
+
+def test_black_and_white_uses_the_noir_grade_when_there_is_one() -> None:
+    from director.styles import style_names
+
+    result = parse_command("make it black and white", (), style_names(), use_embeddings=False)
+    assert result.parts == (StyleChange(preset="noir", text="black and white"),)
+
+
+@pytest.mark.parametrize(("text", "kind", "side"), [
+    ("birds fly overhead", "bird", None), ("a car drives by from the right", "car", "right"),
+    ("a plane flies over", "airplane", None), ("a bus goes past", "bus", None),
+])
+def test_things_passing_by_cross_the_frame(text: str, kind: str, side: str | None) -> None:
+    (part,) = parse_command(text, (), STYLES, use_embeddings=False).parts
+    assert isinstance(part, CharacterAction) and part.action == "cross" and part.kind == kind and part.side == side

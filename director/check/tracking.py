@@ -127,12 +127,15 @@ def check_character(e: Expectation, clip: DecodedClip, meter: FlowMeter) -> Verd
     if end_ent is None:
         return v("the figure moves", "not_checkable", "the character is not in the compiled world")
     u1, depth1 = screen_x(cam1, end_ent.x, end_ent.z)
-    if start_ent is None or start_ent.presence == 0.0 or act.action == "enter":
+    if act.action == "cross":
+        u0 = -1.3 if (act.side or "left") != "right" else 1.3
+        u1, depth0 = -u0, depth1
+    elif start_ent is None or start_ent.presence == 0.0 or act.action == "enter":
         side = act.side or ("left" if u1 < 0 else "right")
         u0, depth0 = (-1.3 if side == "left" else 1.3), depth1
     else:
         u0, depth0 = screen_x(cam0, start_ent.x, start_ent.z)
-    if act.action == "leave" or (end_ent.presence == 0.0):
+    if act.action == "leave" or (end_ent.presence == 0.0 and act.action != "cross"):
         u1 = 1.3 if u1 > u0 else -1.3
     expect_x = (max(-1.0, min(1.0, u0)) + 1) / 2 * clip.grey.shape[2]
     xs, hs, seen = _track(clip, meter, a, b, expect_x)

@@ -69,10 +69,13 @@ def action_part(action: str, subject: Mention, clause: Clause, cast: Cast, verb_
             clause.matches(f"into {d} {n}", verb_end + k) for k in range(3) for d in ("the", "") for n in lx.FRAME_NOUNS
         ):
             action = "enter"
+        elif rest[:1] in (("by",), ("past",), ("overhead",), ("across",)) or (rest[:1] == ("over",) and len(rest) <= 2) \
+                or (clause.tokens[verb_end - 1].lemma == "pass" and not rest[:1] == ("to",)):
+            action = "cross"  # "birds fly overhead", "a car drives by": across the frame and out
     # 2. Target and side.
     target: str | None = None
     side: str | None = None
-    if action in ("enter", "leave"):
+    if action in ("enter", "leave", "cross"):
         side = _side(clause, verb_end)
         if action == "enter" and clause.find("to", verb_end) >= 0:
             target, note = _object_or_place(clause, cast, clause.find("to", verb_end), member)
