@@ -87,7 +87,7 @@ class Light:
         """RGB multiplier for lit surfaces."""
         d = self.daylight
         # Night keeps a moonlight floor (day-for-night exposure), as night cinematography does.
-        base = 0.38 + 0.62 * math.sqrt(d)
+        base = 0.45 + 0.55 * math.sqrt(d)
         rgb = np.array([base, base, base])
         rgb *= _mix((0.62, 0.72, 1.0), (1.0, 1.0, 1.0), min(1.0, d * 2.5))  # moonlight is blue
         rgb *= _mix((1.0, 1.0, 1.0), (1.1, 0.88, 0.7), self.warmth)  # low sun is warm
@@ -123,13 +123,17 @@ class Light:
 
     def fog_color(self) -> np.ndarray:
         zen, hor = self.sky_colors()
-        return _mix(hor, (200, 200, 205), 0.3) * (0.3 + 0.7 * self.daylight)
+        return _mix(hor, (200, 200, 205), 0.3) * (0.45 + 0.55 * self.daylight)  # moonlit fog stays grey-blue
 
     def haze(self, depth: float) -> float:
         """Fraction of fog colour at ``depth`` metres: light aerial haze plus fog."""
         clear_km = 2500.0
         fog_m = 400.0 / (1.0 + 60.0 * self.fog**1.5)
-        return float(min(0.96, 1.0 - math.exp(-depth / clear_km - (depth / fog_m if self.fog > 0 else 0.0))))
+        # At night the air itself glows faintly with moonlight: distance fades into blue-grey, not black,
+        # which keeps a night landscape's layers apart (as night cinematography's backlit haze does).
+        night_air = 0.35 * self.darkness() * min(1.0, depth / 25.0)
+        clear = math.exp(-depth / clear_km - (depth / fog_m if self.fog > 0 else 0.0))
+        return float(min(0.96, 1.0 - clear * (1.0 - night_air)))
 
     def sun_direction(self, hour: float) -> tuple[float, float]:
         """(azimuth radians from +z, elevation radians) of the sun, or the moon at night."""
