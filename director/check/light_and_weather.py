@@ -72,7 +72,8 @@ def _light(e: Expectation, clip: DecodedClip, ch: SceneChange, before: Look, aft
             out.append(_v(e, "light", effect, "about the same light", abs(ratio - 1) < 0.25,
                           f"brightness {before.brightness:.0f} → {after.brightness:.0f}", ratio, "ratio"))
         elif d1 < d0:
-            legible = after.dark_share < LEGIBLE_DARK_SHARE and after.bright_point >= LEGIBLE_HIGHLIGHT
+            # Legible: not crushed to black, and either highlights to read by or a mostly visible picture.
+            legible = after.dark_share < LEGIBLE_DARK_SHARE and (after.bright_point >= LEGIBLE_HIGHLIGHT or after.dark_share < 0.5)
             measured = (f"brightness {before.brightness:.0f} → {after.brightness:.0f} ({(ratio - 1) * 100:+.0f} %), "
                         f"highlights up to {after.bright_point:.0f}, {after.dark_share * 100:.0f} % near black")
             out.append(_v(e, "light", effect, "darker, still legible", ratio <= DARKER and legible, measured, ratio, "ratio"))

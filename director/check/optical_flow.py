@@ -42,6 +42,20 @@ class PairMotion:
     residual_mask: np.ndarray  # bool [h, w]: pixels moving against the camera's field
 
 
+def _fit(x: np.ndarray, y: np.ndarray, u: np.ndarray, v: np.ndarray) -> tuple[float, float, float, float]:
+    """Least squares (tx, ty, d, r) of u = tx + d x - r y, v = ty + d y + r x."""
+    n = len(x)
+    rows = np.zeros((2 * n, 4), np.float32)
+    rows[:n, 0] = 1
+    rows[:n, 2] = x
+    rows[:n, 3] = -y
+    rows[n:, 1] = 1
+    rows[n:, 2] = y
+    rows[n:, 3] = x
+    (tx, ty, d, r), *_ = np.linalg.lstsq(rows, np.concatenate([u, v]), rcond=None)
+    return float(tx), float(ty), float(d), float(r)
+
+
 class FlowMeter:
     """Measures frame pairs of one decoded clip, each pair once (results are kept)."""
 
@@ -77,17 +91,13 @@ class FlowMeter:
         if textured.sum() < 50:
             textured = np.ones_like(textured)
         x, y, uu, vv = self._x[textured], self._y[textured], u[textured], v[textured]
-        # Least squares for (tx, ty, d, r) over u = tx + d x - r y, v = ty + d y + r x.
+        tx, ty, d, r = _fit(x, y, uu, vv)
+        # 2nd pass without what moves on its own (a big figure would drag the camera's fit along).
+        off = np.hypot(uu - (tx + d * x - r * y), vv - (ty + d * y + r * x))
+        keep = off < max(0.5, 2.0 * float(np.median(off)))
+        if keep.sum() >= 50:
+            tx, ty, d, r = _fit(x[keep], y[keep], uu[keep], vv[keep])
         n = len(x)
-        rows = np.zeros((2 * n, 4), np.float32)
-        rows[:n, 0] = 1
-        rows[:n, 2] = x
-        rows[:n, 3] = -y
-        rows[n:, 1] = 1
-        rows[n:, 2] = y
-        rows[n:, 3] = x
-        rhs = np.concatenate([uu, vv])
-        (tx, ty, d, r), *_ = np.linalg.lstsq(rows, rhs, rcond=None)
         radial = uu * self._rx[textured] + vv * self._ry[textured]
         tangential = -uu * self._ry[textured] + vv * self._rx[textured]
         moving_px = np.hypot(uu, vv) > MOVING

@@ -20,7 +20,7 @@ FOG_STEPS = 8
 OVERCAST_STEPS = 4
 
 # Sky colour keys: (daylight, zenith RGB, horizon RGB).
-_NIGHT = ((12, 18, 44), (38, 48, 84))  # a moonlit sky, not a black one: night scenes must read
+_NIGHT = ((10, 15, 38), (30, 38, 70))  # a moonlit sky, not a black one: night scenes must read
 _TWILIGHT = ((40, 60, 120), (240, 150, 100))
 _DAY = ((60, 120, 215), (175, 210, 240))
 
@@ -87,7 +87,7 @@ class Light:
         """RGB multiplier for lit surfaces."""
         d = self.daylight
         # Night keeps a moonlight floor (day-for-night exposure), as night cinematography does.
-        base = 0.45 + 0.55 * math.sqrt(d)
+        base = 0.3 + 0.7 * math.sqrt(d)
         rgb = np.array([base, base, base])
         rgb *= _mix((0.62, 0.72, 1.0), (1.0, 1.0, 1.0), min(1.0, d * 2.5))  # moonlight is blue
         rgb *= _mix((1.0, 1.0, 1.0), (1.1, 0.88, 0.7), self.warmth)  # low sun is warm
@@ -131,7 +131,7 @@ class Light:
         fog_m = 400.0 / (1.0 + 60.0 * self.fog**1.5)
         # At night the air itself glows faintly with moonlight: distance fades into blue-grey, not black,
         # which keeps a night landscape's layers apart (as night cinematography's backlit haze does).
-        night_air = 0.35 * self.darkness() * min(1.0, depth / 25.0)
+        night_air = 0.4 * self.darkness() * min(1.0, depth / 25.0)
         clear = math.exp(-depth / clear_km - (depth / fog_m if self.fog > 0 else 0.0))
         return float(min(0.96, 1.0 - clear * (1.0 - night_air)))
 
