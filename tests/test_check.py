@@ -17,8 +17,9 @@ from director.timeline import Timeline
 MOVES = [
     "pan left", "pan right", "tilt up", "tilt down", "zoom in", "zoom out", "dolly in", "dolly out",
     "truck left", "truck right", "crane up", "crane down", "roll right", "roll left",
-    "orbit right", "orbit left", "slow push in", "shake the camera", "hold the shot",
+    "orbit right", "orbit left", "slow push in", "close-up", "wide shot", "shake the camera", "hold the shot",
 ]
+SLOW = ["slowly crane up", "slowly pan right"]  # no duration: the slow pace's 5 s, still clearly visible
 STEP = 2.0  # seconds per move: 1.5 s of move, 0.5 s of rest
 
 
@@ -40,7 +41,10 @@ def moves_clip(tmp_path_factory):
         directives.append({"at": 0.2 + i * STEP, "text": text, "duration": 1.5})
         if text.startswith("shake"):  # a shake stays on: calm it before the next move
             directives.append({"at": 0.2 + i * STEP + 1.6, "text": "steady the camera", "duration": 0.3})
-    timeline = _timeline(directives, 0.4 + len(MOVES) * STEP)
+    end = 0.2 + len(MOVES) * STEP
+    for i, text in enumerate(SLOW):
+        directives.append({"at": end + i * 5.5, "text": text})
+    timeline = _timeline(directives, end + len(SLOW) * 5.5 + 0.2)
     return _render(tmp_path_factory.mktemp("moves"), timeline, "moves"), timeline
 
 
@@ -52,7 +56,7 @@ def test_every_camera_move_is_seen_and_its_opposite_is_not(moves_clip):
     report = check_clip(path, timeline, script=script, clip=clip)
     lines = [v.line() for v in report.verdicts]
     assert all(v.status == "pass" for v in report.verdicts if v.kind == "camera"), "\n".join(lines)
-    assert len([v for v in report.verdicts if v.kind == "camera"]) == len(MOVES) + 1
+    assert len([v for v in report.verdicts if v.kind == "camera"]) == len(MOVES) + len(SLOW) + 1
     # The same pixels judged against the opposite direction must fail.
     swap = {"left": "right", "right": "left", "up": "down", "down": "up", "in": "out", "out": "in"}
     opposite = []

@@ -196,7 +196,10 @@ class SceneChoice:
 
     @property
     def recipe(self) -> SceneRecipe:
-        return RECIPES[self.kind]
+        """The kind's recipe plus the scenery the text names (waves, cliffs, a farmhouse...)."""
+        from director.engines.previz.scene_details import with_details
+
+        return with_details(RECIPES[self.kind], self.text)
 
 
 def _keywords(text: str) -> SceneChoice | None:
