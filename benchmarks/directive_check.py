@@ -67,6 +67,7 @@ CASES: list[Case] = [
     Case(CITY, "night comes", fast=True),
     Case(CITY, "make it black and white"),
     Case(CITY, "shaky handheld camera"),
+    Case(CITY, "a car drives past"),
     # farm / countryside
     Case(FARM, "the wind picks up", fast=True),
     Case(FARM, "pan slowly to the left", fast=True),
@@ -79,6 +80,7 @@ CASES: list[Case] = [
     Case(FARM, "cut to a close-up of the farmer"),
     Case(FARM, "thunder rumbles in the distance"),
     Case(FARM, "the farmer walks to the right"),
+    Case(FARM, "birds fly overhead", fast=True),
     # forest
     Case(FOREST, "the fog lifts", setup=("thick fog",)),
     Case(FOREST, "the hiker walks toward the camera", length=7.0),
@@ -100,6 +102,7 @@ CASES: list[Case] = [
     Case(BEACH, "she runs off to the left"),
     Case(BEACH, "fireworks over the sea", setup=("night",)),
     Case(BEACH, "a storm is coming", length=7.0),
+    Case(BEACH, "slowly fade to black", fast=True),
     # mountains
     Case(MOUNTAIN, "light snow begins to fall"),
     Case(MOUNTAIN, "raise the camera up"),
@@ -126,6 +129,7 @@ CASES: list[Case] = [
     Case(ROOM, "camera moves in slowly"),
     Case(ROOM, "pan to the left"),
     Case(ROOM, "thunder outside"),
+    Case(ROOM, "fade in from black", setup=("fade out",)),
     # desert
     Case(DESERT, "the sun sets over the dunes"),
     Case(DESERT, "truck right"),

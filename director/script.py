@@ -38,6 +38,7 @@ KIND_WORDS = {
 }
 WEATHER_DURATION = 3.0  # default seconds for weather and light changes without a duration
 TIME_DURATION = 4.0
+FADE_DURATION = 1.5  # a fade to or from black without a duration
 STORM_LIGHTNING_EVERY = (5.0, 11.0)  # seconds between flashes in a storm (seeded)
 THUNDER_DELAY = (0.8, 2.5)
 FIREWORK_BURSTS = (4, 7)  # bursts in one "fireworks" event, spread over FIREWORK_SECONDS
@@ -183,6 +184,8 @@ class Script:
                 lights = lerp(base, 1.0 if ch.lights else 0.0, p)
             if ch.weather:
                 env = _weather(env, ch.weather, ch.intensity, p)
+            if ch.fade:
+                env = replace(env, fade=lerp(env.fade, 1.0 if ch.fade == "out" else 0.0, p))
         flash = 0.0
         for e in self.events:
             if e.kind in FLASH_OF and e.t <= t < e.t + 0.5:
@@ -257,6 +260,8 @@ def describe_part(part: Part) -> str:
         return f"{who} {verb}{where}"
     if isinstance(part, SceneChange):
         bits = [w for w in (part.scene, part.weather, part.time_of_day, part.event) if w]
+        if part.fade:
+            bits.append("fade to black" if part.fade == "out" else "fade in from black")
         if part.lights is not None:
             bits.append("lights on" if part.lights else "lights off")
         return ", ".join(bits)
@@ -420,7 +425,8 @@ def compile_timeline(
                     continue
                 actions.setdefault(part.name.lower(), []).append(TimedAction(d.at, part, words))
             elif isinstance(part, SceneChange):
-                default = TIME_DURATION if part.time_of_day else WEATHER_DURATION if (part.weather or part.lights is not None) else 0.0
+                default = (TIME_DURATION if part.time_of_day else WEATHER_DURATION if (part.weather or part.lights is not None)
+                           else FADE_DURATION if part.fade else 0.0)
                 changes.append(_Change(d.at, d.duration if explicit else default, part, words))
                 if part.scene:
                     moves.append(TimedMove(d.at, 0.0, CameraMove(move="cut"), words))

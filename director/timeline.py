@@ -70,6 +70,7 @@ class SceneChange(_Model):
     lights: bool | None = Field(default=None, description="artificial lights on or off")
     event: Literal["lightning", "thunder", "explosion", "fireworks"] | None = None
     scene: str | None = Field(default=None, description="a new setting (a cut to another place)")
+    fade: Literal["out", "in"] | None = Field(default=None, description="fade to black (out) or up from black (in)")
 
 
 class StyleChange(_Model):

@@ -88,6 +88,16 @@ def test_light_weather_and_cut(tmp_path):
     assert check_clip(path, foggy, use_embeddings=False).verdicts[0].status == "fail"
 
 
+def test_fade_out_and_in(tmp_path):
+    timeline = _timeline([{"at": 1.0, "text": "fade to black"}, {"at": 3.5, "text": "fade in from black"}], 6.0)
+    path = _render(tmp_path, timeline, "fade")
+    report = check_clip(path, timeline, use_embeddings=False)
+    assert [(v.kind, v.status) for v in report.verdicts] == [("transition", "pass")] * 2, report.to_json()
+    swapped = timeline.model_copy(update={"directives": list(reversed([
+        d.model_copy(update={"at": a}) for d, a in zip(timeline.directives, (3.5, 1.0))]))})
+    assert all(v.status == "fail" for v in check_clip(path, swapped, use_embeddings=False).verdicts)
+
+
 def test_character_entering_is_tracked(tmp_path):
     timeline = _timeline([{"at": 0.5, "text": "a man walks in from the left"}], 5.0, scene="a countryside meadow")
     path = _render(tmp_path, timeline, "enter")

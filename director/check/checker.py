@@ -54,7 +54,7 @@ def _kind(e: Expectation) -> str:
     if isinstance(p, CharacterAction):
         return "character"
     if isinstance(p, SceneChange):
-        return "scene" if p.scene else ("event" if p.event else "weather" if p.weather else "light")
+        return "scene" if p.scene else ("event" if p.event else "weather" if p.weather else "transition" if p.fade else "light")
     if isinstance(p, StyleChange):
         return "style"
     return "prompt"

@@ -58,6 +58,8 @@ def check_scene_change(e: Expectation, clip: DecodedClip) -> list[Verdict]:
         out += _weather(e, clip, ch, before, after, ratio)
     if ch.event:
         out.append(_event(e, clip, ch.event))
+    if ch.fade:
+        out.append(_fade(e, clip, ch.fade, before, after))
     if not out:
         out.append(_v(e, "light", effect_words(ch), "no visible change expected", None, "nothing to measure"))
     return out
@@ -134,6 +136,20 @@ def _weather(e: Expectation, clip: DecodedClip, ch: SceneChange, before: Look, a
     if not out:
         out.append(_v(e, "weather", name, "no change: the weather was already so", None, "nothing to measure"))
     return out
+
+
+FADED = 12.0  # mean luma of a picture faded to black
+
+
+def _fade(e: Expectation, clip: DecodedClip, fade: str, before: Look, after: Look) -> Verdict:
+    """A fade to black ends (nearly) black and quiet; a fade in comes back from it."""
+    sound = band_change(clip, e.start, e.end, "all")
+    measured = f"brightness {before.brightness:.0f} → {after.brightness:.0f}" + (f", sound {sound:+.0f} dB" if sound is not None else "")
+    if fade == "out":
+        return _v(e, "transition", "fade to black", "the picture and sound go to black", after.brightness <= FADED
+                  and (sound is None or sound <= -10), measured, after.brightness, "luma")
+    return _v(e, "transition", "fade in", "the picture comes back from black",
+              before.brightness <= FADED < after.brightness, measured, after.brightness, "luma")
 
 
 def _event(e: Expectation, clip: DecodedClip, event: str) -> Verdict:

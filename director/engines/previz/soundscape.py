@@ -26,7 +26,7 @@ from director.engines.previz.noise import NoiseStream
 from director.engines.previz.scenes import SceneRecipe, match_scene
 from director.world_state import EVENT_MEMORY, WorldState
 
-LEVEL_NAMES = ("hum", "nature", "birds", "sea", "wind", "crickets", "room", "rain", "major", "music")
+LEVEL_NAMES = ("hum", "nature", "birds", "sea", "wind", "crickets", "room", "rain", "major", "music", "gain")
 MASTER = 0.8
 THUNDER_DELAY = (1.0, 2.5)  # seconds after a lightning flash
 CHORD_SECONDS = 4.0
@@ -75,6 +75,7 @@ def _levels(state: WorldState, recipe: SceneRecipe) -> dict[str, float]:
         "rain": env.rain,
         "major": max(0.0, min(1.0, day * 1.3 - env.rain * 0.6 - env.fog * 0.3)),
         "music": 1.0,
+        "gain": 1.0 - env.fade,  # a fade to black takes the sound with it
     }
 
 
@@ -131,8 +132,9 @@ class Soundscape:
         out += self._music(t, env["major"])[:, None] * env["music"][:, None] * 0.035
         # 5. One-shots
         self._shots(out, a, b)
-        # 6. Soft limit
+        # 6. Fade and soft limit
         st.prev_levels = prev
+        out *= env["gain"][:, None]
         return np.tanh(out * MASTER).astype(np.float32)
 
     def snapshot(self) -> SoundState:
