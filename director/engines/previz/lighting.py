@@ -108,7 +108,7 @@ class Light:
         Figures are what a creator directs: lit a touch brighter than their surroundings, they read
         as they would under a cinematographer's fill light instead of vanishing into the dark.
         """
-        moon = np.array([0.14, 0.16, 0.24]) * self.darkness()
+        moon = np.array([0.2, 0.22, 0.3]) * self.darkness()
         return np.clip(self.ambient() + self.lamp_fill(lamps) * 1.2 + moon, 0.0, 1.15)
 
     def rim(self, lamps: float) -> tuple[np.ndarray, float]:
