@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from director.check import CheckReport, check_clip  # noqa: E402
+from director.check.expectations import effect_words  # noqa: E402
 from director.render import render  # noqa: E402
 from director.script import compile_timeline  # noqa: E402
 from director.timeline import Timeline  # noqa: E402
@@ -140,6 +141,85 @@ CASES: list[Case] = [
 ]
 
 
+MEANS = {  # what each phrase means (a piece of how it must be read), written with the phrase
+    'slowly get closer to her': 'dolly in',
+    'swing the camera over to the right': 'pan right',
+    'look up towards the rooftops': 'tilt up',
+    'zoom in a bit on her': 'zoom in',
+    'pull out to show the whole street': 'dolly out',
+    'the camera slides sideways to the left': 'truck left',
+    'it starts pouring': 'rain',
+    'the street lights come on': 'lights on',
+    'she walks off to the left': 'leaves',
+    'night comes': 'night',
+    'make it black and white': 'black and white',
+    'shaky handheld camera': 'shake',
+    'a car drives past': 'car passes by',
+    'the wind picks up': 'wind',
+    'pan slowly to the left': 'pan left',
+    'the dog runs over to the farmer': 'dog runs to the farmer',
+    'a storm rolls in': 'storm',
+    'the sun goes down': 'dusk',
+    'crane up slowly': 'pedestal up',
+    'tilt down to the ground': 'tilt down',
+    'a thick fog comes in': 'fog',
+    'cut to a close-up of the farmer': 'cut close on farmer',
+    'thunder rumbles in the distance': 'thunder',
+    'the farmer walks to the right': 'walks to the right',
+    'birds fly overhead': 'passes by',
+    'the fog lifts': 'clear',
+    'the hiker walks toward the camera': 'walks to the near',
+    'circle around the hiker': 'orbit',
+    'tilt the camera to a dutch angle': 'roll',
+    'it begins to snow': 'snow',
+    'quick pan to the right': 'pan right',
+    'it gets dark': 'night',
+    'a dog comes in from the right': 'enters',
+    'zoom out slowly': 'zoom out',
+    'a gentle breeze starts blowing': 'wind',
+    'the sky clears up': 'clear',
+    'lightning strikes': 'lightning',
+    'pan across the sea to the right': 'pan right',
+    'push in on the surfer': 'dolly in',
+    'rain starts falling gently': 'rain',
+    'golden hour look': 'golden hour',
+    'she runs off to the left': 'leaves',
+    'fireworks over the sea': 'fireworks',
+    'a storm is coming': 'storm',
+    'slowly fade to black': 'fade to black',
+    'light snow begins to fall': 'snow',
+    'raise the camera up': 'pedestal up',
+    'the rider gallops off to the right': 'leaves',
+    'zoom in 3x': 'zoom in',
+    'tilt up to the peaks': 'tilt up',
+    'dawn breaks': 'dawn',
+    'the wind howls': 'wind',
+    'move the camera to the right': 'truck right',
+    'turn the lamps on': 'lights on',
+    'the snow stops': 'clear',
+    'a puppy trots in from the left': 'enters',
+    'orbit left around the girl': 'orbit left',
+    'roll the camera to the right': 'roll right',
+    'zoom in slowly': 'zoom in',
+    'steady the camera': 'static',
+    'the girl runs to grandpa': 'runs to',
+    'the lights go out': 'lights off',
+    'a kitten walks over to the boy': 'walks to the boy',
+    'cut to a wide shot': 'cut wide',
+    'ghibli style': 'ghibli',
+    'camera moves in slowly': 'dolly in',
+    'pan to the left': 'pan left',
+    'thunder outside': 'thunder',
+    'fade in from black': 'fade in',
+    'the sun sets over the dunes': 'dusk',
+    'truck right': 'truck right',
+    'the traveller walks away from the camera': 'away',
+    'the camera tilts up to the sky': 'tilt up',
+    'film noir': 'noir',
+    'the camera rises': 'pedestal up',
+}
+
+
 def timeline_for(case: Case, width: int, height: int) -> Timeline:
     scene, cast = case.scene
     directives = [{"at": 0, "text": s, "duration": 0} for s in case.setup]
@@ -156,6 +236,11 @@ class Scored:
     case: Case
     report: CheckReport
     understood: bool
+    reading: str  # how the phrase was read, in effect words ("dolly out")
+
+    @property
+    def read_as_meant(self) -> bool:
+        return self.understood and MEANS.get(self.case.phrase, "") in self.reading
 
 
 def run_case(case: Case, width: int, height: int, folder: Path) -> Scored:
@@ -164,8 +249,9 @@ def run_case(case: Case, width: int, height: int, folder: Path) -> Scored:
     out = folder / f"case_{abs(hash(case.phrase)) % 10**8}.mp4"
     render(timeline, out, use_embeddings=False, engine_options={"embeddings": False})
     report = check_clip(out, timeline, script=script)
-    understood = script.interpretations[-1].understood
-    return Scored(case, report, understood)
+    last = script.interpretations[-1]
+    reading = "; ".join(effect_words(p) for p in last.parts)
+    return Scored(case, report, last.understood, reading)
 
 
 def tally(results: list[Scored]) -> dict[str, tuple[int, int]]:
@@ -173,6 +259,8 @@ def tally(results: list[Scored]) -> dict[str, tuple[int, int]]:
     for r in results:
         counts["understood", "total"] += 1
         counts["understood", "pass"] += r.understood
+        counts["read as meant", "total"] += 1
+        counts["read as meant", "pass"] += r.read_as_meant
         phrase_index = len(r.case.setup)
         for v in r.report.verdicts:
             if v.index != phrase_index or v.status == "not_checkable":
@@ -204,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"[{case.scene[0][:24]}] {v.line()}")
             if not r.understood:
                 print(f"[{case.scene[0][:24]}] NOT UNDERSTOOD: {case.phrase!r}")
+            elif not r.read_as_meant:
+                print(f"[{case.scene[0][:24]}] MISREAD: {case.phrase!r} read as {r.reading!r}, meant {MEANS.get(case.phrase)!r}")
     table = tally(results)
     scenes = len({c.scene[0] for c in cases})
     print(f"\n{len(cases)} cases, {scenes} scene kinds, {args.size}, {time.perf_counter() - started:.0f} s")
@@ -211,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     total_p = total_n = 0
     for kind, (p, n) in table.items():
         print(f"| {kind} | {p} | {n} | {p / n * 100:.0f} % |")
-        if kind != "understood":
+        if kind not in ("understood", "read as meant"):
             total_p += p
             total_n += n
     print(f"| **all effects** | {total_p} | {total_n} | {total_p / max(total_n, 1) * 100:.0f} % |")

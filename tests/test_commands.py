@@ -282,3 +282,13 @@ def test_black_and_white_uses_the_noir_grade_when_there_is_one() -> None:
 def test_things_passing_by_cross_the_frame(text: str, kind: str, side: str | None) -> None:
     (part,) = parse_command(text, (), STYLES, use_embeddings=False).parts
     assert isinstance(part, CharacterAction) and part.action == "cross" and part.kind == kind and part.side == side
+
+
+@pytest.mark.parametrize(("text", "move", "direction"), [
+    ("pull out to show the whole street", "dolly", "out"),  # the street is what is shown, not where to go
+    ("the camera slides sideways to the left", "truck", "left"),
+    ("tilt the camera to a dutch angle", "roll", "right"),
+])
+def test_camera_phrasings_from_the_directive_suite(text: str, move: str, direction: str) -> None:
+    (part,) = parse_command(text, (), STYLES, use_embeddings=False).parts
+    assert (part.move, part.direction) == (move, direction)

@@ -39,6 +39,9 @@ def check_take(take) -> TakeCheck:
         report = check_clip(take.path, take.director.record, script=take.director.script)
     except ClipError as exc:
         return TakeCheck(None, str(exc))
+    except Exception as exc:  # noqa: BLE001 - a failed measurement must never cost the creator the take
+        log.exception("checking take %s failed", take.number)
+        return TakeCheck(None, f"the check failed ({type(exc).__name__}: {exc})")
     return TakeCheck(report)
 
 
