@@ -92,7 +92,7 @@ def expectations(script: Script, duration: float) -> list[Expectation]:
             out.append(Expectation(
                 index=interp.index, at=interp.at, text=text, part=part,
                 start=interp.at, end=end,
-                camera_before=script.state_at(max(0.0, interp.at - eps)).camera if interp.at > 0 else before.camera,
+                camera_before=before.camera,
                 camera_after=after.camera,
                 env_before=before.environment, env_after=after.environment,
                 entity_before=before.entity(who) if who else None,

@@ -50,7 +50,6 @@ def check_scene_change(e: Expectation, clip: DecodedClip) -> list[Verdict]:
         return [_v(e, "light" if ch.time_of_day or ch.lights is not None else "weather", effect_words(ch),
                    "the opening look", None, "the clip starts with it: nothing before to compare")]
     before, after = before_after(clip, e.start, e.end)
-    b0, b1 = e.env_before, e.env_after
     ratio = after.brightness / max(before.brightness, 1.0)
     if ch.time_of_day or ch.lights is not None:
         out += _light(e, clip, ch, before, after, ratio)
@@ -118,7 +117,12 @@ def _weather(e: Expectation, clip: DecodedClip, ch: SceneChange, before: Look, a
         up = fog > 0
         c = after.contrast / max(before.contrast, 1.0)
         veil = after.veil / max(before.veil, 1.0)
-        passed = (c <= FOG_CONTRAST or veil >= 1 / FOG_CONTRAST) if up else (c >= 1 / FOG_CONTRAST or veil <= FOG_CONTRAST)
+        # Fog is a pale veil: contrast falls *and* the darkest channel rises (rain or night lower contrast too,
+        # but darken), or the veil alone rises clearly.
+        if up:
+            passed = (c <= FOG_CONTRAST and veil >= 0.97) or veil >= 1 / FOG_CONTRAST
+        else:
+            passed = (c >= 1 / FOG_CONTRAST and veil <= 1.03) or veil <= FOG_CONTRAST
         out.append(_v(e, "weather", "fog" if up else "the fog lifts", "a pale veil, less contrast" if up else "the veil lifts, contrast returns",
                       passed, f"contrast {(c - 1) * 100:+.0f} %, veil {before.veil:.0f} → {after.veil:.0f}", c, "ratio"))
     if abs(wind) >= WEATHER_STEP and not abs(rain) >= WEATHER_STEP:

@@ -77,7 +77,8 @@ class Light:
         else:
             w = min(1.0, (d - 0.35) / 0.4)
             zen, hor = _mix(_TWILIGHT[0], _DAY[0], w), _mix(_TWILIGHT[1], _DAY[1], w)
-        grey = (0.25 + 0.55 * d) * (1.0 - 0.4 * self.overcast)  # storm clouds are dark, not a bright veil
+        # Storm clouds are dark by day, not a bright veil; at night they keep the moonlit floor's glow.
+        grey = (0.25 + 0.55 * d) * (1.0 - 0.4 * self.overcast * (0.35 + 0.65 * d))
         cloud = np.array([grey, grey, grey * 1.05]) * 200
         zen = _mix(zen, cloud * 0.8, self.overcast * 0.85)
         hor = _mix(hor, cloud, self.overcast * 0.85)
@@ -91,7 +92,7 @@ class Light:
         rgb = np.array([base, base, base])
         rgb *= _mix((0.62, 0.72, 1.0), (1.0, 1.0, 1.0), min(1.0, d * 2.5))  # moonlight is blue
         rgb *= _mix((1.0, 1.0, 1.0), (1.1, 0.88, 0.7), self.warmth)  # low sun is warm
-        rgb *= 1.0 - 0.45 * self.overcast  # an overcast storm sky takes much of the light
+        rgb *= 1.0 - 0.45 * self.overcast * (0.35 + 0.65 * d)  # an overcast storm sky takes much of the daylight
         return rgb
 
     def darkness(self) -> float:
