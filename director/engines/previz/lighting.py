@@ -109,14 +109,14 @@ class Light:
         Figures are what a creator directs: lit a touch brighter than their surroundings, they read
         as they would under a cinematographer's fill light instead of vanishing into the dark.
         """
-        moon = np.array([0.2, 0.22, 0.3]) * self.darkness()
+        moon = np.array([0.26, 0.28, 0.36]) * self.darkness()
         return np.clip(self.ambient() + self.lamp_fill(lamps) * 1.2 + moon, 0.0, 1.15)
 
     def rim(self, lamps: float) -> tuple[np.ndarray, float]:
         """(RGB colour, strength 0..1) of the edge light that outlines figures in the dark."""
         warm = lamps * self.lights
         col = np.array([255.0, 205.0, 150.0]) * warm + np.array([175.0, 195.0, 255.0]) * (1.0 - warm)
-        return col, 0.7 * self.darkness() + 0.25 * self.fog
+        return col, 0.85 * self.darkness() + 0.25 * self.fog
 
     def glow(self) -> float:
         """Strength of emissive surfaces (windows, lamps): visible when it is dark."""
