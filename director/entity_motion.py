@@ -171,8 +171,8 @@ class EntityTrack:
                     goal = lambda t, q=inside: q  # noqa: E731
                 heading = heading_of(goal(timed.at)[0] - here[0], goal(timed.at)[1] - here[1], heading)
                 present = True
-            speed = speeds[1] if a.action == "run" else speeds[0]
-            mode = "run" if a.action == "run" else "walk"
+            speed = speeds[1] if a.action == "run" or a.pace == "run" else speeds[0]
+            mode = "run" if a.action == "run" or a.pace == "run" else "walk"
             if a.action == "stop" or a.action == "idle":
                 current = _Segment(timed.at, here, heading, None, 0.0, "idle", timed.text)
             elif a.action == "turn":

@@ -59,6 +59,7 @@ class CharacterAction(_Model):
         description="another character's name, or a place: left, right, center, near, far, away",
     )
     side: Literal["left", "right", "back", "front"] | None = Field(default=None, description="side to enter from or leave by")
+    pace: Literal["walk", "run"] | None = Field(default=None, description="how an enter, leave or cross goes (\"runs off\")")
 
 
 class SceneChange(_Model):

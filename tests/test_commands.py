@@ -87,11 +87,11 @@ TABLE: list[tuple[str, tuple[Character, ...], tuple[object, ...]]] = [
     ("he runs away", (MEI, TOM), (act("Tom", "run", target="away"),)),
     ("Tom turns to face Mei", (MEI, TOM), (act("Tom", "turn", target="Mei"),)),
     ("the girl walks toward the camera", (MEI,), (act("Mei", "walk", target="near"),)),
-    ("Mei runs off to the right", (MEI,), (act("Mei", "leave", side="right"),)),
+    ("Mei runs off to the right", (MEI,), (act("Mei", "leave", side="right", pace="run"),)),
     ("Mei exits stage left", (MEI,), (act("Mei", "leave", side="left"),)),
     ("Tom vanishes", (TOM,), (act("Tom", "leave"),)),
     ("Tom hurries toward Mei", (MEI, TOM), (act("Tom", "run", target="Mei"),)),
-    ("a stallion gallops in", (), (act("stallion", "enter", kind="horse", text="a stallion"),)),
+    ("a stallion gallops in", (), (act("stallion", "enter", kind="horse", text="a stallion", pace="run"),)),
     # scene
     ("it starts to rain", (), (scene(weather="rain"),)),
     ("it begins to drizzle", (), (scene(weather="rain", intensity=0.3),)),

@@ -61,6 +61,7 @@ def action_part(action: str, subject: Mention, clause: Clause, cast: Cast, verb_
     notes: list[str] = [subject.note] if subject.note else []
     member = subject.member
     rest = clause.lemmas[verb_end:]
+    running = any(lx.CHARACTER_VERBS.get(t.lemma) == "run" for t in clause.tokens[max(0, verb_end - 2):verb_end])
     # 1. Particles change the action: "runs off" leaves, "walks in" / "into the frame" enters.
     if action in _MOTION | {"enter"}:
         if "off" in rest[:2] or clause.find("out of", verb_end) >= 0 or (rest[:1] == ("out",) and len(rest) <= 2):
@@ -94,6 +95,7 @@ def action_part(action: str, subject: Mention, clause: Clause, cast: Cast, verb_
         text=member.text if subject.new else None,
         target=target,
         side=side,  # type: ignore[arg-type]
+        pace="run" if running and action in ("leave", "enter") else None,  # "gallops off" leaves at a run
     )
     return part, notes
 
