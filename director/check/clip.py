@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 
 ANALYSIS_WIDTH = 320  # grey frames for optical flow and tracking
@@ -79,6 +80,7 @@ def decode_clip(path: str | Path, analysis_width: int = ANALYSIS_WIDTH) -> Decod
         if not container.streams.video:
             raise ClipError(f"{path}: has no video stream")
         stream = container.streams.video[0]
+        stream.thread_type = "AUTO"  # decode on every core: decoding is most of a check's time
         width, height = stream.codec_context.width, stream.codec_context.height
         rate = stream.average_rate or stream.guessed_rate
         fps = float(rate) if rate else 24.0
@@ -86,9 +88,10 @@ def decode_clip(path: str | Path, analysis_width: int = ANALYSIS_WIDTH) -> Decod
         cw, ch = _scaled_size(width, height, COLOUR_WIDTH)
         grey, colour = [], []
         try:
-            for frame in container.decode(video=0):
-                grey.append(frame.reformat(width=gw, height=gh, format="gray").to_ndarray())
-                colour.append(frame.reformat(width=cw, height=ch, format="rgb24").to_ndarray())
+            for frame in container.decode(stream):
+                small = frame.reformat(width=gw, height=gh, format="rgb24").to_ndarray()  # one scaling per frame
+                grey.append(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
+                colour.append(cv2.resize(small, (cw, ch), interpolation=cv2.INTER_AREA))
         except av.error.FFmpegError as exc:
             raise ClipError(f"{path}: video decoding failed after {len(grey)} frames ({exc})") from None
     if not grey:

@@ -306,6 +306,8 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                     out[status] = f"**Take {take.number}** · rendering · {progress}" + _log(lines)
                     yield out
                 elif isinstance(event, RunDone):
+                    if event.take.finished and not event.take.stopped:  # the check decodes the whole take
+                        yield {status: f"**Take {take.number}** done · checking that it did what the rows say…"}
                     yield finished(session, event.take, lines)
                 elif isinstance(event, RunFailed):
                     done = finished(session, event.take, lines) if event.take else {}
