@@ -307,7 +307,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                     yield out
                 elif isinstance(event, RunDone):
                     if event.take.finished and not event.take.stopped:  # the check decodes the whole take
-                        yield {status: f"**Take {take.number}** done · checking that it did what the rows say…"}
+                        yield {status: f"**Take {take.number}** rendered · checking that it did what the rows say…" + _log(lines)}
                     yield finished(session, event.take, lines)
                 elif isinstance(event, RunFailed):
                     done = finished(session, event.take, lines) if event.take else {}
