@@ -19,8 +19,8 @@ from director.easing import lerp, linear_progress, progress
 from director.timeline import CameraMove
 from director.world_state import CameraState
 
-DEFAULT_AMOUNT = {"pan": 30.0, "tilt": 15.0, "roll": 15.0, "zoom": 2.0, "dolly": 3.0, "truck": 2.0,
-                  "pedestal": 1.0, "orbit": 45.0, "shake": 0.5}
+DEFAULT_AMOUNT = {"pan": 30.0, "tilt": 15.0, "roll": 15.0, "zoom": 2.0, "dolly": 4.0, "truck": 2.0,
+                  "pedestal": 2.0, "orbit": 45.0, "shake": 0.5}
 DEFAULT_DURATION = {"slow": 5.0, "normal": 3.0, "fast": 1.2}
 SHOT_FOV = {"extreme_wide": 85.0, "wide": 65.0, "medium": 38.0, "close": 20.0, "extreme_close": 10.0}
 # Height of the frame, in multiples of a subject's height, for each shot size on a subject.

@@ -1,7 +1,9 @@
-"""``python -m director``: render, validate, list engines; import/export other tools' formats, storyboards.
+"""``python -m director``: render, validate, check a clip, list engines; import/export other tools' formats,
+storyboards.
 
 Exit codes: 0 success, 1 the timeline or its render failed (message on stderr), 2 usage error,
-130 interrupted (the ``.part`` and checkpoints stay: ``--resume`` continues).
+3 ``check`` found directives whose effect was not seen, 130 interrupted (the ``.part`` and
+checkpoints stay: ``--resume`` continues).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from director.engine_options import EngineOptionError, parse_option
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_SEEN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -55,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--no-embeddings", action="store_true")
     v.add_argument("--allow-outside-images", action="store_true",
                    help="read images the timeline names outside its own folder (absolute paths, ../, symlinks)")
+    c = sub.add_parser("check", help="measure on a clip whether every directive of its timeline did what it said")
+    c.add_argument("clip", type=Path, help="the rendered MP4 (any engine)")
+    c.add_argument("timeline", type=Path, help="the timeline it was rendered from")
+    c.add_argument("--json", action="store_true", help="print the verdicts as JSON")
+    c.add_argument("--no-embeddings", action="store_true", help="read directives with rules only (as rendered with it)")
     sub.add_parser("engines", help="list the engines")
     from director.formats.commands import add_format_commands
 
@@ -136,6 +143,19 @@ def cmd_render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from director.check import check_clip
+
+    report = check_clip(args.clip, _load(args.timeline, args), use_embeddings=not args.no_embeddings)
+    if args.json:
+        print(report.to_json())
+    else:
+        for verdict in report.verdicts:
+            print(verdict.line())
+        print(f"{args.clip}: {report.summary()}")
+    return EXIT_NOT_SEEN if report.failed else EXIT_OK
+
+
 def cmd_engines(args: argparse.Namespace) -> int:
     from director.engines import ENGINES
 
@@ -157,15 +177,17 @@ def main(argv: list[str] | None = None) -> int:
     from director.render import ResumeError
     from director.timeline import TimelineError
 
+    from director.check import ClipError
     from director.formats.commands import HANDLERS as FORMAT_HANDLERS
 
-    handlers = {"render": cmd_render, "validate": cmd_validate, "engines": cmd_engines, **FORMAT_HANDLERS}
+    handlers = {"render": cmd_render, "validate": cmd_validate, "check": cmd_check, "engines": cmd_engines,
+                **FORMAT_HANDLERS}
     try:
         return handlers[args.command](args)
     except TimelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except (AssetError, ClipWriterError, EngineError, ResumeError, LimitError) as exc:
+    except (AssetError, ClipError, ClipWriterError, EngineError, ResumeError, LimitError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

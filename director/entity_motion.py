@@ -142,6 +142,16 @@ class EntityTrack:
             goal, aim_id = self._target(a.target, cam)
             if aim_id is not None:
                 goal = self._beside(aim_id, here)
+            if a.action == "cross":  # in at one side, across at the kind's fast pace, out at the other
+                side = a.side if a.side in ("left", "right") else "left"
+                depth = max(2.5, self._depth(cam, here)) if present else DEFAULT_DEPTH
+                start = offscreen_point(cam, side, depth) if not present else here
+                exit_point = offscreen_point(cam, "right" if side == "left" else "left", depth)
+                heading = heading_of(exit_point[0] - start[0], exit_point[1] - start[1], heading)
+                current = _Segment(timed.at, start, heading, lambda t, q=exit_point: q, speeds[1], "run", timed.text, leaves=True)
+                segments.append(current)
+                present = True
+                continue
             if not present and a.action != "leave":
                 depth = DEFAULT_DEPTH
                 aim = self._position_of(aim_id, timed.at) if aim_id is not None else None
@@ -161,8 +171,8 @@ class EntityTrack:
                     goal = lambda t, q=inside: q  # noqa: E731
                 heading = heading_of(goal(timed.at)[0] - here[0], goal(timed.at)[1] - here[1], heading)
                 present = True
-            speed = speeds[1] if a.action == "run" else speeds[0]
-            mode = "run" if a.action == "run" else "walk"
+            speed = speeds[1] if a.action == "run" or a.pace == "run" else speeds[0]
+            mode = "run" if a.action == "run" or a.pace == "run" else "walk"
             if a.action == "stop" or a.action == "idle":
                 current = _Segment(timed.at, here, heading, None, 0.0, "idle", timed.text)
             elif a.action == "turn":

@@ -38,8 +38,12 @@ KIND_WORDS = {
 }
 WEATHER_DURATION = 3.0  # default seconds for weather and light changes without a duration
 TIME_DURATION = 4.0
+FADE_DURATION = 1.5  # a fade to or from black without a duration
 STORM_LIGHTNING_EVERY = (5.0, 11.0)  # seconds between flashes in a storm (seeded)
 THUNDER_DELAY = (0.8, 2.5)
+FIREWORK_BURSTS = (4, 7)  # bursts in one "fireworks" event, spread over FIREWORK_SECONDS
+FIREWORK_SECONDS = 3.5
+FLASH_OF = {"lightning": 1.0, "explosion": 0.8, "burst": 0.35}  # how much each event lights the scene
 
 
 def guess_kind(*texts: str | None) -> str:
@@ -180,10 +184,12 @@ class Script:
                 lights = lerp(base, 1.0 if ch.lights else 0.0, p)
             if ch.weather:
                 env = _weather(env, ch.weather, ch.intensity, p)
+            if ch.fade:
+                env = replace(env, fade=lerp(env.fade, 1.0 if ch.fade == "out" else 0.0, p))
         flash = 0.0
         for e in self.events:
-            if e.kind == "lightning" and e.t <= t < e.t + 0.5:
-                flash = max(flash, _flash(t - e.t))
+            if e.kind in FLASH_OF and e.t <= t < e.t + 0.5:
+                flash = max(flash, FLASH_OF[e.kind] * _flash(t - e.t))
         env = replace(env, lightning=flash, lights=lights if lights is not None else _auto_lights(env))
         return env, scene, style, style_text
 
@@ -247,13 +253,15 @@ def describe_part(part: Part) -> str:
     if isinstance(part, CharacterAction):
         who = part.text or _called(part.name)
         verb = {"enter": "enters", "leave": "leaves", "walk": "walks", "run": "runs", "stop": "stops",
-                "turn": "turns", "idle": "waits"}[part.action]
+                "turn": "turns", "idle": "waits", "cross": "passes by"}[part.action]
         where = ""
         if part.target:
             where = f" to {_called(part.target)}" if part.action in ("walk", "run", "enter") else f" towards {_called(part.target)}"
         return f"{who} {verb}{where}"
     if isinstance(part, SceneChange):
         bits = [w for w in (part.scene, part.weather, part.time_of_day, part.event) if w]
+        if part.fade:
+            bits.append("fade to black" if part.fade == "out" else "fade in from black")
         if part.lights is not None:
             bits.append("lights on" if part.lights else "lights off")
         return ", ".join(bits)
@@ -417,7 +425,8 @@ def compile_timeline(
                     continue
                 actions.setdefault(part.name.lower(), []).append(TimedAction(d.at, part, words))
             elif isinstance(part, SceneChange):
-                default = TIME_DURATION if part.time_of_day else WEATHER_DURATION if (part.weather or part.lights is not None) else 0.0
+                default = (TIME_DURATION if part.time_of_day else WEATHER_DURATION if (part.weather or part.lights is not None)
+                           else FADE_DURATION if part.fade else 0.0)
                 changes.append(_Change(d.at, d.duration if explicit else default, part, words))
                 if part.scene:
                     moves.append(TimedMove(d.at, 0.0, CameraMove(move="cut"), words))
@@ -474,6 +483,9 @@ def _events(script: Script, cut_times: list[float], seed: int) -> list[Event]:
             events.append(Event(c.at, ch.event))
             if ch.event == "lightning":
                 events.append(Event(c.at + rng.uniform(*THUNDER_DELAY), "thunder"))
+            if ch.event == "fireworks":  # a volley of bursts, each a flash of light and a bang
+                for _ in range(rng.randint(*FIREWORK_BURSTS)):
+                    events.append(Event(c.at + rng.uniform(0.0, FIREWORK_SECONDS), "burst"))
         if isinstance(ch, SceneChange) and ch.weather == "storm":
             end = next((o.at for o in script.changes[i + 1:] if isinstance(o.change, SceneChange) and o.change.weather), script.timeline.duration)
             storms.append((c.at + 1.0, end))

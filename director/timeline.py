@@ -54,7 +54,7 @@ CameraMoveName = Literal[
     "shake", "shot", "cut", "follow", "focus", "static",
 ]
 ShotSize = Literal["extreme_wide", "wide", "medium", "close", "extreme_close"]
-CharacterActionName = Literal["enter", "leave", "walk", "run", "stop", "turn", "idle"]
+CharacterActionName = Literal["enter", "leave", "walk", "run", "stop", "turn", "idle", "cross"]  # cross: passes by, in one side and out the other
 Weather = Literal["clear", "rain", "snow", "fog", "wind", "storm"]
 TimeOfDay = Literal["dawn", "day", "dusk", "night"]
 ImageRole = Literal["scene", "style", "character"]
@@ -106,6 +106,7 @@ class CharacterAction(_Model):
         description="another character's name, or a place: left, right, center, near, far, away",
     )
     side: Literal["left", "right", "back", "front"] | None = Field(default=None, description="side to enter from or leave by")
+    pace: Literal["walk", "run"] | None = Field(default=None, description="how an enter, leave or cross goes (\"runs off\")")
 
 
 class SceneChange(_Model):
@@ -117,6 +118,7 @@ class SceneChange(_Model):
     lights: bool | None = Field(default=None, description="artificial lights on or off")
     event: Literal["lightning", "thunder", "explosion", "fireworks"] | None = None
     scene: LongText | None = Field(default=None, description="a new setting (a cut to another place)")
+    fade: Literal["out", "in"] | None = Field(default=None, description="fade to black (out) or up from black (in)")
 
 
 class StyleChange(_Model):

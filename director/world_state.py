@@ -43,6 +43,7 @@ class Environment:
     wind: float = 0.0  # 0..1
     lightning: float = 0.0  # 0..1 brightness of a flash at this instant
     lights: float = 0.0  # 0..1 artificial lights (street lamps, windows, lamps)
+    fade: float = 0.0  # 0..1 how far the picture and sound have faded to black (a transition)
 
     @property
     def daylight(self) -> float:

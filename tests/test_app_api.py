@@ -56,6 +56,9 @@ def test_preset_start_command_export_download(app_url, tmp_path):
     rows = result[8]["data"]
     live = [r for r in rows if r[1] == "it starts to rain"]
     assert live and live[0][4].startswith("● live") and "rain" in live[0][4]  # in the timeline, with its reading
+    # The take was checked: a verdict beside the rows whose effect could be measured (issue 14).
+    assert "check:" in status and "effects seen" in status
+    assert any(" · ✔" in r[4] or " · ✘" in r[4] for r in rows), rows
 
     info = ffprobe(mp4)
     kinds = {s["codec_type"]: s for s in info["streams"]}

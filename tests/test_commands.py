@@ -87,11 +87,11 @@ TABLE: list[tuple[str, tuple[Character, ...], tuple[object, ...]]] = [
     ("he runs away", (MEI, TOM), (act("Tom", "run", target="away"),)),
     ("Tom turns to face Mei", (MEI, TOM), (act("Tom", "turn", target="Mei"),)),
     ("the girl walks toward the camera", (MEI,), (act("Mei", "walk", target="near"),)),
-    ("Mei runs off to the right", (MEI,), (act("Mei", "leave", side="right"),)),
+    ("Mei runs off to the right", (MEI,), (act("Mei", "leave", side="right", pace="run"),)),
     ("Mei exits stage left", (MEI,), (act("Mei", "leave", side="left"),)),
     ("Tom vanishes", (TOM,), (act("Tom", "leave"),)),
     ("Tom hurries toward Mei", (MEI, TOM), (act("Tom", "run", target="Mei"),)),
-    ("a stallion gallops in", (), (act("stallion", "enter", kind="horse", text="a stallion"),)),
+    ("a stallion gallops in", (), (act("stallion", "enter", kind="horse", text="a stallion", pace="run"),)),
     # scene
     ("it starts to rain", (), (scene(weather="rain"),)),
     ("it begins to drizzle", (), (scene(weather="rain", intensity=0.3),)),
@@ -266,3 +266,29 @@ def test_parallel_parses_share_one_model(semantic: None) -> None:
     for t in threads:
         t.join()
     assert [r.parts for r in results] == [(cam("dolly", direction="in", target="Mei"),)] * 4
+
+
+def test_black_and_white_uses_the_noir_grade_when_there_is_one() -> None:
+    from director.styles import style_names
+
+    result = parse_command("make it black and white", (), style_names(), use_embeddings=False)
+    assert result.parts == (StyleChange(preset="noir", text="black and white"),)
+
+
+@pytest.mark.parametrize(("text", "kind", "side"), [
+    ("birds fly overhead", "bird", None), ("a car drives by from the right", "car", "right"),
+    ("a plane flies over", "airplane", None), ("a bus goes past", "bus", None),
+])
+def test_things_passing_by_cross_the_frame(text: str, kind: str, side: str | None) -> None:
+    (part,) = parse_command(text, (), STYLES, use_embeddings=False).parts
+    assert isinstance(part, CharacterAction) and part.action == "cross" and part.kind == kind and part.side == side
+
+
+@pytest.mark.parametrize(("text", "move", "direction"), [
+    ("pull out to show the whole street", "dolly", "out"),  # the street is what is shown, not where to go
+    ("the camera slides sideways to the left", "truck", "left"),
+    ("tilt the camera to a dutch angle", "roll", "right"),
+])
+def test_camera_phrasings_from_the_directive_suite(text: str, move: str, direction: str) -> None:
+    (part,) = parse_command(text, (), STYLES, use_embeddings=False).parts
+    assert (part.move, part.direction) == (move, direction)

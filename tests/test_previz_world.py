@@ -38,7 +38,8 @@ def test_windows_glow_at_night():
     night = render([WorldState(0, scene="city", environment=Environment(hour=23, lights=1.0))]).frames[0].astype(int)
     day = render([WorldState(0, scene="city", environment=Environment(hour=12))]).frames[0].astype(int)
     warm_bright = (night.sum(axis=2) > 400) & (night[..., 0] > night[..., 2] + 30)
-    assert warm_bright.mean() > 0.003 and night.mean() < 0.5 * day.mean()
+    # A lit street at night keeps a moonlight floor (issue 14: nights stay legible), so "much darker" is < 55 %.
+    assert warm_bright.mean() > 0.003 and night.mean() < 0.55 * day.mean()
 
 
 def test_rain_shows_particles_and_raises_high_band_audio():

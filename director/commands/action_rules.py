@@ -61,6 +61,7 @@ def action_part(action: str, subject: Mention, clause: Clause, cast: Cast, verb_
     notes: list[str] = [subject.note] if subject.note else []
     member = subject.member
     rest = clause.lemmas[verb_end:]
+    running = any(lx.CHARACTER_VERBS.get(t.lemma) == "run" for t in clause.tokens[max(0, verb_end - 2):verb_end])
     # 1. Particles change the action: "runs off" leaves, "walks in" / "into the frame" enters.
     if action in _MOTION | {"enter"}:
         if "off" in rest[:2] or clause.find("out of", verb_end) >= 0 or (rest[:1] == ("out",) and len(rest) <= 2):
@@ -69,10 +70,13 @@ def action_part(action: str, subject: Mention, clause: Clause, cast: Cast, verb_
             clause.matches(f"into {d} {n}", verb_end + k) for k in range(3) for d in ("the", "") for n in lx.FRAME_NOUNS
         ):
             action = "enter"
+        elif rest[:1] in (("by",), ("past",), ("overhead",), ("across",)) or (rest[:1] == ("over",) and len(rest) <= 2) \
+                or (clause.tokens[verb_end - 1].lemma == "pass" and not rest[:1] == ("to",)):
+            action = "cross"  # "birds fly overhead", "a car drives by": across the frame and out
     # 2. Target and side.
     target: str | None = None
     side: str | None = None
-    if action in ("enter", "leave"):
+    if action in ("enter", "leave", "cross"):
         side = _side(clause, verb_end)
         if action == "enter" and clause.find("to", verb_end) >= 0:
             target, note = _object_or_place(clause, cast, clause.find("to", verb_end), member)
@@ -91,6 +95,7 @@ def action_part(action: str, subject: Mention, clause: Clause, cast: Cast, verb_
         text=member.text if subject.new else None,
         target=target,
         side=side,  # type: ignore[arg-type]
+        pace="run" if running and action in ("leave", "enter") else None,  # "gallops off" leaves at a run
     )
     return part, notes
 

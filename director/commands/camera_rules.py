@@ -60,6 +60,8 @@ def camera_part(
     notes: list[str] = []
     found = slots.direction(clause, verb_end)
     direction = found[0] if found else implied
+    if found and implied is not None and clause.tokens[found[1]].lemma in lx.UP_NOUNS | lx.DOWN_NOUNS:
+        direction = implied  # "pull out to show the whole street": the verb's own direction, not the street's
     target, target_note = _target(clause, cast)
     if target_note:
         notes.append(target_note)
@@ -145,9 +147,12 @@ def read_camera(clause: Clause, cast: Cast) -> ClauseReading | None:
         return ClauseReading((CameraMove(move="shot", shot=shot, target=target, pace=pace),), "rules",
                              tuple(n for n in [note] if n))
 
-    # 3. The move verb, then its slots.
+    # 3. The move verb, then its slots; a Dutch angle is a roll whatever the verb ("tilt to a dutch angle").
     if found is None:
         return None
+    if {"dutch", "canted"} & set(clause.words) and lx.CAMERA_VERBS[found[1]][0] in ("tilt", "roll", "move", "turn"):
+        side = "left" if "left" in clause.words else "right"
+        return ClauseReading((CameraMove(move="roll", direction=side, pace=pace),), "rules", ("Dutch angle read as a roll",))
     at, phrase = found
     move, implied = lx.CAMERA_VERBS[phrase]
     part, notes = camera_part(move, clause, cast, at + len(phrase.split()), implied)

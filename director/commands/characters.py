@@ -143,6 +143,10 @@ class Cast:
         # 4. "a cute cat", "an old man with a dog": a newcomer.
         if word in lx.ARTICLES_INDEFINITE and allow_new:
             return self._indefinite(clause, i)
+        # 5. "birds fly overhead": a bare plural of a known kind opening the clause is a newcomer too.
+        token = clause.tokens[i]
+        if allow_new and i == 0 and token.word != token.lemma and token.lemma in lx.KIND_NOUNS:
+            return self._new(clause, i, i)
         return None
 
     def peek(self, clause: Clause, i: int) -> Mention | None:

@@ -220,7 +220,7 @@ CHARACTER_VERBS: dict[str, str] = {
         "climb", "hop", "skip", "trot", "travel", "roam", "meander", "shuffle", "hike", "plod", "slink",
         "prowl", "cycle", "pedal", "sail", "make way", "make her way", "make his way", "make its way",
         "make their way", "get closer", "get close", "come closer", "walk over",
-        "head over", "go over", "wander over", "stroll over", "come over", "stumble", "skate",
+        "head over", "go over", "wander over", "stroll over", "come over", "stumble", "skate", "pass",
     )},
     **{w: "run" for w in (
         "run", "dash", "sprint", "race", "rush", "hurry", "dart", "bolt", "charge", "scamper", "scurry",

@@ -110,8 +110,26 @@ def scene_fields(clause: Clause) -> tuple[dict[str, object], list[str]]:
     return fields, notes
 
 
+_FADE_OUT = re.compile(r"\b(fade|fades|fading|cut)\s+(out|to\s+black|down)\b|\bfade\s*-?\s*out\b|\bgo(es)?\s+to\s+black\b")
+_FADE_IN = re.compile(r"\b(fade|fades|fading)\s+(in|up|back)\b|\bfade\s*-?\s*in\b|\b(fade|fades|fading)\s+(in\s+|up\s+)?from\s+black\b")
+
+
+def _fade(text: str) -> str | None:
+    """'out' for "fade to black" / "fade out", 'in' for "fade in (from black)" / "fade up", else None."""
+    low = text.lower()
+    if _FADE_IN.search(low):
+        return "in"
+    if _FADE_OUT.search(low):
+        return "out"
+    return None
+
+
 def read_scene(clause: Clause, cast: Cast) -> ClauseReading | None:
     """Read a scene change, or None when the clause names no weather, time, light, event or place."""
+    # 0. Transitions: "fade to black", "fade out", "fade in from black", "fade up".
+    fade = _fade(clause.text)
+    if fade is not None:
+        return ClauseReading((SceneChange(fade=fade),), "rules", (f"fade {fade}",))
     # 1. A new setting; its words may also set weather and time ("a snowy forest at night").
     place = setting(clause, cast)
     target = Clause.of(place) if place is not None else clause

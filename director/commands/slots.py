@@ -89,6 +89,10 @@ def direction(clause: Clause, after: int) -> tuple[lx.Direction, int] | None:
     for i in range(after, len(clause)):
         token = clause.tokens[i]
         word = token.word if token.word in lx.DIRECTION_WORDS else token.lemma
+        if word == "sideways":  # "slides sideways to the left": the side said after it wins
+            later = next((t.word for t in clause.tokens[i + 1:] if t.word in ("left", "right")), None)
+            if later is not None:
+                continue
         if word in lx.DIRECTION_WORDS:
             near_only = word in ("in", "out", "up", "down", "back")
             if near_only and i - after > _NEAR_LIMIT:

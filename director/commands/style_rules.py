@@ -45,6 +45,9 @@ def match_preset(text: str, styles: Sequence[str]) -> tuple[str | None, str | No
     return None, None
 
 
+MONOCHROME = ("black and white", "black-and-white", "monochrome", "grayscale", "greyscale", "b&w")
+
+
 def read_style(clause: Clause, styles: Sequence[str], weak: bool = False) -> ClauseReading | None:
     """Read a style change, or None when the clause is not one.
 
@@ -68,5 +71,7 @@ def read_style(clause: Clause, styles: Sequence[str], weak: bool = False) -> Cla
             return None  # "make everything bigger" is not a style
         if preset is not None:
             return ClauseReading((StyleChange(preset=preset),), "rules", tuple(n for n in [note] if n))
+        if wanted.lower() in MONOCHROME and "noir" in styles:  # previz shows it with the noir grade
+            return ClauseReading((StyleChange(preset="noir", text=wanted),), "rules", (f"'{wanted}' read as the noir grade",))
         return ClauseReading((StyleChange(text=wanted),), "rules", (f"style as free text: {wanted}",))
     return None

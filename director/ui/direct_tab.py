@@ -34,6 +34,7 @@ from director.ui.live_run import ChunkShown, ExportProgress, LiveRun, RewindErro
 from director.ui.presets import BUILTIN_NAME, list_presets, load_preset
 from director.ui.session_assets import SessionAssets, add_upload
 from director.ui.sessions import DirectSession, SessionStore
+from director.ui.take_check import check_take, notes_with_verdicts, retake_time
 from director.ui.timeline_strip import STRIP_CSS, kinds_for, strip_html
 from director.ui.timeline_table import HEADERS, NOTE_COLUMN, notes_for
 
@@ -145,6 +146,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                         rewind_at = gr.Textbox(label="Rewind to", placeholder="0:08", elem_id="dr-rewind-at",
                                                min_width=90)
                         rewind_btn = gr.Button("↺ Regenerate from here", elem_id="dr-rewind", min_width=160)
+                        retake_btn = gr.Button("↺ Re-take failed", elem_id="dr-retake", min_width=140)
                     takes = gr.Dropdown([], label="Takes", elem_id="dr-take-list", interactive=True)
                     take_video = gr.Video(label="Take", interactive=False, elem_id="dr-take-video", height=260)
             with gr.Column(min_width=300):
@@ -266,6 +268,13 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
             raise gr.Error(f"Rewind to: {exc}") from None
         yield from run_take(values, t, request)
 
+    def on_retake(scene, characters, style, engine, size, fps, seed, duration, rows, request: gr.Request) -> Iterator[dict]:
+        shown = session_of(request).takes.shown()
+        t = retake_time(shown.check if shown is not None else None)
+        if t is None:
+            raise gr.Error("No failed directive in the take shown: nothing to re-take.")
+        yield from run_take([scene, characters, style, engine, size, fps, seed, duration, rows], t if t > 0 else None, request)
+
     def run_take(values, rewind_to: float | None, request: gr.Request) -> Iterator[dict]:
         session = session_of(request)
         reading = read_editor(session, list(values))
@@ -316,6 +325,8 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                     yield {status: f"**Take {take.number}** · {text}…" + _log(lines),
                            strip: strip_html(run.director.record, kinds, made=event.live_seconds, status=text)}
                 elif isinstance(event, RunDone):
+                    if event.take.finished and not event.take.stopped:  # the check decodes the whole take
+                        yield {status: f"**Take {take.number}** rendered · checking that it did what the rows say…" + _log(lines)}
                     done = finished(session, event.take, lines)
                     if run.export is not None:
                         done[status] = "✓ Full-quality clip ready. " + done[status]
@@ -336,9 +347,13 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
         record = take.director.record
         with session.lock:
             session.timeline = record  # live commands join the plan at their times
-        notes = notes_for(record, take.director.script.interpretations)
+        if take.finished and not take.stopped and take.check is None:
+            take.check = check_take(take)  # did it do what the rows said? verdicts beside each row
+        notes = notes_with_verdicts(notes_for(record, take.director.script.interpretations), take.check)
         state = (f"stopped at {format_time(take.seconds)}: the clip holds what was made" if take.stopped
                  else f"done · {format_time(take.seconds)}")
+        if take.check is not None:
+            state += f" · {take.check.summary}"
         return {
             **dict(zip(editor_out, editor_update(session, "", notes=notes, timeline=record))),
             strip: strip_html(record, kinds_for(record, take.director.script.interpretations), made=take.seconds,
@@ -384,7 +399,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
             take = session.takes.select(int(number))
             record = take.director.record
             session.timeline = record
-        notes = notes_for(record, take.director.script.interpretations)
+        notes = notes_with_verdicts(notes_for(record, take.director.script.interpretations), take.check)
         return {**dict(zip(editor_out, editor_update(session, f"Showing take {take.number}.", notes=notes))),
                 take_video: str(take.path) if take.finished else None,
                 mp4: _shown(take.path if take.finished else None)}
@@ -509,6 +524,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
     render = dict(concurrency_limit=render_concurrency, concurrency_id="render")
     start_event = start.click(on_start, fields, run_outputs, api_name="start", **render)
     rewind_event = rewind_btn.click(on_rewind, [rewind_at, *fields], run_outputs, api_name="rewind", **render)
+    retake_btn.click(on_retake, fields, run_outputs, api_name="retake_failed", **render)
     del start_event, rewind_event
     send.click(on_send, [command], [command, status], api_name="send_command", **light)
     command.submit(on_send, [command], [command, status], api_name=False, **light)

@@ -25,6 +25,7 @@ class Take:
     frames: int = 0  # frames in the clip, prefix included
     finished: bool = False
     stopped: bool = False  # stopped before the end: the MP4 holds what was made
+    check: object | None = None  # director.ui.take_check.TakeCheck once the finished clip was measured
 
     @property
     def seconds(self) -> float:

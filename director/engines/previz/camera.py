@@ -14,7 +14,7 @@ import numpy as np
 
 from director.world_state import CameraState
 
-SHAKE_DEGREES = 1.2  # yaw/pitch amplitude of hand-held shake at shake = 1
+SHAKE_DEGREES = 1.8  # yaw/pitch amplitude of hand-held shake at shake = 1
 SHAKE_ROLL_DEGREES = 0.8
 MIN_HEIGHT = 0.05  # metres: a camera at or below the ground would see the ground plane edge-on
 

@@ -35,7 +35,7 @@ from director.engines.previz import figures
 from director.engines.previz.backdrop import backdrop_layers
 from director.engines.previz.camera import View
 from director.engines.previz.cutout import cutout_sprite
-from director.engines.previz.grade import Grade, transfer_lut
+from director.engines.previz.grade import Grade, fade_to_black, transfer_lut
 from director.engines.previz.light_match import LightMatcher
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import SceneChoice, SceneRecipe, choose_scene
@@ -276,6 +276,7 @@ class WorldRenderer:
         if gain is not None:
             cv2.multiply(frame, (*gain, 0.0), dst=frame)
         flash(frame, env.lightning)
+        fade_to_black(frame, env.fade)
         t0 = self._tick("weather", t0)
         if rolled:
             m = cv2.getRotationMatrix2D((view.width / 2.0, view.height / 2.0), -shot.roll, 1.0)

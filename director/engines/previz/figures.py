@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from director.engines.previz.looks import PersonLooks, animal_scale, person_looks
+
 View = str  # 'left' | 'right' | 'front' | 'back'
 SUPERSAMPLE = 2  # small figures are drawn at 2x and reduced, for smooth thin limbs
 SUPERSAMPLE_BELOW = 120  # px; larger figures are smooth enough with OpenCV's antialiasing
@@ -140,13 +142,17 @@ def _shade(c, k: float) -> tuple[int, int, int]:
     return tuple(int(max(0, min(255, v * k))) for v in c)
 
 
-def _person(pen: _Pen, phase: float, view: View, run: bool, moving: bool, color, description: str) -> None:
-    skin, hair, trousers = (225, 185, 150), (60, 40, 30), (45, 50, 75)
-    dress = "dress" in description.lower() or "skirt" in description.lower()
+def _person(pen: _Pen, phase: float, view: View, run: bool, moving: bool, looks: PersonLooks) -> None:
+    """A person as their words describe them (``looks``): hair, garments and their colours, build."""
+    skin = (225, 185, 150)
+    color, trousers, hair = looks.top, looks.legs, looks.hair
+    dress = looks.top_kind == "dress"
+    hem = {"coat": 0.42, "robe": 0.8}.get(looks.top_kind, 0.0)  # how far below the hip the garment reaches
+    wide = looks.width
     a = 2 * math.pi * phase
     amp = (0.75 if run else 0.45) if moving else 0.0
     bob = (0.05 if run else 0.025) * abs(math.cos(a)) if moving else 0.0
-    lean = 0.18 if run and moving else 0.0
+    lean = (0.18 if run and moving else 0.0) + looks.stoop
     hip = (0.0, 0.93 + bob)
     if view in ("left", "right"):
         for sign, shade in ((-1, 0.75), (1, 1.0)):  # far leg first
@@ -158,12 +164,18 @@ def _person(pen: _Pen, phase: float, view: View, run: bool, moving: bool, color,
             pen.limb([hip, knee, foot], 0.13, _shade(trousers, shade))
             pen.line(foot, (foot[0] + 0.14, foot[1]), 0.07, _shade((40, 35, 30), shade))
         shoulder = (hip[0] + 0.55 * math.sin(lean), hip[1] + 0.55)
-        if dress:
-            pen.poly([(shoulder[0] - 0.14, shoulder[1]), (shoulder[0] + 0.14, shoulder[1]),
-                      (hip[0] + 0.25, hip[1] - 0.3), (hip[0] - 0.25, hip[1] - 0.3)], color)
-        else:
-            pen.line(hip, shoulder, 0.3, color)
         head = (shoulder[0] + 0.05 + 0.05 * lean, shoulder[1] + 0.2)
+        if hair is not None and looks.long_hair:  # behind the head, down to the shoulders
+            pen.ellipse((head[0] - 0.08, head[1] - 0.1), 0.1, 0.2, hair)
+        if dress or hem:
+            drop = 0.3 if dress else hem
+            flare = 0.25 if dress else 0.17 + 0.1 * (hem > 0.5)
+            pen.poly([(shoulder[0] - 0.14 * wide, shoulder[1]), (shoulder[0] + 0.14 * wide, shoulder[1]),
+                      (hip[0] + flare * wide, hip[1] - drop), (hip[0] - flare * wide, hip[1] - drop)], color)
+        else:
+            pen.line(hip, shoulder, 0.3 * wide, color)
+        if looks.scarf is not None:
+            pen.line((shoulder[0] - 0.1, shoulder[1] - 0.02), (shoulder[0] + 0.1, shoulder[1] - 0.02), 0.09, looks.scarf)
         arm_amp = amp * 0.8
         for sign, shade in ((1, 0.75), (-1, 1.0)):
             th = sign * arm_amp * math.sin(a)
@@ -173,31 +185,53 @@ def _person(pen: _Pen, phase: float, view: View, run: bool, moving: bool, color,
             pen.limb([shoulder, elbow, hand], 0.09, _shade(color, shade * 0.9))
             pen.circle(hand, 0.05, skin)
         pen.circle(head, 0.12, skin)
-        pen.ellipse((head[0] - 0.03, head[1] + 0.05), 0.12, 0.08, hair)
+        if hair is not None:
+            pen.ellipse((head[0] - 0.03, head[1] + 0.05), 0.12, 0.08, hair)
+        if looks.beard is not None:
+            pen.ellipse((head[0] + 0.05, head[1] - 0.08), 0.07, 0.06, looks.beard)
         pen.circle((head[0] + 0.08, head[1] + 0.01), 0.015, (30, 30, 30))
+        if looks.hat is not None:
+            pen.line((head[0] - 0.17, head[1] + 0.08), (head[0] + 0.19, head[1] + 0.08), 0.035, looks.hat)
+            pen.ellipse((head[0] - 0.01, head[1] + 0.13), 0.11, 0.07, looks.hat)
     else:
         lift = 0.06 * math.sin(a) if moving else 0.0
         for sign in (-1, 1):
             up = max(0.0, sign * lift)
             pen.limb([(sign * 0.1, hip[1]), (sign * 0.11, up + 0.02)], 0.14, trousers)
         shoulder_y = hip[1] + 0.55
+        head = (0.0, shoulder_y + 0.2)
+        if hair is not None and looks.long_hair and view != "back":  # falls behind the shoulders
+            pen.poly([(-0.15, head[1] + 0.06), (0.15, head[1] + 0.06), (0.17, shoulder_y - 0.12), (-0.17, shoulder_y - 0.12)], hair)
         if dress:
-            pen.poly([(-0.2, shoulder_y), (0.2, shoulder_y), (0.32, hip[1] - 0.3), (-0.32, hip[1] - 0.3)], color)
+            pen.poly([(-0.2 * wide, shoulder_y), (0.2 * wide, shoulder_y), (0.32 * wide, hip[1] - 0.3), (-0.32 * wide, hip[1] - 0.3)], color)
         else:
-            pen.poly([(-0.2, shoulder_y), (0.2, shoulder_y), (0.17, hip[1] - 0.05), (-0.17, hip[1] - 0.05)], color)
+            bottom = hip[1] - 0.05 - hem
+            flare = 0.17 + 0.06 * (hem > 0)
+            pen.poly([(-0.2 * wide, shoulder_y), (0.2 * wide, shoulder_y), (flare * wide, bottom), (-flare * wide, bottom)], color)
+        if looks.scarf is not None:
+            pen.poly([(-0.13, shoulder_y + 0.03), (0.13, shoulder_y + 0.03), (0.11, shoulder_y - 0.05), (-0.11, shoulder_y - 0.05)], looks.scarf)
+            pen.line((0.06, shoulder_y - 0.04), (0.08, shoulder_y - 0.3), 0.06, looks.scarf)
         swing = 0.08 * math.sin(a) if moving else 0.0
         for sign in (-1, 1):
-            hand = (sign * 0.27, shoulder_y - 0.55 + sign * swing)
-            pen.limb([(sign * 0.21, shoulder_y - 0.03), hand], 0.09, _shade(color, 0.9))
+            hand = (sign * 0.27 * wide, shoulder_y - 0.55 + sign * swing)
+            pen.limb([(sign * 0.21 * wide, shoulder_y - 0.03), hand], 0.09, _shade(color, 0.9))
             pen.circle(hand, 0.05, skin)
-        head = (0.0, shoulder_y + 0.2)
         pen.circle(head, 0.12, skin)
-        if view == "back":
-            pen.circle((0, head[1] + 0.01), 0.125, hair)
-        else:
-            pen.ellipse((0, head[1] + 0.07), 0.13, 0.06, hair)
+        if hair is not None:
+            if view == "back":
+                pen.circle((0, head[1] + 0.01), 0.125, hair)
+                if looks.long_hair:
+                    pen.poly([(-0.13, head[1]), (0.13, head[1]), (0.15, shoulder_y - 0.12), (-0.15, shoulder_y - 0.12)], hair)
+            else:
+                pen.ellipse((0, head[1] + 0.07), 0.13, 0.06, hair)
+        if view != "back":
+            if looks.beard is not None:
+                pen.ellipse((0, head[1] - 0.08), 0.08, 0.065, looks.beard)
             for sx in (-0.045, 0.045):
                 pen.circle((sx, head[1] + 0.0), 0.017, (30, 30, 30))
+        if looks.hat is not None:
+            pen.line((-0.19, head[1] + 0.08), (0.19, head[1] + 0.08), 0.035, looks.hat)
+            pen.ellipse((0, head[1] + 0.13), 0.11, 0.07, looks.hat)
 
 
 def _quadruped(pen: _Pen, phase: float, moving: bool, run: bool, color, dims: dict) -> None:
@@ -294,7 +328,7 @@ def draw_figure(kind: str, description: str, view: View, phase: float, action: s
     pen_w = (w_m if side or kind != "car" else 2.2) + 0.6 * (kind in ("person", "thing")) + 0.2 * h_m
     pen = _Pen(pen_w * 1.1, h_m * 1.2, scale, SUPERSAMPLE if height_px < SUPERSAMPLE_BELOW else 1)
     if kind == "person":
-        _person(pen, phase, view, run, moving, color, description)
+        _person(pen, phase, view, run, moving, person_looks(description))
     elif kind == "cat":
         _quadruped(pen, phase, moving, run, color, dict(body_len=0.42, body_h=0.14, leg=0.16, leg_w=0.045,
                    neck=(0.07, 0.12), neck_w=0.07, head=(0.075, 0.065), ears="pointy", tail=(0.12, 0.22),
@@ -319,6 +353,11 @@ def draw_figure(kind: str, description: str, view: View, phase: float, action: s
         rgba = rgba[:, ::-1].copy()
     if not side and kind in ANIMALS:  # animals seen head-on or from behind: a narrower side view
         rgba = cv2.resize(rgba, (max(1, rgba.shape[1] // 2), rgba.shape[0]), interpolation=cv2.INTER_AREA)
+    # A child is smaller than an adult, a kitten than a cat: the sprite keeps its ground point.
+    size = person_looks(description).scale if kind == "person" else animal_scale(description) if kind in ANIMALS else 1.0
+    if size != 1.0:
+        rgba = cv2.resize(rgba, (max(1, round(rgba.shape[1] * size)), max(1, round(rgba.shape[0] * size))),
+                          interpolation=cv2.INTER_AREA)
     return Sprite(rgba=rgba, anchor=(rgba.shape[1] / 2.0, rgba.shape[0] - 1.0))
 
 

@@ -59,6 +59,12 @@ def transfer_lut(source_rgb: np.ndarray, target_rgba: np.ndarray, strength: floa
     return np.clip(y + 0.5, 0, 255).astype(np.uint8).reshape(256, 1, 3)
 
 
+def fade_to_black(frame: np.ndarray, fade: float) -> None:
+    """Darken ``frame`` in place by ``fade`` (0 = as it is, 1 = black): a fade-out or fade-in."""
+    if fade > 0.002:
+        cv2.multiply(frame, (1.0 - min(1.0, fade),) * 3 + (0.0,), dst=frame)
+
+
 @dataclass
 class Grade:
     """A style made ready to apply: tone LUT, saturation, optional Lab transfer LUT, screen effects."""

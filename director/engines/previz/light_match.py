@@ -57,7 +57,7 @@ class LightMatcher:
         def measure() -> np.ndarray:
             if self._probe is None:
                 self._probe = self._make_probe(*PROBE_SIZE)
-            still = replace(state, t=0.0, entities=(), camera=CameraState(), environment=replace(env, lightning=0.0))
+            still = replace(state, t=0.0, entities=(), camera=CameraState(), environment=replace(env, lightning=0.0, fade=0.0))
             frame = self._probe.render(still, 0, light=light)
             return frame.reshape(-1, 3).mean(axis=0) + 1.0  # +1: no division by a black probe
 

@@ -20,7 +20,7 @@ FOG_STEPS = 8
 OVERCAST_STEPS = 4
 
 # Sky colour keys: (daylight, zenith RGB, horizon RGB).
-_NIGHT = ((8, 12, 30), (22, 28, 52))
+_NIGHT = ((10, 15, 38), (30, 38, 70))  # a moonlit sky, not a black one: night scenes must read
 _TWILIGHT = ((40, 60, 120), (240, 150, 100))
 _DAY = ((60, 120, 215), (175, 210, 240))
 
@@ -77,7 +77,8 @@ class Light:
         else:
             w = min(1.0, (d - 0.35) / 0.4)
             zen, hor = _mix(_TWILIGHT[0], _DAY[0], w), _mix(_TWILIGHT[1], _DAY[1], w)
-        grey = 0.25 + 0.55 * d
+        # Storm clouds are dark by day, not a bright veil; at night they keep the moonlit floor's glow.
+        grey = (0.25 + 0.55 * d) * (1.0 - 0.4 * self.overcast * (0.35 + 0.65 * d))
         cloud = np.array([grey, grey, grey * 1.05]) * 200
         zen = _mix(zen, cloud * 0.8, self.overcast * 0.85)
         hor = _mix(hor, cloud, self.overcast * 0.85)
@@ -86,11 +87,12 @@ class Light:
     def ambient(self) -> np.ndarray:
         """RGB multiplier for lit surfaces."""
         d = self.daylight
-        base = 0.1 + 0.9 * math.sqrt(d)
+        # Night keeps a moonlight floor (day-for-night exposure), as night cinematography does.
+        base = 0.3 + 0.7 * math.sqrt(d)
         rgb = np.array([base, base, base])
-        rgb *= _mix((0.55, 0.65, 1.0), (1.0, 1.0, 1.0), min(1.0, d * 2.5))  # moonlight is blue
+        rgb *= _mix((0.62, 0.72, 1.0), (1.0, 1.0, 1.0), min(1.0, d * 2.5))  # moonlight is blue
         rgb *= _mix((1.0, 1.0, 1.0), (1.1, 0.88, 0.7), self.warmth)  # low sun is warm
-        rgb *= 1.0 - 0.3 * self.overcast
+        rgb *= 1.0 - 0.45 * self.overcast * (0.35 + 0.65 * d)  # an overcast storm sky takes much of the daylight
         return rgb
 
     def darkness(self) -> float:
@@ -107,14 +109,14 @@ class Light:
         Figures are what a creator directs: lit a touch brighter than their surroundings, they read
         as they would under a cinematographer's fill light instead of vanishing into the dark.
         """
-        moon = np.array([0.07, 0.08, 0.13]) * self.darkness()
+        moon = np.array([0.26, 0.28, 0.36]) * self.darkness()
         return np.clip(self.ambient() + self.lamp_fill(lamps) * 1.2 + moon, 0.0, 1.15)
 
     def rim(self, lamps: float) -> tuple[np.ndarray, float]:
         """(RGB colour, strength 0..1) of the edge light that outlines figures in the dark."""
         warm = lamps * self.lights
         col = np.array([255.0, 205.0, 150.0]) * warm + np.array([175.0, 195.0, 255.0]) * (1.0 - warm)
-        return col, 0.7 * self.darkness() + 0.25 * self.fog
+        return col, 0.85 * self.darkness() + 0.25 * self.fog
 
     def glow(self) -> float:
         """Strength of emissive surfaces (windows, lamps): visible when it is dark."""
@@ -122,13 +124,17 @@ class Light:
 
     def fog_color(self) -> np.ndarray:
         zen, hor = self.sky_colors()
-        return _mix(hor, (200, 200, 205), 0.3) * (0.3 + 0.7 * self.daylight)
+        return _mix(hor, (200, 200, 205), 0.3) * (0.45 + 0.55 * self.daylight)  # moonlit fog stays grey-blue
 
     def haze(self, depth: float) -> float:
         """Fraction of fog colour at ``depth`` metres: light aerial haze plus fog."""
         clear_km = 2500.0
         fog_m = 400.0 / (1.0 + 60.0 * self.fog**1.5)
-        return float(min(0.96, 1.0 - math.exp(-depth / clear_km - (depth / fog_m if self.fog > 0 else 0.0))))
+        # At night the air itself glows faintly with moonlight: distance fades into blue-grey, not black,
+        # which keeps a night landscape's layers apart (as night cinematography's backlit haze does).
+        night_air = 0.4 * self.darkness() * min(1.0, depth / 25.0)
+        clear = math.exp(-depth / clear_km - (depth / fog_m if self.fog > 0 else 0.0))
+        return float(min(0.96, 1.0 - clear * (1.0 - night_air)))
 
     def sun_direction(self, hour: float) -> tuple[float, float]:
         """(azimuth radians from +z, elevation radians) of the sun, or the moon at night."""

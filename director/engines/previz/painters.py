@@ -353,3 +353,68 @@ def nightsky_near(c: Canvas, rng) -> None:
     for x in _place(rng, c.period_m, 0.7, 0.5):
         h = rng.uniform(0.2, 0.6)
         c.poly([(x - 0.1, 0), (x + rng.uniform(-0.15, 0.15), h), (x + 0.1, 0)], _jitter(rng, (50, 85, 45)))
+
+
+# -- details a scene text may name (scene_details.py adds them as layers) ------------------------
+def cliffs(c: Canvas, rng) -> None:
+    """Sheer pale cliffs rising from the sea on part of the horizon, with a darker rock band."""
+    prof = periodic_noise(c.width, rng, 60 * c.ppm, 4)
+    mask = periodic_noise(c.width, rng, 400 * c.ppm, 2)
+    heights = np.where(mask > -0.1, 45 + 35 * (0.5 + 0.5 * prof), 0.0)
+    c.ridge(heights, (175, 165, 140), (120, 135, 90), band_m=6.0)
+
+
+def surf(c: Canvas, rng) -> None:
+    """Breaking waves along the shore: white foam crests over darker water."""
+    c.rect(0, -0.6, c.period_m, 0.5, (40, 125, 150))
+    for row, (y, thick) in enumerate(((0.3, 0.22), (0.0, 0.15), (-0.3, 0.1))):
+        x = 0.0
+        while x < c.period_m:
+            ln = rng.uniform(3, 12)
+            c.rect(x, y, min(c.period_m, x + ln), y + thick, (240, 245, 245) if row == 0 else (205, 225, 230))
+            x += ln + rng.uniform(0.5, 4)
+
+
+def farmhouse(c: Canvas, rng) -> None:
+    """One farmhouse with a barn beside it, on one stretch of the layer."""
+    house(c, rng, c.period_m * 0.3, 9.0, 5.0, (225, 215, 190), (150, 60, 45))
+    c.rect(c.period_m * 0.3 + 7, 0, c.period_m * 0.3 + 15, 6.5, (160, 50, 40))
+    c.poly([(c.period_m * 0.3 + 6.5, 6.5), (c.period_m * 0.3 + 15.5, 6.5), (c.period_m * 0.3 + 11, 10)], (90, 60, 50))
+
+
+def street_lamps(c: Canvas, rng) -> None:
+    for x in np.arange(rng.uniform(0, 6), c.period_m, 12.0):
+        lamp_post(c, x)
+
+
+def market_stalls(c: Canvas, rng) -> None:
+    """Stalls with striped awnings and goods on their counters."""
+    for x in _place(rng, c.period_m, 6.0, 0.3):
+        awning = _jitter(rng, ((200, 60, 50), (50, 110, 170), (220, 170, 50))[int(rng.integers(0, 3))], 20)
+        c.rect(x - 1.6, 0, x + 1.6, 0.9, (130, 95, 65))
+        for k in range(6):
+            c.circle(x - 1.3 + k * 0.5, 1.0, 0.16, _jitter(rng, (200, 120, 50), 60))
+        c.rect(x - 1.6, 0.9, x - 1.5, 2.3, (90, 70, 50))
+        c.rect(x + 1.5, 0.9, x + 1.6, 2.3, (90, 70, 50))
+        for k in range(4):
+            c.poly([(x - 1.8 + k * 0.9, 2.3), (x - 0.9 + k * 0.9, 2.3), (x - 0.9 + k * 0.9, 2.8), (x - 1.8 + k * 0.9, 2.8)],
+                   awning if k % 2 == 0 else (240, 240, 235))
+
+
+def river(c: Canvas, rng) -> None:
+    """A river crossing the view at ground level (an apron below 0), with a bridge if asked for."""
+    c.rect(0, -2.5, c.period_m, 0.05, (60, 120, 160))
+    for _ in range(int(c.period_m / 20)):  # glints on the water
+        x, y = rng.uniform(0, c.period_m), rng.uniform(-2.3, -0.3)
+        c.rect(x, y, x + rng.uniform(1, 4), y + 0.08, (150, 190, 210))
+
+
+def bridge(c: Canvas, rng) -> None:
+    """A stone arch bridge."""
+    x = c.period_m * 0.55
+    c.rect(x - 14, 2.4, x + 14, 3.2, (150, 140, 125))
+    for k in range(3):
+        cx = x - 9 + k * 9
+        c.rect(cx - 4.5, -1.0, cx - 3.5, 2.4, (140, 130, 115))
+        c.rect(cx + 3.5, -1.0, cx + 4.5, 2.4, (140, 130, 115))
+    c.rect(x - 14, 3.2, x + 14, 3.7, (120, 112, 100))

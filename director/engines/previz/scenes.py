@@ -123,8 +123,9 @@ RECIPES: dict[str, SceneRecipe] = {
     ),
     "interior": SceneRecipe(
         "interior",
-        (LayerSpec("wall", 7, -0.2, 12, p.interior_wall, period=24.0),
-         LayerSpec("furniture", 4.8, -0.1, 1.4, p.interior_furniture, period=15.0)),
+        # Furniture stands behind where characters stand (6 m): a kitten crossing the room is not hidden by the sofa.
+        (LayerSpec("wall", 7.6, -0.2, 12, p.interior_wall, period=24.0),
+         LayerSpec("furniture", 6.9, -0.1, 1.4, p.interior_furniture, period=15.0)),
         GroundSpec((150, 105, 70), 14, planks=True),
         {"room": 1.0},
         indoor=True,
@@ -195,7 +196,10 @@ class SceneChoice:
 
     @property
     def recipe(self) -> SceneRecipe:
-        return RECIPES[self.kind]
+        """The kind's recipe plus the scenery the text names (waves, cliffs, a farmhouse...)."""
+        from director.engines.previz.scene_details import with_details
+
+        return with_details(RECIPES[self.kind], self.text)
 
 
 def _keywords(text: str) -> SceneChoice | None:

@@ -25,6 +25,12 @@ def _lowpass(x: np.ndarray, cutoff: float) -> np.ndarray:
     return np.fft.irfft(spec / (1.0 + (f / cutoff) ** 2), len(x))
 
 
+def _noise_band(rng: np.random.Generator, n: int, cutoff: float) -> np.ndarray:
+    """Low-passed white noise scaled to peak 1."""
+    x = _lowpass(rng.standard_normal(n), cutoff)
+    return x / (np.abs(x).max() + 1e-9)
+
+
 def _tone(freq: np.ndarray, harmonics: tuple[float, ...]) -> np.ndarray:
     phase = 2 * np.pi * np.cumsum(freq) / SR
     return sum(a * np.sin((i + 1) * phase) for i, a in enumerate(harmonics))
@@ -109,12 +115,29 @@ def thunder(seed: int) -> np.ndarray:
     """A crack followed by a long rumble, ~5 s."""
     t = _t(5.0)
     rng = _rng(seed, 0x7409)
-    rumble = _lowpass(rng.standard_normal(len(t)), 120.0)
-    rumble /= np.abs(rumble).max() + 1e-9
-    crack = _lowpass(rng.standard_normal(len(t)), 2500.0) * np.exp(-t / 0.12)
-    crack /= np.abs(crack).max() + 1e-9
+    rumble = _noise_band(rng, len(t), 120.0)
+    crack = _noise_band(rng, len(t), 2500.0) * np.exp(-t / 0.12)
     swell = np.clip(t / 0.25, 0, 1) * np.exp(-t / 1.6) * (1 + 0.4 * np.sin(2 * np.pi * 0.8 * t + rng.random() * 6))
     return crack * 0.5 + rumble * swell * 1.2
 
 
+def boom(seed: int) -> np.ndarray:
+    """An explosion: a sharp crack over a deep, quickly swelling boom, ~3 s."""
+    t = _t(3.0)
+    rng = _rng(seed, 0xB00)
+    low = _noise_band(rng, len(t), 90.0)
+    crack = _noise_band(rng, len(t), 4000.0) * np.exp(-t / 0.06)
+    return crack * 0.6 + low * np.clip(t / 0.04, 0, 1) * np.exp(-t / 0.7) * 1.4
+
+
+def pop(seed: int) -> np.ndarray:
+    """A firework burst: a thump, then crackle, ~1.2 s."""
+    t = _t(1.2)
+    rng = _rng(seed, 0x909)
+    thump = _noise_band(rng, len(t), 150.0)
+    crackle = rng.standard_normal(len(t)) * (rng.random(len(t)) < 0.004) * np.clip((t - 0.15) / 0.1, 0, 1) * np.exp(-t / 0.5)
+    return thump * np.exp(-t / 0.15) * 1.2 + crackle * 0.8
+
+
+EVENTS = {"explosion": boom, "burst": pop}  # one-shot sounds of scene events (thunder has its own delay)
 CALLS = {"cat": meow, "dog": bark, "bird": chirp, "horse": neigh, "car": engine}

@@ -26,7 +26,7 @@ from director.engines.previz.noise import NoiseStream
 from director.engines.previz.scenes import SceneRecipe, match_scene
 from director.world_state import EVENT_MEMORY, WorldState
 
-LEVEL_NAMES = ("hum", "nature", "birds", "sea", "wind", "crickets", "room", "rain", "major", "music")
+LEVEL_NAMES = ("hum", "nature", "birds", "sea", "wind", "crickets", "room", "rain", "major", "music", "gain")
 MASTER = 0.8
 THUNDER_DELAY = (1.0, 2.5)  # seconds after a lightning flash
 CHORD_SECONDS = 4.0
@@ -62,17 +62,20 @@ def _levels(state: WorldState, recipe: SceneRecipe) -> dict[str, float]:
     amb = recipe.ambience
     day = env.daylight
     dry = 1.0 - min(1.0, env.rain * 1.5)
+    hush = 1.0 - 0.7 * env.snow  # snow muffles the world's sounds
     return {
-        "hum": amb.get("hum", 0.0) * (0.55 + 0.45 * day),
-        "nature": amb.get("nature", 0.0) * (0.4 + 0.6 * day),
-        "birds": amb.get("birds", 0.0) * min(1.0, day * 1.6) * dry,
+        "hum": amb.get("hum", 0.0) * (0.55 + 0.45 * day) * hush,
+        "nature": amb.get("nature", 0.0) * (0.4 + 0.6 * day) * hush,
+        "birds": amb.get("birds", 0.0) * min(1.0, day * 1.6) * dry * hush,
         "sea": amb.get("sea", 0.0),
-        "wind": min(1.0, amb.get("wind", 0.0) * 0.6 + env.wind + 0.3 * env.snow),
-        "crickets": amb.get("crickets", 0.0) * max(0.0, 1.0 - day * 3.0) * dry,
+        # The scene's own breeze stays low so that a directed wind is heard rising over it.
+        "wind": min(1.0, amb.get("wind", 0.0) * 0.3 + env.wind + 0.15 * env.snow) ** 1.5,
+        "crickets": amb.get("crickets", 0.0) * max(0.0, 1.0 - day * 3.0) * dry * hush,
         "room": amb.get("room", 0.0),
         "rain": env.rain,
         "major": max(0.0, min(1.0, day * 1.3 - env.rain * 0.6 - env.fog * 0.3)),
         "music": 1.0,
+        "gain": 1.0 - env.fade,  # a fade to black takes the sound with it
     }
 
 
@@ -129,8 +132,9 @@ class Soundscape:
         out += self._music(t, env["major"])[:, None] * env["music"][:, None] * 0.035
         # 5. One-shots
         self._shots(out, a, b)
-        # 6. Soft limit
+        # 6. Fade and soft limit
         st.prev_levels = prev
+        out *= env["gain"][:, None]
         return np.tanh(out * MASTER).astype(np.float32)
 
     def snapshot(self) -> SoundState:
@@ -157,8 +161,8 @@ class Soundscape:
         stereo("nature", 300, 7000, 1.0, env["nature"], 0.025)
         waves = 0.25 + 0.75 * (0.5 + 0.5 * np.sin(2 * np.pi * t / 6.5 + 0.8 * np.sin(2 * np.pi * t / 17.0))) ** 2
         stereo("sea", 80, 1500, 1.2, env["sea"] * waves, 0.14)
-        gust = 0.55 + 0.45 * np.sin(2 * np.pi * t / 5.3 + 1.5 * np.sin(2 * np.pi * t / 13.0))
-        stereo("wind", 150, 900, 1.0, env["wind"] * gust, 0.08)
+        gust = 0.35 + 0.65 * (0.5 + 0.5 * np.sin(2 * np.pi * t / 5.3 + 1.5 * np.sin(2 * np.pi * t / 13.0))) ** 2
+        stereo("wind", 150, 1800, 1.0, env["wind"] * gust, 0.4)
         stereo("room", 40, 300, 1.5, env["room"], 0.02)
         stereo("rain", 1800, 14000, 0.0, env["rain"], 0.22)
         stereo("patter", 250, 1800, 0.5, env["rain"] ** 1.5, 0.06)
@@ -242,6 +246,9 @@ class Soundscape:
                         *THUNDER_DELAY)
                     st.shots.append(OneShot(int(round((ev.t + delay) * self.sr)), "thunder", seed, 0.8,
                                             float(np.random.default_rng(seed & 0xFFFFFFFF).uniform(-0.5, 0.5))))
+                elif ev.kind in sounds.EVENTS:
+                    pan = float(np.random.default_rng(seed & 0xFFFFFFFF).uniform(-0.6, 0.6))
+                    st.shots.append(OneShot(int(round(ev.t * self.sr)), ev.kind, seed, 0.9, pan))
                 elif ev.kind == "enter" and ev.entity:
                     ent = s.entity(ev.entity)
                     kind = canonical_kind(ent.kind) if ent else ""
@@ -269,6 +276,10 @@ class Soundscape:
                 gain = shot.gain * 0.4
             elif shot.sound == "thunder":
                 sig = self._shot(("th", shot.seed), lambda: sounds.thunder(shot.seed))
+                gain = shot.gain * 0.6
+            elif shot.sound in sounds.EVENTS:
+                fn = sounds.EVENTS[shot.sound]
+                sig = self._shot(("event", shot.sound, shot.seed), lambda: fn(shot.seed))
                 gain = shot.gain * 0.6
             else:
                 fn = sounds.CALLS.get(shot.sound)

@@ -1,0 +1,160 @@
+"""Characters followed on screen: entering, leaving, walking or running towards a target.
+
+What moves against the camera's own motion (the flow residual of ``optical_flow.py``) is the moving
+figure; its largest blob seeds an OpenCV MIL tracker (no weights) that follows the figure through the
+move, also while the blob detector loses it. Where the figure should go comes from the compiled
+world: its start and end positions projected through the camera (``expectations.screen_x``).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from director.check.clip import DecodedClip
+from director.check.expectations import Expectation, effect_words, screen_x
+from director.check.optical_flow import FlowMeter
+from director.check.verdict import Verdict
+from director.timeline import CharacterAction
+
+MIN_BLOB = 0.0008  # of the picture: smaller moving specks are noise (rain, leaves)
+VISIBLE_TRAVEL = 0.04  # of the frame width the figure must cross
+SEEN = 0.25  # share of the move's frames in which a moving figure must be found
+APPROACH = 1.12  # a figure walking to the camera grows by this much at least
+
+
+MAX_STEP = 0.15  # of the frame width: a figure does not jump further between two frames
+FIRST_REACH = 0.35  # of the frame width: how far from where it should be a figure is first looked for
+
+
+def _blobs(mask: np.ndarray) -> list[tuple[float, float, tuple[int, int, int, int]]]:
+    """Centre x, area share and box of each moving region big enough to be a figure."""
+    m = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    n, _, stats, centroids = cv2.connectedComponentsWithStats(m, connectivity=8)
+    out = []
+    for k in range(1, n):
+        area = stats[k, cv2.CC_STAT_AREA] / mask.size
+        if area >= MIN_BLOB:
+            out.append((float(centroids[k][0]), float(area), tuple(int(v) for v in stats[k, :4])))
+    return out
+
+
+def _growth(clip: DecodedClip, i: int, box: tuple[int, int, int, int], dis) -> float:
+    """How much the region ``box`` grows from frame i to i+1 (relative scale change; 0 = same size),
+    from the divergence of the optical flow inside it: a figure walking to the camera swells."""
+    x, y, w, h = box
+    pad = max(4, int(0.3 * max(w, h)))
+    y0, y1 = max(0, y - pad), min(clip.grey.shape[1], y + h + pad)
+    x0, x1 = max(0, x - pad), min(clip.grey.shape[2], x + w + pad)
+    a = np.ascontiguousarray(clip.grey[i, y0:y1, x0:x1])
+    b = np.ascontiguousarray(clip.grey[i + 1, y0:y1, x0:x1])
+    if a.shape[0] < 8 or a.shape[1] < 8:
+        return 0.0
+    flow = dis.calc(a, b, None)
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    cx, cy = x + w / 2, y + h / 2
+    dx, dy = xs - cx, ys - cy
+    inside = (np.abs(dx) <= w / 2) & (np.abs(dy) <= h / 2)
+    if inside.sum() < 20:
+        return 0.0
+    u = flow[..., 0] - np.median(flow[..., 0][inside])  # the figure's own travel removed
+    v = flow[..., 1] - np.median(flow[..., 1][inside])
+    num = float((u * dx + v * dy)[inside].sum())
+    den = float((dx * dx + dy * dy)[inside].sum()) + 1e-6
+    return num / den
+
+
+def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int, expect_x: float) -> tuple[list[float], list[float], int]:
+    """Centre x and relative size of the moving figure in the frames of [a, b) where it was seen moving.
+
+    The first sighting is the moving region nearest ``expect_x`` (where the compiled world puts the
+    character, in analysis pixels); after that the region nearest the last position (a figure does
+    not jump), and the MIL tracker bridges frames where no region moves."""
+    xs: list[float] = []
+    hs: list[float] = []
+    seen = 0
+    tracker = None
+    last = expect_x
+    grown = 0.0
+    dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
+    width = clip.grey.shape[2]
+    for i in range(a, min(b, clip.frames - 1)):
+        blobs = _blobs(meter.pair(i).residual_mask)
+        reach = MAX_STEP * width if xs else FIRST_REACH * width
+        blobs = [bl for bl in blobs if abs(bl[0] - last) <= reach]
+        found = min(blobs, key=lambda bl: abs(bl[0] - last)) if blobs else None
+        frame = cv2.cvtColor(clip.grey[i], cv2.COLOR_GRAY2BGR)
+        if found is not None:
+            seen += 1
+            cx, _, box = found
+            if tracker is None:
+                cv2.setRNGSeed(0)  # MIL samples patches at random: the same clip must give the same verdict
+                tracker = cv2.TrackerMIL_create()
+                tracker.init(frame, box)
+            xs.append(cx)
+            grown += _growth(clip, i, box, dis)
+            hs.append(float(np.exp(grown)))  # size relative to the first sighting
+            last = cx
+        elif tracker is not None:
+            ok, box = tracker.update(frame)
+            if ok and abs(box[0] + box[2] / 2 - last) <= MAX_STEP * width / 2:
+                last = box[0] + box[2] / 2  # bridges the gap; the box keeps its first size, so no height
+    return xs, hs, seen
+
+
+def check_character(e: Expectation, clip: DecodedClip, meter: FlowMeter) -> Verdict:
+    act = e.part
+    assert isinstance(act, CharacterAction)
+    words = effect_words(act)
+    v = lambda expected, status, measured="", value=None, unit="": Verdict(  # noqa: E731
+        e.index, e.at, e.text, "character", words, expected, status, measured, value, unit)
+    if act.action in ("turn", "idle"):
+        return v("a pose or turn", "not_checkable", "poses and turns are not measured")
+    a, b = clip.frame_at(e.start), clip.frame_at(e.end)
+    if act.action == "stop":
+        before = [meter.pair(i).residual_mask.mean() for i in range(max(0, a - 12), max(1, a - 1))]
+        after = [meter.pair(i).residual_mask.mean() for i in range(a + 6, min(clip.frames - 1, a + 18))]
+        if not before or not after:
+            return v("the figure stops moving", "not_checkable", "too close to the clip's edges")
+        ratio = float(np.mean(after) / max(np.mean(before), 1e-6))
+        return v("the figure stops moving", "pass" if ratio < 0.6 else "fail",
+                 f"moving area {ratio * 100:.0f} % of before", round(ratio, 3), "ratio")
+    if b - a < 3:
+        return v("the figure moves", "not_checkable", "the move ends too soon to measure")
+    start_ent = e.entity_before
+    end_ent = e.entity_after
+    cam0, cam1 = e.camera_before, e.camera_after
+    if end_ent is None:
+        return v("the figure moves", "not_checkable", "the character is not in the compiled world")
+    u1, depth1 = screen_x(cam1, end_ent.x, end_ent.z)
+    if act.action == "cross":
+        u0 = -1.3 if (act.side or "left") != "right" else 1.3
+        u1, depth0 = -u0, depth1
+    elif start_ent is None or start_ent.presence == 0.0 or act.action == "enter":
+        side = act.side or ("left" if u1 < 0 else "right")
+        u0, depth0 = (-1.3 if side == "left" else 1.3), depth1
+    else:
+        u0, depth0 = screen_x(cam0, start_ent.x, start_ent.z)
+    if act.action == "leave" or (end_ent.presence == 0.0 and act.action != "cross"):
+        u1 = 1.3 if u1 > u0 else -1.3
+    expect_x = (max(-1.0, min(1.0, u0)) + 1) / 2 * clip.grey.shape[2]
+    xs, hs, seen = _track(clip, meter, a, b, expect_x)
+    width = clip.grey.shape[2]
+    frames = b - a
+    if seen < SEEN * frames or len(xs) < 3 or len(hs) < 2:
+        return v("a moving figure", "fail", f"a moving figure seen in {seen}/{frames} frames")
+    k = max(1, len(xs) // 5)
+    travel = (np.mean(xs[-k:]) - np.mean(xs[:k])) / width
+    expected_travel = (u1 - u0) / 2  # half-widths to widths
+    if abs(expected_travel) >= VISIBLE_TRAVEL:
+        direction = "right" if expected_travel > 0 else "left"
+        passed = travel * np.sign(expected_travel) >= VISIBLE_TRAVEL
+        return v(f"a figure crosses to the {direction}", "pass" if passed else "fail",
+                 f"figure tracked over {seen}/{frames} frames, moved {travel * 100:+.0f} % of the width",
+                 round(float(travel), 4), "width")
+    k = max(1, len(hs) // 5)
+    grow = float(np.mean(hs[-k:]) / max(np.mean(hs[:k]), 1e-6))
+    nearer = depth1 < depth0
+    passed = grow >= APPROACH if nearer else grow <= 1 / APPROACH
+    return v("the figure comes nearer" if nearer else "the figure goes away", "pass" if passed else "fail",
+             f"figure tracked over {seen}/{frames} frames, its size x{grow:.2f}", round(grow, 3), "ratio")

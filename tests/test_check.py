@@ -1,0 +1,137 @@
+"""``director check``: every camera move, cuts, light, weather and characters measured on real previz
+clips, and the same clip judged against the opposite directive fails (the checker is not a yes-man)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from director.check import ClipError, check_clip
+from director.check.clip import decode_clip
+from director.cli import main
+from director.render import render
+from director.script import compile_timeline
+from director.timeline import Timeline
+
+MOVES = [
+    "pan left", "pan right", "tilt up", "tilt down", "zoom in", "zoom out", "dolly in", "dolly out",
+    "truck left", "truck right", "crane up", "crane down", "roll right", "roll left",
+    "orbit right", "orbit left", "slow push in", "close-up", "wide shot", "shake the camera", "hold the shot",
+]
+SLOW = ["slowly crane up", "slowly pan right"]  # no duration: the slow pace's 5 s, still clearly visible
+STEP = 2.0  # seconds per move: 1.5 s of move, 0.5 s of rest
+
+
+def _timeline(directives: list[dict], duration: float, scene: str = "a city street", **world) -> Timeline:
+    return Timeline.model_validate({"duration": duration, "width": 320, "height": 180, "fps": 24, "seed": 2,
+                                    "world": {"scene": scene, **world}, "directives": directives})
+
+
+def _render(tmp_path, timeline: Timeline, name: str):
+    out = tmp_path / f"{name}.mp4"
+    render(timeline, out, use_embeddings=False, engine_options={"embeddings": False})
+    return out
+
+
+@pytest.fixture(scope="module")
+def moves_clip(tmp_path_factory):
+    directives = []
+    for i, text in enumerate(MOVES):
+        directives.append({"at": 0.2 + i * STEP, "text": text, "duration": 1.5})
+        if text.startswith("shake"):  # a shake stays on: calm it before the next move
+            directives.append({"at": 0.2 + i * STEP + 1.6, "text": "steady the camera", "duration": 0.3})
+    end = 0.2 + len(MOVES) * STEP
+    for i, text in enumerate(SLOW):
+        directives.append({"at": end + i * 5.5, "text": text})
+    timeline = _timeline(directives, end + len(SLOW) * 5.5 + 0.2)
+    return _render(tmp_path_factory.mktemp("moves"), timeline, "moves"), timeline
+
+
+@pytest.mark.slow
+def test_every_camera_move_is_seen_and_its_opposite_is_not(moves_clip):
+    path, timeline = moves_clip
+    script = compile_timeline(timeline, use_embeddings=False)
+    clip = decode_clip(path)
+    report = check_clip(path, timeline, script=script, clip=clip)
+    lines = [v.line() for v in report.verdicts]
+    assert all(v.status == "pass" for v in report.verdicts if v.kind == "camera"), "\n".join(lines)
+    assert len([v for v in report.verdicts if v.kind == "camera"]) == len(MOVES) + len(SLOW) + 1
+    # The same pixels judged against the opposite direction must fail.
+    swap = {"left": "right", "right": "left", "up": "down", "down": "up", "in": "out", "out": "in"}
+    opposite = []
+    for d in timeline.directives:
+        words = d.text.split()
+        if words[-1] in swap and not words[0] in ("shake", "hold", "steady"):
+            opposite.append(d.model_copy(update={"text": " ".join(words[:-1] + [swap[words[-1]]])}))
+    wrong = timeline.model_copy(update={"directives": opposite})
+    judged = check_clip(path, wrong, clip=clip)
+    assert judged.verdicts and all(v.status == "fail" for v in judged.verdicts), "\n".join(v.line() for v in judged.verdicts)
+
+
+def test_light_weather_and_cut(tmp_path):
+    timeline = _timeline([
+        {"at": 1.0, "text": "it starts to rain", "duration": 1.0},
+        {"at": 3.0, "text": "cut to a wide shot"},
+        {"at": 4.0, "text": "night falls", "duration": 1.5},
+        {"at": 6.5, "text": "lightning strikes"},
+    ], 8.0, scene="a beach")
+    path = _render(tmp_path, timeline, "env")
+    report = check_clip(path, timeline, use_embeddings=False)
+    by_kind = {v.kind: v for v in report.verdicts}
+    assert by_kind["weather"].status == "pass", by_kind["weather"].line()
+    assert by_kind["light"].status == "pass", by_kind["light"].line()
+    assert by_kind["event"].status == "pass", by_kind["event"].line()
+    assert by_kind["cut"].status == "pass", by_kind["cut"].line()
+    # A directive the clip never obeyed: the same clip, but asked for fog at 1 s.
+    foggy = timeline.model_copy(update={"directives": [timeline.directives[0].model_copy(update={"text": "thick fog rolls in"})]})
+    assert check_clip(path, foggy, use_embeddings=False).verdicts[0].status == "fail"
+
+
+def test_fade_out_and_in(tmp_path):
+    timeline = _timeline([{"at": 1.0, "text": "fade to black"}, {"at": 3.5, "text": "fade in from black"}], 6.0)
+    path = _render(tmp_path, timeline, "fade")
+    report = check_clip(path, timeline, use_embeddings=False)
+    assert [(v.kind, v.status) for v in report.verdicts] == [("transition", "pass")] * 2, report.to_json()
+    swapped = timeline.model_copy(update={"directives": list(reversed([
+        d.model_copy(update={"at": a}) for d, a in zip(timeline.directives, (3.5, 1.0))]))})
+    assert all(v.status == "fail" for v in check_clip(path, swapped, use_embeddings=False).verdicts)
+
+
+def test_character_entering_is_tracked(tmp_path):
+    timeline = _timeline([{"at": 0.5, "text": "a man walks in from the left"}], 5.0, scene="a countryside meadow")
+    path = _render(tmp_path, timeline, "enter")
+    report = check_clip(path, timeline, use_embeddings=False)
+    (verdict,) = report.verdicts
+    assert verdict.kind == "character" and verdict.status == "pass", verdict.line()
+    # From the right instead: the figure crossed the other way.
+    other = timeline.model_copy(update={"directives": [timeline.directives[0].model_copy(update={"text": "a man walks in from the right"})]})
+    assert check_clip(path, other, use_embeddings=False).verdicts[0].status == "fail"
+
+
+def test_cli_check_prints_a_line_per_effect_and_json(tmp_path, capsys):
+    timeline = _timeline([{"at": 0.5, "text": "pan right", "duration": 1.5}, {"at": 2.2, "text": "Tom laughs"}], 3.0)
+    path = _render(tmp_path, timeline, "cli")
+    tl = tmp_path / "t.json"
+    tl.write_text(timeline.to_json())
+    assert main(["check", str(path), str(tl), "--no-embeddings"]) == 0
+    out = capsys.readouterr().out
+    assert '0:00.5 "pan right" pan right → horizontal flow -' in out and "✔" in out
+    assert '"Tom laughs" kept as a prompt' in out
+    assert main(["check", str(path), str(tl), "--no-embeddings", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [v["status"] for v in data["verdicts"]] == ["pass", "not_checkable"]
+    # A clip that did not obey exits 3.
+    tl.write_text(timeline.model_copy(update={"directives": [timeline.directives[0].model_copy(update={"text": "pan left"})]}).to_json())
+    assert main(["check", str(path), str(tl), "--no-embeddings"]) == 3
+
+
+def test_unreadable_clip_is_a_located_error(tmp_path, capsys):
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(b"not a video")
+    with pytest.raises(ClipError, match="bad.mp4"):
+        decode_clip(bad)
+    tl = tmp_path / "t.json"
+    tl.write_text(_timeline([], 2.0).to_json())
+    assert main(["check", str(bad), str(tl), "--no-embeddings"]) == 1
+    assert "bad.mp4" in capsys.readouterr().err
