@@ -23,16 +23,15 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.app_server import running_app  # noqa: E402  (the same launcher as the app tests)
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--autoplay-policy=no-user-gesture-required"]
@@ -52,33 +51,6 @@ SAMPLER = """
   }, 250);
 }
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_app(log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "DIRECTOR_EMBEDDINGS": "0", "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
-    log = open(log_path, "w")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"app exited with {proc.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("app did not start in 120 s")
 
 
 def status(page) -> str:
@@ -190,21 +162,13 @@ def main() -> None:
     load0 = os.getloadavg()[0]
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url = start_app(Path(tmp) / "app.log")
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                for preset in args.presets.split(";"):
-                    results.append(run_preset(page, url, preset, args.size, args.stop_at))
-                    print(json.dumps(results[-1]), flush=True)
-                browser.close()
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        with running_app(Path(tmp) / "app.log") as app, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            for preset in args.presets.split(";"):
+                results.append(run_preset(page, app.url, preset, args.size, args.stop_at))
+                print(json.dumps(results[-1]), flush=True)
+            browser.close()
     print(f"\nmachine: {cpu_model()}, {os.cpu_count()} cores; load average {load0:.1f} -> {os.getloadavg()[0]:.1f}; "
           f"size {args.size}; Stop at {args.stop_at:.0%} of each take")
     print("| preset | first frame s | video s per wall s, each 10 s window (min) | live size over time (s after Start) "
