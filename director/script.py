@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from typing import Any, Callable, Sequence
@@ -98,6 +99,7 @@ class Script:
     prompts: list[tuple[float, str]]
     events: list[Event]
     initial_hour: float
+    initial_fog: float = 0.0  # a "misty forest" starts in mist (which also lights its nights: moonlit haze)
     _resolving: set[str] = field(default_factory=set, repr=False)
 
     @property
@@ -161,7 +163,7 @@ class Script:
         )
 
     def _environment(self, t: float) -> tuple[Environment, str, str | None, str]:
-        env = Environment(hour=self.initial_hour)
+        env = Environment(hour=self.initial_hour, fog=self.initial_fog)
         lights: float | None = None
         scene = self.timeline.world.scene
         style = self.timeline.world.style
@@ -280,6 +282,12 @@ def _initial_hour(scene: str) -> float:
         if word in words:
             return hour
     return HOUR_OF["day"]
+
+
+def _initial_fog(scene: str) -> float:
+    """How misty a scene is as written: 'a misty pine forest' starts in a light mist."""
+    words = set(re.findall(r"[a-z]+", scene.lower()))
+    return 0.2 if words & {"misty", "mist", "foggy", "fog", "hazy", "haze"} else 0.0
 
 
 def interpret(directive: Directive, index: int, cast: Sequence[Character], parse: Parser | None, use_embeddings: bool) -> Interpretation:
@@ -450,7 +458,8 @@ def compile_timeline(
     rig = CameraRig(moves, timeline.width / timeline.height)
     if previous is not None:
         rig.adopt_settled(previous.rig)
-    script = Script(timeline, interpretations, rig, {}, changes, images, prompts, [], _initial_hour(world.scene))
+    script = Script(timeline, interpretations, rig, {}, changes, images, prompts, [], _initial_hour(world.scene),
+                    _initial_fog(world.scene))
 
     # Characters: declared ones stand in the scene from the start, facing the camera.
     n = len(world.characters)

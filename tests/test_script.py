@@ -261,3 +261,10 @@ def test_recompiling_a_live_record_reuses_the_settled_camera_and_gives_the_same_
     assert len(other.rig._settled) <= 121
     for t in (9.0, 10.2, 20.0, 26.0):
         assert other.state_at(t) == compile_timeline(rewound, use_embeddings=False).state_at(t), t
+
+
+def test_a_misty_scene_starts_in_mist_and_the_fog_can_lift():
+    s = compiled([{"at": 2, "text": "the fog lifts", "duration": 1}], scene="a misty pine forest")
+    assert s.state_at(0).environment.fog > 0.1
+    assert s.state_at(5).environment.fog == 0
+    assert compiled([], scene="a pine forest").state_at(0).environment.fog == 0
