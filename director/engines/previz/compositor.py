@@ -173,11 +173,13 @@ class WorldRenderer:
 
     def scene(self, state: WorldState) -> _Scene:
         recipe = self.choose(state.scene).recipe
-        key = (recipe.kind, state.scene_image if self._image(state.scene_image) is not None else None)
+        # The kind and its detail layers: "a beach" and "a beach with cliffs" are two paintings.
+        key = (recipe.kind, tuple(layer.name for layer in recipe.layers),
+               state.scene_image if self._image(state.scene_image) is not None else None)
 
         def build() -> _Scene:
-            if key[1] is not None:  # the picture replaces the painted layers (the ground stays under it)
-                painted = backdrop_layers(self._image(key[1]), self.width, self.height)
+            if key[2] is not None:  # the picture replaces the painted layers (the ground stays under it)
+                painted = backdrop_layers(self._image(key[2]), self.width, self.height)
             else:
                 painted = paint_layers(recipe, self.width, self.seed)
             tile, ppm = paint_ground(recipe.ground, self.width, self.seed)
