@@ -255,10 +255,11 @@ def describe_part(part: Part) -> str:
     if isinstance(part, CharacterAction):
         who = part.text or _called(part.name)
         verb = {"enter": "enters", "leave": "leaves", "walk": "walks", "run": "runs", "stop": "stops",
-                "turn": "turns", "idle": "waits", "cross": "passes by"}[part.action]
+                "turn": "turns", "idle": "waits", "cross": "passes by", "wave": "waves", "point": "points",
+                "sit": "sits down", "dance": "dances", "jump": "jumps", "fall": "falls"}[part.action]
         where = ""
         if part.target:
-            where = f" to {_called(part.target)}" if part.action in ("walk", "run", "enter") else f" towards {_called(part.target)}"
+            where = f" to {_called(part.target)}" if part.action in ("walk", "run", "enter") else f" at {_called(part.target)}" if part.action in ("wave", "point") else f" towards {_called(part.target)}"
         return f"{who} {verb}{where}"
     if isinstance(part, SceneChange):
         bits = [w for w in (part.scene, part.weather, part.time_of_day, part.event) if w]

@@ -54,7 +54,9 @@ CameraMoveName = Literal[
     "shake", "shot", "cut", "follow", "focus", "static",
 ]
 ShotSize = Literal["extreme_wide", "wide", "medium", "close", "extreme_close"]
-CharacterActionName = Literal["enter", "leave", "walk", "run", "stop", "turn", "idle", "cross"]  # cross: passes by, in one side and out the other
+CharacterActionName = Literal["enter", "leave", "walk", "run", "stop", "turn", "idle", "cross",  # cross: passes by, in one side and out the other
+                              "wave", "point", "sit", "dance", "jump", "fall"]  # gestures and poses, done in place
+GESTURES = ("wave", "point", "sit", "dance", "jump", "fall")
 Weather = Literal["clear", "rain", "snow", "fog", "wind", "storm"]
 TimeOfDay = Literal["dawn", "day", "dusk", "night"]
 ImageRole = Literal["scene", "style", "character"]

@@ -81,7 +81,7 @@ def action_part(action: str, subject: Mention, clause: Clause, cast: Cast, verb_
         if action == "enter" and clause.find("to", verb_end) >= 0:
             target, note = _object_or_place(clause, cast, clause.find("to", verb_end), member)
             notes += [note] if note else []
-    elif action in ("walk", "run", "turn"):
+    elif action in ("walk", "run", "turn", "wave", "point"):  # "waves at the camera", "points at the house"
         target, note = _object_or_place(clause, cast, verb_end, member)
         notes += [note] if note else []
         if action == "turn" and target is None and rest[:1] == ("back",):
@@ -104,9 +104,15 @@ def read_action(clause: Clause, cast: Cast, previous: CastMember | None) -> Clau
     """Read a character action, or None when the clause has no character subject or no known verb."""
     # 1. Who: a character at the start, or the previous clause's subject.
     subject, i = subject_of(clause, cast, previous)
+    others: list[Mention] = []  # "the girl and the cat walk left"
+    if subject is None and i < len(clause) and clause.tokens[i].word == "they" and cast.members:
+        # "they dance": everyone in the scene so far does it
+        names = ", ".join(m.name for m in cast.members)
+        subject = Mention(i, i + 1, cast.members[0], False, f"'they' read as {names}")
+        others = [Mention(i, i + 1, m, False) for m in cast.members[1:]]
+        i += 1
     if subject is None:
         return None
-    others: list[Mention] = []  # "the girl and the cat walk left"
     while i + 1 < len(clause) and clause.tokens[i].word == "and":
         more = cast.mention_at(clause, i + 1)
         if more is None:

@@ -236,9 +236,17 @@ CHARACTER_VERBS: dict[str, str] = {
         "whirl", "look around", "turn round", "spin around",
     )},
     **{w: "idle" for w in (
-        "sit", "wait", "rest", "sleep", "lie", "stand", "idle", "relax", "linger", "loiter", "stay", "remain",
-        "nap", "sit down", "lie down", "stand around", "curl up", "stand there", "wait there", "get up", "stand up",
+        "wait", "rest", "sleep", "lie", "stand", "idle", "relax", "linger", "loiter", "stay", "remain",
+        "nap", "lie down", "stand around", "curl up", "stand there", "wait there", "get up", "stand up",
     )},
+    # Gestures and poses, done in place.
+    **{w: "sit" for w in ("sit", "sit down", "sit on the ground", "perch")},
+    **{w: "wave" for w in ("wave", "wave hello", "wave goodbye", "wave her hand", "wave his hand", "wave their hand")},
+    **{w: "point" for w in ("point", "gesture", "point out")},
+    **{w: "dance" for w in ("dance", "boogie", "twirl", "sway to the music")},
+    **{w: "jump" for w in ("jump", "jump up", "jump up and down", "hop up and down", "jump for joy")},
+    **{w: "fall" for w in ("fall", "fall down", "fall over", "trip", "trip over", "collapse", "tumble", "faint",
+                           "drop to the ground", "keel over")},
 }
 
 # --- scene ------------------------------------------------------------------------------------

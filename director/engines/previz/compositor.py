@@ -452,7 +452,7 @@ class WorldRenderer:
             return
         side = figures.view_of(e.heading, camera_yaw)
         hb = figures.size_bucket(h_px)
-        ph = figures.phase_bucket(e.stride)
+        ph = figures.gesture_phase(e.action, e.gesture) if e.action in figures.GESTURE_POSES else figures.phase_bucket(e.stride)
         haze = round(light.haze(depth) * 20) / 20
         image = self._image(e.image)
         if image is not None:
