@@ -54,7 +54,18 @@ class Case:
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 
+TOM = ("a quiet street with a house and a garden", [{"name": "Tom", "text": "a man in a blue coat"}])
+
 CASES: list[Case] = [
+    # gestures and poses (issue 14)
+    Case(CITY, "the woman waves at the camera", tags=("gesture",)),
+    Case(TOM, "Tom points at the house", tags=("gesture",)),
+    Case(CITY, "she sits down", tags=("gesture",)),
+    Case(VILLAGE, "they dance", tags=("gesture",)),
+    Case(FARM, "the farmer jumps for joy", tags=("gesture",)),
+    Case(FOREST, "he jumps", tags=("gesture",)),
+    Case(CITY, "she falls", tags=("gesture",)),
+    Case(ROOM, "the boy trips and falls", tags=("gesture",)),
     # city
     Case(CITY, "slowly get closer to her", duration=3, fast=True),
     Case(CITY, "swing the camera over to the right", fast=True),
@@ -217,6 +228,14 @@ MEANS = {  # what each phrase means (a piece of how it must be read), written wi
     'the camera tilts up to the sky': 'tilt up',
     'film noir': 'noir',
     'the camera rises': 'pedestal up',
+    'the woman waves at the camera': 'waves',
+    'Tom points at the house': 'points',
+    'she sits down': 'sits',
+    'they dance': 'dances',
+    'the farmer jumps for joy': 'jumps',
+    'he jumps': 'jumps',
+    'she falls': 'falls',
+    'the boy trips and falls': 'falls',
 }
 
 

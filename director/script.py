@@ -259,7 +259,7 @@ def describe_part(part: Part) -> str:
                 "sit": "sits down", "dance": "dances", "jump": "jumps", "fall": "falls"}[part.action]
         where = ""
         if part.target:
-            where = f" to {_called(part.target)}" if part.action in ("walk", "run", "enter") else f" at {_called(part.target)}" if part.action in ("wave", "point") else f" towards {_called(part.target)}"
+            where = f" to {_called(part.target)}" if part.action in ("walk", "run", "enter") else f" at {'the camera' if part.target == 'near' else _called(part.target)}" if part.action in ("wave", "point") else f" towards {_called(part.target)}"
         return f"{who} {verb}{where}"
     if isinstance(part, SceneChange):
         bits = [w for w in (part.scene, part.weather, part.time_of_day, part.event) if w]
