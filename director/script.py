@@ -40,6 +40,7 @@ KIND_WORDS = {
 WEATHER_DURATION = 3.0  # default seconds for weather and light changes without a duration
 TIME_DURATION = 4.0
 FADE_DURATION = 1.5  # a fade to or from black without a duration
+DISSOLVE_DURATION = 1.0  # a dissolve to a new scene without a duration
 STORM_LIGHTNING_EVERY = (5.0, 11.0)  # seconds between flashes in a storm (seeded)
 THUNDER_DELAY = (0.8, 2.5)
 FIREWORK_BURSTS = (4, 7)  # bursts in one "fireworks" event, spread over FIREWORK_SECONDS
@@ -178,6 +179,10 @@ class Script:
                 style_text = ch.text or style_text
                 continue
             if ch.scene:
+                if ch.dissolve and p < 1.0:  # the old scene shows through, less and less
+                    env = replace(env, dissolve=1.0 - p, dissolve_from=scene)
+                else:
+                    env = replace(env, dissolve=0.0, dissolve_from=None)
                 scene = ch.scene
             if ch.time_of_day:
                 env = replace(env, hour=lerp_hour_forward(env.hour, HOUR_OF[ch.time_of_day], p))
@@ -263,6 +268,8 @@ def describe_part(part: Part) -> str:
         return f"{who} {verb}{where}"
     if isinstance(part, SceneChange):
         bits = [w for w in (part.scene, part.weather, part.time_of_day, part.event) if w]
+        if part.dissolve and part.scene:
+            bits[0] = f"dissolve to {part.scene}"
         if part.fade:
             bits.append("fade to black" if part.fade == "out" else "fade in from black")
         if part.lights is not None:
@@ -435,7 +442,7 @@ def compile_timeline(
                 actions.setdefault(part.name.lower(), []).append(TimedAction(d.at, part, words))
             elif isinstance(part, SceneChange):
                 default = (TIME_DURATION if part.time_of_day else WEATHER_DURATION if (part.weather or part.lights is not None)
-                           else FADE_DURATION if part.fade else 0.0)
+                           else FADE_DURATION if part.fade else DISSOLVE_DURATION if part.dissolve else 0.0)
                 changes.append(_Change(d.at, d.duration if explicit else default, part, words))
                 if part.scene:
                     moves.append(TimedMove(d.at, 0.0, CameraMove(move="cut"), words))

@@ -121,6 +121,7 @@ class SceneChange(_Model):
     event: Literal["lightning", "thunder", "explosion", "fireworks"] | None = None
     scene: LongText | None = Field(default=None, description="a new setting (a cut to another place)")
     fade: Literal["out", "in"] | None = Field(default=None, description="fade to black (out) or up from black (in)")
+    dissolve: bool | None = Field(default=None, description="the new scene cross-fades in over the old (a dissolve), not a cut")
 
 
 class StyleChange(_Model):

@@ -44,6 +44,8 @@ class Environment:
     lightning: float = 0.0  # 0..1 brightness of a flash at this instant
     lights: float = 0.0  # 0..1 artificial lights (street lamps, windows, lamps)
     fade: float = 0.0  # 0..1 how far the picture and sound have faded to black (a transition)
+    dissolve: float = 0.0  # 0..1 share of the previous scene still showing through a dissolve
+    dissolve_from: str | None = None  # the scene a dissolve comes from
 
     @property
     def daylight(self) -> float:

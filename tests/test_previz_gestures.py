@@ -65,3 +65,16 @@ def test_poses_change_the_silhouette(view):
 def test_gesture_phase_cycles_or_holds():
     assert figures.gesture_phase("wave", 0.2) != figures.gesture_phase("wave", 0.6)
     assert figures.gesture_phase("sit", 5.0) == 1.0 and figures.gesture_phase("fall", 0.0) == 0.0
+
+
+def test_a_crowd_gathers_as_several_people_from_both_sides():
+    s = compiled("a crowd gathers", [WOMAN])
+    assert s.interpretations[-1].understood
+    crowd = [e for e in s.state_at(7.5).entities if e.id != "woman"]
+    assert len(crowd) >= 5 and all(e.kind == "person" and e.presence == 1.0 and e.speed == 0 for e in crowd)
+    spots = {(round(e.x, 1), round(e.z, 1)) for e in crowd}
+    assert len(spots) >= 4  # spread out, not one on top of the other
+    sides = {e.x > 0 for e in s.state_at(1.6).entities if e.id != "woman"}
+    assert sides == {True, False}  # in from the left and from the right
+    around = compiled("a crowd of people gathers around the woman", [WOMAN]).state_at(7.5).entities
+    assert len(around) >= 6 and all(abs(e.x) < 1.5 and abs(e.z - around[0].z) < 1.5 for e in around)

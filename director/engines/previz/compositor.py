@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+import dataclasses
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -288,6 +289,11 @@ class WorldRenderer:
                                    borderMode=cv2.BORDER_REPLICATE)  # replicate only covers rounding
         grade.finish(frame, frame_index, self.seed)
         self._tick("roll+finish", t0)
+        if env.dissolve > 0.004 and env.dissolve_from and not probe:
+            # A dissolve: the scene it comes from, rendered as it stands now, shows through and fades away.
+            before = dataclasses.replace(state, scene=env.dissolve_from, scene_image=None,
+                                         environment=dataclasses.replace(env, dissolve=0.0, dissolve_from=None))
+            frame = cv2.addWeighted(self.render(before, frame_index), env.dissolve, frame, 1.0 - env.dissolve, 0.0)
         return frame
 
     # -- pieces --------------------------------------------------------------------------------------
