@@ -60,7 +60,7 @@ CASES: list[Case] = [
     # gestures and poses (issue 14)
     Case(CITY, "the woman waves at the camera", tags=("gesture",)),
     Case(TOM, "Tom points at the house", tags=("gesture",)),
-    Case(CITY, "she sits down", tags=("gesture",)),
+    Case(CITY, "she sits down", fast=True, tags=("gesture",)),
     Case(VILLAGE, "they dance", tags=("gesture",)),
     Case(FARM, "the farmer jumps for joy", tags=("gesture",)),
     Case(FOREST, "he jumps", tags=("gesture",)),
@@ -69,7 +69,7 @@ CASES: list[Case] = [
     # crowds and dissolves (issue 14)
     Case(CITY, "a crowd gathers", length=7.0, tags=("crowd",)),
     Case(FARM, "a group of people walks in", length=7.0, tags=("crowd",)),
-    Case(CITY, "dissolve to a beach at night", tags=("dissolve",)),
+    Case(CITY, "dissolve to a beach at night", fast=True, tags=("dissolve",)),
     Case(FOREST, "slowly dissolve to a snowy village", duration=2, tags=("dissolve",)),
     Case(ROOM, "cross-fade to a desert road", tags=("dissolve",)),
     # city
