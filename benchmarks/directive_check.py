@@ -297,6 +297,9 @@ def tally(results: list[Scored]) -> dict[str, tuple[int, int]]:
                 continue
             counts[v.kind, "total"] += 1
             counts[v.kind, "pass"] += v.status == "pass"
+            for tag in r.case.tags:  # phrase families (gesture, crowd, dissolve) get rows of their own
+                counts[f"({tag})", "total"] += 1
+                counts[f"({tag})", "pass"] += v.status == "pass"
     kinds = sorted({k for k, _ in counts})
     return {k: (counts[k, "pass"], counts[k, "total"]) for k in kinds}
 
@@ -306,10 +309,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", default="640x360")
     ap.add_argument("--fast", action="store_true", help="only the CI subset")
     ap.add_argument("--only", help="only cases whose scene text contains this word")
+    ap.add_argument("--tag", help="only cases with this tag (gesture, crowd, dissolve)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every verdict")
     args = ap.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
-    cases = [c for c in CASES if (c.fast or not args.fast) and (not args.only or args.only in c.scene[0])]
+    cases = [c for c in CASES if (c.fast or not args.fast) and (not args.only or args.only in c.scene[0])
+             and (not args.tag or args.tag in c.tags)]
     started = time.perf_counter()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -331,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     total_p = total_n = 0
     for kind, (p, n) in table.items():
         print(f"| {kind} | {p} | {n} | {p / n * 100:.0f} % |")
-        if kind not in ("understood", "read as meant"):
+        if kind not in ("understood", "read as meant") and not kind.startswith("("):
             total_p += p
             total_n += n
     print(f"| **all effects** | {total_p} | {total_n} | {total_p / max(total_n, 1) * 100:.0f} % |")
