@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from director.timeline import CharacterAction
+from director.timeline import GESTURES, CharacterAction
 from director.world_state import CameraState, EntityState
 
 WALK_SPEED = {"person": 1.4, "cat": 1.0, "dog": 1.6, "bird": 3.0, "horse": 1.8, "car": 6.0, "bicycle": 4.0}
@@ -21,6 +21,8 @@ STRIDE_LENGTH = {"person": 1.5, "cat": 0.5, "dog": 0.8, "bird": 0.4, "horse": 2.
 BESIDE = 0.9  # metres left between a character and the one it walked to
 FADE = 0.3  # seconds to appear or vanish at the frame edge
 DEFAULT_DEPTH = 7.0
+# A wave, a jump or a dance is over after a few seconds; sitting down and falling hold until the next action.
+GESTURE_SECONDS = {"wave": 3.0, "point": 3.0, "dance": 4.0, "jump": 2.4}
 
 PLACES = {  # camera-relative (right, forward) metres
     "left": (-2.5, 7.0),
@@ -96,6 +98,7 @@ class _Segment:
     text: str
     leaves: bool = False
     face: Callable[[float], Point] | None = None  # what to face after arriving
+    lasts: float | None = None  # seconds a gesture lasts (None: holds)
 
 
 class EntityTrack:
@@ -152,6 +155,8 @@ class EntityTrack:
                 segments.append(current)
                 present = True
                 continue
+            if not present and a.action in GESTURES:  # "Tom points at the house": Tom is there, in the frame
+                here, present = camera_to_world(cam, 1.0, DEFAULT_DEPTH), True
             if not present and a.action != "leave":
                 depth = DEFAULT_DEPTH
                 aim = self._position_of(aim_id, timed.at) if aim_id is not None else None
@@ -175,6 +180,13 @@ class EntityTrack:
             mode = "run" if a.action == "run" or a.pace == "run" else "walk"
             if a.action == "stop" or a.action == "idle":
                 current = _Segment(timed.at, here, heading, None, 0.0, "idle", timed.text)
+            elif a.action in GESTURES:  # in place, facing what it waves or points at
+                face_to = heading
+                if goal is not None:
+                    fx, fz = goal(timed.at)
+                    face_to = heading_of(fx - here[0], fz - here[1], heading)
+                current = _Segment(timed.at, here, face_to, None, 0.0, a.action, timed.text,
+                                   lasts=GESTURE_SECONDS.get(a.action))
             elif a.action == "turn":
                 face = goal or (lambda t, h=here, hd=heading: (h[0] - math.sin(math.radians(hd)), h[1] - math.cos(math.radians(hd))))
                 fx, fz = face(timed.at)
@@ -287,6 +299,8 @@ class EntityTrack:
             arrival = seg_now.t0 + dist / max(seg_now.speed, 1e-6)
             presence = max(0.0, 1.0 - (t - arrival) / FADE)
         moving = not arrived and seg_now.goal is not None
+        gesture = t - seg_now.t0
+        gesturing = seg_now.action in GESTURES and (seg_now.lasts is None or gesture < seg_now.lasts)
         return EntityState(
             id=p.id,
             kind=p.kind,
@@ -295,10 +309,11 @@ class EntityTrack:
             x=pos[0],
             z=pos[1],
             heading=heading,
-            action=seg_now.action if moving else "idle",  # type: ignore[arg-type]
+            action=seg_now.action if moving or gesturing else "idle",  # type: ignore[arg-type]
             speed=seg_now.speed if moving else 0.0,
             stride=walked / stride_len,
             presence=presence,
+            gesture=gesture if gesturing else 0.0,
         )
 
     def moving_text(self, t: float) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from typing import Any, Callable, Sequence
@@ -39,6 +40,7 @@ KIND_WORDS = {
 WEATHER_DURATION = 3.0  # default seconds for weather and light changes without a duration
 TIME_DURATION = 4.0
 FADE_DURATION = 1.5  # a fade to or from black without a duration
+DISSOLVE_DURATION = 1.0  # a dissolve to a new scene without a duration
 STORM_LIGHTNING_EVERY = (5.0, 11.0)  # seconds between flashes in a storm (seeded)
 THUNDER_DELAY = (0.8, 2.5)
 FIREWORK_BURSTS = (4, 7)  # bursts in one "fireworks" event, spread over FIREWORK_SECONDS
@@ -98,6 +100,7 @@ class Script:
     prompts: list[tuple[float, str]]
     events: list[Event]
     initial_hour: float
+    initial_fog: float = 0.0  # a "misty forest" starts in mist (which also lights its nights: moonlit haze)
     _resolving: set[str] = field(default_factory=set, repr=False)
 
     @property
@@ -161,7 +164,7 @@ class Script:
         )
 
     def _environment(self, t: float) -> tuple[Environment, str, str | None, str]:
-        env = Environment(hour=self.initial_hour)
+        env = Environment(hour=self.initial_hour, fog=self.initial_fog)
         lights: float | None = None
         scene = self.timeline.world.scene
         style = self.timeline.world.style
@@ -176,6 +179,10 @@ class Script:
                 style_text = ch.text or style_text
                 continue
             if ch.scene:
+                if ch.dissolve and p < 1.0:  # the old scene shows through, less and less
+                    env = replace(env, dissolve=1.0 - p, dissolve_from=scene)
+                else:
+                    env = replace(env, dissolve=0.0, dissolve_from=None)
                 scene = ch.scene
             if ch.time_of_day:
                 env = replace(env, hour=lerp_hour_forward(env.hour, HOUR_OF[ch.time_of_day], p))
@@ -253,13 +260,16 @@ def describe_part(part: Part) -> str:
     if isinstance(part, CharacterAction):
         who = part.text or _called(part.name)
         verb = {"enter": "enters", "leave": "leaves", "walk": "walks", "run": "runs", "stop": "stops",
-                "turn": "turns", "idle": "waits", "cross": "passes by"}[part.action]
+                "turn": "turns", "idle": "waits", "cross": "passes by", "wave": "waves", "point": "points",
+                "sit": "sits down", "dance": "dances", "jump": "jumps", "fall": "falls"}[part.action]
         where = ""
         if part.target:
-            where = f" to {_called(part.target)}" if part.action in ("walk", "run", "enter") else f" towards {_called(part.target)}"
+            where = f" to {_called(part.target)}" if part.action in ("walk", "run", "enter") else f" at {'the camera' if part.target == 'near' else _called(part.target)}" if part.action in ("wave", "point") else f" towards {_called(part.target)}"
         return f"{who} {verb}{where}"
     if isinstance(part, SceneChange):
         bits = [w for w in (part.scene, part.weather, part.time_of_day, part.event) if w]
+        if part.dissolve and part.scene:
+            bits[0] = f"dissolve to {part.scene}"
         if part.fade:
             bits.append("fade to black" if part.fade == "out" else "fade in from black")
         if part.lights is not None:
@@ -280,6 +290,12 @@ def _initial_hour(scene: str) -> float:
         if word in words:
             return hour
     return HOUR_OF["day"]
+
+
+def _initial_fog(scene: str) -> float:
+    """How misty a scene is as written: 'a misty pine forest' starts in a light mist."""
+    words = set(re.findall(r"[a-z]+", scene.lower()))
+    return 0.2 if words & {"misty", "mist", "foggy", "fog", "hazy", "haze"} else 0.0
 
 
 def interpret(directive: Directive, index: int, cast: Sequence[Character], parse: Parser | None, use_embeddings: bool) -> Interpretation:
@@ -426,7 +442,7 @@ def compile_timeline(
                 actions.setdefault(part.name.lower(), []).append(TimedAction(d.at, part, words))
             elif isinstance(part, SceneChange):
                 default = (TIME_DURATION if part.time_of_day else WEATHER_DURATION if (part.weather or part.lights is not None)
-                           else FADE_DURATION if part.fade else 0.0)
+                           else FADE_DURATION if part.fade else DISSOLVE_DURATION if part.dissolve else 0.0)
                 changes.append(_Change(d.at, d.duration if explicit else default, part, words))
                 if part.scene:
                     moves.append(TimedMove(d.at, 0.0, CameraMove(move="cut"), words))
@@ -450,7 +466,8 @@ def compile_timeline(
     rig = CameraRig(moves, timeline.width / timeline.height)
     if previous is not None:
         rig.adopt_settled(previous.rig)
-    script = Script(timeline, interpretations, rig, {}, changes, images, prompts, [], _initial_hour(world.scene))
+    script = Script(timeline, interpretations, rig, {}, changes, images, prompts, [], _initial_hour(world.scene),
+                    _initial_fog(world.scene))
 
     # Characters: declared ones stand in the scene from the start, facing the camera.
     n = len(world.characters)

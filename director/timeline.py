@@ -54,7 +54,9 @@ CameraMoveName = Literal[
     "shake", "shot", "cut", "follow", "focus", "static",
 ]
 ShotSize = Literal["extreme_wide", "wide", "medium", "close", "extreme_close"]
-CharacterActionName = Literal["enter", "leave", "walk", "run", "stop", "turn", "idle", "cross"]  # cross: passes by, in one side and out the other
+CharacterActionName = Literal["enter", "leave", "walk", "run", "stop", "turn", "idle", "cross",  # cross: passes by, in one side and out the other
+                              "wave", "point", "sit", "dance", "jump", "fall"]  # gestures and poses, done in place
+GESTURES = ("wave", "point", "sit", "dance", "jump", "fall")
 Weather = Literal["clear", "rain", "snow", "fog", "wind", "storm"]
 TimeOfDay = Literal["dawn", "day", "dusk", "night"]
 ImageRole = Literal["scene", "style", "character"]
@@ -119,6 +121,7 @@ class SceneChange(_Model):
     event: Literal["lightning", "thunder", "explosion", "fireworks"] | None = None
     scene: LongText | None = Field(default=None, description="a new setting (a cut to another place)")
     fade: Literal["out", "in"] | None = Field(default=None, description="fade to black (out) or up from black (in)")
+    dissolve: bool | None = Field(default=None, description="the new scene cross-fades in over the old (a dissolve), not a cut")
 
 
 class StyleChange(_Model):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-EntityAction = Literal["idle", "walk", "run"]
+EntityAction = Literal["idle", "walk", "run", "wave", "point", "sit", "dance", "jump", "fall"]
 
 # Hours used for named times of day (the sky and light of previz follow the hour).
 HOUR_OF = {"dawn": 6.5, "day": 12.0, "dusk": 19.0, "night": 23.0}
@@ -44,6 +44,8 @@ class Environment:
     lightning: float = 0.0  # 0..1 brightness of a flash at this instant
     lights: float = 0.0  # 0..1 artificial lights (street lamps, windows, lamps)
     fade: float = 0.0  # 0..1 how far the picture and sound have faded to black (a transition)
+    dissolve: float = 0.0  # 0..1 share of the previous scene still showing through a dissolve
+    dissolve_from: str | None = None  # the scene a dissolve comes from
 
     @property
     def daylight(self) -> float:
@@ -72,6 +74,7 @@ class EntityState:
     speed: float = 0.0  # m/s now
     stride: float = 0.0  # walk-cycle phase in cycles (grows with distance walked); footsteps at each half cycle
     presence: float = 1.0  # 0..1, 0 = not in the world (not yet entered / has left)
+    gesture: float = 0.0  # seconds into the gesture or pose under way (wave, sit, jump...), for its animation
 
 
 @dataclass(frozen=True)

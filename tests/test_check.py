@@ -135,3 +135,25 @@ def test_unreadable_clip_is_a_located_error(tmp_path, capsys):
     tl.write_text(_timeline([], 2.0).to_json())
     assert main(["check", str(bad), str(tl), "--no-embeddings"]) == 1
     assert "bad.mp4" in capsys.readouterr().err
+
+
+def test_a_gesture_is_seen_where_the_figure_stands(tmp_path):
+    woman = [{"name": "woman", "text": "a woman in a red dress"}]
+    waves = _timeline([{"at": 1.0, "text": "the woman waves at the camera"}], 4.0, scene="a countryside meadow", characters=woman)
+    report = check_clip(_render(tmp_path, waves, "wave"), waves, use_embeddings=False)
+    (verdict,) = report.verdicts
+    assert verdict.kind == "character" and verdict.status == "pass", verdict.line()
+    # The same words against a clip where she only stands there: nothing moved where she is.
+    still = _timeline([{"at": 1.0, "text": "the woman waits"}], 4.0, scene="a countryside meadow", characters=woman)
+    assert check_clip(_render(tmp_path, still, "still"), waves, use_embeddings=False).verdicts[0].status == "fail"
+
+
+def test_a_dissolve_is_gradual_and_a_cut_is_not(tmp_path):
+    dissolve = _timeline([{"at": 1.0, "text": "dissolve to a snowy mountain valley", "duration": 1.5}], 3.5)
+    report = check_clip(_render(tmp_path, dissolve, "dissolve"), dissolve, use_embeddings=False)
+    verdict = next(v for v in report.verdicts if v.kind == "scene")
+    assert verdict.status == "pass", verdict.line()
+    # A hard cut to the same place, judged as the dissolve: one frame holds the whole change.
+    cut = _timeline([{"at": 1.0, "text": "cut to a snowy mountain valley"}], 3.5)
+    report = check_clip(_render(tmp_path, cut, "cut"), dissolve, use_embeddings=False)
+    assert next(v for v in report.verdicts if v.kind == "scene").status == "fail"

@@ -81,7 +81,7 @@ TABLE: list[tuple[str, tuple[Character, ...], tuple[object, ...]]] = [
     ("a bird flies away", (), (act("bird", "leave", kind="bird", text="a bird"),)),
     ("the cat wanders off", (Character(name="Momo", text="a grey cat", kind="cat"),), (act("Momo", "leave"),)),
     ("the model walks to the center", (WOMAN,), (act("Ada", "walk", target="center"),)),
-    ("Tom sits down", (TOM,), (act("Tom", "idle"),)),
+    ("Tom sits down", (TOM,), (act("Tom", "sit"),)),
     ("Mei stops", (MEI,), (act("Mei", "stop"),)),
     ("she turns around", (MEI, TOM), (act("Mei", "turn"),)),
     ("he runs away", (MEI, TOM), (act("Tom", "run", target="away"),)),
@@ -220,7 +220,7 @@ def semantic() -> None:
 
 
 RESCUED: list[tuple[str, tuple[Character, ...], tuple[object, ...]]] = [
-    ("Mei takes a seat", (MEI,), (act("Mei", "idle"),)),
+    ("Mei takes a seat", (MEI,), (act("Mei", "sit"),)),
     ("Mei is sprinting toward Tom", (MEI, TOM), (act("Mei", "run", target="Tom"),)),
     ("bring the camera closer to Mei", (MEI,), (cam("dolly", direction="in", target="Mei"),)),
     ("the camera goes higher", (), (cam("pedestal", direction="up"),)),

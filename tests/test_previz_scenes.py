@@ -51,3 +51,16 @@ def test_engine_reports_the_choice_in_chunk_info_and_the_log(caplog):
     off = PrevizEngine(audio=False, embeddings=False)
     off.open(RenderSettings(64, 36, 24.0), states[0])
     assert off.render(ChunkRequest(0, 0, (0.0,), states, "", frozenset(), 0, sample_index(1, 24.0))).info["scene"].method == "default"
+
+
+def test_two_texts_of_one_kind_with_other_details_are_two_paintings():
+    # The painted-scene cache is keyed by kind *and* detail layers: the beach with cliffs must not
+    # reuse the plain beach painted first (issue 14).
+    from director.engines.previz.compositor import WorldRenderer
+
+    comp = WorldRenderer(160, 90, seed=3, use_embeddings=False)
+    plain = comp.render(WorldState(0, scene="a sandy beach"), 0)
+    cliffs = comp.render(WorldState(0, scene="a sandy beach with distant cliffs"), 0)
+    fresh = WorldRenderer(160, 90, seed=3, use_embeddings=False).render(WorldState(0, scene="a sandy beach with distant cliffs"), 0)
+    assert (cliffs == fresh).all()
+    assert (cliffs != plain).any()

@@ -34,6 +34,15 @@ def test_night_is_much_darker_than_day():
     assert night.mean() < 0.45 * day.mean(), (day.mean(), night.mean())
 
 
+def test_a_misty_forest_night_stays_legible():
+    # Moonlit fog glows grey-blue (issue 14): a foggy night is dark, yet not a black picture.
+    day = render([WorldState(0, scene="a misty pine forest", environment=Environment(hour=12, fog=0.2))]).frames[0]
+    night = render([WorldState(0, scene="a misty pine forest", environment=Environment(hour=23, fog=0.2))]).frames[0]
+    luma = night.astype(float).mean(axis=2)
+    assert night.mean() < 0.6 * day.mean()
+    assert (luma < 36).mean() < 0.8, (luma < 36).mean()
+
+
 def test_windows_glow_at_night():
     night = render([WorldState(0, scene="city", environment=Environment(hour=23, lights=1.0))]).frames[0].astype(int)
     day = render([WorldState(0, scene="city", environment=Environment(hour=12))]).frames[0].astype(int)

@@ -261,3 +261,21 @@ def test_recompiling_a_live_record_reuses_the_settled_camera_and_gives_the_same_
     assert len(other.rig._settled) <= 121
     for t in (9.0, 10.2, 20.0, 26.0):
         assert other.state_at(t) == compile_timeline(rewound, use_embeddings=False).state_at(t), t
+
+
+def test_a_misty_scene_starts_in_mist_and_the_fog_can_lift():
+    s = compiled([{"at": 2, "text": "the fog lifts", "duration": 1}], scene="a misty pine forest")
+    assert s.state_at(0).environment.fog > 0.1
+    assert s.state_at(5).environment.fog == 0
+    assert compiled([], scene="a pine forest").state_at(0).environment.fog == 0
+
+
+def test_a_dissolve_shows_the_old_scene_through_the_new_one():
+    s = compiled([{"at": 2, "text": "dissolve to a beach at night", "duration": 2}], scene="a city street")
+    assert s.state_at(1.9).environment.dissolve == 0 and s.state_at(1.9).scene == "a city street"
+    mid = s.state_at(3.0)
+    assert mid.scene == "a beach at night" and mid.environment.dissolve_from == "a city street"
+    assert 0.3 < mid.environment.dissolve < 0.7
+    assert s.state_at(4.5).environment.dissolve == 0 and s.state_at(4.5).environment.dissolve_from is None
+    cut = compiled([{"at": 2, "text": "cut to a beach at night"}], scene="a city street")
+    assert cut.state_at(2.01).environment.dissolve == 0

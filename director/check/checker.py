@@ -12,7 +12,7 @@ from pathlib import Path
 from director.check.camera_motion import check_camera
 from director.check.clip import DecodedClip, decode_clip
 from director.check.colour_style import check_style
-from director.check.cuts import check_cut
+from director.check.cuts import check_cut, check_dissolve
 from director.check.expectations import Expectation, effect_words, expectations
 from director.check.light_and_weather import check_scene_change
 from director.check.optical_flow import FlowMeter
@@ -72,6 +72,6 @@ def _judge(e: Expectation, clip: DecodedClip, meter: FlowMeter) -> list[Verdict]
         return [check_character(e, clip, meter)]
     if isinstance(p, SceneChange):
         if p.scene:
-            return [check_cut(e, clip, "scene")]
+            return [check_dissolve(e, clip) if p.dissolve else check_cut(e, clip, "scene")]
         return check_scene_change(e, clip)
     return [check_style(e, clip)]

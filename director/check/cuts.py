@@ -78,3 +78,24 @@ def check_cut(e: Expectation, clip: DecodedClip, kind: str = "cut") -> Verdict:
     passed = (scale > 1.05) if grow > 1 else (scale < 0.95)
     return Verdict(e.index, e.at, e.text, kind, words, expected, "pass" if passed else "fail",
                    measured + f", things drawn {scale:.2f}x as big", round(scale, 3), "x size")
+
+
+DISSOLVE_CHANGE = 12.0  # grey levels: the picture before and after a dissolve differ at least this much
+DISSOLVE_STEP = 0.4  # ... and no one frame pair holds more than this share of the change (that is a cut)
+
+
+def check_dissolve(e: Expectation, clip: DecodedClip) -> Verdict:
+    """A dissolve: the picture becomes another one, gradually (spread over frames, not one jump)."""
+    words = effect_words(e.part)
+    expected = "a gradual cross-fade to another picture"
+    a = max(1, clip.frame_at(e.start) - 1)
+    b = min(clip.frames - 1, max(clip.frame_at(e.end), a + 6) + 1)
+    if b - a < 4:
+        return Verdict(e.index, e.at, e.text, "scene", words, expected, "not_checkable", "too close to the clip's end")
+    change = float(np.mean(cv2.absdiff(clip.grey[a], clip.grey[b])))
+    steps = [frame_jump(clip, i) for i in range(a + 1, b + 1)]
+    share = max(steps) / max(sum(steps), 1e-6)
+    passed = change >= DISSOLVE_CHANGE and share <= DISSOLVE_STEP
+    return Verdict(e.index, e.at, e.text, "scene", words, expected, "pass" if passed else "fail",
+                   f"picture changed by {change:.0f} grey levels over {b - a} frames, the largest step {share * 100:.0f} % of it",
+                   round(share, 3), "share")

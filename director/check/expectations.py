@@ -12,7 +12,8 @@ import math
 from dataclasses import dataclass
 
 from director.script import Interpretation, Part, Script, describe_part
-from director.timeline import CameraMove, CharacterAction, SceneChange, StyleChange
+from director.entity_motion import GESTURE_SECONDS
+from director.timeline import GESTURES, CameraMove, CharacterAction, SceneChange, StyleChange
 from director.world_state import CameraState, Environment, EntityState
 
 SETTLE = 0.25  # seconds a change is given after its nominal end before the "after" look
@@ -60,6 +61,8 @@ def _action_end(script: Script, part: CharacterAction, at: float, limit: float) 
     track = script.tracks.get(part.name.lower())
     if track is None or part.action in ("stop", "idle", "turn"):
         return at
+    if part.action in GESTURES:  # a wave lasts its few seconds; sitting down or a fall, the time to get there
+        return min(limit, at + GESTURE_SECONDS.get(part.action, 1.0))
     t = at + 0.25
     while t < limit:
         s = track.state(t)

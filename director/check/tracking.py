@@ -15,12 +15,13 @@ from director.check.clip import DecodedClip
 from director.check.expectations import Expectation, effect_words, screen_x
 from director.check.optical_flow import FlowMeter
 from director.check.verdict import Verdict
-from director.timeline import CharacterAction
+from director.timeline import GESTURES, CharacterAction
 
 MIN_BLOB = 0.0008  # of the picture: smaller moving specks are noise (rain, leaves)
 VISIBLE_TRAVEL = 0.04  # of the frame width the figure must cross
 SEEN = 0.25  # share of the move's frames in which a moving figure must be found
 APPROACH = 1.12  # a figure walking to the camera grows by this much at least
+GESTURE_AREA = 0.0005  # share of the picture that must start moving where a figure gestures (a waving arm at 7 m)
 
 
 MAX_STEP = 0.15  # of the frame width: a figure does not jump further between two frames
@@ -111,6 +112,18 @@ def check_character(e: Expectation, clip: DecodedClip, meter: FlowMeter) -> Verd
     if act.action in ("turn", "idle"):
         return v("a pose or turn", "not_checkable", "poses and turns are not measured")
     a, b = clip.frame_at(e.start), clip.frame_at(e.end)
+    if act.action in GESTURES:
+        # Done in place: the figure does not travel, but the picture moves where it stands (an arm waving,
+        # a jump, the body going down): more moving area than just before, with the camera's own motion
+        # taken out by the flow meter.
+        before = [meter.pair(i).residual_mask.mean() for i in range(max(0, a - 12), max(0, a - 1))]
+        during = [meter.pair(i).residual_mask.mean() for i in range(a + 1, min(clip.frames - 1, max(b, a + 12)))]
+        if not before or not during:
+            return v("the figure moves in place", "not_checkable", "too close to the clip's edges")
+        rise = float(np.mean(during) - np.mean(before))
+        return v(f"the figure moves in place ({act.action})", "pass" if rise >= GESTURE_AREA else "fail",
+                 f"moving area {np.mean(before) * 100:.2f} % → {np.mean(during) * 100:.2f} % of the picture",
+                 round(rise, 4), "share")
     if act.action == "stop":
         before = [meter.pair(i).residual_mask.mean() for i in range(max(0, a - 12), max(1, a - 1))]
         after = [meter.pair(i).residual_mask.mean() for i in range(a + 6, min(clip.frames - 1, a + 18))]

@@ -16,6 +16,11 @@ from director.commands.result import ClauseReading
 from director.timeline import CharacterAction
 
 _MOTION = {"walk", "run"}
+# How many figures a group noun brings in ("a crowd gathers": five people come in and gather).
+GROUP_SIZES = {"crowd": 6, "throng": 6, "mob": 6, "people": 4, "group": 4, "gang": 4, "bunch": 4, "family": 3,
+               "couple": 2, "pair": 2}
+_GATHER_SPOTS = ("center", "left", "right", "far", "center", "far")  # spread out, not on top of each other
+_GATHER_SIDES = ("left", "right")
 _TARGET_PREPS = ("up to", "over to", "next to", "close to", "to", "toward", "towards", "at", "after", "near", "by",
                  "beside", "with", "into", "around", "behind")
 
@@ -81,7 +86,7 @@ def action_part(action: str, subject: Mention, clause: Clause, cast: Cast, verb_
         if action == "enter" and clause.find("to", verb_end) >= 0:
             target, note = _object_or_place(clause, cast, clause.find("to", verb_end), member)
             notes += [note] if note else []
-    elif action in ("walk", "run", "turn"):
+    elif action in ("walk", "run", "turn", "wave", "point"):  # "waves at the camera", "points at the house"
         target, note = _object_or_place(clause, cast, verb_end, member)
         notes += [note] if note else []
         if action == "turn" and target is None and rest[:1] == ("back",):
@@ -104,9 +109,15 @@ def read_action(clause: Clause, cast: Cast, previous: CastMember | None) -> Clau
     """Read a character action, or None when the clause has no character subject or no known verb."""
     # 1. Who: a character at the start, or the previous clause's subject.
     subject, i = subject_of(clause, cast, previous)
+    others: list[Mention] = []  # "the girl and the cat walk left"
+    if subject is None and i < len(clause) and clause.tokens[i].word == "they" and cast.members:
+        # "they dance": everyone in the scene so far does it
+        names = ", ".join(m.name for m in cast.members)
+        subject = Mention(i, i + 1, cast.members[0], False, f"'they' read as {names}")
+        others = [Mention(i, i + 1, m, False) for m in cast.members[1:]]
+        i += 1
     if subject is None:
         return None
-    others: list[Mention] = []  # "the girl and the cat walk left"
     while i + 1 < len(clause) and clause.tokens[i].word == "and":
         more = cast.mention_at(clause, i + 1)
         if more is None:
@@ -119,10 +130,36 @@ def read_action(clause: Clause, cast: Cast, previous: CastMember | None) -> Clau
     if phrase is None:
         return None
     action = lx.CHARACTER_VERBS[phrase]
+    gather = action == "gather"
+    action = "enter" if gather else action
     # 3. What it does, with target and side.
     parts, notes = [], []
     for who in (subject, *others):
         part, said = action_part(action, who, clause, cast, i + len(phrase.split()))
+        if gather and part.target is None:  # "gathers around the woman" names whom; else the middle of the frame
+            found, _ = _object_or_place(clause, cast, i + len(phrase.split()), who.member)
+            part = part.model_copy(update={"target": found or "center"})
         parts.append(part)
         notes += said
+    if subject.new and len(parts) == 1:
+        parts, note = _as_group(parts[0], subject.member.text or "")
+        notes += [note] if note else []
     return ClauseReading(tuple(parts), "rules", tuple(notes), subject=subject.member.name)
+
+
+def _as_group(part: CharacterAction, text: str) -> tuple[list[CharacterAction], str | None]:
+    """A newcomer that is a group ("a crowd", "a group of people") as several figures doing ``part``,
+    coming in from both sides and spread over the frame (or around the one they gather to)."""
+    words = set(text.lower().split())
+    size = max((n for w, n in GROUP_SIZES.items() if w in words), default=1)
+    if size == 1 or part.kind not in (None, "person"):
+        return [part], None
+    members = []
+    for k in range(size):
+        update = {"name": f"{part.name} {k + 1}", "kind": "person"}
+        if part.action in ("enter", "walk", "run"):
+            update["side"] = _GATHER_SIDES[k % len(_GATHER_SIDES)] if part.action == "enter" else part.side
+            if part.target in (None, "center"):
+                update["target"] = _GATHER_SPOTS[k % len(_GATHER_SPOTS)]
+        members.append(part.model_copy(update=update))
+    return members, f"'{text}' read as {size} people"

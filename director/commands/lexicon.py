@@ -236,9 +236,20 @@ CHARACTER_VERBS: dict[str, str] = {
         "whirl", "look around", "turn round", "spin around",
     )},
     **{w: "idle" for w in (
-        "sit", "wait", "rest", "sleep", "lie", "stand", "idle", "relax", "linger", "loiter", "stay", "remain",
-        "nap", "sit down", "lie down", "stand around", "curl up", "stand there", "wait there", "get up", "stand up",
+        "wait", "rest", "sleep", "lie", "stand", "idle", "relax", "linger", "loiter", "stay", "remain",
+        "nap", "lie down", "stand around", "curl up", "stand there", "wait there", "get up", "stand up",
     )},
+    # A crowd gathers: its members come in and stop together (around someone, if named).
+    **{w: "gather" for w in ("gather", "gather around", "gather round", "assemble", "congregate", "crowd around",
+                             "huddle", "huddle together", "form a crowd", "mill around")},
+    # Gestures and poses, done in place.
+    **{w: "sit" for w in ("sit", "sit down", "sit on the ground", "perch")},
+    **{w: "wave" for w in ("wave", "wave hello", "wave goodbye", "wave her hand", "wave his hand", "wave their hand")},
+    **{w: "point" for w in ("point", "gesture", "point out")},
+    **{w: "dance" for w in ("dance", "boogie", "twirl", "sway to the music")},
+    **{w: "jump" for w in ("jump", "jump up", "jump up and down", "hop up and down", "jump for joy")},
+    **{w: "fall" for w in ("fall", "fall down", "fall over", "trip", "trip over", "collapse", "tumble", "faint",
+                           "drop to the ground", "keel over")},
 }
 
 # --- scene ------------------------------------------------------------------------------------
@@ -296,7 +307,7 @@ SETTING_PATTERNS = (
     r"^(?:now\s+)?we\s+(?:arrive|land)\s+(?:in|at|on)\s+(?P<x>.+)$",
     r"^(?:the\s+)?(?:scene|setting|location|place|world|background)\s+(?:now\s+)?(?:changes|shifts|moves|cuts|switches|turns|transforms|becomes|is now|is)\s+(?:in)?to\s+(?P<x>.+)$",
     r"^(?:the\s+)?(?:scene|setting|location|background)\s+(?:is\s+)?(?:now\s+)?(?:is\s+)?(?P<x>(?:a|an|the)\s+.+)$",
-    r"^(?:(?:hard|jump|smash)\s+)?(?:cut|switch|change|move|jump|transition|teleport|go|travel|fade)\s+(?:the\s+scene\s+)?(?:over\s+)?to\s+(?P<x>.+)$",
+    r"^(?:(?:hard|jump|smash|slow|slowly)\s+)?(?:cut|switch|change|move|jump|transition|teleport|go|travel|fade|dissolve|cross-?\s?fade|mix)\s+(?:the\s+scene\s+)?(?:over\s+)?to\s+(?P<x>.+)$",
     r"^(?:meanwhile\s+)?(?:meanwhile|elsewhere|later),?\s+(?:in|at|on)\s+(?P<x>.+)$",
     r"^welcome\s+to\s+(?P<x>.+)$",
     r"^(?:now\s+)?(?:we\s+are\s+)?(?:suddenly\s+)?(?:inside|in|at)\s+(?P<x>(?:a|an|the)\s+.+)$",

@@ -52,7 +52,13 @@ ACTION_BANK: dict[str, tuple[str, ...]] = {
     "leave": ("someone leaves", "someone disappears", "someone goes away", "someone exits"),
     "stop": ("someone stops", "someone halts", "someone stands still", "someone stops moving"),
     "turn": ("someone turns around", "someone looks back", "someone spins around", "someone faces the other way"),
-    "idle": ("someone sits down", "someone waits", "someone rests", "someone lies down"),
+    "idle": ("someone waits", "someone rests", "someone lies down", "someone stands around"),
+    "sit": ("someone sits down", "someone takes a seat", "someone sits on a chair"),
+    "wave": ("someone waves", "someone waves hello", "someone raises a hand in greeting"),
+    "point": ("someone points at something", "someone points a finger", "someone indicates something"),
+    "dance": ("someone dances", "someone dances happily", "someone moves to the music"),
+    "jump": ("someone jumps", "someone jumps up and down", "someone leaps in the air"),
+    "fall": ("someone falls down", "someone trips and falls", "someone collapses to the ground"),
 }
 
 # What a newcomer is: compared with "a <noun>".

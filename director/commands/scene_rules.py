@@ -114,6 +114,9 @@ _FADE_OUT = re.compile(r"\b(fade|fades|fading|cut)\s+(out|to\s+black|down)\b|\bf
 _FADE_IN = re.compile(r"\b(fade|fades|fading)\s+(in|up|back)\b|\bfade\s*-?\s*in\b|\b(fade|fades|fading)\s+(in\s+|up\s+)?from\s+black\b")
 
 
+_DISSOLVE = re.compile(r"^(?:slow(?:ly)?\s+)?(?:dissolve|cross-?\s?fade|mix)\b", re.IGNORECASE)
+
+
 def _fade(text: str) -> str | None:
     """'out' for "fade to black" / "fade out", 'in' for "fade in (from black)" / "fade up", else None."""
     low = text.lower()
@@ -138,6 +141,8 @@ def read_scene(clause: Clause, cast: Cast) -> ClauseReading | None:
     if place is not None:
         fields["scene"] = place
         notes.append(f"new setting: {place}")
+        if _DISSOLVE.search(clause.text):  # "dissolve to a beach": the new place fades in over the old
+            fields["dissolve"] = True
     if not fields:
         return None
     return ClauseReading((SceneChange(**fields),), "rules", tuple(notes))  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+import dataclasses
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -173,11 +174,13 @@ class WorldRenderer:
 
     def scene(self, state: WorldState) -> _Scene:
         recipe = self.choose(state.scene).recipe
-        key = (recipe.kind, state.scene_image if self._image(state.scene_image) is not None else None)
+        # The kind and its detail layers: "a beach" and "a beach with cliffs" are two paintings.
+        key = (recipe.kind, tuple(layer.name for layer in recipe.layers),
+               state.scene_image if self._image(state.scene_image) is not None else None)
 
         def build() -> _Scene:
-            if key[1] is not None:  # the picture replaces the painted layers (the ground stays under it)
-                painted = backdrop_layers(self._image(key[1]), self.width, self.height)
+            if key[2] is not None:  # the picture replaces the painted layers (the ground stays under it)
+                painted = backdrop_layers(self._image(key[2]), self.width, self.height)
             else:
                 painted = paint_layers(recipe, self.width, self.seed)
             tile, ppm = paint_ground(recipe.ground, self.width, self.seed)
@@ -286,6 +289,11 @@ class WorldRenderer:
                                    borderMode=cv2.BORDER_REPLICATE)  # replicate only covers rounding
         grade.finish(frame, frame_index, self.seed)
         self._tick("roll+finish", t0)
+        if env.dissolve > 0.004 and env.dissolve_from and not probe:
+            # A dissolve: the scene it comes from, rendered as it stands now, shows through and fades away.
+            before = dataclasses.replace(state, scene=env.dissolve_from, scene_image=None,
+                                         environment=dataclasses.replace(env, dissolve=0.0, dissolve_from=None))
+            frame = cv2.addWeighted(self.render(before, frame_index), env.dissolve, frame, 1.0 - env.dissolve, 0.0)
         return frame
 
     # -- pieces --------------------------------------------------------------------------------------
@@ -450,7 +458,7 @@ class WorldRenderer:
             return
         side = figures.view_of(e.heading, camera_yaw)
         hb = figures.size_bucket(h_px)
-        ph = figures.phase_bucket(e.stride)
+        ph = figures.gesture_phase(e.action, e.gesture) if e.action in figures.GESTURE_POSES else figures.phase_bucket(e.stride)
         haze = round(light.haze(depth) * 20) / 20
         image = self._image(e.image)
         if image is not None:

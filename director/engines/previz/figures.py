@@ -142,8 +142,28 @@ def _shade(c, k: float) -> tuple[int, int, int]:
     return tuple(int(max(0, min(255, v * k))) for v in c)
 
 
-def _person(pen: _Pen, phase: float, view: View, run: bool, moving: bool, looks: PersonLooks) -> None:
-    """A person as their words describe them (``looks``): hair, garments and their colours, build."""
+def _gesture_arm(gesture: str | None, g: float, side_view: bool, shoulder, wide: float = 1.0):
+    """(elbow, hand) of the arm that gestures (the near one in a side view, screen right head-on), or None.
+
+    ``g``: the gesture's phase 0..1 (a wave's hand swings with it)."""
+    sx, sy = shoulder
+    if gesture == "wave":  # raised above the head, the hand swinging side to side
+        swing = 0.14 * math.sin(2 * math.pi * g)
+        if side_view:
+            return (sx + 0.12, sy + 0.26), (sx + 0.16 + swing, sy + 0.52)
+        return (sx + 0.3 * wide, sy + 0.2), (sx + 0.36 * wide + swing, sy + 0.48)
+    if gesture == "point":  # the arm straight out towards what it points at
+        if side_view:
+            return (sx + 0.3, sy + 0.02), (sx + 0.6, sy + 0.06)
+        return (sx + 0.36 * wide, sy + 0.02), (sx + 0.6 * wide, sy + 0.06)
+    return None
+
+
+def _person(pen: _Pen, phase: float, view: View, run: bool, moving: bool, looks: PersonLooks,
+            gesture: str | None = None) -> None:
+    """A person as their words describe them (``looks``): hair, garments and their colours, build.
+
+    ``gesture`` (wave, point, sit, dance, jump) poses the figure; ``phase`` is then the gesture's phase."""
     skin = (225, 185, 150)
     color, trousers, hair = looks.top, looks.legs, looks.hair
     dress = looks.top_kind == "dress"
@@ -153,7 +173,20 @@ def _person(pen: _Pen, phase: float, view: View, run: bool, moving: bool, looks:
     amp = (0.75 if run else 0.45) if moving else 0.0
     bob = (0.05 if run else 0.025) * abs(math.cos(a)) if moving else 0.0
     lean = (0.18 if run and moving else 0.0) + looks.stoop
-    hip = (0.0, 0.93 + bob)
+    sway = 0.0
+    if gesture == "jump":  # up off the ground and down again, once per phase
+        bob = 0.4 * math.sin(math.pi * phase)
+    elif gesture == "dance":  # a bounce on each beat and the hips swaying
+        amp, bob, sway = 0.3, 0.06 * abs(math.sin(a)), 0.07 * math.sin(a)
+    sitting = phase if gesture == "sit" else 0.0  # 0 standing .. 1 seated
+    hip = (sway, 0.93 + bob - 0.43 * sitting)
+    if sitting:  # a seat under the hips: a bench, a rock or a step
+        seat = (95, 80, 65)
+        if view in ("left", "right"):
+            pen.poly([(-0.3, 0.0), (0.12, 0.0), (0.12, hip[1] - 0.07), (-0.3, hip[1] - 0.07)], seat)
+        else:
+            pen.poly([(-0.3, 0.0), (0.3, 0.0), (0.3, hip[1] - 0.07), (-0.3, hip[1] - 0.07)], seat)
+    arm = _gesture_arm(gesture, phase, view in ("left", "right"), (0.0, 0.0))
     if view in ("left", "right"):
         for sign, shade in ((-1, 0.75), (1, 1.0)):  # far leg first
             th = sign * amp * math.sin(a)
@@ -161,6 +194,9 @@ def _person(pen: _Pen, phase: float, view: View, run: bool, moving: bool, looks:
             knee = (hip[0] + 0.46 * math.sin(th), hip[1] - 0.46 * math.cos(th))
             shin = th - knee_bend
             foot = (knee[0] + 0.47 * math.sin(shin), knee[1] - 0.47 * math.cos(shin))
+            if sitting:  # thighs forward along the seat, shins down to the ground
+                knee = (knee[0] + (hip[0] + 0.44 - knee[0]) * sitting, knee[1] + (hip[1] - knee[1]) * sitting)
+                foot = (foot[0] + (knee[0] + 0.02 - foot[0]) * sitting, max(0.03, knee[1] - 0.47))
             pen.limb([hip, knee, foot], 0.13, _shade(trousers, shade))
             pen.line(foot, (foot[0] + 0.14, foot[1]), 0.07, _shade((40, 35, 30), shade))
         shoulder = (hip[0] + 0.55 * math.sin(lean), hip[1] + 0.55)
@@ -179,9 +215,13 @@ def _person(pen: _Pen, phase: float, view: View, run: bool, moving: bool, looks:
         arm_amp = amp * 0.8
         for sign, shade in ((1, 0.75), (-1, 1.0)):
             th = sign * arm_amp * math.sin(a)
+            if gesture == "dance":  # arms up, in turn
+                th = math.pi * (0.7 + 0.2 * sign * math.sin(a))
             elbow = (shoulder[0] + 0.3 * math.sin(th), shoulder[1] - 0.3 * math.cos(th))
             fa = th + (1.3 if run else 0.3)
             hand = (elbow[0] + 0.27 * math.sin(fa), elbow[1] - 0.27 * math.cos(fa))
+            if arm is not None and sign == -1:  # the near arm gestures
+                elbow, hand = (shoulder[0] + arm[0][0], shoulder[1] + arm[0][1]), (shoulder[0] + arm[1][0], shoulder[1] + arm[1][1])
             pen.limb([shoulder, elbow, hand], 0.09, _shade(color, shade * 0.9))
             pen.circle(hand, 0.05, skin)
         pen.circle(head, 0.12, skin)
@@ -194,10 +234,13 @@ def _person(pen: _Pen, phase: float, view: View, run: bool, moving: bool, looks:
             pen.line((head[0] - 0.17, head[1] + 0.08), (head[0] + 0.19, head[1] + 0.08), 0.035, looks.hat)
             pen.ellipse((head[0] - 0.01, head[1] + 0.13), 0.11, 0.07, looks.hat)
     else:
-        lift = 0.06 * math.sin(a) if moving else 0.0
+        lift = 0.06 * math.sin(a) if moving or gesture == "dance" else 0.0
         for sign in (-1, 1):
-            up = max(0.0, sign * lift)
-            pen.limb([(sign * 0.1, hip[1]), (sign * 0.11, up + 0.02)], 0.14, trousers)
+            up = max(0.0, sign * lift) + bob * (gesture == "jump")
+            if sitting:  # knees towards the camera: short thighs, shins to the ground
+                pen.limb([(hip[0] + sign * 0.1, hip[1]), (hip[0] + sign * 0.14, hip[1] - 0.06), (sign * 0.14, 0.02)], 0.14, trousers)
+            else:
+                pen.limb([(hip[0] + sign * 0.1, hip[1]), (hip[0] + sign * 0.11, up + 0.02)], 0.14, trousers)
         shoulder_y = hip[1] + 0.55
         head = (0.0, shoulder_y + 0.2)
         if hair is not None and looks.long_hair and view != "back":  # falls behind the shoulders
@@ -213,8 +256,16 @@ def _person(pen: _Pen, phase: float, view: View, run: bool, moving: bool, looks:
             pen.line((0.06, shoulder_y - 0.04), (0.08, shoulder_y - 0.3), 0.06, looks.scarf)
         swing = 0.08 * math.sin(a) if moving else 0.0
         for sign in (-1, 1):
-            hand = (sign * 0.27 * wide, shoulder_y - 0.55 + sign * swing)
-            pen.limb([(sign * 0.21 * wide, shoulder_y - 0.03), hand], 0.09, _shade(color, 0.9))
+            root = (hip[0] + sign * 0.21 * wide, shoulder_y - 0.03)
+            hand = (hip[0] + sign * 0.27 * wide, shoulder_y - 0.55 + sign * swing)
+            if gesture == "dance":  # arms up in a V, in turn
+                hand = (hip[0] + sign * 0.45 * wide, shoulder_y + 0.3 + 0.15 * sign * math.sin(a))
+            if arm is not None and sign == 1:
+                pen.limb([root, (root[0] + arm[0][0], root[1] + arm[0][1]), (root[0] + arm[1][0], root[1] + arm[1][1])],
+                         0.09, _shade(color, 0.9))
+                pen.circle((root[0] + arm[1][0], root[1] + arm[1][1]), 0.05, skin)
+                continue
+            pen.limb([root, hand], 0.09, _shade(color, 0.9))
             pen.circle(hand, 0.05, skin)
         pen.circle(head, 0.12, skin)
         if hair is not None:
@@ -326,9 +377,13 @@ def draw_figure(kind: str, description: str, view: View, phase: float, action: s
     color = main_color(kind, description)
     side = view in ("left", "right")
     pen_w = (w_m if side or kind != "car" else 2.2) + 0.6 * (kind in ("person", "thing")) + 0.2 * h_m
-    pen = _Pen(pen_w * 1.1, h_m * 1.2, scale, SUPERSAMPLE if height_px < SUPERSAMPLE_BELOW else 1)
+    if action == "fall":  # room to lie down on either side of the feet
+        pen_w = 2.0 * h_m
+    pen = _Pen(pen_w * 1.1, h_m * (1.45 if action == "jump" else 1.2), scale, SUPERSAMPLE if height_px < SUPERSAMPLE_BELOW else 1)
     if kind == "person":
-        _person(pen, phase, view, run, moving, person_looks(description))
+        gesture = action if action in GESTURE_POSES else None
+        _person(pen, phase, view, run, moving or action == "dance", person_looks(description),
+                None if gesture == "fall" else gesture)
     elif kind == "cat":
         _quadruped(pen, phase, moving, run, color, dict(body_len=0.42, body_h=0.14, leg=0.16, leg_w=0.045,
                    neck=(0.07, 0.12), neck_w=0.07, head=(0.075, 0.065), ears="pointy", tail=(0.12, 0.22),
@@ -348,6 +403,10 @@ def draw_figure(kind: str, description: str, view: View, phase: float, action: s
     else:
         pen.poly([(-0.4, 0), (0.4, 0), (0.35, 0.9), (-0.35, 0.9)], color)
         pen.circle((0, 0.9), 0.2, _shade(color, 0.8))
+    if action == "fall":  # topples about the feet, backwards, until it lies on the ground
+        pivot = (pen.cx, pen.base)
+        turn = cv2.getRotationMatrix2D(pivot, 90.0 * phase * (1 if view != "left" else -1), 1.0)
+        pen.img = cv2.warpAffine(pen.img, turn, (pen.w, pen.h), flags=cv2.INTER_LINEAR)
     rgba = pen.finish()
     if view == "left":
         rgba = rgba[:, ::-1].copy()
@@ -359,6 +418,20 @@ def draw_figure(kind: str, description: str, view: View, phase: float, action: s
         rgba = cv2.resize(rgba, (max(1, round(rgba.shape[1] * size)), max(1, round(rgba.shape[0] * size))),
                           interpolation=cv2.INTER_AREA)
     return Sprite(rgba=rgba, anchor=(rgba.shape[1] / 2.0, rgba.shape[0] - 1.0))
+
+
+GESTURE_POSES = ("wave", "point", "sit", "dance", "jump", "fall")
+# Seconds per cycle of a repeated gesture, or to get into a held pose (sit, fall).
+_GESTURE_PERIOD = {"wave": 0.8, "dance": 1.0, "jump": 0.8, "point": 1.0}
+_POSE_SECONDS = {"sit": 0.7, "fall": 0.6}
+
+
+def gesture_phase(action: str, seconds: float) -> float:
+    """The pose phase ``seconds`` into a gesture, quantised like strides: cyclic for a wave, a dance or
+    jumps; 0 → 1 and held for sitting down and falling."""
+    if action in _POSE_SECONDS:
+        return min(PHASE_STEPS, math.floor(seconds / _POSE_SECONDS[action] * PHASE_STEPS + 0.5)) / PHASE_STEPS
+    return phase_bucket(seconds / _GESTURE_PERIOD.get(action, 1.0))
 
 
 def phase_bucket(stride: float) -> float:

@@ -124,7 +124,13 @@ class Light:
 
     def fog_color(self) -> np.ndarray:
         zen, hor = self.sky_colors()
-        return _mix(hor, (200, 200, 205), 0.3) * (0.45 + 0.55 * self.daylight)  # moonlit fog stays grey-blue
+        # Moonlit fog glows grey-blue rather than going black: a night in mist is lit by its own haze, as
+        # cinematographers light it (a soft backlit veil that separates the trees from each other).
+        # Clear night air keeps the darker floor (a lamp-lit street must still read as night).
+        clear_night = _mix(hor, (200, 200, 205), 0.3) * 0.45
+        moonlit_mist = _mix(hor, (150, 165, 205), 0.5) * 0.8
+        night = _mix(clear_night, moonlit_mist, min(1.0, self.fog * 3.0))
+        return _mix(night, _mix(hor, (200, 200, 205), 0.3), min(1.0, self.daylight / 0.45))
 
     def haze(self, depth: float) -> float:
         """Fraction of fog colour at ``depth`` metres: light aerial haze plus fog."""
