@@ -94,6 +94,14 @@ class LayerTexture:
             self._widen(width)
         return self.tex[:, s0 : s0 + width], start
 
+    def content_rows(self) -> tuple[int, int]:
+        """(first, last + 1) texture rows holding any opaque texel: the rows above and below warp to
+        nothing, so the compositor leaves them out (computed once per bake, ~1 ms at 1280)."""
+        if not hasattr(self, "_content_rows"):
+            filled = np.nonzero(cv2.reduce(cv2.extractChannel(self.tex, 3), 1, cv2.REDUCE_MAX)[:, 0])[0]
+            self._content_rows = (int(filled[0]), int(filled[-1]) + 1) if filled.size else (0, 0)
+        return self._content_rows
+
     def _widen(self, width: int) -> None:
         """Repeat the period further once, so wider views (a camera moved back or aside) stay slices:
         gathering the columns for every frame cost ~10 ms per layer at 1280x720."""
