@@ -71,6 +71,12 @@ def _nbytes(value) -> int:
     return 0
 
 
+def _filled_rows(alpha: np.ndarray) -> tuple[int, int]:
+    """(first, last + 1) rows of a uint8 alpha image with any non-zero texel; (0, 0) if none."""
+    filled = np.nonzero(cv2.reduce(alpha, 1, cv2.REDUCE_MAX)[:, 0])[0]
+    return (int(filled[0]), int(filled[-1]) + 1) if filled.size else (0, 0)
+
+
 @dataclass
 class LayerTexture:
     """A lit, graded, premultiplied RGBA layer ready to warp."""
@@ -98,8 +104,7 @@ class LayerTexture:
         """(first, last + 1) texture rows holding any opaque texel: the rows above and below warp to
         nothing, so the compositor leaves them out (computed once per bake, ~1 ms at 1280)."""
         if not hasattr(self, "_content_rows"):
-            filled = np.nonzero(cv2.reduce(cv2.extractChannel(self.tex, 3), 1, cv2.REDUCE_MAX)[:, 0])[0]
-            self._content_rows = (int(filled[0]), int(filled[-1]) + 1) if filled.size else (0, 0)
+            self._content_rows = _filled_rows(cv2.extractChannel(self.tex, 3))
         return self._content_rows
 
     def _widen(self, width: int) -> None:
@@ -202,7 +207,9 @@ def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec,
     tex = cv2.merge([premult, alpha])
     ext = min(tex.shape[1], max(64, int(tex.shape[1] * 0.5)))
     tex = np.concatenate([tex, tex[:, :ext]], axis=1)
-    return LayerTexture(spec=spec, tex=tex, ppm=c.ppm, period_px=c.width, y_top=spec.y_top)
+    layer = LayerTexture(spec=spec, tex=tex, ppm=c.ppm, period_px=c.width, y_top=spec.y_top)
+    layer._content_rows = _filled_rows(alpha)  # from the one-channel alpha: cheaper than from ``tex`` later
+    return layer
 
 
 _RAMP = np.repeat(np.arange(256, dtype=np.uint8)[:, None, None], 3, axis=2)  # every uint8 value, per channel
