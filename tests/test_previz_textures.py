@@ -55,28 +55,6 @@ def test_sky_bakes_at_every_sun_and_moon_position():
         assert sky.tex.dtype == np.uint8 and sky.tex.shape[1] > sky.period_px
 
 
-def test_layer_bake_tables_give_the_same_bytes_as_per_pixel_passes():
-    """The one-pass lighting table of a layer bake equals multiply, add and grade over every pixel."""
-    import cv2
-
-    from director.engines.previz.grade import Grade
-    from director.engines.previz.textures import _lit_table
-    from director.styles import STYLES, Style
-
-    rng = np.random.default_rng(3)
-    img = rng.integers(0, 256, (64, 97, 3), dtype=np.uint8)
-    toned = Style("toned", "", "", contrast=1.3, exposure=0.2, lift=(0.02, 0.0, 0.03))  # per channel, not identity
-    for style in [*STYLES.values(), toned]:
-        grade = Grade(style)
-        for amb, fog in (((0.9, 0.95, 1.1), (3.0, 4.0, 9.5)), ((0.07, 0.08, 0.15), (0.0, 0.0, 0.0)), ((1.6, 1.4, 1.2), (40.0, 41.0, 42.0))):
-            amb, fog = np.array(amb), np.array(fog)
-            want = grade.apply(cv2.add(cv2.multiply(img, (*amb.tolist(), 0.0)), (*fog.tolist(), 0.0)))
-            got = cv2.LUT(img, _lit_table(amb, fog, grade))
-            if not grade.per_channel:
-                got = grade.apply(got)
-            assert np.array_equal(got, want), style.name
-
-
 def test_layer_content_rows_bound_the_opaque_texels():
     """Rows without an opaque texel (warped to nothing) are left out of a layer's draw, and only those."""
     tex = np.zeros((50, 40, 4), np.uint8)

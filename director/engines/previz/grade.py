@@ -85,12 +85,6 @@ class Grade:
         lab = None if self.lab_lut is None else hash(self.lab_lut.tobytes())
         return (self.style.name, lab)
 
-    @property
-    def per_channel(self) -> bool:
-        """True when ``apply`` maps each channel on its own (no Lab transfer, no saturation change): it
-        can then be folded into other per-channel tables."""
-        return self.lab_lut is None and abs(self.style.saturation - 1.0) <= 1e-3
-
     def apply(self, rgb: np.ndarray) -> np.ndarray:
         """Grade an RGB uint8 [..., 3] image (or premultiplied colours); returns a new array."""
         shape = rgb.shape

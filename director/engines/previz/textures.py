@@ -189,15 +189,13 @@ def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec,
     fog = light.fog_color() * haze
     inputs = _bake_inputs(painted, ground, apron_ground)
     rgb, alpha, ground_rows = inputs.rgb, inputs.alpha, inputs.ground_rows
-    lit = np.empty_like(rgb)
-    split = ground_rows if ground_rows < c.height and not indoor else c.height
-    cv2.LUT(rgb[:split], _lit_table(amb, fog, grade), dst=lit[:split])
-    if split < c.height:
+    lit = cv2.multiply(rgb, (*amb.tolist(), 0.0))
+    if ground_rows < c.height and not indoor:
         # the apron is ground: lit like the ground (street lamps included), so no band where they meet
         amb_g = (_ambient(light, indoor) + light.lamp_fill(lamps)) * (1.0 - haze)
-        cv2.LUT(rgb[split:], _lit_table(amb_g, fog, grade), dst=lit[split:])
-    if not grade.per_channel:
-        lit = grade.apply(lit)
+        lit[ground_rows:] = cv2.multiply(rgb[ground_rows:], (*amb_g.tolist(), 0.0))
+    cv2.add(lit, (*fog.tolist(), 0.0), dst=lit)
+    lit = grade.apply(lit)
     premult = cv2.multiply(lit, cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB), scale=1.0 / 255.0)
     glow = light.glow() * (1.0 - 0.7 * haze)
     if glow > 0.01 and inputs.glows:
@@ -210,17 +208,6 @@ def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec,
     layer = LayerTexture(spec=spec, tex=tex, ppm=c.ppm, period_px=c.width, y_top=spec.y_top)
     layer._content_rows = _filled_rows(alpha)  # from the one-channel alpha: cheaper than from ``tex`` later
     return layer
-
-
-_RAMP = np.repeat(np.arange(256, dtype=np.uint8)[:, None, None], 3, axis=2)  # every uint8 value, per channel
-
-
-def _lit_table(amb: np.ndarray, fog: np.ndarray, grade: Grade) -> np.ndarray:
-    """Per-channel table of ``value * amb + fog`` (then the grade, when it is per-channel) for every uint8
-    value: the very cv2 operations of a per-pixel bake applied to a ramp, so one ``cv2.LUT`` pass over
-    the layer gives the same bytes as the multiply, add and tone passes it replaces (a third of a bake)."""
-    table = cv2.add(cv2.multiply(_RAMP, (*amb.tolist(), 0.0)), (*fog.tolist(), 0.0))
-    return grade.apply(table) if grade.per_channel else table
 
 
 def _ambient(light: Light, indoor: bool) -> np.ndarray:
