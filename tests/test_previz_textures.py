@@ -53,3 +53,13 @@ def test_sky_bakes_at_every_sun_and_moon_position():
         light = Light.from_environment(Environment(hour=hour))
         sky = bake_sky(recipe, light, hour, grade, 160, 3)
         assert sky.tex.dtype == np.uint8 and sky.tex.shape[1] > sky.period_px
+
+
+def test_layer_content_rows_bound_the_opaque_texels():
+    """Rows without an opaque texel (warped to nothing) are left out of a layer's draw, and only those."""
+    tex = np.zeros((50, 40, 4), np.uint8)
+    tex[12, 39, 3] = 1
+    tex[30:41, :, 3] = 255
+    layer = LayerTexture(spec=None, tex=tex, ppm=10.0, period_px=32, y_top=5.0)
+    assert layer.content_rows() == (12, 41)
+    assert LayerTexture(spec=None, tex=np.zeros((5, 40, 4), np.uint8), ppm=10.0, period_px=32, y_top=5.0).content_rows() == (0, 0)

@@ -391,13 +391,18 @@ class WorldRenderer:
         lateral = float(view.position @ r)
         centre_a = layer.spec.depth * view.yaw + lateral
         half = d * (view.width / 2 / view.focal) * 1.25 / max(0.2, math.cos(view.pitch)) + 1.0 / layer.ppm
-        # Rows covered: the plane's top and bottom edges straight ahead.
+        # Rows covered: the top and bottom edges of the plane's painted rows straight ahead. Rows of
+        # the texture without a single opaque texel (the sky above a skyline) warp to nothing: leaving
+        # them out saves their warp and blend (one texel of margin for the bilinear filter).
+        first, last = layer.content_rows()
+        if last <= first:
+            return
         edge = np.array([
-            layer.spec.depth * n + lateral * r + layer.spec.y_top * UP,
-            layer.spec.depth * n + lateral * r + (layer.y_top - layer.tex.shape[0] / layer.ppm) * UP,
+            layer.spec.depth * n + lateral * r + (layer.y_top - max(0, first - 1) / layer.ppm) * UP,
+            layer.spec.depth * n + lateral * r + (layer.y_top - min(layer.tex.shape[0], last + 1) / layer.ppm) * UP,
         ])
         px, z = view.project(edge)
-        top = 0 if z[0] <= 0 else int(max(0, math.floor(px[0, 1])))
+        top = 0 if z[0] <= 0 else int(max(0, math.floor(px[0, 1]) - 1))
         bottom = view.height if z[1] <= 0 else int(min(view.height, math.ceil(px[1, 1]) + 1))
         # Beyond the steep row the rays meet the plane behind the camera: never draw there.
         steep = view.steep_row()

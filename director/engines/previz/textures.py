@@ -71,6 +71,12 @@ def _nbytes(value) -> int:
     return 0
 
 
+def _filled_rows(alpha: np.ndarray) -> tuple[int, int]:
+    """(first, last + 1) rows of a uint8 alpha image with any non-zero texel; (0, 0) if none."""
+    filled = np.nonzero(cv2.reduce(alpha, 1, cv2.REDUCE_MAX)[:, 0])[0]
+    return (int(filled[0]), int(filled[-1]) + 1) if filled.size else (0, 0)
+
+
 @dataclass
 class LayerTexture:
     """A lit, graded, premultiplied RGBA layer ready to warp."""
@@ -93,6 +99,13 @@ class LayerTexture:
         if width > self.ext_px:
             self._widen(width)
         return self.tex[:, s0 : s0 + width], start
+
+    def content_rows(self) -> tuple[int, int]:
+        """(first, last + 1) texture rows holding any opaque texel: the rows above and below warp to
+        nothing, so the compositor leaves them out (computed once per bake, ~1 ms at 1280)."""
+        if not hasattr(self, "_content_rows"):
+            self._content_rows = _filled_rows(cv2.extractChannel(self.tex, 3))
+        return self._content_rows
 
     def _widen(self, width: int) -> None:
         """Repeat the period further once, so wider views (a camera moved back or aside) stay slices:
@@ -192,7 +205,9 @@ def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec,
     tex = cv2.merge([premult, alpha])
     ext = min(tex.shape[1], max(64, int(tex.shape[1] * 0.5)))
     tex = np.concatenate([tex, tex[:, :ext]], axis=1)
-    return LayerTexture(spec=spec, tex=tex, ppm=c.ppm, period_px=c.width, y_top=spec.y_top)
+    layer = LayerTexture(spec=spec, tex=tex, ppm=c.ppm, period_px=c.width, y_top=spec.y_top)
+    layer._content_rows = _filled_rows(alpha)  # from the one-channel alpha: cheaper than from ``tex`` later
+    return layer
 
 
 def _ambient(light: Light, indoor: bool) -> np.ndarray:
