@@ -59,29 +59,30 @@ def on_zerogpu() -> bool:
     return os.environ.get("SPACES_ZERO_GPU", "").strip().lower() in ("1", "t", "true")
 
 
-def import_spaces_first() -> None:
-    """On ZeroGPU, import ``spaces`` now: it must come before anything initialises CUDA, and refuses after.
-    The app calls this first thing; off ZeroGPU it does nothing."""
-    if not on_zerogpu():
-        return
-    try:
-        import spaces  # noqa: F401
-    except ImportError:
-        raise EngineError("SPACES_ZERO_GPU is set but the `spaces` package is missing: add `spaces` to the "
-                          "Space's requirements.txt") from None
-
-
-def gpu_call(fn: Callable, duration: int) -> Callable:
-    """``fn`` as ``@spaces.GPU(duration=duration)`` makes it, or ``fn`` itself without the ``spaces`` package
-    (``spaces.GPU`` is a pass-through off ZeroGPU too)."""
+def _spaces_module():
+    """The ``spaces`` package, or None where it is missing off ZeroGPU; missing on ZeroGPU is an error."""
     try:
         import spaces
     except ImportError:
         if on_zerogpu():
             raise EngineError("SPACES_ZERO_GPU is set but the `spaces` package is missing: add `spaces` to the "
                               "Space's requirements.txt") from None
-        return fn
-    return spaces.GPU(duration=duration)(fn)
+        return None
+    return spaces
+
+
+def import_spaces_first() -> None:
+    """On ZeroGPU, import ``spaces`` now: it must come before anything initialises CUDA, and refuses after.
+    The app calls this first thing; off ZeroGPU it does nothing."""
+    if on_zerogpu():
+        _spaces_module()
+
+
+def gpu_call(fn: Callable, duration: int) -> Callable:
+    """``fn`` as ``@spaces.GPU(duration=duration)`` makes it, or ``fn`` itself without the ``spaces`` package
+    (``spaces.GPU`` is a pass-through off ZeroGPU too)."""
+    spaces = _spaces_module()
+    return fn if spaces is None else spaces.GPU(duration=duration)(fn)
 
 
 @dataclass(frozen=True)
