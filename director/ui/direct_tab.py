@@ -19,7 +19,7 @@ from director.assets import AssetError
 from director.engine import EngineError
 from director.engine_options import EngineOptions
 from director.engines import ENGINES, engine_names
-from director.limits import LimitError, check_app_seconds, parse_json
+from director.limits import LimitError, check_app_seconds, parse_json, read_input_file
 from director.security import session_key
 from director.timecode import format_time, parse_time
 from director.formats.detect import timeline_from_any
@@ -450,9 +450,8 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
         if not path:
             return {}
         try:
-            if Path(path).stat().st_size > MAX_JSON_UPLOAD:
-                raise TimelineError(["file is too large for a timeline"], "upload")
-            data = parse_json(Path(path).read_bytes(), "file", max_bytes=MAX_JSON_UPLOAD)
+            raw = read_input_file(Path(path), "file", MAX_JSON_UPLOAD)  # size checked before reading, as elsewhere
+            data = parse_json(raw, "file", max_bytes=MAX_JSON_UPLOAD)
             timeline, imported = timeline_from_any(data, "uploaded timeline")  # Deforum/Parseq files too
             check_app_seconds(timeline.duration, "timeline")
         except (ValueError, TimelineError, OSError) as exc:
