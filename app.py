@@ -24,10 +24,10 @@ log = logging.getLogger("director.app")
 def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_options: dict | None = None):
     """Build the Gradio Blocks: the Direct tab, and the Wander tab when ``director.ui.wander`` exists.
     ``engine_options`` (engine name -> options, e.g. the neural engine's weights) default to
-    ``DIRECTOR_ENGINE_OPTIONS`` (see ``director/engine_options.py``)."""
+    ``DIRECTOR_ENGINE_OPTIONS`` (see ``director/engines/options.py``)."""
     import gradio as gr
 
-    from director.process_memory import release_free_memory
+    from director.run.process_memory import release_free_memory
     from director.security import session_key
     from director.ui.direct_tab import build_direct_tab
     from director.ui.sessions import SessionStore
@@ -35,7 +35,7 @@ def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_
     if use_embeddings is None:
         use_embeddings = os.environ.get("DIRECTOR_EMBEDDINGS", "1") != "0"
     if engine_options is None:
-        from director.engine_options import ENV_VAR, engine_options_from
+        from director.engines.options import ENV_VAR, engine_options_from
 
         engine_options = engine_options_from([], os.environ.get(ENV_VAR))
     store = store or SessionStore()
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
     from director.engines.causal_wan.zerogpu import import_spaces_first
 
     import_spaces_first()  # ZeroGPU: `spaces` must patch torch before anything touches CUDA
-    from director.engine_options import ENV_VAR, EngineOptionError, engine_options_from
+    from director.engines.options import ENV_VAR, EngineOptionError, engine_options_from
 
     try:
         engine_options = engine_options_from(args.engine_option, os.environ.get(ENV_VAR))
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
 
     import uvicorn
 
-    from director.process_memory import keep_rss_near_live_memory, limit_malloc_arenas
+    from director.run.process_memory import keep_rss_near_live_memory, limit_malloc_arenas
 
     keep_rss_near_live_memory()  # long renders and wanders: RSS stays near live memory
     limit_malloc_arenas()  # worker threads share two heaps, so a finished session's memory can be returned

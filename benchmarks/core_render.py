@@ -23,10 +23,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from director.clip_writer import ClipWriter  # noqa: E402
-from director.director import Director  # noqa: E402
-from director.render import PRESET, QUALITY, RATE_CONTROL, render  # noqa: E402
-from director.timeline import timeline_from_data  # noqa: E402
+from director.sinks.clip_writer import ClipWriter  # noqa: E402
+from director.run.director import Director  # noqa: E402
+from director.run.render import PRESET, QUALITY, RATE_CONTROL, render  # noqa: E402
+from director.plan.timeline import timeline_from_data  # noqa: E402
 
 DIRECTIVES = [
     {"at": 0, "text": "wide shot"},
@@ -148,7 +148,7 @@ def bench_command_latency(width: int, height: int, trials: int = 8) -> dict:
 
 
 def main() -> None:
-    from director.process_memory import keep_rss_near_live_memory
+    from director.run.process_memory import keep_rss_near_live_memory
 
     keep_rss_near_live_memory()  # as the CLI and the app do
     ap = argparse.ArgumentParser()

@@ -32,7 +32,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from director.engine import Chunk, sample_index  # noqa: E402
+from director.engines.protocol import Chunk, sample_index  # noqa: E402
 
 FPS = 24.0
 SR = 48_000
@@ -90,7 +90,7 @@ def run_raw(img: np.ndarray, frames: int, width: int, height: int, folder: Path)
 
 
 def run_writer(img: np.ndarray, frames: int, width: int, height: int, folder: Path) -> tuple[float, float]:
-    from director.clip_writer import ClipWriter
+    from director.sinks.clip_writer import ClipWriter
 
     busy, worst = 0.0, 0.0
     t0 = time.perf_counter()

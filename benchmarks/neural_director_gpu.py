@@ -34,9 +34,9 @@ def _import_director():
         pkg = types.ModuleType("director")
         pkg.__path__ = [str(ROOT / "director")]
         sys.modules["director"] = pkg
-    from director import director as director_mod
+    from director.run import director as director_mod
     from director.engines.causal_wan import engine, tiny
-    from director.timeline import timeline_from_data
+    from director.plan.timeline import timeline_from_data
 
     return director_mod, engine, tiny, timeline_from_data
 
@@ -130,7 +130,7 @@ def main() -> int:
                    attention_backend=args.attention)
     if args.tiny:
         options["max_text_tokens"] = 24
-    from director.engine_options import parse_option  # as `python -m director render --engine-option` reads them
+    from director.engines.options import parse_option  # as `python -m director render --engine-option` reads them
 
     options.update(parse_option(item) for item in args.option)
     if options.get("decoder") == "tiny":

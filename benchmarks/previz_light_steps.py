@@ -20,9 +20,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from director.engine import ChunkRequest, RenderSettings, sample_index  # noqa: E402
+from director.engines.protocol import ChunkRequest, RenderSettings, sample_index  # noqa: E402
 from director.engines.previz import PrevizEngine  # noqa: E402
-from director.world_state import Environment, WorldState  # noqa: E402
+from director.world.state import Environment, WorldState  # noqa: E402
 
 RUNS = {  # name: (scene text, start hour, end hour)
     "city, night falls": ("a street in Paris", 16.5, 21.5),

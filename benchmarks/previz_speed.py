@@ -31,10 +31,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from director.clip_writer import ClipWriter  # noqa: E402
-from director.engine import Chunk, ChunkRequest, RenderSettings, sample_index  # noqa: E402
+from director.sinks.clip_writer import ClipWriter  # noqa: E402
+from director.engines.protocol import Chunk, ChunkRequest, RenderSettings, sample_index  # noqa: E402
 from director.engines.previz import PrevizEngine  # noqa: E402
-from director.world_state import CameraState, EntityState, Environment, WorldState  # noqa: E402
+from director.world.state import CameraState, EntityState, Environment, WorldState  # noqa: E402
 
 SCENES = {
     "city": "a street in Paris",
@@ -82,7 +82,7 @@ def _states(scene: str, start: int, n: int, fps: float, roll: float = 0.0,
 
 def encoder_alone(frames: list[np.ndarray], width: int, height: int, fps: float, chunk: int) -> tuple[float, float]:
     """(fps per CPU second of ffmpeg, fps in wall time) of ``ClipWriter`` encoding ``frames`` as render() does."""
-    from director.render import PRESET, QUALITY, RATE_CONTROL
+    from director.run.render import PRESET, QUALITY, RATE_CONTROL
 
     with tempfile.TemporaryDirectory() as tmp:
         cpu0 = os.times()

@@ -5,10 +5,10 @@
     render(timeline, "paris.mp4", base_dir="presets/timelines")
 """
 
-from director.director import AppliedCommand, Director, Progress
-from director.render import RenderResult, render
-from director.script import Interpretation, compile_timeline
-from director.timeline import (
+from director.run.director import AppliedCommand, Director, Progress
+from director.run.render import RenderResult, render
+from director.world.script import Interpretation, compile_timeline
+from director.plan.timeline import (
     CameraMove,
     Character,
     CharacterAction,

@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from director.engine_options import EngineOptionError, parse_option
+from director.engines.options import EngineOptionError, parse_option
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_SEEN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(path: Path, args: argparse.Namespace):
-    from director.timeline import load_timeline
+    from director.plan.timeline import load_timeline
 
     timeline = load_timeline(path)
     changes = {}
@@ -81,7 +81,7 @@ def _load(path: Path, args: argparse.Namespace):
     if getattr(args, "size", None):
         changes["width"], changes["height"] = args.size
     if changes:
-        from director.timeline import TimelineError
+        from director.plan.timeline import TimelineError
         from pydantic import ValidationError
 
         try:
@@ -93,13 +93,13 @@ def _load(path: Path, args: argparse.Namespace):
 
 def _assets(args: argparse.Namespace):
     """Images resolve in the timeline's folder; outside it only with ``--allow-outside-images``."""
-    from director.assets import Assets
+    from director.plan.assets import Assets
 
     return Assets(base_dir=args.timeline.parent, allow_outside=args.allow_outside_images)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from director.director import Director
+    from director.run.director import Director
     from director.engines import create_engine
 
     timeline = _load(args.timeline, args)
@@ -116,7 +116,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from director.render import render
+    from director.run.render import render
 
     timeline = _load(args.timeline, args)
     total = round(timeline.duration * timeline.fps)
@@ -167,15 +167,15 @@ def cmd_engines(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
-    from director.process_memory import keep_rss_near_live_memory
+    from director.run.process_memory import keep_rss_near_live_memory
 
     keep_rss_near_live_memory()
-    from director.assets import AssetError
-    from director.clip_writer import ClipWriterError
-    from director.engine import EngineError
-    from director.limits import LimitError
-    from director.render import ResumeError
-    from director.timeline import TimelineError
+    from director.plan.assets import AssetError
+    from director.sinks.clip_writer import ClipWriterError
+    from director.engines.protocol import EngineError
+    from director.plan.limits import LimitError
+    from director.run.render import ResumeError
+    from director.plan.timeline import TimelineError
 
     from director.check import ClipError
     from director.formats.commands import HANDLERS as FORMAT_HANDLERS

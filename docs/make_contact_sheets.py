@@ -1,7 +1,7 @@
 """Regenerate the contact sheets in docs/: six frames of real previz output per preset, 320x180 each.
 
 Run from the repository root: ``.venv/bin/python docs/make_contact_sheets.py`` (about a minute on two
-cores). The frames are rendered by ``director.contact_sheet.contact_sheet_for``: exactly the frames
+cores). The frames are rendered by ``director.sinks.contact_sheet.contact_sheet_for``: exactly the frames
 ``python -m director render`` would write at those instants, at a smaller size.
 """
 
@@ -16,8 +16,8 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
-from director.contact_sheet import contact_sheet_for  # noqa: E402
-from director.presets import TIMELINES_DIR, load_preset  # noqa: E402
+from director.sinks.contact_sheet import contact_sheet_for  # noqa: E402
+from director.plan.presets import TIMELINES_DIR, load_preset  # noqa: E402
 
 OUT_DIR = Path(__file__).resolve().parent
 SIZE = (320, 180)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from director.engine import Chunk, ChunkRequest, EngineState, RenderSettings
+from director.engines.protocol import Chunk, ChunkRequest, EngineState, RenderSettings
 
 
 class StateEngine:

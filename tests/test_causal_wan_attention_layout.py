@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from director.engine import EngineError
+from director.engines.protocol import EngineError
 from director.engines.causal_wan.attention_layout import choose_layout
 from director.engines.causal_wan.config import CausalWanConfig
 
@@ -50,8 +50,8 @@ def test_bad_attention_options_are_clear():
 @pytest.mark.slow  # ~8 s alone, ~25 s on 2 busy cores
 def test_the_engine_runs_self_forcing_global_then_says_when_the_window_rolls():
     pytest.importorskip("diffusers")
-    from director.assets import Assets
-    from director.engine import RenderSettings
+    from director.plan.assets import Assets
+    from director.engines.protocol import RenderSettings
     from director.engines.causal_wan.engine import ROLLING_NOTE, CausalWanEngine
     from director.engines.causal_wan.tiny import tiny_components
     from tests.test_causal_wan_engine import requests, world

@@ -179,7 +179,7 @@ def test_fast_decoder_is_bit_identical_on_cpu(components):
 
 
 def test_attention_backend_option():
-    from director.engine import EngineError
+    from director.engines.protocol import EngineError
     from director.engines.causal_wan.attention import sdpa
     from director.engines.causal_wan.config import CausalWanConfig
 

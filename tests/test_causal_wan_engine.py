@@ -14,8 +14,8 @@ import torch
 
 pytest.importorskip("diffusers")
 
-from director.assets import Assets  # noqa: E402
-from director.engine import ChunkRequest, EngineError, RenderSettings, sample_index  # noqa: E402
+from director.plan.assets import Assets  # noqa: E402
+from director.engines.protocol import ChunkRequest, EngineError, RenderSettings, sample_index  # noqa: E402
 from director.engines import create_engine  # noqa: E402
 from director.engines.causal_wan.checkpoint import (  # noqa: E402
     RENAMES,
@@ -26,7 +26,7 @@ from director.engines.causal_wan.checkpoint import (  # noqa: E402
 from director.engines.causal_wan.engine import CausalWanEngine  # noqa: E402
 from director.engines.causal_wan.tiny import tiny_components  # noqa: E402
 from director.engines.causal_wan.tiny_decoder import StreamingTinyDecoder, TinyWanDecoder  # noqa: E402
-from director.world_state import Environment, WorldState  # noqa: E402
+from director.world.state import Environment, WorldState  # noqa: E402
 
 FPS = 24.0
 W, H = 80, 48  # generation snaps to 80x48 -> latent 10x6 -> 15 tokens per frame
@@ -34,7 +34,7 @@ W, H = 80, 48  # generation snaps to 80x48 -> latent 10x6 -> 15 tokens per frame
 
 def _prompt(state: WorldState) -> str:
     try:
-        from director.prompt import compose_prompt
+        from director.world.prompt import compose_prompt
 
         return compose_prompt(state)
     except ImportError:  # the Director's prompt module is optional here
@@ -220,9 +220,9 @@ def test_tiny_decoder_options_are_checked(tmp_path, comps):
 @pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe not on PATH")
 @pytest.mark.parametrize("speed", ["default", "tiny decoder + fp8"])
 def test_director_renders_three_chunks_to_mp4(tmp_path, comps, speed):
-    director = pytest.importorskip("director.director")
-    from director.render import render
-    from director.timeline import timeline_from_data
+    director = pytest.importorskip("director.run.director")
+    from director.run.render import render
+    from director.plan.timeline import timeline_from_data
 
     timeline = timeline_from_data({
         "duration": 2.25, "width": W, "height": H, "fps": 24, "engine": "causal-wan",

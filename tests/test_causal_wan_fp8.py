@@ -9,8 +9,8 @@ from torch import nn
 
 pytest.importorskip("diffusers")
 
-from director.assets import Assets  # noqa: E402
-from director.engine import RenderSettings  # noqa: E402
+from director.plan.assets import Assets  # noqa: E402
+from director.engines.protocol import RenderSettings  # noqa: E402
 from director.engines.causal_wan.engine import CausalWanEngine  # noqa: E402
 from director.engines.causal_wan.fp8 import FP8, Fp8Linear, quantize_blocks  # noqa: E402
 from director.engines.causal_wan.tiny import tiny_components  # noqa: E402

@@ -9,7 +9,7 @@ import torch
 pytest.importorskip("diffusers")
 huggingface_hub = pytest.importorskip("huggingface_hub")
 
-from director.engine import EngineError  # noqa: E402
+from director.engines.protocol import EngineError  # noqa: E402
 from director.engines.causal_wan.checkpoint import load_components  # noqa: E402
 from director.engines.causal_wan.hub import HubRef, parse_hub_file, parse_hub_model, resolve_file  # noqa: E402
 from director.engines.causal_wan.tiny import tiny_components  # noqa: E402

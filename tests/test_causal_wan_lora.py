@@ -7,8 +7,8 @@ import torch
 
 pytest.importorskip("diffusers")
 
-from director.assets import Assets  # noqa: E402
-from director.engine import EngineError, RenderSettings  # noqa: E402
+from director.plan.assets import Assets  # noqa: E402
+from director.engines.protocol import EngineError, RenderSettings  # noqa: E402
 from director.engines.causal_wan.engine import CausalWanEngine  # noqa: E402
 from director.engines.causal_wan.lora import merge_lora, read_lora  # noqa: E402
 from director.engines.causal_wan.tiny import tiny_components  # noqa: E402

@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from director.engine import EngineError
+from director.engines.protocol import EngineError
 from director.engines.causal_wan.tiny_decoder import (
     MemoryBlock,
     StreamingTinyDecoder,

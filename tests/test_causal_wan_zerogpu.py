@@ -42,7 +42,7 @@ def fake_spaces(monkeypatch):
 
 
 def _timeline():
-    from director.timeline import timeline_from_data
+    from director.plan.timeline import timeline_from_data
 
     return timeline_from_data({"duration": 3.0, "width": 32, "height": 32, "fps": 16, "engine": "causal-wan",
                                "world": {"scene": "a quiet street"}})
@@ -50,7 +50,7 @@ def _timeline():
 
 def _run(comps, live_at: int | None, rewind_to: float | None = None, **options):
     """Frames of a run (a live command after chunk ``live_at``), then of a rewind and re-run if asked."""
-    from director.director import Director
+    from director.run.director import Director
 
     engine = CausalWanEngine(components=comps, max_text_tokens=24, timesteps=(1000.0,), sound="silence", **options)
     frames, again = [], []
@@ -79,8 +79,8 @@ def test_sliced_run_equals_the_plain_run(comps, fake_spaces):
 
 
 def test_zerogpu_is_detected_and_uses_a_queue_the_worker_can_reach(comps, fake_spaces, monkeypatch):
-    from director.assets import Assets
-    from director.engine import RenderSettings
+    from director.plan.assets import Assets
+    from director.engines.protocol import RenderSettings
     from tests.test_causal_wan_engine import requests, world
 
     monkeypatch.setenv("SPACES_ZERO_GPU", "true")
@@ -109,7 +109,7 @@ def test_gpu_call_without_spaces(monkeypatch):
 
     assert gpu_call(f, 60) is f
     monkeypatch.setenv("SPACES_ZERO_GPU", "1")
-    from director.engine import EngineError
+    from director.engines.protocol import EngineError
 
     with pytest.raises(EngineError, match="`spaces` package is missing"):
         gpu_call(f, 60)
@@ -120,8 +120,8 @@ def test_a_call_that_ended_idle_hands_back_its_state_and_the_run_goes_on(comps, 
     the chunks are the ones an uninterrupted run makes."""
     import queue
 
-    from director.assets import Assets
-    from director.engine import RenderSettings
+    from director.plan.assets import Assets
+    from director.engines.protocol import RenderSettings
     from director.engines.causal_wan.zerogpu import render_slice
     from tests.test_causal_wan_engine import requests, world
 
@@ -174,7 +174,7 @@ def test_the_app_imports_spaces_before_it_builds_anything_on_zerogpu(monkeypatch
         order.append("demo built")
         raise SystemExit(0)
 
-    import director.process_memory as process_memory
+    import director.run.process_memory as process_memory
 
     monkeypatch.setattr(app, "build_demo", stop_here)
     for tuning in ("keep_rss_near_live_memory", "limit_malloc_arenas"):  # leave this process's malloc alone
@@ -191,7 +191,7 @@ def test_the_app_needs_no_spaces_off_zerogpu(monkeypatch):
     monkeypatch.delenv("SPACES_ZERO_GPU", raising=False)
     import_spaces_first()  # no error, nothing imported
     monkeypatch.setenv("SPACES_ZERO_GPU", "1")
-    from director.engine import EngineError
+    from director.engines.protocol import EngineError
 
     with pytest.raises(EngineError, match="`spaces` package is missing"):
         import_spaces_first()

@@ -10,9 +10,9 @@ import pytest
 from director.check import ClipError, check_clip
 from director.check.clip import decode_clip
 from director.cli import main
-from director.render import render
-from director.script import compile_timeline
-from director.timeline import Timeline
+from director.run.render import render
+from director.world.script import compile_timeline
+from director.plan.timeline import Timeline
 
 MOVES = [
     "pan left", "pan right", "tilt up", "tilt down", "zoom in", "zoom out", "dolly in", "dolly out",

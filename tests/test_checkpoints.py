@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from director.checkpoints import Checkpoint, CheckpointError, CheckpointStore
+from director.run.checkpoints import Checkpoint, CheckpointError, CheckpointStore
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -90,7 +90,7 @@ CHILD = textwrap.dedent(
     """
     import os, sys, pickle
     sys.path.insert(0, {repo!r})
-    from director.checkpoints import CheckpointStore
+    from director.run.checkpoints import CheckpointStore
     store = CheckpointStore(sys.argv[1])
     store.save(0, 12, "before the crash")
 

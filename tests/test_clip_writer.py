@@ -18,7 +18,7 @@ import av
 import numpy as np
 import pytest
 
-from director.clip_writer import (
+from director.sinks.clip_writer import (
     ClipWriter,
     ClipWriterError,
     Prefix,
@@ -27,7 +27,7 @@ from director.clip_writer import (
     part_path,
     sidecar_path,
 )
-from director.engine import Chunk, sample_index
+from director.engines.protocol import Chunk, sample_index
 
 W, H, FPS, SR, N = 320, 180, 24.0, 48_000, 12
 REPO = Path(__file__).resolve().parents[1]
@@ -119,7 +119,7 @@ CHILD = textwrap.dedent(
     import sys, time
     sys.path.insert(0, {repo!r}); sys.path.insert(0, {tests!r})
     from test_clip_writer import make_chunk, W, H, FPS, SR, N
-    from director.clip_writer import ClipWriter
+    from director.sinks.clip_writer import ClipWriter
     path, chunks, rate = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     w = ClipWriter(path, W, H, FPS, SR, N, rate_control=rate)
     for i in range(chunks):
@@ -428,7 +428,7 @@ FSIZE_CHILD = textwrap.dedent(
     import resource, sys
     sys.path.insert(0, {repo!r}); sys.path.insert(0, {tests!r})
     from test_clip_writer import make_chunk, W, H, FPS, SR, N
-    from director.clip_writer import ClipWriter, ClipWriterError
+    from director.sinks.clip_writer import ClipWriter, ClipWriterError
     path, stage = sys.argv[1], sys.argv[2]
     w = ClipWriter(path, W, H, FPS, SR, N)
     if stage == "write":

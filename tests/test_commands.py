@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from director.commands import CommandParse, parse_command
-from director.timeline import CameraMove, Character, CharacterAction, SceneChange, StyleChange
+from director.plan.timeline import CameraMove, Character, CharacterAction, SceneChange, StyleChange
 
 MEI = Character(name="Mei", text="a little girl in a yellow dress", kind="person")
 TOM = Character(name="Tom", text="an old man with a cane", kind="person")
@@ -269,7 +269,7 @@ def test_parallel_parses_share_one_model(semantic: None) -> None:
 
 
 def test_black_and_white_uses_the_noir_grade_when_there_is_one() -> None:
-    from director.styles import style_names
+    from director.plan.styles import style_names
 
     result = parse_command("make it black and white", (), style_names(), use_embeddings=False)
     assert result.parts == (StyleChange(preset="noir", text="black and white"),)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from director.contact_sheet import GAP, contact_sheet, contact_sheet_for, render_instants
-from director.director import Director
+from director.sinks.contact_sheet import GAP, contact_sheet, contact_sheet_for, render_instants
+from director.run.director import Director
 from director.engines.previz import PrevizEngine
-from director.timeline import timeline_from_data
+from director.plan.timeline import timeline_from_data
 
 TIMELINE = timeline_from_data({
     "duration": 3, "width": 64, "height": 36, "seed": 3,

@@ -5,8 +5,8 @@ import threading
 import numpy as np
 import pytest
 
-from director.director import Director
-from director.timeline import CameraMove, Directive, SceneChange, timeline_from_data
+from director.run.director import Director
+from director.plan.timeline import CameraMove, Directive, SceneChange, timeline_from_data
 from tests.state_engine import StateEngine
 
 

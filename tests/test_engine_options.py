@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from director.engine_options import EngineOptionError, engine_options_from, parse_engine_option, parse_option
+from director.engines.options import EngineOptionError, engine_options_from, parse_engine_option, parse_option
 
 
 def test_values_are_json_where_they_parse():

@@ -19,7 +19,7 @@ import pytest
 import webvtt
 from pypdf import PdfReader
 
-from director.camera_rig import CameraRig, TimedMove
+from director.world.camera_rig import CameraRig, TimedMove
 from director.cli import main
 from director.formats.camera_motion import motion_from_timeline
 from director.formats.deforum import read_deforum, write_deforum
@@ -31,8 +31,8 @@ from director.formats.schedule_expr import MAX_FRAMES, ScheduleError, evaluate, 
 from director.formats.storyboard import storyboard_panels, write_storyboard
 from director.formats.subtitles import write_subtitles
 from director.formats.take_notes import Take
-from director.timecode import format_time
-from director.timeline import CameraMove, Directive, Timeline, TimelineError, load_timeline
+from director.plan.timecode import format_time
+from director.plan.timeline import CameraMove, Directive, Timeline, TimelineError, load_timeline
 
 DATA = Path(__file__).parent / "data"
 DEFORUM_3D = DATA / "deforum_3d_settings.txt"

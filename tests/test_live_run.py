@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from director.assets import Assets
-from director.pace_governor import PaceGovernor
-from director.timeline import timeline_from_data
+from director.plan.assets import Assets
+from director.run.pace_governor import PaceGovernor
+from director.plan.timeline import timeline_from_data
 from director.ui.live_run import ChunkShown, ExportProgress, LiveRun, RunDone
 from director.ui.takes import Takes
 from tests.clip_tools import decode_frames, probe, video_stream

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from director.pace_governor import LiveLevel, PaceGovernor, live_levels
+from director.run.pace_governor import LiveLevel, PaceGovernor, live_levels
 
 CHUNK = 0.5  # seconds of video per chunk
 

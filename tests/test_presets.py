@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from director.cli import main as cli_main
-from director.director import Director
-from director.presets import (
+from director.run.director import Director
+from director.plan.presets import (
     CAMERA_MOVES_FILE,
     TIMELINES_DIR,
     NamedMove,
@@ -22,8 +22,8 @@ from director.presets import (
     preset_path,
     timeline_presets,
 )
-from director.styles import STYLES, Style
-from director.timeline import CameraMove, Directive, Timeline, load_timeline
+from director.plan.styles import STYLES, Style
+from director.plan.timeline import CameraMove, Directive, Timeline, load_timeline
 
 PRESETS = sorted(timeline_presets())
 PREVIEW_SIZE = (320, 180)

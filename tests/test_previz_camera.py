@@ -7,9 +7,9 @@ import math
 import cv2
 import numpy as np
 
-from director.engine import ChunkRequest, RenderSettings, sample_index
+from director.engines.protocol import ChunkRequest, RenderSettings, sample_index
 from director.engines.previz import PrevizEngine
-from director.world_state import CameraState, EntityState, WorldState
+from director.world.state import CameraState, EntityState, WorldState
 
 W, H = 320, 180
 

@@ -7,10 +7,10 @@ import pickle
 import numpy as np
 import pytest
 
-from director.engine import ChunkRequest, EngineError, RenderSettings, sample_index
+from director.engines.protocol import ChunkRequest, EngineError, RenderSettings, sample_index
 from director.engines import create_engine
 from director.engines.previz import PrevizEngine
-from director.world_state import CameraState, EntityState, Environment, Event, WorldState
+from director.world.state import CameraState, EntityState, Environment, Event, WorldState
 
 W, H, FPS = 192, 108, 24.0
 

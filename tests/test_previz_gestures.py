@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from director.engines.previz import figures
-from director.script import compile_timeline
-from director.timeline import timeline_from_data
+from director.world.script import compile_timeline
+from director.plan.timeline import timeline_from_data
 
 WOMAN = {"name": "woman", "text": "a woman in a red dress"}
 GIRL, GRANDPA = {"name": "girl", "text": "a little girl"}, {"name": "grandpa", "text": "an old man"}

@@ -14,9 +14,9 @@ import cv2
 import numpy as np
 
 from director.engines.previz.compositor import WorldRenderer
-from director.script import compile_timeline
-from director.timeline import load_timeline, timeline_from_data
-from director.world_state import CameraState, EntityState, WorldState
+from director.world.script import compile_timeline
+from director.plan.timeline import load_timeline, timeline_from_data
+from director.world.state import CameraState, EntityState, WorldState
 
 W, H = 192, 108
 PRESETS = Path(__file__).parents[1] / "presets" / "timelines"

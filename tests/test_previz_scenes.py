@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from director.engine import ChunkRequest, RenderSettings, sample_index
+from director.engines.protocol import ChunkRequest, RenderSettings, sample_index
 from director.engines.previz import PrevizEngine, SceneChoice, choose_scene
-from director.world_state import WorldState
+from director.world.state import WorldState
 
 
 @pytest.mark.parametrize("text, kind", [

@@ -43,8 +43,8 @@ def test_sky_bakes_at_every_sun_and_moon_position():
     from director.engines.previz.lighting import Light
     from director.engines.previz.scenes import choose_scene
     from director.engines.previz.textures import bake_sky
-    from director.styles import get_style
-    from director.world_state import Environment
+    from director.plan.styles import get_style
+    from director.world.state import Environment
 
     recipe = choose_scene("a beach by the sea", use_embeddings=False).recipe
     grade = Grade(get_style("natural"))

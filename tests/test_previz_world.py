@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from director.assets import Assets
-from director.engine import ChunkRequest, RenderSettings, sample_index
+from director.plan.assets import Assets
+from director.engines.protocol import ChunkRequest, RenderSettings, sample_index
 from director.engines.previz import PrevizEngine
 from director.engines.previz.scenes import match_scene
-from director.styles import STYLES, Style, style_names
-from director.world_state import EntityState, Environment, Event, WorldState
+from director.plan.styles import STYLES, Style, style_names
+from director.world.state import EntityState, Environment, Event, WorldState
 
 W, H, FPS = 256, 144, 24.0
 
@@ -223,7 +223,7 @@ def test_scene_image_is_split_into_depth_layers_that_give_parallax():
     import cv2
 
     from director.engines.previz.backdrop import LAYER_DEPTHS, backdrop_layers, depth_map
-    from director.world_state import CameraState
+    from director.world.state import CameraState
 
     photo = _landscape_photo()
     depth = depth_map(photo[..., :3])

@@ -9,7 +9,7 @@ import pytest
 CODE = """
 import sys
 import numpy as np
-from director.process_memory import keep_rss_near_live_memory
+from director.run.process_memory import keep_rss_near_live_memory
 
 def rss():
     return int([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]) // 1024
@@ -43,7 +43,7 @@ def test_freed_large_arrays_go_back_to_the_os():
 TRIM_CODE = """
 import sys, threading
 import numpy as np
-from director.process_memory import keep_rss_near_live_memory, limit_malloc_arenas, release_free_memory
+from director.run.process_memory import keep_rss_near_live_memory, limit_malloc_arenas, release_free_memory
 
 def rss():
     return int([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]) // 1024

@@ -14,9 +14,9 @@ import cv2
 import numpy as np
 import pytest
 
-from director.clip_writer import complete_frames
-from director.render import ResumeError, render
-from director.timeline import timeline_from_data
+from director.sinks.clip_writer import complete_frames
+from director.run.render import ResumeError, render
+from director.plan.timeline import timeline_from_data
 from tests.clip_tools import audio_stream, decode_audio, decode_frames, probe, video_stream
 
 SMALL = {"width": 320, "height": 180, "fps": 24}

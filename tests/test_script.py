@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from director.script import compile_timeline
-from director.timeline import TimelineError, timeline_from_data
+from director.world.script import compile_timeline
+from director.plan.timeline import TimelineError, timeline_from_data
 
 
 def compiled(directives, characters=(), scene="a city street", duration=30, **settings):
@@ -218,7 +218,7 @@ def test_newcomers_can_be_named_by_later_free_text():
 
 
 def test_daylight_is_continuous_through_dusk_and_dawn():
-    from director.world_state import Environment
+    from director.world.state import Environment
 
     hours = [h / 60 for h in range(24 * 60)]
     light = [Environment(hour=h).daylight for h in hours]
@@ -235,7 +235,7 @@ def test_words_for_structured_actions_use_names_without_articles():
 def test_recompiling_a_live_record_reuses_the_settled_camera_and_gives_the_same_states():
     """A live session recompiles its whole record at each chunk: with ``previous`` the camera takes over
     the settled moves (no refold of the past) and every state equals a fresh compile's."""
-    from director.timeline import CameraMove, Directive, Timeline, World
+    from director.plan.timeline import CameraMove, Directive, Timeline, World
 
     step = 2 / 24
     base = Timeline(duration=120, width=320, height=180, fps=24, world=World(scene="a street"))

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CODE = """
 import sys
 from director.commands.semantic import model_loaded
-from director.director import Director
+from director.run.director import Director
 from director.ui.presets import default_timeline
 
 d = Director(default_timeline().with_settings(width=160, height=90, duration=1.0), use_embeddings=True)

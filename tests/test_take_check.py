@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from director.director import Director
+from director.run.director import Director
 from director.ui.take_check import check_take, notes_with_verdicts, retake_time
 from director.ui.takes import Take
-from director.render import render
-from director.script import compile_timeline
-from director.timeline import Timeline
+from director.run.render import render
+from director.world.script import compile_timeline
+from director.plan.timeline import Timeline
 
 
 def _take(tmp_path, directives) -> Take:

@@ -10,13 +10,13 @@ import cv2
 import numpy as np
 import pytest
 
-from director.director import Director
-from director.timeline import timeline_from_data
+from director.run.director import Director
+from director.plan.timeline import timeline_from_data
 from director.ui.wander.controls import FirstPerson, InputState, ThirdPerson
 from director.ui.wander.frames import Frame, FrameBus
 from director.ui.wander.registry import WanderRegistry
 from director.ui.wander.world import WanderConfig, WanderWorld, frame_digest
-from director.world_state import WorldState
+from director.world.state import WorldState
 
 SMALL = dict(width=320, height=180)
 

@@ -14,8 +14,8 @@ import cv2
 import numpy as np
 import pytest
 
-from director.director import Director
-from director.timeline import load_timeline
+from director.run.director import Director
+from director.plan.timeline import load_timeline
 from director.ui.wander.registry import WanderRegistry
 from director.ui.wander.world import frame_digest
 

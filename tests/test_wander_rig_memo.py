@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from director.camera_rig import REST, CameraRig, TimedMove
-from director.timeline import CameraMove
+from director.world.camera_rig import REST, CameraRig, TimedMove
+from director.plan.timeline import CameraMove
 
 
 def _plain_fold(rig: CameraRig, t: float, position_of=None):

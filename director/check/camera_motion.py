@@ -17,7 +17,7 @@ from director.check.clip import DecodedClip
 from director.check.expectations import Expectation, effect_words, look_point, magnification
 from director.check.optical_flow import FlowMeter, PairMotion
 from director.check.verdict import Verdict
-from director.timeline import CameraMove
+from director.plan.timeline import CameraMove
 
 VISIBLE_SHIFT = 0.03  # of the frame width, summed over the move
 VISIBLE_SCALE = 0.04  # picture grows or shrinks by 4 %

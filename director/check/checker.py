@@ -18,8 +18,8 @@ from director.check.light_and_weather import check_scene_change
 from director.check.optical_flow import FlowMeter
 from director.check.tracking import check_character
 from director.check.verdict import CheckReport, Verdict
-from director.script import Script, compile_timeline
-from director.timeline import CameraMove, CharacterAction, SceneChange, StyleChange, Timeline
+from director.world.script import Script, compile_timeline
+from director.plan.timeline import CameraMove, CharacterAction, SceneChange, StyleChange, Timeline
 
 
 def check_clip(clip_path: str | Path, timeline: Timeline, *, use_embeddings: bool = False,

@@ -8,7 +8,7 @@ from director.check.clip import DecodedClip
 from director.check.expectations import Expectation, effect_words
 from director.check.picture_stats import before_after
 from director.check.verdict import Verdict
-from director.timeline import StyleChange
+from director.plan.timeline import StyleChange
 
 COLOUR_SHIFT = 3.0  # Lab units of mean or spread change that a style change must make
 GREY_CHROMA = 6.0  # mean chroma below this reads as black and white

@@ -17,7 +17,7 @@ from director.check.expectations import Expectation, effect_words
 from director.check.picture_stats import Look, before_after, flash
 from director.check.sound_bands import band_change, transient_db
 from director.check.verdict import Verdict
-from director.timeline import SceneChange
+from director.plan.timeline import SceneChange
 
 DAYLIGHT_STEP = 0.2  # a change of daylight smaller than this is not judged
 DARKER, BRIGHTER = 0.85, 1.12  # brightness ratios that count as visibly darker / brighter

@@ -15,7 +15,7 @@ from director.check.clip import DecodedClip
 from director.check.expectations import Expectation, effect_words, screen_x
 from director.check.optical_flow import FlowMeter
 from director.check.verdict import Verdict
-from director.timeline import GESTURES, CharacterAction
+from director.plan.timeline import GESTURES, CharacterAction
 
 MIN_BLOB = 0.0008  # of the picture: smaller moving specks are noise (rain, leaves)
 VISIBLE_TRAVEL = 0.04  # of the frame width the figure must cross

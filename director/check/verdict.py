@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-from director.timecode import format_time
+from director.plan.timecode import format_time
 
 Status = Literal["pass", "fail", "not_checkable"]
 MARK = {"pass": "✔", "fail": "✘", "not_checkable": "·"}

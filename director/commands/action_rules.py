@@ -13,7 +13,7 @@ from director.commands import slots
 from director.commands.characters import Cast, CastMember, Mention
 from director.commands.clauses import Clause
 from director.commands.result import ClauseReading
-from director.timeline import CharacterAction
+from director.plan.timeline import CharacterAction
 
 _MOTION = {"walk", "run"}
 # How many figures a group noun brings in ("a crowd gathers": five people come in and gather).

@@ -11,7 +11,7 @@ from director.commands import slots
 from director.commands.characters import Cast
 from director.commands.clauses import Clause
 from director.commands.result import ClauseReading
-from director.timeline import CameraMove
+from director.plan.timeline import CameraMove
 
 # Directions each move accepts; a direction from another axis turns the move into its sibling
 # ("pan up" is a tilt, "dolly left" a truck), with a note.

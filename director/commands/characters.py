@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from director.commands import lexicon as lx
 from director.commands.clauses import Clause
 from director.commands.tokens import tokenize
-from director.timeline import Character
+from director.plan.timeline import Character
 
 KindGuesser = Callable[[str], str | None]  # unknown noun → kind (the embedding matcher), or None
 

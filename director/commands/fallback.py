@@ -17,7 +17,7 @@ from director.commands.clauses import Clause
 from director.commands.phrase_bank import ACTION_BANK, KIND_BANK, WORLD_BANK
 from director.commands.result import ClauseReading
 from director.commands.semantic import PhraseMatch, PhraseMatcher
-from director.timeline import SceneChange
+from director.plan.timeline import SceneChange
 
 
 class SemanticReader:

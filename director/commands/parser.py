@@ -13,7 +13,7 @@ from director.commands.fallback import SemanticReader
 from director.commands.result import ClauseReading, CommandParse, Method, Part
 from director.commands.scene_rules import read_scene
 from director.commands.style_rules import read_style
-from director.timeline import Character
+from director.plan.timeline import Character
 
 _READER_LOCK = threading.Lock()
 _READER: list[SemanticReader] = []  # one per process, built on first use (holds no user state)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from director.timeline import CameraMove, CharacterAction, SceneChange, StyleChange
+from director.plan.timeline import CameraMove, CharacterAction, SceneChange, StyleChange
 
 Part = CameraMove | CharacterAction | SceneChange | StyleChange
 Method = Literal["rules", "embedding", "none"]

@@ -13,7 +13,7 @@ from director.commands import lexicon as lx
 from director.commands.characters import Cast
 from director.commands.clauses import Clause
 from director.commands.result import ClauseReading
-from director.timeline import SceneChange
+from director.plan.timeline import SceneChange
 
 _SETTINGS = tuple(re.compile(p, re.IGNORECASE) for p in lx.SETTING_PATTERNS)
 

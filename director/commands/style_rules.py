@@ -13,7 +13,7 @@ from difflib import get_close_matches
 from director.commands import lexicon as lx
 from director.commands.clauses import Clause
 from director.commands.result import ClauseReading
-from director.timeline import StyleChange
+from director.plan.timeline import StyleChange
 
 _STRONG = tuple(re.compile(p, re.IGNORECASE) for p in lx.STYLE_PATTERNS)
 _WEAK = tuple(re.compile(p, re.IGNORECASE) for p in lx.WEAK_STYLE_PATTERNS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from director.engine import Engine, EngineError
+from director.engines.protocol import Engine, EngineError
 
 # name -> (module, class name, one-line description)
 ENGINES: dict[str, tuple[str, str, str]] = {

@@ -1,7 +1,7 @@
 """Camera motion frame by frame, in director's camera units: the meeting point of the formats.
 
 ``CameraMotion`` holds, for every frame, how much the camera moved since the frame before: pan, tilt
-and roll in degrees, zoom as a factor, truck/pedestal/dolly in metres (``director/camera_rig.py``'s
+and roll in degrees, zoom as a factor, truck/pedestal/dolly in metres (``director/world/camera_rig.py``'s
 units and signs: pan > 0 turns right, tilt > 0 looks up, roll > 0 turns the picture clockwise, truck > 0
 moves right, pedestal > 0 up, dolly > 0 forward). Deforum and Parseq schedules are read into one
 (``deforum_units.py``) and written from one; a timeline gives one by sampling its camera
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from director.timeline import CameraMove, Directive, Timeline
+from director.plan.timeline import CameraMove, Directive, Timeline
 
 AXES = ("pan", "tilt", "roll", "zoom", "truck", "pedestal", "dolly")
 UNITS = {"pan": "°", "tilt": "°", "roll": "°", "zoom": "x", "truck": "m", "pedestal": "m", "dolly": "m"}
@@ -114,7 +114,7 @@ def motion_from_timeline(timeline: Timeline, *, fps: float | None = None, base_d
     """Sample the timeline's camera (framing moves, orbits and follows included) at every frame of
     ``fps`` (default: the timeline's) and return the motion between frames, in camera-local terms:
     truck and dolly along the camera's right and forward at the previous frame."""
-    from director.script import compile_timeline
+    from director.world.script import compile_timeline
 
     del base_dir  # image paths play no part in where the camera is
     fps = fps or timeline.fps

@@ -58,7 +58,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from director.timeline import load_timeline
+    from director.plan.timeline import load_timeline
 
     timelines = [load_timeline(p) for p in args.timeline]
     notes: list[str] = []
@@ -98,7 +98,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_storyboard(args: argparse.Namespace) -> int:
     from director.formats.storyboard import write_storyboard
-    from director.timeline import load_timeline
+    from director.plan.timeline import load_timeline
 
     timeline = load_timeline(args.timeline)
     write_storyboard(timeline, args.output, per=args.per, base_dir=args.timeline.parent)

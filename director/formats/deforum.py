@@ -24,7 +24,7 @@ from director.formats.deforum_units import (
 )
 from director.formats.imported import ImportResult, TimedPrompt, build_timeline, split_negative
 from director.formats.schedule_expr import MAX_FRAMES, ScheduleError, evaluate, schedule_series
-from director.timeline import Timeline, TimelineError
+from director.plan.timeline import Timeline, TimelineError
 
 DEFAULT_FPS = 15.0  # Deforum's default output fps
 # Keys whose meaning director has no counterpart for are reported one by one when they hold a schedule;
@@ -220,7 +220,7 @@ def write_deforum(timeline: Timeline, *, mode: Mode | None = None, fps: float | 
 def deforum_prompts(timeline: Timeline, fps: float, frames: int) -> dict[str, str]:
     """The scene at frame 0, then what neural engines are prompted with (prompt fields and text no
     rule understood), each at its frame; prompts at the same frame are joined."""
-    from director.script import compile_timeline
+    from director.world.script import compile_timeline
 
     prompts = {"0": timeline.world.scene or timeline.title or "a scene"}
     for at, words in compile_timeline(timeline, use_embeddings=False).prompts:

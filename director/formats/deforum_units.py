@@ -30,7 +30,7 @@ from typing import Literal
 import numpy as np
 
 from director.formats.camera_motion import AXES, CameraMotion
-from director.world_state import CameraState
+from director.world.state import CameraState
 
 Mode = Literal["2D", "3D"]
 TRANSLATION_SCALE = 1.0 / 200.0  # Deforum's anim_frame_warp_3d

@@ -8,8 +8,8 @@ from typing import Literal
 from director.formats.deforum import looks_like_deforum, read_deforum
 from director.formats.imported import ImportResult
 from director.formats.parseq import looks_like_parseq, read_parseq
-from director.timeline import Timeline, TimelineError
-from director.timeline import read_json_file as read_timeline_json
+from director.plan.timeline import Timeline, TimelineError
+from director.plan.timeline import read_json_file as read_timeline_json
 
 Format = Literal["timeline", "deforum", "parseq"]
 MAX_IMPORT_BYTES = 32 * 1024 * 1024  # a long Parseq render at 60 fps is tens of MB; beyond that, refuse
@@ -50,7 +50,7 @@ def import_file(path: str | Path, fmt: Literal["deforum", "parseq"] | None = Non
 def timeline_from_any(data: object, source: str = "upload") -> tuple[Timeline, list[str]]:
     """A timeline from parsed JSON of any known kind: a director timeline as it is, Deforum settings or a
     Parseq render imported. Returns the timeline and lines to show (a summary and the import's notes)."""
-    from director.timeline import timeline_from_data
+    from director.plan.timeline import timeline_from_data
 
     fmt = detect_format(data)
     if fmt == "timeline":

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from director.formats.camera_motion import CameraMotion, MotionFit, directives_from_motion
-from director.timecode import format_time
-from director.timeline import DEFAULT_MAX_DURATION, Directive, Timeline, TimelineError, World, sorted_directives
+from director.plan.timecode import format_time
+from director.plan.timeline import DEFAULT_MAX_DURATION, Directive, Timeline, TimelineError, World, sorted_directives
 
 NEGATIVE_MARK = "--neg"
 MAX_PROMPT_DIRECTIVES = 200  # a Parseq file can change its prompt text on every frame

@@ -23,7 +23,7 @@ from director.formats.deforum_units import (
 )
 from director.formats.imported import ImportResult, build_timeline, prompt_changes
 from director.formats.schedule_expr import MAX_FRAMES
-from director.timeline import Timeline, TimelineError
+from director.plan.timeline import Timeline, TimelineError
 
 DEFAULT_FPS = 20.0  # Parseq's default output fps
 _DERIVED_SUFFIXES = ("_delta", "_pc")

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 from director.formats.take_notes import Take
-from director.timeline import Timeline
+from director.plan.timeline import Timeline
 
 ExportKind = Literal["otio", "srt", "vtt", "storyboard"]
 

@@ -20,12 +20,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 
-from director.camera_rig import SHOT_FOV
-from director.contact_sheet import render_instants
+from director.world.camera_rig import SHOT_FOV
+from director.sinks.contact_sheet import render_instants
 from director.formats.take_notes import Cue, camera_words, take_cues
-from director.script import compile_timeline
-from director.timecode import format_time
-from director.timeline import Timeline
+from director.world.script import compile_timeline
+from director.plan.timecode import format_time
+from director.plan.timeline import Timeline
 
 Per = Literal["directive", "shot"]
 COLUMNS, ROWS = 3, 2

@@ -13,7 +13,7 @@ from typing import Literal
 from webvtt import Caption, WebVTT
 
 from director.formats.take_notes import CUE_SECONDS, take_cues
-from director.timeline import Timeline
+from director.plan.timeline import Timeline
 
 SubtitleFormat = Literal["srt", "vtt"]
 

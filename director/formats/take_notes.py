@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from director.camera_rig import default_duration
-from director.script import compile_timeline, describe_part
-from director.timeline import CameraMove, SceneChange, Timeline
+from director.world.camera_rig import default_duration
+from director.world.script import compile_timeline, describe_part
+from director.plan.timeline import CameraMove, SceneChange, Timeline
 
 CUE_SECONDS = 2.5  # a cue with no transition stays on screen this long (subtitles, marker ranges)
 

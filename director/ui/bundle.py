@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from director import limits
-from director.assets import MAX_FILE_BYTES, AssetError, read_image
-from director.timeline import Timeline, TimelineError, timeline_from_data
+from director.plan import limits
+from director.plan.assets import MAX_FILE_BYTES, AssetError, read_image
+from director.plan.timeline import Timeline, TimelineError, timeline_from_data
 from director.ui.presets import image_keys
 
 FORMAT = "director.world"

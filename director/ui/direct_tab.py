@@ -15,17 +15,17 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-from director.assets import AssetError
-from director.engine import EngineError
-from director.engine_options import EngineOptions
+from director.plan.assets import AssetError
+from director.engines.protocol import EngineError
+from director.engines.options import EngineOptions
 from director.engines import ENGINES, engine_names
-from director.limits import LimitError, check_app_seconds, parse_json, read_input_file
+from director.plan.limits import LimitError, check_app_seconds, parse_json, read_input_file
 from director.security import session_key
-from director.timecode import format_time, parse_time
+from director.plan.timecode import format_time, parse_time
 from director.formats.detect import timeline_from_any
 from director.formats.session_export import export_takes
 from director.formats.take_notes import Take as FormatTake
-from director.timeline import TimelineError
+from director.plan.timeline import TimelineError
 from director.ui.bundle import BundleError, read_bundle, write_bundle
 from director.ui.editor import (
     FPS_CHOICES, SIZES, Fields, fields_from_timeline, read_fields, rows_value, style_choices,
@@ -555,7 +555,7 @@ def _shown(path) -> dict:
 
 
 def _kinds(timeline, use_embeddings: bool) -> list[str]:
-    from director.script import compile_timeline
+    from director.world.script import compile_timeline
 
     try:
         return kinds_for(timeline, compile_timeline(timeline, use_embeddings=use_embeddings).interpretations)
@@ -611,7 +611,7 @@ def _keys(timeline) -> list[str]:
 
 def _command_line(c) -> str:
     from director.ui.timeline_table import read_note
-    from director.timeline import Directive
+    from director.plan.timeline import Directive
 
     note = read_note(c.interpretation, Directive(at=c.at, text=c.text or "command"))
     return f"{format_time(c.at)} · “{c.text}” → {note}"

@@ -16,9 +16,9 @@ import threading
 from dataclasses import dataclass
 from typing import Callable
 
-from director.clip_writer import ClipWriter
-from director.director import Director
-from director.timeline import Timeline
+from director.sinks.clip_writer import ClipWriter
+from director.run.director import Director
+from director.plan.timeline import Timeline
 
 log = logging.getLogger(__name__)
 

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from director.assets import Assets
-from director.clip_writer import ClipWriter, Prefix
-from director.director import AppliedCommand, Director
-from director.timecode import format_time
-from director.pace_governor import LiveLevel, PaceGovernor
-from director.timeline import Timeline
+from director.plan.assets import Assets
+from director.sinks.clip_writer import ClipWriter, Prefix
+from director.run.director import AppliedCommand, Director
+from director.plan.timecode import format_time
+from director.run.pace_governor import LiveLevel, PaceGovernor
+from director.plan.timeline import Timeline
 from director.ui.export_rerender import ExportRerender, RerenderProgress
-from director.ui.live_stream import LiveStream
+from director.sinks.live_stream import LiveStream
 from director.ui.takes import Take, Takes
 
 log = logging.getLogger(__name__)

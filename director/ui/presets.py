@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from director.assets import AssetError, read_image
-from director.timeline import Timeline, TimelineError, load_timeline, timeline_from_data
+from director.plan.assets import AssetError, read_image
+from director.plan.timeline import Timeline, TimelineError, load_timeline, timeline_from_data
 
 log = logging.getLogger(__name__)
 

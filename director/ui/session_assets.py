@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from director.assets import AssetError, Assets, read_image
+from director.plan.assets import AssetError, Assets, read_image
 
 MAX_IMAGES = 32  # per session; each is held decoded in memory
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from director.timeline import Timeline
+from director.plan.timeline import Timeline
 from director.ui.presets import default_timeline
 from director.ui.session_assets import SessionAssets
 from director.ui.takes import Takes

@@ -11,8 +11,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from director.director import Director
-from director.timecode import format_time
+from director.run.director import Director
+from director.plan.timecode import format_time
 
 
 @dataclass

@@ -7,9 +7,9 @@ from __future__ import annotations
 import html
 from typing import Iterable
 
-from director.script import Interpretation
-from director.timecode import format_time
-from director.timeline import CameraMove, CharacterAction, SceneChange, StyleChange, Timeline
+from director.world.script import Interpretation
+from director.plan.timecode import format_time
+from director.plan.timeline import CameraMove, CharacterAction, SceneChange, StyleChange, Timeline
 
 KIND_OF_PART = {CameraMove: "camera", CharacterAction: "character", SceneChange: "scene", StyleChange: "style"}
 LANES = 3

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from director.script import Interpretation, compile_timeline, describe_part
-from director.timecode import format_time, parse_time
-from director.timeline import Directive, Timeline, TimelineError, timeline_from_data
+from director.world.script import Interpretation, compile_timeline, describe_part
+from director.plan.timecode import format_time, parse_time
+from director.plan.timeline import Directive, Timeline, TimelineError, timeline_from_data
 
 HEADERS = ["time", "directive", "duration", "image", "how it was read"]
 NOTE_COLUMN = 4

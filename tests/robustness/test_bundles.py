@@ -10,7 +10,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from director.timeline import timeline_from_data
+from director.plan.timeline import timeline_from_data
 from director.ui.bundle import BundleError, read_bundle, write_bundle
 
 TIMELINE = timeline_from_data({"duration": 2, "width": 64, "height": 36, "world": {"scene": "a street", "style_image": "s.png"},

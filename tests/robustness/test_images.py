@@ -9,9 +9,9 @@ import time
 import numpy as np
 import pytest
 
-from director.assets import AssetError, read_image
+from director.plan.assets import AssetError, read_image
 from director.engines.previz.cutout import cutout_sprite
-from director.limits import LimitError
+from director.plan.limits import LimitError
 from tests.robustness import hostile_images as hi
 
 QUICK = 1.0  # seconds: every refusal comes before any costly decode

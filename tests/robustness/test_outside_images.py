@@ -8,7 +8,7 @@ import json
 import pytest
 from PIL import Image
 
-from director.assets import AssetError, Assets
+from director.plan.assets import AssetError, Assets
 from director.cli import main as cli_main
 
 

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from director.cli import main as cli_main
-from director.limits import MAX_DIRECTIVE_CHARS
-from director.script import compile_timeline
-from director.timeline import TimelineError, load_timeline, timeline_from_data
+from director.plan.limits import MAX_DIRECTIVE_CHARS
+from director.world.script import compile_timeline
+from director.plan.timeline import TimelineError, load_timeline, timeline_from_data
 
 BASE = {"duration": 2, "width": 64, "height": 36, "fps": 12, "world": {"scene": "a street", "characters": [{"name": "girl"}]},
         "directives": [{"at": 0.5, "camera": {"move": "pan", "direction": "left", "amount": 20}},
@@ -99,8 +99,8 @@ def test_cli_refuses_absurd_values_without_a_traceback(tmp_path, capsys):
 
 
 def test_a_long_live_command_is_refused_at_once():
-    from director.director import Director
-    from director.limits import LimitError
+    from director.run.director import Director
+    from director.plan.limits import LimitError
 
     with Director(timeline_from_data(BASE), use_embeddings=False) as d:
         with pytest.raises(LimitError, match="at most 500"):

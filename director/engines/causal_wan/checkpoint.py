@@ -16,7 +16,7 @@ from typing import Any
 
 import torch
 
-from director.engine import EngineError
+from director.engines.protocol import EngineError
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
-from director.engine import EngineError
+from director.engines.protocol import EngineError
 from director.engines.causal_wan.attention_layout import ATTENTION_CHOICES, LAYOUTS, AttentionLayout, choose_layout
 
 # Self-Forcing / LongLive sample [1000, 750, 500, 250] warped through the shift-5 flow schedule

@@ -20,11 +20,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from director.assets import Assets
-from director.engine import Chunk, ChunkRequest, EngineError, EngineState, RenderSettings, sample_index
+from director.plan.assets import Assets
+from director.engines.protocol import Chunk, ChunkRequest, EngineError, EngineState, RenderSettings, sample_index
 from director.engines.causal_wan.checkpoint import WanComponents, load_components
 from director.engines.causal_wan.config import CONFIG_FIELDS, CausalWanConfig
-from director.world_state import WorldState
+from director.world.state import WorldState
 
 log = logging.getLogger(__name__)
 

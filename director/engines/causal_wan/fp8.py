@@ -18,7 +18,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from director.engine import EngineError
+from director.engines.protocol import EngineError
 
 FP8 = torch.float8_e4m3fn
 FP8_MAX = float(torch.finfo(FP8).max)  # 448

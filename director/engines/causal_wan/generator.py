@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import torch
 
-from director.engine import EngineError
+from director.engines.protocol import EngineError
 from director.engines.causal_wan.attention import CachedSelfAttnProcessor, set_self_attn_processors
 from director.engines.causal_wan.kv_cache import CacheLayout, KVCache, snapshot_copy
 from director.engines.causal_wan.rope import install_offset_rope

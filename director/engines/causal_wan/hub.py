@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from director.engine import EngineError
+from director.engines.protocol import EngineError
 
 # owner/name, optionally @revision (a branch, tag or commit; no ':' in it)
 _REPO = r"(?P<repo>[A-Za-z0-9][\w.-]*/[\w.-]+)(?:@(?P<revision>[^:@\s]+))?"

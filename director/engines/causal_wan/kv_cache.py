@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import torch
 
-from director.engine import EngineError
+from director.engines.protocol import EngineError
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import torch
 
-from director.engine import EngineError
+from director.engines.protocol import EngineError
 from director.engines.causal_wan.checkpoint import original_to_diffusers
 
 _FACTOR = re.compile(r"^(?P<module>.+)\.lora_(?P<which>[AB])(?:\.[A-Za-z0-9_]+)?\.weight$")

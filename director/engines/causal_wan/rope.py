@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 from diffusers.models.transformers.transformer_wan import WanRotaryPosEmbed
 
-from director.engine import EngineError
+from director.engines.protocol import EngineError
 
 
 def apply_rotary(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:

@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from director.engine import EngineError
+from director.engines.protocol import EngineError
 from director.engines.causal_wan.kv_cache import snapshot_copy
 
 LATENT_CHANNELS = 16

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import torch
 
-from director.engine import EngineError
+from director.engines.protocol import EngineError
 from director.engines.causal_wan.kv_cache import snapshot_copy
 
 

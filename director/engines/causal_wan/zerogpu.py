@@ -35,11 +35,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from director.assets import Assets
-from director.engine import Chunk, ChunkRequest, EngineError, EngineState, RenderSettings
+from director.plan.assets import Assets
+from director.engines.protocol import Chunk, ChunkRequest, EngineError, EngineState, RenderSettings
 from director.engines.causal_wan.checkpoint import WanComponents
 from director.engines.causal_wan.config import CausalWanConfig
-from director.world_state import WorldState
+from director.world.state import WorldState
 
 FRESH = "zerogpu-fresh"  # snapshot of a run that has made nothing yet (no GPU call needed to take it)
 _run_ids = itertools.count()

@@ -1,4 +1,4 @@
-"""The virtual camera: a pinhole with the conventions of ``director.world_state``.
+"""The virtual camera: a pinhole with the conventions of ``director.world.state``.
 
 World: x right, y up, z forward. Camera space: x right, y up, z along the view. Image: u right,
 v down, origin at the top-left corner. Roll is an image-plane rotation about the centre, applied to
@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from director.world_state import CameraState
+from director.world.state import CameraState
 
 SHAKE_DEGREES = 1.8  # yaw/pitch amplitude of hand-held shake at shake = 1
 SHAKE_ROLL_DEGREES = 0.8

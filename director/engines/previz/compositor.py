@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from director.assets import Assets, AssetError
+from director.plan.assets import Assets, AssetError
 from director.engines.previz import figures
 from director.engines.previz.backdrop import backdrop_layers
 from director.engines.previz.camera import View
@@ -54,8 +54,8 @@ from director.engines.previz.textures import (
     paint_layers,
 )
 from director.engines.previz.weather import Particles, draw_rain, draw_snow, flash
-from director.styles import get_style
-from director.world_state import EntityState, WorldState
+from director.plan.styles import get_style
+from director.world.state import EntityState, WorldState
 
 log = logging.getLogger(__name__)
 

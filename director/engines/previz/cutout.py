@@ -9,7 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from director.limits import check_image_size, check_painted_size
+from director.plan.limits import check_image_size, check_painted_size
 
 KEY_NEAR = 28.0  # colour distance (0..441) fully transparent
 KEY_FAR = 60.0  # colour distance fully opaque

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from director.assets import Assets
-from director.engine import Chunk, ChunkRequest, EngineError, EngineState, RenderSettings
+from director.plan.assets import Assets
+from director.engines.protocol import Chunk, ChunkRequest, EngineError, EngineState, RenderSettings
 from director.engines.previz.compositor import WorldRenderer
 from director.engines.previz.soundscape import Soundscape, SoundState
-from director.world_state import WorldState
+from director.world.state import WorldState
 
 log = logging.getLogger(__name__)
 

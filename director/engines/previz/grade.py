@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from director.styles import Style
+from director.plan.styles import Style
 
 GRAIN_FRAMES = 8  # distinct grain patterns, cycled by frame index
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from director.engines.previz.lighting import Light
 from director.engines.previz.textures import LRU
-from director.world_state import CameraState, WorldState
+from director.world.state import CameraState, WorldState
 
 PROBE_SIZE = (96, 54)
 GAIN_EPS = 2e-3  # gains this close to 1 change nothing visible: no per-frame multiply

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from director.world_state import Environment
+from director.world.state import Environment
 
 LIGHT_STEPS = 16  # daylight quantisation for baked textures
 LIGHTS_STEPS = 4  # artificial-light quantisation

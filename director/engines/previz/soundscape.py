@@ -24,7 +24,7 @@ from director.engines.previz.camera import View
 from director.engines.previz.figures import ANIMALS, canonical_kind
 from director.engines.previz.noise import NoiseStream
 from director.engines.previz.scenes import SceneRecipe, match_scene
-from director.world_state import EVENT_MEMORY, WorldState
+from director.world.state import EVENT_MEMORY, WorldState
 
 LEVEL_NAMES = ("hum", "nature", "birds", "sea", "wind", "crickets", "room", "rain", "major", "music", "gain")
 MASTER = 0.8

@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from director.timeline import CameraMove, CharacterAction, Directive
-from director.world_state import WorldState
+from director.plan.timeline import CameraMove, CharacterAction, Directive
+from director.world.state import WorldState
 
 Action = Literal["forward", "back", "left", "right", "turn_left", "turn_right"]
 ACTIONS: tuple[Action, ...] = ("forward", "back", "left", "right", "turn_left", "turn_right")

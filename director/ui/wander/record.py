@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from director.assets import Assets
-from director.director import Director, Progress
-from director.render import RenderResult, render
-from director.timeline import Timeline
+from director.plan.assets import Assets
+from director.run.director import Director, Progress
+from director.run.render import RenderResult, render
+from director.plan.timeline import Timeline
 
 log = logging.getLogger(__name__)
 

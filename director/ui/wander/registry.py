@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from director.timeline import Timeline
+from director.plan.timeline import Timeline
 from director.ui.wander.world import WanderWorld
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from typing import Any
 
 import gradio as gr
 
-from director.assets import AssetError
-from director.limits import LimitError
+from director.plan.assets import AssetError
+from director.plan.limits import LimitError
 from director.security import session_key
 from director.ui.wander.record import export_mp4, save_timeline
 from director.ui.wander.registry import TooManyWorlds, WanderRegistry

@@ -20,10 +20,10 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from director.assets import Assets
-from director.director import Director
-from director.engine import Engine, sample_index
-from director.timeline import Character, Directive, Timeline, World
+from director.plan.assets import Assets
+from director.run.director import Director
+from director.engines.protocol import Engine, sample_index
+from director.plan.timeline import Character, Directive, Timeline, World
 from director.ui.wander.controls import Controller, FirstPerson, InputState, ThirdPerson
 from director.ui.wander.frames import Frame, FrameBus
 from director.ui.wander.sound import SoundRing

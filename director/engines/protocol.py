@@ -11,8 +11,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from director.assets import Assets
-from director.world_state import WorldState
+from director.plan.assets import Assets
+from director.world.state import WorldState
 
 SAMPLE_RATE = 48_000
 AUDIO_CHANNELS = 2

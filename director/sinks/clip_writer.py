@@ -58,8 +58,8 @@ import av
 import imageio_ffmpeg
 import numpy as np
 
-from director.checkpoints import CheckpointStore, fsync_dir
-from director.engine import SAMPLE_RATE, Chunk, sample_index
+from director.run.checkpoints import CheckpointStore, fsync_dir
+from director.engines.protocol import SAMPLE_RATE, Chunk, sample_index
 
 logger = logging.getLogger(__name__)
 

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from director.assets import Assets
-from director.checkpoints import CheckpointStore
-from director.clip_writer import ClipWriter, clip_frames
-from director.director import Director, Progress
-from director.engine import Engine
-from director.script import Interpretation
-from director.timecode import format_time
-from director.timeline import Timeline
+from director.plan.assets import Assets
+from director.run.checkpoints import CheckpointStore
+from director.sinks.clip_writer import ClipWriter, clip_frames
+from director.run.director import Director, Progress
+from director.engines.protocol import Engine
+from director.world.script import Interpretation
+from director.plan.timecode import format_time
+from director.plan.timeline import Timeline
 
 log = logging.getLogger(__name__)
 

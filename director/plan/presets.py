@@ -1,7 +1,7 @@
 """Shipped presets: example timelines (``presets/timelines/*.json``) and named camera moves
-(``presets/camera_moves.json``). Styles live in ``director.styles``.
+(``presets/camera_moves.json``). Styles live in ``director.plan.styles``.
 
->>> from director.presets import load_preset, camera_moves, TIMELINES_DIR
+>>> from director.plan.presets import load_preset, camera_moves, TIMELINES_DIR
 >>> timeline = load_preset("paris_1980s_walk")           # or its title, "Paris 1980s walk"
 >>> Director(timeline, base_dir=TIMELINES_DIR)            # image paths in presets are relative to that folder
 >>> timeline.with_directive(camera_moves()["crane up"].directive(at=12))
@@ -16,10 +16,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from director.timecode import parse_time
-from director.timeline import CameraMove, Directive, Timeline, load_timeline
+from director.plan.timecode import parse_time
+from director.plan.timeline import CameraMove, Directive, Timeline, load_timeline
 
-PRESETS_DIR = Path(__file__).resolve().parents[1] / "presets"
+PRESETS_DIR = Path(__file__).resolve().parents[2] / "presets"
 TIMELINES_DIR = PRESETS_DIR / "timelines"  # the base_dir for the images that presets name
 CAMERA_MOVES_FILE = PRESETS_DIR / "camera_moves.json"
 

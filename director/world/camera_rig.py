@@ -15,9 +15,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from director.easing import lerp, linear_progress, progress
-from director.timeline import CameraMove
-from director.world_state import CameraState
+from director.world.easing import lerp, linear_progress, progress
+from director.plan.timeline import CameraMove
+from director.world.state import CameraState
 
 DEFAULT_AMOUNT = {"pan": 30.0, "tilt": 15.0, "roll": 15.0, "zoom": 2.0, "dolly": 4.0, "truck": 2.0,
                   "pedestal": 2.0, "orbit": 45.0, "shake": 0.5}

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from typing import Any, Callable, Sequence
 
-from director.camera_rig import CameraRig, TimedMove, default_duration
-from director.easing import lerp, lerp_hour_forward, progress
-from director.entity_motion import EntityTrack, Profile, TimedAction
-from director.timecode import format_time
-from director.timeline import (
+from director.world.camera_rig import CameraRig, TimedMove, default_duration
+from director.world.easing import lerp, lerp_hour_forward, progress
+from director.world.entity_motion import EntityTrack, Profile, TimedAction
+from director.plan.timecode import format_time
+from director.plan.timeline import (
     CameraMove,
     Character,
     CharacterAction,
@@ -29,7 +29,7 @@ from director.timeline import (
     Timeline,
     TimelineError,
 )
-from director.world_state import EVENT_MEMORY, HOUR_OF, Environment, Event, WorldState
+from director.world.state import EVENT_MEMORY, HOUR_OF, Environment, Event, WorldState
 
 Part = CameraMove | CharacterAction | SceneChange | StyleChange
 
@@ -307,7 +307,7 @@ def interpret(directive: Directive, index: int, cast: Sequence[Character], parse
     understood = bool(parts) or bool(directive.image)
     if directive.text:
         parse = parse or _default_parser()
-        from director.styles import style_names
+        from director.plan.styles import style_names
 
         result = parse(directive.text, cast, style_names(), use_embeddings=use_embeddings)
         # Parts read from a partly understood text still apply; the whole text then also stays a prompt,
@@ -390,7 +390,7 @@ def compile_timeline(
 
     problems: list[str] = []
     world = timeline.world
-    from director.styles import style_names
+    from director.plan.styles import style_names
 
     styles = style_names()
 

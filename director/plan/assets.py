@@ -24,14 +24,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
-from director.limits import MAX_PNG_CHUNKS, MAX_PNG_TEXT_BYTES, LimitError, check_image_size, read_input_file
+from director.plan.limits import MAX_PNG_CHUNKS, MAX_PNG_TEXT_BYTES, LimitError, check_image_size, read_input_file
 
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP")
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 # Images shipped with director (preset timelines name them as ../images/...): readable from anywhere,
 # being part of the program, not the reader's files.
-SHIPPED_IMAGES = Path(__file__).resolve().parents[1] / "presets" / "images"
+SHIPPED_IMAGES = Path(__file__).resolve().parents[2] / "presets" / "images"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_TEXT_CHUNKS = {b"tEXt", b"zTXt", b"iTXt", b"iCCP"}
 

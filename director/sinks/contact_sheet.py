@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from director.engine import ChunkRequest, Engine, sample_index
-from director.prompt import compose_prompt
-from director.timecode import format_time
-from director.timeline import Timeline
+from director.engines.protocol import ChunkRequest, Engine, sample_index
+from director.world.prompt import compose_prompt
+from director.plan.timecode import format_time
+from director.plan.timeline import Timeline
 
 GAP = 4  # pixels between frames and around the sheet
 BACKGROUND = (18, 18, 20)
@@ -69,7 +69,7 @@ def render_instants(timeline: Timeline, times: Sequence[float], size: tuple[int,
                     use_embeddings: bool = False, assets=None) -> list[np.ndarray]:
     """One RGB uint8 [H, W, 3] frame per time in ``times`` (each clamped to the clip). ``assets``: images
     already loaded (the app's session images), else they are read from ``base_dir``."""
-    from director.director import Director
+    from director.run.director import Director
 
     if size is not None:
         timeline = timeline.with_settings(width=size[0], height=size[1])

@@ -15,8 +15,8 @@ from pydantic import (
     AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, model_validator,
 )
 
-from director import limits
-from director.timecode import format_time, parse_time
+from director.plan import limits
+from director.plan.timecode import format_time, parse_time
 
 DEFAULT_MAX_DURATION = 180.0
 

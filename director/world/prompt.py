@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from director.world_state import WorldState
+from director.world.state import WorldState
 
 
 def _time_words(hour: float) -> str:

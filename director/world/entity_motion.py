@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from director.timeline import GESTURES, CharacterAction
-from director.world_state import CameraState, EntityState
+from director.plan.timeline import GESTURES, CharacterAction
+from director.world.state import CameraState, EntityState
 
 WALK_SPEED = {"person": 1.4, "cat": 1.0, "dog": 1.6, "bird": 3.0, "horse": 1.8, "car": 6.0, "bicycle": 4.0}
 RUN_SPEED = {"person": 4.0, "cat": 4.5, "dog": 5.5, "bird": 9.0, "horse": 8.0, "car": 14.0, "bicycle": 8.0}

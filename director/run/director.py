@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from director.assets import Assets
-from director.engine import Chunk, ChunkRequest, Engine, EngineState, RenderSettings, sample_index
+from director.plan.assets import Assets
+from director.engines.protocol import Chunk, ChunkRequest, Engine, EngineState, RenderSettings, sample_index
 from director.engines import create_engine
-from director.prompt import compose_prompt
-from director.script import Interpretation, Script, compile_timeline
-from director.timecode import format_time
-from director.timeline import Directive, Timeline, sorted_directives
-from director.world_state import WorldState
-from director.limits import check_text
+from director.world.prompt import compose_prompt
+from director.world.script import Interpretation, Script, compile_timeline
+from director.plan.timecode import format_time
+from director.plan.timeline import Directive, Timeline, sorted_directives
+from director.world.state import WorldState
+from director.plan.limits import check_text
 
 log = logging.getLogger(__name__)
 
@@ -357,7 +357,7 @@ class Director:
         keys += [(f"{d.label(i)}: image", d.image) for i, d in enumerate(timeline.directives) if d.image]
         problems = self.assets.check(keys)
         if problems:
-            from director.timeline import TimelineError
+            from director.plan.timeline import TimelineError
 
             raise TimelineError(problems)
 
@@ -365,7 +365,7 @@ class Director:
 def _style_prompt(style: str | None) -> str:
     if not style:
         return ""
-    from director.styles import STYLES
+    from director.plan.styles import STYLES
 
     found = STYLES.get(style)
     return found.prompt if found else style

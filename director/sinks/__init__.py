@@ -1,0 +1,1 @@
+"""Where chunks go: the clip writer, the live preview stream and contact sheets."""

@@ -1,0 +1,1 @@
+"""Compile a plan into states: the script, the camera rig, entity motion, the world state and prompts."""
