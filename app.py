@@ -29,7 +29,7 @@ def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_
 
     from director.run.process_memory import release_free_memory
     from director.security import session_key
-    from director.ui.direct_tab import build_direct_tab
+    from director.ui.direct.layout import build_direct_tab
     from director.ui.sessions import SessionStore
 
     if use_embeddings is None:
@@ -78,7 +78,7 @@ def launch_kwargs() -> dict[str, Any]:
     """Options that gradio 6 takes at launch/mount time rather than in ``gr.Blocks``."""
     import gradio as gr
 
-    from director.ui.direct_tab import DIRECT_CSS
+    from director.ui.direct.css import DIRECT_CSS
 
     theme = gr.themes.Soft(primary_hue="indigo", secondary_hue="amber", neutral_hue="slate",
                            font=[gr.themes.GoogleFont("Inter"), "system-ui", "sans-serif"])

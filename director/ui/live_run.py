@@ -30,6 +30,7 @@ from director.plan.timeline import Timeline
 from director.ui.export_rerender import ExportRerender, RerenderProgress
 from director.sinks.live_stream import LiveStream
 from director.ui.takes import Take, Takes
+from director.world.script import Interpretation
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,12 @@ class LiveRun:
         self._export_from: int | None = None  # the writer waits at this frame (live view below full size)
         self._stopping = threading.Event()
         self._ended = False
+
+    @property
+    def interpretations(self) -> tuple[Interpretation, ...]:
+        """How the run's current script reads each directive of its record, live commands included
+        (read-only)."""
+        return tuple(self.director.script.interpretations)
 
     # -- starting ---------------------------------------------------------
     @classmethod

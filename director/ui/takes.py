@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from director.run.director import Director
+from director.world.script import Interpretation
 from director.plan.timecode import format_time
 
 
@@ -25,7 +26,12 @@ class Take:
     frames: int = 0  # frames in the clip, prefix included
     finished: bool = False
     stopped: bool = False  # stopped before the end: the MP4 holds what was made
-    check: object | None = None  # director.ui.take_check.TakeCheck once the finished clip was measured
+    check: object | None = None  # director.ui.direct.take_check.TakeCheck once the finished clip was measured
+
+    @property
+    def interpretations(self) -> tuple[Interpretation, ...]:
+        """How the take's script read each directive of its record (read-only)."""
+        return tuple(self.director.script.interpretations)
 
     @property
     def seconds(self) -> float:

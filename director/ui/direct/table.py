@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from director.world.script import Interpretation, compile_timeline, describe_part
+from director.world.script import Interpretation, describe_part
 from director.plan.timecode import format_time, parse_time
 from director.plan.timeline import Directive, Timeline, TimelineError, timeline_from_data
 
@@ -65,16 +65,18 @@ def notes_for(timeline: Timeline, interpretations: Iterable[Interpretation]) -> 
 
 
 @dataclass
-class TableReading:
-    """What the table says: a timeline if it is valid, and a note per row (sorted like the timeline)."""
+class RowsRead:
+    """The table's rows read against the world and settings, before the timeline is compiled:
+    a timeline if every row is valid, and a note per row (sorted like the timeline when valid)."""
 
     timeline: Timeline | None
-    rows: list[list[str]]
+    cells: list[list[str]]  # time, directive, duration, image per row (blank rows dropped)
+    notes: list[str]  # "" or "⚠ …" per row
     problems: list[str] = field(default_factory=list)  # problems not tied to one row
 
     @property
-    def ok(self) -> bool:
-        return self.timeline is not None
+    def rows(self) -> list[list[str]]:
+        return [[*c, note] for c, note in zip(self.cells, self.notes)]
 
 
 def _cell(row: list[Any], i: int) -> str:
@@ -86,12 +88,12 @@ def _cell(row: list[Any], i: int) -> str:
     return str(value)
 
 
-def read_table(rows: list[list[Any]], base: Timeline, image_keys: Iterable[str], *,
-               use_embeddings: bool = True, before: Timeline | None = None) -> TableReading:
+def read_rows(rows: list[list[Any]], base: Timeline, image_keys: Iterable[str], *,
+              before: Timeline | None = None) -> RowsRead:
     """Validate edited rows against ``base`` (world and settings). Row problems go in the note
-    column beside the row; a valid table comes back sorted by time with how each row was read.
-    ``before`` is the timeline the rows were shown from (default ``base``): unchanged rows keep
-    its directives as they were."""
+    column beside the row; a valid table comes back sorted by time (it is compiled by the caller,
+    once, see ``director.ui.direct.reading``). ``before`` is the timeline the rows were shown from
+    (default ``base``): unchanged rows keep its directives as they were."""
     keys = set(image_keys)
     originals = {_row_key(format_time(d.at), directive_cell(d), _duration_cell(d), d.image or ""): d
                  for d in (before or base).directives}
@@ -134,23 +136,21 @@ def read_table(rows: list[list[Any]], base: Timeline, image_keys: Iterable[str],
         if problems:
             notes[n] = "⚠ " + "; ".join(problems)
         data.append(item)
-    rows_out = [[*c, note] for c, note in zip(cells, notes)]
     if any(notes):
-        return TableReading(None, rows_out)
+        return RowsRead(None, cells, notes)
     # Sort by time first (stable), so "directive N" in any error is row N of what is shown.
     order = sorted(range(len(cells)), key=lambda i: data[i]["at"])
     cells, data = [cells[i] for i in order], [data[i] for i in order]
     document = base.model_dump(mode="json", exclude={"directives"}) | {"directives": data}
     try:
         timeline = timeline_from_data(document, "timeline")
-        script = compile_timeline(timeline, use_embeddings=use_embeddings)
     except TimelineError as exc:
-        general = _place(exc.problems, notes)
-        return TableReading(None, [[*c, note] for c, note in zip(cells, notes)], general)
-    return TableReading(timeline, rows_from_timeline(timeline, notes_for(timeline, script.interpretations)))
+        general = place_problems(exc.problems, notes)
+        return RowsRead(None, cells, notes, general)
+    return RowsRead(timeline, cells, notes)
 
 
-def _place(problems: list[str], notes: list[str]) -> list[str]:
+def place_problems(problems: list[str], notes: list[str]) -> list[str]:
     """Put 'directive N (at …): …' problems in row N's note; return the rest."""
     general = []
     for problem in problems:
