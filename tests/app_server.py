@@ -72,3 +72,53 @@ def _wait_until_up(proc: subprocess.Popen, url: str, log_path: Path) -> None:
             time.sleep(0.3)
     proc.kill()
     raise RuntimeError(f"app did not start in {START_TIMEOUT:.0f} s")
+
+
+# -- endpoints by name -------------------------------------------------------------------------------
+
+TAB_PREFIX = "dr-"  # the Direct tab's elem_id prefix, left out of the names tests use
+
+
+def component_name(component: dict) -> str:
+    """The name tests use for a component in ``/config``: its elem_id without the Direct tab's prefix,
+    ``-`` as ``_`` (``dr-table-msg`` → ``table_msg``); its label, or ``#id``, when it has no elem_id."""
+    props = component.get("props") or {}
+    name = props.get("elem_id") or props.get("label") or f"#{component['id']}"
+    return str(name).removeprefix(TAB_PREFIX).replace("-", "_")
+
+
+@dataclass(frozen=True)
+class EndpointNames:
+    """One endpoint's input and output components by name, in the order the API takes and returns them."""
+
+    fn_index: int
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+
+    def args(self, values: dict, api_name: str = "") -> list:
+        """The positional inputs from ``values`` by name (extra names are ignored)."""
+        missing = [n for n in self.inputs if n not in values]
+        if missing:
+            raise KeyError(f"{api_name or self.fn_index}: no value for {missing} (inputs: {list(self.inputs)})")
+        return [values[n] for n in self.inputs]
+
+    def named(self, data) -> dict:
+        """An answer's outputs by name (a single output may come back bare)."""
+        if len(self.outputs) == 1 and not (isinstance(data, (list, tuple)) and len(data) == 1):
+            data = [data]
+        if len(data) != len(self.outputs):
+            raise ValueError(f"{len(data)} outputs for {list(self.outputs)}")
+        return dict(zip(self.outputs, data))
+
+
+def endpoint_names(config: dict) -> dict[str, EndpointNames]:
+    """Every named endpoint of an app's ``/config`` by api_name."""
+    components = {c["id"]: c for c in config["components"]}
+    found = {}
+    for index, dep in enumerate(config["dependencies"]):
+        api_name = dep.get("api_name")
+        if isinstance(api_name, str):
+            name_of = lambda i: component_name(components[i])  # noqa: E731
+            found[api_name] = EndpointNames(dep.get("id", index), tuple(map(name_of, dep.get("inputs") or [])),
+                                            tuple(map(name_of, dep.get("outputs") or [])))
+    return found

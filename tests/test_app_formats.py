@@ -12,7 +12,7 @@ from gradio_client import Client, handle_file
 from pypdf import PdfReader
 
 from tests.test_app_api import _file, _render
-from tests.test_app_harness import SMALL, app_url  # noqa: F401
+from tests.test_app_harness import SMALL, Api, app_url, fields_of  # noqa: F401
 
 DATA = Path(__file__).parent / "data"
 
@@ -20,28 +20,27 @@ DATA = Path(__file__).parent / "data"
 @pytest.mark.slow  # a 3 s take and a storyboard: ~22 s on two busy cores
 def test_a_deforum_file_loads_renders_and_exports_otio_subtitles_and_a_storyboard(app_url, tmp_path):
     client = Client(app_url, verbose=False, download_files=str(tmp_path))
-    loaded = client.predict(handle_file(str(DATA / "deforum_2d_settings.txt")), api_name="/load_timeline")
-    message, rows = loaded[12], loaded[8]["data"]  # files_msg (the import notes), the table
+    api = Api(client)
+    loaded = api.predict("load_timeline", load_json=handle_file(str(DATA / "deforum_2d_settings.txt")))
+    message, rows = loaded["files_msg"], loaded["table"]["data"]  # the import notes, the table
     assert "Imported deforum: 0:03.0 at 15 fps" in message and "strength_schedule" in message
     assert any('"move": "zoom"' in r[1] for r in rows) and any("glowing deer" in r[1] for r in rows)
 
-    fields = list(loaded[:9])
-    fields[4] = SMALL
-    result, _ = _render(client, fields)
-    assert "done" in result[13]
-    clip = Path(_file(result[14]))
+    result, _ = _render(api, fields_of(loaded) | {"size": SMALL})
+    assert "done" in result["status"]
+    clip = Path(_file(result["mp4"]))
 
-    timeline = otio.adapters.read_from_file(_file(client.predict(api_name="/export_otio")[0]))
+    timeline = otio.adapters.read_from_file(_file(api.predict("export_otio")["out_file"]))
     (track,) = timeline.tracks
     item = track[0]
     assert item.media_reference.target_url.endswith("take-1.mp4") and clip.name == "take-1.mp4"
     assert len(item.markers) == len(rows) and item.markers[0].marked_range.start_time.to_seconds() == 0
 
-    srt = webvtt.from_srt(_file(client.predict(api_name="/export_srt")[0]))
+    srt = webvtt.from_srt(_file(api.predict("export_srt")["out_file"]))
     assert len(srt.captions) == len(rows) and any("glowing deer" in c.text for c in srt.captions)
-    assert _file(client.predict(api_name="/export_vtt")[0]).endswith(".vtt")
+    assert _file(api.predict("export_vtt")["out_file"]).endswith(".vtt")
 
-    board = PdfReader(_file(client.predict(api_name="/export_storyboard")[0]))
+    board = PdfReader(_file(api.predict("export_storyboard")["out_file"]))
     assert len(board.pages) == -(-len(rows) // 6)
     assert "zoom_into_the_forest" in board.pages[0].extract_text()
 
@@ -49,7 +48,6 @@ def test_a_deforum_file_loads_renders_and_exports_otio_subtitles_and_a_storyboar
 def test_a_broken_deforum_file_is_refused_with_its_problems(app_url, tmp_path):
     bad = tmp_path / "bad_settings.txt"
     bad.write_text('{"max_frames": 30, "animation_mode": "3D", "rotation_3d_y": "0:(0), 10:(__import__(1))"}')
-    client = Client(app_url, verbose=False, download_files=str(tmp_path / "dl"))
-    out = client.predict(handle_file(str(bad)), api_name="/load_timeline")
-    message = out[12] if isinstance(out, (list, tuple)) else out
+    api = Api(Client(app_url, verbose=False, download_files=str(tmp_path / "dl")))
+    message = api.predict("load_timeline", load_json=handle_file(str(bad)))["files_msg"]
     assert "cannot be loaded" in str(message) and "rotation_3d_y, keyframe 10: unknown function '__import__'" in str(message)

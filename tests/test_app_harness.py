@@ -12,13 +12,45 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_server import ROOT, running_app
+from director.ui.direct.fields import EditorFields
+from tests.app_server import ROOT, EndpointNames, endpoint_names, running_app
 
 ARTIFACTS = ROOT / "test-artifacts"
 SMALL = "320x180"
 SHORT_ROWS = [["0:00.5", "camera pans left", "1", "", ""], ["0:02", "it starts to snow", "", "", ""]]
 HEADERS = ["time", "directive", "duration", "image", "how it was read"]
 NEURAL_MODEL = "/nonexistent/Wan2.1-T2V-1.3B-Diffusers"
+# The editor's fields by component name, in EditorFields order (its rows are the table)
+FIELDS = tuple("table" if name == "rows" else name for name in EditorFields.names())
+
+
+class Api:
+    """A gradio_client ``Client`` whose endpoints are called by api_name with inputs by name, and answer
+    with outputs by name (component elem_ids, see ``tests.app_server.component_name``): ``out["status"]``."""
+
+    def __init__(self, client):
+        self.client = client
+        self.endpoints = endpoint_names(client.config)
+
+    def endpoint(self, api_name: str) -> EndpointNames:
+        return self.endpoints[api_name.lstrip("/")]
+
+    def predict(self, api_name: str, **values) -> dict:
+        ep = self.endpoint(api_name)
+        return ep.named(self.client.predict(*ep.args(values, api_name), api_name=f"/{api_name.lstrip('/')}"))
+
+    def submit(self, api_name: str, **values):
+        """A job (``.done()``, ``.status()``); read its answer with ``result``."""
+        ep = self.endpoint(api_name)
+        return self.client.submit(*ep.args(values, api_name), api_name=f"/{api_name.lstrip('/')}")
+
+    def result(self, api_name: str, job) -> dict:
+        return self.endpoint(api_name).named(job.result())
+
+
+def fields_of(out: dict) -> dict:
+    """The editor's fields from an answer that shows them all (a load, a take's end)."""
+    return {name: out[name] for name in FIELDS}
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from tests.app_server import EndpointNames, component_name
+
 API = "gradio_api"
 
 
@@ -25,6 +27,15 @@ class Endpoint:
     api_name: str | None
     inputs: list[int]  # component ids
     input_types: list[str]  # component type names ("file", "textbox"...)
+    names: EndpointNames | None = None  # inputs and outputs by name (``tests.app_server.component_name``)
+
+    def args(self, values: dict) -> list:
+        """The inputs from ``values`` by name, in the order the endpoint takes them."""
+        return self.names.args(values, self.api_name or "")
+
+    def named(self, data: list) -> dict:
+        """An answer's outputs by name."""
+        return self.names.named(data)
 
 
 @dataclass
@@ -47,12 +58,16 @@ def endpoints(client: httpx.Client) -> list[Endpoint]:
     """Every dependency of the app (named or not) with the types of its input components."""
     config = client.get("/config").raise_for_status().json()
     types = {c["id"]: c.get("type", "") for c in config["components"]}
+    names = {c["id"]: component_name(c) for c in config["components"]}
     found = []
     for index, dep in enumerate(config["dependencies"]):
         inputs = list(dep.get("inputs") or [])
         api_name = dep.get("api_name")
-        found.append(Endpoint(dep.get("id", index), api_name if isinstance(api_name, str) else None, inputs,
-                              [types.get(i, "") for i in inputs]))
+        fn_index = dep.get("id", index)
+        found.append(Endpoint(fn_index, api_name if isinstance(api_name, str) else None, inputs,
+                              [types.get(i, "") for i in inputs],
+                              EndpointNames(fn_index, tuple(names[i] for i in inputs),
+                                            tuple(names[i] for i in dep.get("outputs") or []))))
     return found
 
 

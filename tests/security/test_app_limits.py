@@ -31,10 +31,13 @@ def test_every_handler_has_a_concurrency_limit():
 def test_a_book_in_a_row_is_refused_at_once(hostile):
     client, _, _ = hostile
     session = new_session()
-    fields = call(client, _fn(client, "load_preset").fn_index, ["Paris 1980s walk (built-in example)"], session).data[:9]
-    rows = fields[8]["data"] + [["0:01", "the camera pans left " * 5000, "", "", ""]]
+    load, edit = _fn(client, "load_preset"), _fn(client, "edit_timeline")
+    fields = load.named(call(client, load.fn_index, load.args({"preset": "Paris 1980s walk (built-in example)"}),
+                             session).data)
+    table = fields["table"]
+    fields["table"] = {"headers": table["headers"], "data": table["data"] + [["0:01", "the camera pans left " * 5000, "", "", ""]]}
     started = time.perf_counter()
-    answer = call(client, _fn(client, "edit_timeline").fn_index, [*fields[:8], {"headers": fields[8]["headers"], "data": rows}], session)
+    answer = call(client, edit.fn_index, edit.args(fields), session)
     assert time.perf_counter() - started < 5.0
     assert "at most 500" in _shown(answer)
 

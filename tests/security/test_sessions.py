@@ -11,8 +11,14 @@ from tests.security.gradio_probe import call, endpoints, file_paths, new_session
 PRESET = "Paris 1980s walk (built-in example)"
 
 
-def _fn(client, name: str) -> int:
-    return next(e.fn_index for e in endpoints(client) if e.api_name == name)
+def _endpoint(client, name: str):
+    return next(e for e in endpoints(client) if e.api_name == name)
+
+
+def _preset_fields(client, session: str) -> dict:
+    """The preset loaded into ``session``: every output of load_preset by name (the editor's fields among them)."""
+    load = _endpoint(client, "load_preset")
+    return load.named(call(client, load.fn_index, load.args({"preset": PRESET}), session).data)
 
 
 def _other(client: httpx.Client) -> httpx.Client:
@@ -31,16 +37,17 @@ def test_another_browser_cannot_use_a_session_hash(hostile):
     owner, thief = _other(client), _other(client)
     owner.get("/config")
     session = new_session()
-    fields = call(owner, _fn(owner, "load_preset"), [PRESET], session).data
-    assert fields and "Paris" in fields[0]
+    fields = _preset_fields(owner, session)
+    assert "Paris" in fields["scene"]
+    save = _endpoint(owner, "save_timeline")
     for intruder in (thief, httpx.Client(base_url=client.base_url, timeout=30)):  # another cookie, or none
-        answer = call(intruder, _fn(owner, "save_timeline"), fields[:9], session)
+        answer = call(intruder, save.fn_index, save.args(fields), session)
         assert answer.status == 403 and not answer.success
         assert intruder.get("/gradio_api/queue/data", params={"session_hash": session}).status_code == 403
         assert intruder.get(f"/gradio_api/heartbeat/{session}").status_code == 403
         assert intruder.get(f"/gradio_api/stream/{session}/0/1/playlist.m3u8").status_code == 403
     # The owner still works, and a forged session hash alone reaches a fresh, empty session.
-    assert call(owner, _fn(owner, "save_timeline"), fields[:9], session).success
+    assert call(owner, save.fn_index, save.args(fields), session).success
 
 
 def test_files_are_served_only_to_their_browser(hostile):
@@ -48,11 +55,12 @@ def test_files_are_served_only_to_their_browser(hostile):
     owner = _other(client)
     owner.get("/config")
     session = new_session()
-    fields = call(owner, _fn(owner, "load_preset"), [PRESET], session).data[:9]
-    fields[4], fields[7] = "320x180", 2.5
-    fields[8] = {"headers": fields[8]["headers"], "data": fields[8]["data"][:1]}
-    saved = call(owner, _fn(owner, "save_timeline"), fields, session)
-    take = call(owner, _fn(owner, "start"), fields, session, timeout=120)
+    fields = _preset_fields(owner, session)
+    fields |= {"size": "320x180", "duration": 2.5,
+               "table": {"headers": fields["table"]["headers"], "data": fields["table"]["data"][:1]}}
+    save, start = _endpoint(owner, "save_timeline"), _endpoint(owner, "start")
+    saved = call(owner, save.fn_index, save.args(fields), session)
+    take = call(owner, start.fn_index, start.args(fields), session, timeout=120)
     assert take.success, take.error
     clips = sorted({f for f in file_paths(take.messages) if f.endswith(".mp4") and "take-" in f})
     saved_files = [f for f in file_paths(saved.messages) if f.endswith("timeline.json")]
