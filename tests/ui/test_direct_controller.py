@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 
 import pytest
+from PIL import Image
 
 import director.world.script as script_module
 from director.ui.direct import reading as reading_module
@@ -105,7 +106,7 @@ def test_bad_input_is_located_and_loses_no_work(ctl):
     assert ctl.session.timeline is before
 
 
-def test_one_compile_per_edit(ctl, monkeypatch):
+def test_one_compile_per_edit(ctl, monkeypatch, tmp_path):
     calls = []
     real = script_module.compile_timeline
 
@@ -125,7 +126,10 @@ def test_one_compile_per_edit(ctl, monkeypatch):
         "show": ctl.show,
         "load preset": lambda: ctl.load_preset(BUILTIN_NAME),
         "save": lambda: ctl.save_timeline(f),
+        "add image": lambda: ctl.add_image(str(image), "Directive 1 · 0:02.0 · camera pans left", "style", f),
     }
+    image = tmp_path / "look.png"
+    Image.new("RGB", (32, 24), (200, 80, 40)).save(image)
     for name, action in actions.items():
         calls.clear()
         action()
@@ -151,6 +155,21 @@ def test_load_a_timeline_file(ctl, tmp_path):
     assert refused.message.startswith("⚠ This timeline cannot be loaded") and refused.editor is None
     assert ctl.session.timeline.world.scene == "a quiet harbour"  # the work shown stays
     assert ctl.load_timeline(None) is None
+
+
+def test_an_image_is_attached_to_a_directive(ctl, tmp_path):
+    image = tmp_path / "look.png"
+    Image.new("RGB", (32, 24), (200, 80, 40)).save(image)
+    view = ctl.add_image(str(image), "Directive 1 · 0:02.0 · camera pans left", "style", _fields(ctl))
+    assert view.message == "Added **look.png** (32×24) to directive 1 · 0:02.0 · camera pans left."
+    assert view.editor.rows[0][3] == "look.png" and [key for _, key in view.editor.gallery] == ["look.png"]
+    assert ctl.session.timeline.directives[0].image == "look.png"
+    bad = tmp_path / "notes.png"
+    bad.write_text("not an image")
+    refused = ctl.add_image(str(bad), "World · style image", "style", _fields(ctl))
+    assert "not a PNG, JPEG or WebP" in refused.message and refused.editor is None
+    with pytest.raises(DirectError, match="That directive is gone"):
+        ctl.add_image(str(image), "Directive 9 · 0:30.0 · gone", "style", _fields(ctl))
 
 
 def test_load_a_preset(ctl):
