@@ -327,7 +327,8 @@ class Handlers:
                                            self.ui["mp4"]: _shown(view.clip)}
 
     def add_image(self, request: gr.Request, path, target: str, role: str, *fields):
-        view: ImageView | None = self.controller(request).add_image(path, target, role, EditorFields.from_values(fields))
+        fields_in = EditorFields.from_values(fields)
+        view: ImageView | None = self.controller(request).add_image(path, target, role, fields_in)
         if view is None:
             return {}
         return self.editor(view.editor) | {self.ui["image_msg"]: view.message, self.ui["image"]: None}
@@ -368,8 +369,8 @@ def _wire(ui: Components, h: Handlers, render_concurrency: int) -> None:
     for name, component in zip(EditorFields.names(), fields):
         on(component.input, h.edit, fields, edit_out, "edit_timeline" if component is ui["table"] else f"edit_{name}")
     on(ui["table"].select, h.select_row, None, ui["selected"], "select_row")
-    on(ui["add"].click, h.add, [*c("new_at", "new_text", "new_dur"), *fields], [*edit_out, *c("new_at", "new_text", "new_dur")],
-       "add_directive")
+    new_row = c("new_at", "new_text", "new_dur")
+    on(ui["add"].click, h.add, [*new_row, *fields], [*edit_out, *new_row], "add_directive")
     for button, fn, name in (("up", h.mover(-1), "move_up"), ("down", h.mover(1), "move_down"),
                              ("delete", h.delete, "delete_row")):
         on(ui[button].click, fn, [ui["selected"], *fields], [*edit_out, ui["selected"]], name)
