@@ -25,7 +25,7 @@ from director.run.director import Director
 from director.engines.protocol import Engine, sample_index
 from director.plan.timeline import Character, Directive, Timeline, World
 from director.ui.wander.controls import Controller, FirstPerson, InputState, ThirdPerson
-from director.ui.wander.frames import Frame, FrameBus
+from director.sinks.frame_bus import Frame, FrameBus
 from director.ui.wander.sound import SoundRing
 
 log = logging.getLogger(__name__)
