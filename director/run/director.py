@@ -22,6 +22,7 @@ from director.engines.protocol import Chunk, ChunkRequest, Engine, EngineState, 
 from director.run.events import Progress
 from director.engines import create_engine
 from director.world.prompt import compose_prompt
+from director.world.incremental import append_directives
 from director.world.script import Interpretation, Script, compile_timeline
 from director.plan.timecode import format_time
 from director.plan.timeline import Directive, Timeline, sorted_directives
@@ -276,7 +277,6 @@ class Director:
         if not pending:
             return
         at = self.time
-        record = self._record
         added: list[Directive] = []
         for command in pending:
             if isinstance(command, str):
@@ -284,9 +284,11 @@ class Director:
             else:
                 directive = command.model_copy(update={"at": at, "source": "live"})
             added.append(directive)
-            record = record.with_directive(directive)
         try:
-            self._set_record(record)
+            # Only the new directives are read; the script is assembled from the readings it had.
+            script = append_directives(self.script, added, use_embeddings=self.use_embeddings, cache=self._cache)
+            self._check_assets(script.timeline)
+            self._record, self.script = script.timeline, script
         except ValueError as exc:  # a command naming someone unknown: report, keep running
             log.warning("live command rejected at %s: %s", format_time(at), exc)
             for d in added:

@@ -23,6 +23,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from director.plan.timecode import format_time
 from director.run.director import Director
 from director.run.events import ChunkReady, Ending, Failed, Finished, Notice, RunEvent, Stopped
 
@@ -98,8 +99,9 @@ class Run:
                 # 3. tell the listener
                 for c in commands:
                     if c.interpretation.method == REJECTED:
-                        yield Notice(f"live command {c.text!r} at {c.at:.2f} s rejected: "
-                                     f"{'; '.join(c.interpretation.notes)}", "warning")
+                        what = f"live command {c.text!r}" if c.text else "a live directive"
+                        yield Notice(f"{what} at {format_time(c.at)} rejected: {'; '.join(c.interpretation.notes)}",
+                                     "warning")
                 yield progress
                 yield ready
                 # 4. a stop asked meanwhile ends the run at this boundary
