@@ -26,7 +26,7 @@ from director.engines.protocol import Engine, sample_index
 from director.plan.timeline import Character, Directive, Timeline, World
 from director.ui.wander.controls import Controller, FirstPerson, InputState, ThirdPerson
 from director.sinks.frame_bus import Frame, FrameBus
-from director.sinks.frame_bus_sink import FrameBusSink, frame_digest
+from director.sinks.frame_bus_sink import FrameBusSink, frame_digest  # noqa: F401 - frame_digest: replays compare with it
 from director.ui.wander.sound import SoundRing
 
 log = logging.getLogger(__name__)
