@@ -169,12 +169,12 @@ def main() -> int:
                 sync()
                 now = time.perf_counter()
                 info = chunk.info
-                sec = info.get("seconds", {})
+                sec = info.timings
                 rows.append({
                     "chunk": chunk.index, "wall_s": round(now - last, 4), "frames": int(chunk.frames.shape[0]),
                     "condition_s": round(sec.get("condition", 0.0), 4), "denoise_s": round(sec.get("denoise", 0.0), 4),
                     "decode_s": round(sec.get("decode", 0.0), 4), "engine_s": round(sec.get("total", 0.0), 4),
-                    "recached": info.get("recached_blocks", 0), "prompt": info.get("prompt", "")[:80],
+                    "recached": info.recached_blocks, "prompt": info.prompt[:80],
                 })
                 frames += int(chunk.frames.shape[0])
                 last = now
@@ -194,7 +194,7 @@ def main() -> int:
     # 2. the measured run
     r = run(args.seconds, "measured")
     rows = r["rows"]
-    snap_at = {row["chunk"] for row in rows if row["chunk"] % 8 == 0}  # Director: every snapshot_interval chunks
+    snap_at = {row["chunk"] for row in rows if row["chunk"] % 8 == 0}  # causal-wan's snapshot_policy.every_chunks
     switch = [row for row in rows if row["recached"]]
     steady = [row for row in rows[1:] if row["chunk"] not in snap_at and not row["recached"]
               and row["frames"] == r["chunk_frames"]]

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from director.engines.protocol import Chunk, ChunkRequest, EngineState, RenderSettings
+from director.engines.protocol import Chunk, ChunkRequest, EngineState, RenderSettings, SnapshotPolicy
 
 
 class StateEngine:
     name = "state-test"
+    snapshot_policy = SnapshotPolicy()  # cheap snapshots: every boundary, all kept
 
     def __init__(self, chunk: int | None = None):
         self._chunk = chunk

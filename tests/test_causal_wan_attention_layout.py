@@ -61,8 +61,8 @@ def test_the_engine_runs_self_forcing_global_then_says_when_the_window_rolls():
     eng.open(RenderSettings(32, 32, 16.0, seed=1), world(0.0), Assets())
     assert eng._gen.layout.prefix_frames == 0 and eng._gen.layout.ring_chunks == 7
     chunks = [eng.render(r) for r in requests(eng, lambda t: world(0.0), 8, fps=16.0)]
-    assert chunks[0].info["attention"] == "self-forcing"
-    assert any(n.startswith("attention: self-forcing (global") for n in chunks[0].info["notes"])
-    assert all(ROLLING_NOTE not in c.info["notes"] for c in chunks[:7])  # 21 frames: global, as trained
-    assert ROLLING_NOTE in chunks[7].info["notes"]
+    assert chunks[0].info.attention == "self-forcing"
+    assert any(n.startswith("attention: self-forcing (global") for n in chunks[0].info.notes)
+    assert all(ROLLING_NOTE not in c.info.notes for c in chunks[:7])  # 21 frames: global, as trained
+    assert ROLLING_NOTE in chunks[7].info.notes
     eng.close()

@@ -80,12 +80,12 @@ def test_chunks_from_world_states(comps):
     for c, r in zip(chunks, requests(eng, world, 3)):
         assert c.frames.shape == (18, H, W, 3) and c.frames.dtype == np.uint8
         assert c.audio.shape == (r.num_samples, 2) and c.audio.dtype == np.float32
-        assert c.info["seconds"]["total"] > 0
-    assert chunks[0].info["native_frames"] == 9  # first latent decodes to 1 frame, then 4 per latent
-    assert chunks[1].info["native_frames"] == 12
-    assert chunks[2].info.get("recached_blocks", 0) >= 1  # night falls at 1.5 s: the prompt switched
+        assert c.info.timings["total"] > 0
+    assert chunks[0].info.native_frames == 9  # first latent decodes to 1 frame, then 4 per latent
+    assert chunks[1].info.native_frames == 12
+    assert chunks[2].info.recached_blocks >= 1  # night falls at 1.5 s: the prompt switched
     assert chunks[1].frames.std() > 0
-    assert all("silence" not in n for n in chunks[0].info["notes"]) == (eng._sound is not None)
+    assert all("silence" not in n for n in chunks[0].info.notes) == (eng._sound is not None)
     eng.close()
 
 
@@ -99,9 +99,9 @@ def test_reference_image_and_retiming(comps):
     (c,) = list(requests(eng, lambda t: w0.with_time(t), 1, fps=30.0))
     chunk = eng.render(c)
     assert chunk.frames.shape == (22, H, W, 3)
-    assert chunk.info["native_frames"] == 13  # the image frame + 12
+    assert chunk.info.native_frames == 13  # the image frame + 12
     assert eng._gen.cache.prefix_filled == 1 + 3  # image + sink chunk
-    assert "sound: silence" in chunk.info["notes"]
+    assert "sound: silence" in chunk.info.notes
 
 
 def test_snapshot_restore_reproduces_next_chunk(comps):
@@ -132,7 +132,7 @@ def test_previz_guidance_degrades_or_runs(comps):
     chunks = [eng.render(r) for r in requests(eng, world, 2)]
     assert all(c.frames.shape == (18, H, W, 3) for c in chunks)
     if eng._guide is None:
-        assert any("previz" in n for n in chunks[0].info["notes"])
+        assert any("previz" in n for n in chunks[0].info.notes)
 
 
 def test_errors_are_clear(tmp_path):
@@ -197,10 +197,10 @@ def test_tiny_decoder_in_the_engine(comps):
     assert isinstance(eng._decoder, StreamingTinyDecoder)
     reqs = list(requests(eng, world, 3))
     first = eng.render(reqs[0])
-    assert first.info["native_frames"] == 9 and first.frames.shape == (18, H, W, 3)
+    assert first.info.native_frames == 9 and first.frames.shape == (18, H, W, 3)
     state = eng.snapshot()
     a = eng.render(reqs[1])
-    assert a.info["native_frames"] == 12
+    assert a.info.native_frames == 12
     eng.restore(state)
     assert np.array_equal(eng.render(reqs[1]).frames, a.frames)
 

@@ -94,7 +94,7 @@ def test_zerogpu_is_detected_and_uses_a_queue_the_worker_can_reach(comps, fake_s
         state = eng.snapshot()  # ends the slice early: its state comes back, on the CPU
         assert state.data != "zerogpu-fresh" and len(fake_spaces) == 1
         pickle.dumps(state)
-        assert chunks[1].info["notes"][-1] == "zerogpu: GPU call 1, chunk 2 of its slice"
+        assert chunks[1].info.notes[-1] == "zerogpu: GPU call 1, chunk 2 of its slice"
         assert type(eng._slices._manager).__name__ == "SyncManager"
     finally:
         eng.close()

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from director.run.director import Director
+from director.engines.protocol import SnapshotPolicy
 from director.plan.timeline import CameraMove, Directive, SceneChange, timeline_from_data
 from tests.state_engine import StateEngine
 
@@ -28,7 +29,7 @@ def test_chunks_cover_the_clip_with_exact_audio():
     frames, audio = frames_of(chunks)
     assert frames.shape == (50, 36, 64, 3)
     assert audio.shape == (round(50 / 24 * 48000), 2)
-    assert chunks[-1].info["progress"].fraction == 1.0
+    assert d.progress is not None and d.progress.fraction == 1.0 and d.progress.chunk_index == len(chunks)
 
 
 def test_engine_native_chunk_length_is_respected():
@@ -123,7 +124,7 @@ def test_engine_returning_wrong_shapes_is_reported():
 
 def test_engines_with_costly_snapshots_are_checkpointed_less_often():
     class Heavy(StateEngine):
-        snapshot_interval = 3
+        snapshot_policy = SnapshotPolicy(every_chunks=3)
 
         def snapshot(self):
             self.snapshots = getattr(self, "snapshots", 0) + 1

@@ -45,12 +45,12 @@ def test_engine_reports_the_choice_in_chunk_info_and_the_log(caplog):
     with caplog.at_level(logging.INFO, logger="director.engines.previz"):
         eng.open(RenderSettings(64, 36, 24.0), states[0])
         chunk = eng.render(ChunkRequest(0, 0, (0.0,), states, "", frozenset(), 0, sample_index(1, 24.0)))
-    scene = chunk.info["scene"]
+    scene = chunk.info.scene
     assert isinstance(scene, SceneChoice) and (scene.kind, scene.method) == ("mountains", "embedding")
     assert any("an Alpine pass" in r.getMessage() and "mountains" in r.getMessage() for r in caplog.records)
     off = PrevizEngine(audio=False, embeddings=False)
     off.open(RenderSettings(64, 36, 24.0), states[0])
-    assert off.render(ChunkRequest(0, 0, (0.0,), states, "", frozenset(), 0, sample_index(1, 24.0))).info["scene"].method == "default"
+    assert off.render(ChunkRequest(0, 0, (0.0,), states, "", frozenset(), 0, sample_index(1, 24.0))).info.scene.method == "default"
 
 
 def test_two_texts_of_one_kind_with_other_details_are_two_paintings():

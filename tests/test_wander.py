@@ -13,7 +13,7 @@ import pytest
 from director.run.director import Director
 from director.plan.timeline import timeline_from_data
 from director.ui.wander.controls import FirstPerson, InputState, ThirdPerson
-from director.ui.wander.frames import Frame, FrameBus
+from director.sinks.frame_bus import Frame, FrameBus
 from director.ui.wander.registry import WanderRegistry
 from director.ui.wander.world import WanderConfig, WanderWorld, frame_digest
 from director.world.state import WorldState

@@ -56,12 +56,23 @@ class ChunkRequest:
 
 
 @dataclass
+class ChunkInfo:
+    """What an engine says about one chunk it made (every engine fills these; engines with more to
+    say subclass it: ``PrevizChunkInfo``, ``CausalWanChunkInfo``)."""
+
+    engine: str = ""  # the engine's name
+    prompt: str = ""  # the prompt the chunk was made with ("" until the engine or the Director sets it)
+    notes: list[str] = field(default_factory=list)  # lines for a person: sound source, attention, GPU slices
+    timings: dict[str, float] = field(default_factory=dict)  # wall seconds per stage, by stage name
+
+
+@dataclass
 class Chunk:
     index: int
     start_frame: int
     frames: np.ndarray  # uint8 [n, H, W, 3]
     audio: np.ndarray  # float32 [samples, 2] in [-1, 1]
-    info: dict[str, Any] = field(default_factory=dict)  # engine notes (timings, prompt used)
+    info: ChunkInfo = field(default_factory=ChunkInfo)  # what the engine says about it
 
     @property
     def num_frames(self) -> int:
@@ -76,9 +87,26 @@ class EngineState:
     data: Any
 
 
+@dataclass(frozen=True)
+class SnapshotPolicy:
+    """How often and how many engine snapshots (checkpoints) a run takes: part of what an engine
+    declares, because only the engine knows what a snapshot costs (previz: a few numbers; a neural
+    engine: its KV cache, gigabytes). The one at 0:00 is always kept, so a run can always restart."""
+
+    every_chunks: int = 1  # take one at every this-many-th chunk boundary
+    keep: int | None = None  # at most this many in memory (oldest dropped first, never 0:00's); None: all
+
+    def __post_init__(self) -> None:
+        if self.every_chunks < 1:
+            raise ValueError(f"SnapshotPolicy.every_chunks must be >= 1, got {self.every_chunks}")
+        if self.keep is not None and self.keep < 1:
+            raise ValueError(f"SnapshotPolicy.keep must be >= 1 or None, got {self.keep}")
+
+
 @runtime_checkable
 class Engine(Protocol):
     name: str
+    snapshot_policy: SnapshotPolicy  # how often and how many snapshots a run of this engine takes
 
     def chunk_frames(self, fps: float) -> int | None:
         """Native chunk length in output frames at ``fps``, or None if any length works."""

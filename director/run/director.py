@@ -19,8 +19,10 @@ from typing import Any, Iterator
 
 from director.plan.assets import Assets
 from director.engines.protocol import Chunk, ChunkRequest, Engine, EngineState, RenderSettings, sample_index
+from director.run.events import Progress
 from director.engines import create_engine
 from director.world.prompt import compose_prompt
+from director.world.incremental import append_directives
 from director.world.script import Interpretation, Script, compile_timeline
 from director.plan.timecode import format_time
 from director.plan.timeline import Directive, Timeline, sorted_directives
@@ -28,18 +30,6 @@ from director.world.state import WorldState
 from director.plan.limits import check_text
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Progress:
-    chunk_index: int
-    frames_done: int
-    total_frames: int
-    fps: float  # frames rendered per wall-clock second so far in this run
-
-    @property
-    def fraction(self) -> float:
-        return self.frames_done / max(1, self.total_frames)
 
 
 @dataclass(frozen=True)
@@ -83,9 +73,10 @@ class Director:
         keep_checkpoints: int | None = None,
         checkpoint_interval: int | None = None,
     ):
-        """``keep_checkpoints``: how many chunk-boundary checkpoints rewind can use (None = all;
-        previz checkpoints are tiny, neural ones hold a KV cache). ``checkpoint_interval``: take one
-        every this many chunks (default: the engine's ``snapshot_interval``, else every chunk)."""
+        """``keep_checkpoints``: how many chunk-boundary checkpoints rewind can use, and
+        ``checkpoint_interval``: take one every this many chunks. Both default to the engine's
+        ``snapshot_policy`` (previz: every chunk, all kept; a neural engine: fewer, its KV cache is big);
+        a caller that never rewinds in memory (a render, Wander) may keep fewer."""
         self._record = timeline
         self.assets = assets or Assets(base_dir=Path(base_dir) if base_dir else None)
         self.use_embeddings = use_embeddings
@@ -97,8 +88,14 @@ class Director:
         self.settings = RenderSettings(timeline.width, timeline.height, timeline.fps, timeline.seed, options=options)
         native = self.engine.chunk_frames(timeline.fps)
         self.chunk_frames = native or max(1, round(timeline.chunk_seconds * timeline.fps))
-        self.keep_checkpoints = keep_checkpoints if keep_checkpoints is not None else getattr(self.engine, "max_snapshots", None)
-        self.checkpoint_interval = max(1, checkpoint_interval or getattr(self.engine, "snapshot_interval", 1))
+        if not isinstance(self.engine, Engine):
+            missing = [m for m in ("name", "snapshot_policy", "chunk_frames", "open", "render", "snapshot", "restore",
+                                   "close") if not hasattr(self.engine, m)]
+            raise TypeError(f"engine {type(self.engine).__name__} does not follow the Engine protocol: missing {missing}")
+        policy = self.engine.snapshot_policy
+        self.keep_checkpoints = keep_checkpoints if keep_checkpoints is not None else policy.keep
+        self.checkpoint_interval = max(1, checkpoint_interval or policy.every_chunks)
+        self.progress: Progress | None = None  # after each chunk of run(): how far, how fast
         self.checkpoints: dict[int, RunCheckpoint] = {}
         self.applied: list[AppliedCommand] = []
         self._live = _Live()
@@ -135,6 +132,11 @@ class Director:
     @property
     def done(self) -> bool:
         return self._next_frame >= self.total_frames
+
+    @property
+    def interpretations(self) -> tuple[Interpretation, ...]:
+        """How each directive of the record (live commands included) was read, in record order."""
+        return tuple(self.script.interpretations)
 
     def state_at(self, t: float) -> WorldState:
         return self.script.state_at(t)
@@ -185,9 +187,10 @@ class Director:
             self._next_frame += request.num_frames
             self._chunk_index += 1
             made += request.num_frames
-            chunk.info.setdefault("prompt", request.prompt)
-            chunk.info["progress"] = Progress(self._chunk_index, self._next_frame, self.total_frames,
-                                              made / max(1e-9, time.perf_counter() - started))
+            if not chunk.info.prompt:
+                chunk.info.prompt = request.prompt
+            self.progress = Progress(self._chunk_index, self._next_frame, self.total_frames,
+                                     made / max(1e-9, time.perf_counter() - started))
             yield chunk
 
     def rewind(self, t: float, timeline: Timeline | None = None) -> float:
@@ -274,7 +277,6 @@ class Director:
         if not pending:
             return
         at = self.time
-        record = self._record
         added: list[Directive] = []
         for command in pending:
             if isinstance(command, str):
@@ -282,9 +284,11 @@ class Director:
             else:
                 directive = command.model_copy(update={"at": at, "source": "live"})
             added.append(directive)
-            record = record.with_directive(directive)
         try:
-            self._set_record(record)
+            # Only the new directives are read; the script is assembled from the readings it had.
+            script = append_directives(self.script, added, use_embeddings=self.use_embeddings, cache=self._cache)
+            self._check_assets(script.timeline)
+            self._record, self.script = script.timeline, script
         except ValueError as exc:  # a command naming someone unknown: report, keep running
             log.warning("live command rejected at %s: %s", format_time(at), exc)
             for d in added:

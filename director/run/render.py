@@ -15,13 +15,17 @@ from pathlib import Path
 from typing import Callable
 
 from director.plan.assets import Assets
-from director.run.checkpoints import CheckpointStore
-from director.sinks.clip_writer import ClipWriter, clip_frames
-from director.run.director import Director, Progress
-from director.engines.protocol import Engine
-from director.world.script import Interpretation
-from director.plan.timecode import format_time
 from director.plan.timeline import Timeline
+from director.run.checkpoints import CheckpointStore
+from director.run.director import Director, Progress
+from director.run.events import Failed, Stopped
+from director.run.run import Run
+from director.run.takes import ResumeError, resume as resume_render
+from director.engines.protocol import Engine
+from director.sinks.checkpoint_sink import KEPT_ON_DISK, CheckpointSink
+from director.sinks.clip_sink import ClipSink
+from director.sinks.clip_writer import ClipWriter
+from director.world.script import Interpretation
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +37,8 @@ QUALITY = 23
 # the Paris preset at 1280x720 (2-core VM): veryfast 51 fps and 8.4 MB, superfast 83 fps and 8.0 MB at
 # the same QP, which is what lets encoding share two cores with previz and stay faster than real time.
 PRESET = "superfast"
-CHECKPOINTS_KEPT = 6  # enough to fall back past frames ffmpeg had not flushed when a render died
-
-
-class ResumeError(RuntimeError):
-    pass
+CHECKPOINTS_KEPT = KEPT_ON_DISK  # enough to fall back past frames ffmpeg had not flushed when a render died
+__all__ = ["RenderResult", "ResumeError", "render"]
 
 
 @dataclass(frozen=True)
@@ -79,49 +80,21 @@ def render(
     resumed_from = None
     size = dict(width=d.settings.width, height=d.settings.height, fps=d.fps, sample_rate=d.settings.sample_rate,
                 keyframe_interval=d.chunk_frames)
+    # 1. the clip: fresh, or continuing NAME.part from its last checkpoint
     if resume:
-        writer, store, resumed_from = _resume(d, out, size)
+        resumed = resume_render(d, out, size)
+        writer, store, resumed_from = resumed.writer, resumed.store, resumed.seconds
     else:
         writer = ClipWriter(out, **size, rate_control=RATE_CONTROL, quality=QUALITY, preset=PRESET)
         store = CheckpointStore(writer.sidecar / "checkpoints")
+    # 2. the run: clip + checkpoints on disk every ``checkpoint_every`` seconds of video
     every = max(d.checkpoint_interval, round(checkpoint_every * d.fps / d.chunk_frames))
-    try:
-        for chunk in d.run():
-            writer.write(chunk)
-            if on_progress is not None:
-                on_progress(chunk.info["progress"])
-            if (chunk.index + 1) % every == 0 and not d.done:
-                ckpt = d.checkpoint_now()
-                store.save(ckpt.chunk_index, ckpt.frame, ckpt)
-                store.prune(CHECKPOINTS_KEPT)
-            if stop is not None and stop.is_set():
-                d.stop()
-    except BaseException:
-        writer.abort()  # keep NAME.part and the checkpoints for --resume
-        d.close()
-        raise
-    stopped = not d.done
-    path = writer.finish() if writer.frames_written else None
-    if path is None:
-        writer.abort()
-    d.close()
-    return RenderResult(path, d.next_frame, d.next_frame / d.fps, time.perf_counter() - started, stopped,
-                        resumed_from, tuple(d.script.unknown), d.record)
-
-
-def _resume(d: Director, out: Path, size: dict) -> tuple[ClipWriter, CheckpointStore, float]:
-    part = ClipWriter.part_path(out)
-    sidecar = ClipWriter.sidecar_path(out)
-    if not (sidecar / "checkpoints").is_dir():
-        raise ResumeError(f"nothing to resume for {out}: no interrupted render ({part.name} and {sidecar.name}) beside it")
-    store = CheckpointStore(sidecar / "checkpoints")
-    made = clip_frames(out)
-    found = store.latest(at_or_before_frame=made)
-    if found is None or found.frame == 0:
-        raise ResumeError(f"{part.name} holds {made} frames but no checkpoint within them; render again without --resume")
-    ckpt = found.payload
-    d.resume(ckpt)
-    log.info("resuming %s at %s (frame %d)", out, format_time(ckpt.frame / d.fps), ckpt.frame)
-    store.discard_after(ckpt.frame)
-    writer = ClipWriter.resume(out, frames=ckpt.frame, **size)
-    return writer, store, ckpt.frame / d.fps
+    clip = ClipSink(writer, on_failure="abort")  # a failure keeps NAME.part and the checkpoints for --resume
+    run = Run(d, [clip, CheckpointSink(store, d, every, keep=CHECKPOINTS_KEPT)], stop=stop)
+    for event in run.events():
+        if isinstance(event, Progress) and on_progress is not None:
+            on_progress(event)
+        elif isinstance(event, Failed):
+            raise event.error
+    return RenderResult(clip.published, d.next_frame, d.next_frame / d.fps, time.perf_counter() - started,
+                        isinstance(run.ending, Stopped), resumed_from, tuple(d.script.unknown), d.record)

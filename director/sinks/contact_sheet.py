@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from director.engines.protocol import ChunkRequest, Engine, sample_index
+from director.run.events import ChunkReady, Ending, Failed
 from director.world.prompt import compose_prompt
 from director.plan.timecode import format_time
 from director.plan.timeline import Timeline
@@ -101,15 +102,44 @@ def _instants(d, wanted: list[int]) -> list[np.ndarray]:
 
 def _run_until(d, wanted: list[int]) -> list[np.ndarray]:
     """Stateful engines: generate from the start and keep each wanted frame as it passes."""
-    found: dict[int, np.ndarray] = {}
-    needed = set(wanted)
-    for chunk in d.run():
-        for frame in needed & set(range(chunk.start_frame, chunk.start_frame + chunk.num_frames)):
-            found[frame] = chunk.frames[frame - chunk.start_frame].copy()
-        needed -= set(found)
-        if not needed:
-            d.stop()
-    return [found[f] for f in wanted]
+    from director.run.run import Run
+
+    sheet = ContactSheetSink(wanted)
+    run = Run(d, [sheet], until_frame=max(wanted) + 1)
+    ending = run.run()
+    if isinstance(ending, Failed):
+        raise ending.error
+    return sheet.frames()
+
+
+class ContactSheetSink:
+    """Keep a copy of each wanted frame (clip frame indices) as the chunks holding it pass; the run
+    can end once ``complete``."""
+
+    def __init__(self, wanted: Sequence[int]) -> None:
+        self.wanted = list(wanted)
+        self._needed = set(self.wanted)
+        self._found: dict[int, np.ndarray] = {}
+
+    @property
+    def complete(self) -> bool:
+        return not self._needed
+
+    def write(self, ready: ChunkReady) -> None:
+        chunk = ready.chunk
+        for frame in self._needed & set(range(chunk.start_frame, chunk.start_frame + chunk.num_frames)):
+            self._found[frame] = chunk.frames[frame - chunk.start_frame].copy()
+        self._needed -= set(self._found)
+
+    def close(self, ending: Ending) -> None:
+        """Nothing to release: the frames kept are in memory."""
+
+    def frames(self) -> list[np.ndarray]:
+        """One frame per wanted index, in the order asked ("KeyError" names any the run never reached)."""
+        missing = sorted(self._needed)
+        if missing:
+            raise KeyError(f"contact sheet: frames {missing} were never made (the run ended before them)")
+        return [self._found[f] for f in self.wanted]
 
 
 def _font(px: int) -> ImageFont.ImageFont:

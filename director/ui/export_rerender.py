@@ -16,8 +16,11 @@ import threading
 from dataclasses import dataclass
 from typing import Callable
 
-from director.sinks.clip_writer import ClipWriter
 from director.run.director import Director
+from director.run.events import ChunkReady, Failed, Finished
+from director.run.run import Run
+from director.sinks.clip_sink import ClipSink
+from director.sinks.clip_writer import ClipWriter
 from director.plan.timeline import Timeline
 
 log = logging.getLogger(__name__)
@@ -84,15 +87,18 @@ class ExportRerender:
             record = self.live.record
             director = self._make_director(record)
             if self.start_frame:
-                director.branch(self.live, self.start_frame / self.live.fps, record, made_frames=self.start_frame)
-            # 2. Render and write up to where the live run got
-            for chunk in (director.run() if self.start_frame < self.end_frame else ()):
-                self.writer.write(chunk)
-                self._frames = self.writer.frames_written
-                if director.next_frame >= self.end_frame or self._cancel.is_set():
-                    break
-            # 3. Publish the MP4
-            self.writer.finish(keep_sidecar=True)
+                branch_at = self.start_frame / self.live.fps
+                director.branch(self.live, branch_at, record, made_frames=self.start_frame)
+            # 2. Render and write up to where the live run got; 3. publish the MP4 (the clip sink
+            # finishes it whatever the ending: what was made stays playable)
+            clip = _CountingClipSink(self.writer, self)
+            if self.start_frame < self.end_frame:
+                run = Run(director, [clip], stop=self._cancel, until_frame=self.end_frame)
+                for event in run.events():
+                    if isinstance(event, Failed):
+                        self._error = event.message
+            else:
+                clip.close(Finished(self.writer.frames_written, self.end_frame / self.live.fps))
             self._frames = self.writer.frames_written
         except Exception as exc:  # keep what was made: the clip up to the failure stays playable
             log.exception("full-quality export failed")
@@ -111,3 +117,16 @@ class ExportRerender:
                 except Exception:
                     log.exception("export on_done failed")
             self._done.set()
+
+
+class _CountingClipSink(ClipSink):
+    """The clip sink of an export: keeps the export's progress up to date; a failure still finishes
+    the clip (it stays playable up to the failure)."""
+
+    def __init__(self, writer: ClipWriter, export: ExportRerender) -> None:
+        super().__init__(writer, on_failure="finish", keep_sidecar=True)
+        self._export = export
+
+    def write(self, ready: ChunkReady) -> None:
+        super().write(ready)
+        self._export._frames = self.writer.frames_written

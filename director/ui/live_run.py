@@ -22,21 +22,20 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from director.plan.assets import Assets
-from director.sinks.clip_writer import ClipWriter, Prefix
-from director.run.director import AppliedCommand, Director
-from director.plan.timecode import format_time
-from director.run.pace_governor import LiveLevel, PaceGovernor
 from director.plan.timeline import Timeline
-from director.ui.export_rerender import ExportRerender, RerenderProgress
+from director.run.director import AppliedCommand, Director
+from director.run.events import ChunkReady, Failed
+from director.run.pace_governor import LiveLevel, PaceGovernor
+from director.run.run import Run
+from director.run.takes import RewindError, Take, Takes, branch, picture_settings
+from director.sinks.clip_sink import ClipSink
+from director.sinks.clip_writer import ClipWriter
 from director.sinks.live_stream import LiveStream
-from director.ui.takes import Take, Takes
+from director.sinks.live_stream_sink import LiveStreamSink
+from director.ui.export_rerender import ExportRerender, RerenderProgress
 from director.world.script import Interpretation
 
 log = logging.getLogger(__name__)
-
-PREVIZ_CHECKPOINTS = None  # previz checkpoints are tiny: keep every boundary for rewinds
-OTHER_CHECKPOINTS = 24  # neural checkpoints hold a KV cache
-
 
 @dataclass(frozen=True)
 class ChunkShown:
@@ -72,13 +71,8 @@ Event = ChunkShown | ExportProgress | RunDone | RunFailed
 EXPORT_POLL_S = 0.5  # how often export progress is reported
 
 
-class RewindError(ValueError):
-    pass
-
-
-def picture_settings(t: Timeline) -> tuple:
-    """Settings that change frames already made: a rewind must keep them."""
-    return (t.width, t.height, t.fps, t.seed, t.engine, t.chunk_seconds)
+__all__ = ["ChunkShown", "Event", "ExportProgress", "LiveRun", "RewindError", "RunDone", "RunFailed",
+           "picture_settings"]
 
 
 class LiveRun:
@@ -97,15 +91,12 @@ class LiveRun:
         self.first_frame_s: float | None = None  # wall seconds from start() to the first segment
         self.export: ExportRerender | None = None
         self._make_director = make_director
-        self._export_from: int | None = None  # the writer waits at this frame (live view below full size)
+        # The clip takes full-size chunks until the first proxy one; the export re-render writes the rest.
+        self._clip = ClipSink(writer, on_failure="finish", keep_sidecar=True, full_size_only=True)
+        self._live = LiveStreamSink(stream)
+        self._run = Run(self.director, [self._clip, self._live])
         self._stopping = threading.Event()
         self._ended = False
-
-    @property
-    def interpretations(self) -> tuple[Interpretation, ...]:
-        """How the run's current script reads each directive of its record, live commands included
-        (read-only)."""
-        return tuple(self.director.script.interpretations)
 
     # -- starting ---------------------------------------------------------
     @classmethod
@@ -114,13 +105,13 @@ class LiveRun:
               engine_options: dict | None = None, pace: bool = True) -> LiveRun:
         """Make a new take of ``timeline``: from the start, or (``rewind_to``) branching from the
         shown take at the last chunk boundary at or before that time. ``engine_options``: the app's
-        options for the timeline's engine (weights and the like)."""
+        options for the timeline's engine (weights and the like). How often the run checkpoints (so
+        how finely it can be rewound) is the engine's ``snapshot_policy``."""
         number = takes.next_number()
         path = folder / f"take-{number}.mp4"
-        keep = PREVIZ_CHECKPOINTS if timeline.engine == "previz" else OTHER_CHECKPOINTS
+
         def make_director(t: Timeline) -> Director:
-            return Director(t, assets=assets, use_embeddings=use_embeddings, keep_checkpoints=keep,
-                            engine_options=engine_options)
+            return Director(t, assets=assets, use_embeddings=use_embeddings, engine_options=engine_options)
 
         director = make_director(timeline)
         base = takes.shown if rewind_to is not None else None
@@ -129,7 +120,8 @@ class LiveRun:
         prefix = None
         from_time = 0.0
         if base is not None:
-            from_time, prefix = _branch(director, base, timeline, rewind_to or 0.0)
+            point = branch(director, base, rewind_to or 0.0, timeline)
+            from_time, prefix = point.seconds, point.prefix
         writer = ClipWriter(path, **size, prefix=prefix)
         take = Take(number, path, director, from_time=from_time, parent=base.number if base else None,
                     frames=writer.frames_written)
@@ -138,34 +130,46 @@ class LiveRun:
         takes.add(take)
         return cls(take, writer, stream, make_director, pace=pace)
 
+    # -- reading (any thread) ---------------------------------------------
+    @property
+    def interpretations(self) -> tuple[Interpretation, ...]:
+        """How each directive of the record played so far (live commands included) was read."""
+        return self.director.interpretations
+
     # -- control (any thread) ---------------------------------------------
     def send(self, text: str) -> None:
         self.director.send(text)
 
     def stop(self) -> None:
-        self.director.stop()
+        self._run.stop()
         self._stopping.set()  # also ends a wait for real time at once
 
     # -- the run ----------------------------------------------------------
     def events(self) -> Iterator[Event]:
         d = self.director
         gov = self.governor
-        seen = len(d.applied)
         failure: str | None = None
+        run_events = self._run.events()
         try:
             d.open()  # painting / loading is not a chunk's pace
             d.set_live_size(gov.level.size)
             handed = time.perf_counter()
-            for chunk in d.run():
+            for event in run_events:
+                if isinstance(event, Failed):  # the engine or encoder failed: the clip keeps what was made
+                    log.error("run failed", exc_info=event.error)
+                    failure = event.message
+                if not isinstance(event, ChunkReady):
+                    continue
+                chunk = event.chunk
                 level = self._level_of(chunk)
-                self._write(chunk, level)
-                segment = self.stream.add(chunk.frames, chunk.audio)
+                self.take.frames = self.writer.frames_written
+                if self._clip.paused_at is not None and not self._clip.handed_over:
+                    self._clip.hand_over()  # the export re-render finishes the clip after the run
+                segment = self._live.segment
                 if segment is not None and self.first_frame_s is None:
                     self.first_frame_s = time.monotonic() - self.started
-                new = tuple(d.applied[seen:])
-                seen = len(d.applied)
-                yield ChunkShown(d.time, d.record.duration, chunk.info["progress"].fps, segment, new, level,
-                                 gov.level)
+                yield ChunkShown(event.seconds, d.record.duration, event.progress.fps, segment, event.commands,
+                                 level, gov.level)
                 # the chunk's wall time includes the encoders and whatever the consumer did with it
                 now = time.perf_counter()
                 gov.record(chunk.num_frames / d.fps, now - handed)
@@ -175,15 +179,17 @@ class LiveRun:
                     self._stopping.wait(wait)
                     gov.waited(time.perf_counter() - now)
                 handed = time.perf_counter()
-            last = self.stream.flush()
-            if last is not None:
-                yield ChunkShown(d.time, d.record.duration, 0.0, last, (), gov.level, gov.level)
-            if self._export_from is not None:
-                yield from self._export()
-        except Exception as exc:  # the engine or encoder failed: keep what was made
+            if failure is None:
+                last = self._live.last_segment
+                if last is not None:
+                    yield ChunkShown(d.time, d.record.duration, 0.0, last, (), gov.level, gov.level)
+                if self._clip.paused_at is not None:
+                    yield from self._export()
+        except Exception as exc:  # opening the engine failed: nothing was made
             log.exception("run failed")
             failure = f"{type(exc).__name__}: {exc}"
         finally:
+            run_events.close()  # the tab went away mid-run: the Run closes its sinks now, not at GC
             self._finish()  # also when the generator is closed because the tab went away
         if failure is None and self.export is not None:
             failure = self.export.progress.error
@@ -196,24 +202,13 @@ class LiveRun:
         height, width = chunk.frames.shape[1:3]
         return next((lv for lv in self.governor.levels if lv.size == (width, height)), self.governor.levels[0])
 
-    def _write(self, chunk, level: LiveLevel) -> None:
-        """Full-size chunks go to the clip until the first proxy chunk; from there the export re-render
-        writes the rest after the live part."""
-        if self._export_from is None and level.full:
-            self.writer.write(chunk)
-            self.take.frames = self.writer.frames_written
-        elif self._export_from is None:
-            self._export_from = chunk.start_frame
-            log.info("take %d: live view below full size from frame %d; the clip is finished after Stop",
-                     self.take.number, chunk.start_frame)
-
     def _export(self) -> Iterator[ExportProgress]:
         """Render the rest of the clip at full quality, reporting progress until it is written."""
         d = self.director
-        assert self._make_director is not None and self._export_from is not None
+        assert self._make_director is not None and self._clip.paused_at is not None
         live_seconds = d.time
         self.take.stopped = not d.done
-        self.export = ExportRerender(d, self.writer, self._export_from, d.next_frame, self._make_director,
+        self.export = ExportRerender(d, self.writer, self._clip.paused_at, d.next_frame, self._make_director,
                                      on_done=self._exported)
         self.export.start()
         while not self.export.wait(EXPORT_POLL_S):
@@ -225,37 +220,22 @@ class LiveRun:
         self.take.finished = self.writer.frames_written > 0 and self.writer.path.exists()
 
     def _finish(self) -> None:
+        """The take's bookkeeping once the run ended (the Run closed the clip and the engine)."""
         take = self.take
         if take.finished or self._ended:
             return
         self._ended = True
         take.stopped = not self.director.done
+        self.director.close()  # also when opening it failed before the Run started
         if self.export is not None:  # its thread owns the writer (it keeps going if the tab went away)
-            self.director.close()
             return
-        if self.writer.frames_written:
+        if self._clip.handed_over:  # the tab went away before the export began: publish the full-size part
+            self._clip.handed_over = False
             try:
-                self.writer.finish(keep_sidecar=True)  # the sidecar's exact audio serves later rewinds
-                take.finished = True
+                self._clip.close(self._run.ending or Failed(self.writer.frames_written, 0.0, RuntimeError("closed")))
             except Exception:
                 log.exception("could not finish %s", take.path)
-                self.writer.abort()
-        else:
+        elif self._run.ending is None:  # the Run never started (the engine failed to open)
             self.writer.abort()
+        take.finished = self._clip.published is not None
         take.frames = self.writer.frames_written
-        self.director.close()
-
-
-def _branch(director: Director, base: Take, timeline: Timeline, t: float) -> tuple[float, Prefix | None]:
-    """Prepare ``director`` to continue ``base`` from its boundary at or before ``t``."""
-    old = base.director
-    if picture_settings(old.record) != picture_settings(timeline):
-        raise RewindError("size, fps, seed and engine must stay as they were to rewind; press Start for a new take")
-    if not base.finished:
-        raise RewindError(f"take {base.number} is still rendering: stop it first")
-    try:
-        boundary = director.branch(old, t, timeline, made_frames=base.frames)
-    except ValueError:
-        raise RewindError(f"cannot rewind to {format_time(t)}: take {base.number} has nothing before it") from None
-    start = int(round(boundary * director.fps))
-    return boundary, (Prefix(base.path, start) if start else None)

@@ -351,13 +351,15 @@ def compile_timeline(
     use_embeddings: bool = True,
     cache: dict[tuple, Any] | None = None,
     previous: Script | None = None,
+    readings: Sequence[Interpretation] | None = None,
 ) -> Script:
     """Read every directive and build the Script. Raises ``TimelineError`` for references that
     cannot be resolved (a camera aimed at an unknown character, a character image with no character).
 
     ``cache`` (optional, kept by the caller) skips re-reading directives already read, and ``previous``
     (the Script this one replaces) lends the camera its memo of settled moves: together they keep
-    recompiling after a live command cheap however long the record has grown.
+    recompiling after a live command cheap however long the record has grown. ``readings``: one
+    interpretation per directive, already read (``world.incremental``): no directive is read again.
     """
     interpretations: list[Interpretation] = []
     cast: list[Character] = list(timeline.world.characters)
@@ -365,8 +367,8 @@ def compile_timeline(
     cast_key = tuple(cast)
     cast_hash = hash(cast_key)  # hashed once per change of cast, not once per directive
     for i, d in enumerate(timeline.directives):
-        interp = None
-        if cache is not None:
+        interp = readings[i] if readings is not None else None
+        if interp is None and cache is not None:
             # Fast path: the same Directive object as last compile (a live record keeps its objects);
             # the entry holds the object, so its id cannot be reused meanwhile.
             hit = cache.get((i, id(d), cast_hash))
@@ -378,7 +380,7 @@ def compile_timeline(
             interp = interpret(d, i, cast, parse, use_embeddings)
             if cache is not None:
                 cache[(i, d, cast_key)] = interp
-        if cache is not None:
+        if cache is not None and readings is None:
             cache[(i, id(d), cast_hash)] = (d, cast_key, interp)
         interpretations.append(interp)
         for part in interp.parts:  # newcomers can be named by later directives ("close-up on the cat")

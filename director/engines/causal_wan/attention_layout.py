@@ -33,7 +33,7 @@ class AttentionLayout:
     reason: str  # why this layout (shown in the chunk notes)
 
     def note(self) -> str:
-        """One line for ``Chunk.info['notes']``."""
+        """One line for ``Chunk.info.notes``."""
         if self.sink_frames == 0 and self.name == "self-forcing":
             shape = f"global attention over {self.window_frames} latent frames, no sink"
         else:

@@ -7,13 +7,14 @@ Per chunk (``render``):
   4. denoise the chunk in few steps against the cache, then store its clean K/V;
   5. decode the chunk's latents with the streaming VAE (feature cache kept across chunks);
   6. re-time native 16 fps frames to the requested frame times (nearest) and resize;
-  7. sound: the previz soundscape of the same states, or silence (noted in ``Chunk.info``).
+  7. sound: the previz soundscape of the same states, or silence (noted in ``Chunk.info.notes``).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,8 @@ import torch
 import torch.nn.functional as F
 
 from director.plan.assets import Assets
-from director.engines.protocol import Chunk, ChunkRequest, EngineError, EngineState, RenderSettings, sample_index
+from director.engines.protocol import (Chunk, ChunkInfo, ChunkRequest, EngineError, EngineState, RenderSettings,
+                                       SnapshotPolicy, sample_index)
 from director.engines.causal_wan.checkpoint import WanComponents, load_components
 from director.engines.causal_wan.config import CONFIG_FIELDS, CausalWanConfig
 from director.world.state import WorldState
@@ -34,6 +36,18 @@ ROLLING_NOTE = ("attention: past the 21 latent frames Self-Forcing attends to, i
                 "no sink), beyond what it was trained for; attention='longlive' keeps a sink for long runs")
 
 
+@dataclass
+class CausalWanChunkInfo(ChunkInfo):
+    """``ChunkInfo`` plus what the causal generator did for this chunk. ``timings`` holds the stages
+    ``condition``, ``denoise``, ``decode`` and ``total`` (seconds)."""
+
+    attention: str = ""  # the attention layout's name ("self-forcing", "longlive", "custom")
+    native_frames: int = 0  # frames decoded at the engine's own rate, before re-timing
+    latent_frame: int = 0  # index of the chunk's first latent frame in the run
+    recached_blocks: int = 0  # K/V blocks re-cached for a prompt switch (0: no switch)
+    window_reset: bool = False  # True when a cut made the generator forget its attention window
+
+
 class CausalWanEngine:
     """Streaming causal video diffusion on Wan2.1 (Self-Forcing / LongLive inference).
 
@@ -44,12 +58,11 @@ class CausalWanEngine:
     """
 
     name = "causal-wan"
-    # A snapshot copies the KV cache to the CPU (~3 GB at 832x480): the Director takes one every
-    # this many chunks (6 s of video) rather than at every boundary, so rewind lands on those.
-    snapshot_interval = 8
-    # Snapshots are several GB and stay on the GPU (config.snapshot_on_device): the Director keeps
-    # at most this many besides the one at 0:00 (rewind then reaches back ~18 s in 6 s steps).
-    max_snapshots = 3
+    # A snapshot copies the KV cache to the CPU (~3 GB at 832x480): a run takes one every 8 chunks
+    # (6 s of video) rather than at every boundary, so rewind lands on those. Snapshots are several GB
+    # and stay on the GPU (config.snapshot_on_device): a run keeps at most 3 besides the one at 0:00
+    # (rewind then reaches back ~18 s in 6 s steps).
+    snapshot_policy = SnapshotPolicy(every_chunks=8, keep=3)
 
     def __init__(self, config: CausalWanConfig | None = None, *, components: WanComponents | None = None,
                  **options: Any) -> None:
@@ -154,20 +167,21 @@ class CausalWanEngine:
         if self._slices is not None:
             return self._slices.render(request)
         cfg, gen = self.config, self._gen
-        info: dict[str, Any] = {"prompt": request.prompt, "notes": list(self.notes), "attention": self._layout.name}
+        info = CausalWanChunkInfo(engine=self.name, prompt=request.prompt, notes=list(self.notes),
+                                  attention=self._layout.name)
         t0 = time.perf_counter()
         # 1. condition
         if request.prompt != self._prompt:
             embeds = self._text(request.prompt)
             has_past = bool(gen.ring_records) or bool(gen.prefix_records)
             if self._prompt is not None and has_past and cfg.recache_on_switch:
-                info["recached_blocks"] = gen.recache(embeds)
+                info.recached_blocks = gen.recache(embeds)
             else:
                 gen.set_prompt(embeds)
             self._prompt = request.prompt
         if "cut" in request.changed and cfg.on_cut == "reset_window" and gen.chunks_done:
             gen.reset_window()
-            info["window_reset"] = True
+            info.window_reset = True
         # 2. reference image as the first, clean frame
         image_frames = None
         if self._pending_image:
@@ -184,7 +198,7 @@ class CausalWanEngine:
         t2 = time.perf_counter()
         if gen.window_dropped and self._layout.name == "self-forcing" and ROLLING_NOTE not in self.notes:
             self.notes.append(ROLLING_NOTE)  # from here on, every chunk says so
-            info["notes"].append(ROLLING_NOTE)
+            info.notes.append(ROLLING_NOTE)
         # 5. streaming decode
         pixels = self._decoder.decode(latents)[0]  # [3, n, H, W]
         if image_frames is not None:
@@ -194,11 +208,9 @@ class CausalWanEngine:
         frames = self._to_request(pixels, request)
         # 7. sound
         audio = self._audio(request, info)
-        info.update(
-            native_frames=int(pixels.shape[1]),
-            latent_frame=gen.next_frame - cfg.chunk_latent_frames,
-            seconds={"condition": t1 - t0, "denoise": t2 - t1, "decode": t3 - t2, "total": time.perf_counter() - t0},
-        )
+        info.native_frames = int(pixels.shape[1])
+        info.latent_frame = gen.next_frame - cfg.chunk_latent_frames
+        info.timings = {"condition": t1 - t0, "denoise": t2 - t1, "decode": t3 - t2, "total": time.perf_counter() - t0}
         return Chunk(request.index, request.start_frame, frames, audio, info)
 
     def snapshot(self) -> EngineState:
@@ -336,23 +348,23 @@ class CausalWanEngine:
         x = ((x + 1.0) * 127.5).round_().clamp_(0, 255).to(torch.uint8)
         return x.permute(0, 2, 3, 1).contiguous().cpu().numpy()
 
-    def _audio(self, request: ChunkRequest, info: dict) -> np.ndarray:
+    def _audio(self, request: ChunkRequest, info: ChunkInfo) -> np.ndarray:
         n = request.num_samples
         if self._sound is not None:
             try:
                 audio = np.asarray(self._sound.render(request).audio, dtype=np.float32)
                 if audio.shape == (n, 2):
                     return audio
-                info["notes"].append(f"sound: previz gave {audio.shape}, fitted to ({n}, 2)")
+                info.notes.append(f"sound: previz gave {audio.shape}, fitted to ({n}, 2)")
                 out = np.zeros((n, 2), np.float32)
                 m = min(n, audio.shape[0])
                 out[:m] = audio[:m].reshape(m, -1)[:, :2] if audio.ndim == 2 else audio[:m, None]
                 return out
             except Exception as exc:  # noqa: BLE001 - sound must never stop the picture
                 log.warning("previz sound failed: %s", exc)
-                info["notes"].append(f"sound: previz failed ({exc}), silence")
-        elif not any(s.startswith("sound") for s in info["notes"]):
-            info["notes"].append("sound: silence")
+                info.notes.append(f"sound: previz failed ({exc}), silence")
+        elif not any(s.startswith("sound") for s in info.notes):
+            info.notes.append("sound: silence")
         return np.zeros((n, 2), np.float32)
 
     def _previz(self, size: tuple[int, int], fps: float, world: WorldState, assets: Assets):

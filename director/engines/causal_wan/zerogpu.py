@@ -14,7 +14,7 @@ Requests go one at a time through a feed (a ``multiprocessing.Manager`` queue on
 when the call runs in this process), so the Director builds each request after applying live commands,
 and each chunk comes back as soon as it is made: the live view and live commands work at every chunk
 boundary, across slices. The engine state returned at a slice's end is a CPU snapshot; it is also what
-``snapshot()`` hands the Director for rewind (the Director snapshots every ``snapshot_interval`` chunks,
+``snapshot()`` hands the Director for rewind (a run snapshots every ``snapshot_policy.every_chunks`` chunks,
 the default slice length, so that costs no extra call).
 
 Weights are loaded once per process (read-only, shared by every run of that process): in the main process
@@ -209,7 +209,7 @@ class GpuSlices:
         sl.made += 1
         if sl.made >= self.slice_chunks:
             self._finish()
-        value.info.setdefault("notes", []).append(f"zerogpu: GPU call {self.calls}, chunk {sl.made} of its slice")
+        value.info.notes.append(f"zerogpu: GPU call {self.calls}, chunk {sl.made} of its slice")
         return value
 
     def snapshot(self) -> EngineState:

@@ -6,7 +6,7 @@ resumed at any chunk boundary continues exactly as an uninterrupted one.
 
 The scene text picks a scene kind by keywords, else by the nearest description with the offline
 embedding model (``scenes.choose_scene``; option ``embeddings=False`` turns that off); each chunk
-reports the choice as ``Chunk.info["scene"]`` (a ``SceneChoice``), and the first use of a text is
+reports the choice as ``Chunk.info.scene`` (a ``SceneChoice``), and the first use of a text is
 logged. A ``scene_image`` replaces the painted layers with depth layers of the picture
 (``backdrop``); character images become cut-outs (``cutout``).
 """
@@ -22,8 +22,9 @@ import cv2
 import numpy as np
 
 from director.plan.assets import Assets
-from director.engines.protocol import Chunk, ChunkRequest, EngineError, EngineState, RenderSettings
+from director.engines.protocol import Chunk, ChunkInfo, ChunkRequest, EngineError, EngineState, RenderSettings, SnapshotPolicy
 from director.engines.previz.compositor import WorldRenderer
+from director.engines.previz.scenes import SceneChoice
 from director.engines.previz.soundscape import Soundscape, SoundState
 from director.world.state import WorldState
 
@@ -40,6 +41,13 @@ class PrevizOptions:
 
 
 @dataclass
+class PrevizChunkInfo(ChunkInfo):
+    """``ChunkInfo`` plus the scene kind the chunk's scene text was matched to."""
+
+    scene: SceneChoice | None = None  # None for a chunk without states
+
+
+@dataclass
 class _PrevizState:
     """Pickled inside ``EngineState.data``."""
 
@@ -52,6 +60,9 @@ class PrevizEngine:
 
     name = "previz"
     proxy_sizes = True  # ChunkRequest.size: a live proxy is the same world drawn with fewer pixels
+    # A snapshot is a few numbers (sound levels, a frame index): take one at every chunk boundary and
+    # keep them all, so rewind lands on any boundary.
+    snapshot_policy = SnapshotPolicy(every_chunks=1, keep=None)
 
     def __init__(self, **options) -> None:
         known = set(PrevizOptions.__dataclass_fields__)
@@ -106,7 +117,8 @@ class PrevizEngine:
         self._next_frame = request.start_frame + request.num_frames
         scene = self._renderer.choose(request.states[-1].scene) if request.states else None
         return Chunk(index=request.index, start_frame=request.start_frame, frames=frames, audio=audio,
-                     info={"frames_s": t1 - t0, "audio_s": t2 - t1, "engine": self.name, "scene": scene})
+                     info=PrevizChunkInfo(engine=self.name, prompt=request.prompt,
+                                          timings={"frames": t1 - t0, "audio": t2 - t1}, scene=scene))
 
     def _renderer_for(self, size: tuple[int, int] | None) -> WorldRenderer:
         """The full-size renderer, or one for a live proxy size (textures painted for that width)."""

@@ -9,7 +9,6 @@ Everything the user did is ``director.record``: a timeline that replays to the s
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import queue
 import threading
@@ -17,15 +16,17 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-import cv2
 import numpy as np
 
 from director.plan.assets import Assets
 from director.run.director import Director
+from director.run.events import ChunkReady, Failed, Finished, Stopped
+from director.run.run import Run
 from director.engines.protocol import Engine, sample_index
 from director.plan.timeline import Character, Directive, Timeline, World
 from director.ui.wander.controls import Controller, FirstPerson, InputState, ThirdPerson
-from director.ui.wander.frames import Frame, FrameBus
+from director.sinks.frame_bus import Frame, FrameBus
+from director.sinks.frame_bus_sink import FrameBusSink, frame_digest  # noqa: F401 - frame_digest: replays compare with it
 from director.ui.wander.sound import SoundRing
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 State = Literal["starting", "running", "stopped", "failed", "ended"]
 
 MAX_WANDER_SECONDS = 600.0  # a wander ends by itself after this long
-JPEG_QUALITY = 80
 LAG_RESET_SECONDS = 0.25  # fallen this far behind real time: stop trying to catch up
 MIN_DELAY, MAX_DELAY = 0.02, 0.5  # seconds between a frame's due time and its showing
 
@@ -63,10 +63,6 @@ class WanderConfig:
         )
 
 
-def frame_digest(frame: np.ndarray) -> str:
-    return hashlib.blake2b(np.ascontiguousarray(frame).data, digest_size=12).hexdigest()
-
-
 class WanderWorld:
     """A live wander. ``start()`` runs it in real time on a worker thread; ``step()`` runs chunks
     synchronously (tests, benchmarks). Thread-safe: ``input``, ``send_text`` and ``stop`` from anywhere."""
@@ -80,12 +76,15 @@ class WanderWorld:
         self.sound = SoundRing(self.director.settings.sample_rate)  # what the page plays when unmuted
         self.controller: Controller = ThirdPerson(config.character_name) if config.character else FirstPerson()
         self.keep_digests = keep_digests
-        self.digests: list[str] = []  # one per frame made, by frame index
+        self._input_seq = 0  # the browser's input counter of the chunk being made
+        self._encoded = FrameBusSink(self.director.fps, input_seq=lambda: self._input_seq, keep_digests=keep_digests)
+        self.digests: list[str] = self._encoded.digests  # one per frame made, by frame index
         self.state: State = "starting"
         self.error: str | None = None
         self.render_seconds = 0.0  # smoothed wall time of one chunk (render + encode)
         self.delay = 0.1  # seconds frames are shown after their due time
-        self._gen = self.director.run()
+        self._run = Run(self.director, [self._encoded])
+        self._events = self._run.events()
         self._stop = threading.Event()
         self._publish_q: queue.Queue[tuple[float, Frame] | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
@@ -102,7 +101,7 @@ class WanderWorld:
     def stop(self, timeout: float = 5.0) -> None:
         """Stop after the chunk in progress and release the engine."""
         self._stop.set()
-        self.director.stop()
+        self._run.stop()
         self._publish_q.put(None)
         for t in self._threads:
             if t is not threading.current_thread():
@@ -111,7 +110,8 @@ class WanderWorld:
             self.state = "stopped"
         self.frames.close()
         with self._lock:
-            self.director.close()
+            self._events.close()  # the Run closes its sinks and the engine
+            self.director.close()  # (also when it never made a chunk)
 
     @property
     def alive(self) -> bool:
@@ -149,21 +149,25 @@ class WanderWorld:
             predicted = d.state_at(min(at + dt, d.total_frames / d.fps))
             for directive in self.controller.directives(controls, predicted, at, dt):
                 d.send(directive)
-            chunk = next(self._gen, None)
-        if chunk is None:
+            self._input_seq = controls.seq
+            ready = self._next_chunk()
+        if ready is None:
             return None
         self._applied_seq = controls.seq
+        chunk = ready.chunk
         self.sound.add(sample_index(chunk.start_frame, d.fps, d.settings.sample_rate), chunk.audio)
-        frames = []
-        for i, image in enumerate(chunk.frames):
-            index = chunk.start_frame + i
-            if self.keep_digests:
-                self.digests.append(frame_digest(image))
-            ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-            if not ok:
-                raise RuntimeError("JPEG encoding failed")
-            frames.append(Frame(0, index, index / d.fps, controls.seq, jpeg.tobytes()))
-        return chunk.frames, frames
+        return chunk.frames, self._encoded.last
+
+    def _next_chunk(self) -> ChunkReady | None:
+        """The Run's next chunk (already JPEG-encoded by its frame sink); None once it ended."""
+        for event in self._events:
+            if isinstance(event, ChunkReady):
+                return event
+            if isinstance(event, Failed):
+                raise event.error
+            if isinstance(event, (Finished, Stopped)):
+                return None
+        return None
 
     def _work(self) -> None:
         d = self.director

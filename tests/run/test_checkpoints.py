@@ -15,7 +15,7 @@ import pytest
 
 from director.run.checkpoints import Checkpoint, CheckpointError, CheckpointStore
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass

@@ -75,3 +75,11 @@ def test_stop_during_a_proxy_run_exports_what_was_shown(tmp_path):
     assert run.take.finished and run.take.stopped
     frames = decode_frames(run.take.path)
     assert frames.shape[1:] == (H, W, 3) and len(frames) == run.director.next_frame
+
+
+def test_the_run_and_its_take_show_how_each_directive_was_read(tmp_path):
+    run, events = _run(tmp_path, pace=False, command_at=1.0)
+    texts = [i.text for i in run.interpretations]
+    assert texts == ["camera pans left", "it starts to rain", "night falls"]  # the live command in record order
+    assert run.interpretations == run.take.interpretations == tuple(run.director.script.interpretations)
+    assert isinstance(run.interpretations, tuple)

@@ -99,7 +99,7 @@ def test_night_darkens_the_picture_and_rain_raises_the_sound(tmp_path):
 
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "director", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])})
 
 
 def test_killed_render_leaves_a_playable_part_and_resume_completes_it_identically(tmp_path):
@@ -110,7 +110,7 @@ def test_killed_render_leaves_a_playable_part_and_resume_completes_it_identicall
     spec.write_text(t.to_json())
     out = tmp_path / "clip.mp4"
     proc = subprocess.Popen([sys.executable, "-m", "director", "render", str(spec), "-o", str(out), "-q", "--no-embeddings"],
-                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}, start_new_session=True)
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}, start_new_session=True)
     checkpoints = tmp_path / "clip.mp4.director" / "checkpoints"
     part = tmp_path / "clip.mp4.part"
     deadline = time.time() + 120

@@ -1,0 +1,140 @@
+"""Each sink behind the one ``Sink`` door: clip, live stream, checkpoints, frame bus, contact sheet."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from director.engines.protocol import Chunk
+from director.plan.timeline import timeline_from_data
+from director.run.checkpoints import CheckpointStore
+from director.run.director import Director
+from director.run.events import ChunkReady, Failed, Finished, Progress, Stopped
+from director.run.run import Run
+from director.sinks.checkpoint_sink import CheckpointSink
+from director.sinks.clip_sink import ClipSink
+from director.sinks.clip_writer import ClipWriter, clip_frames
+from director.sinks.contact_sheet import ContactSheetSink
+from director.sinks.frame_bus_sink import FrameBusSink, frame_digest
+from director.sinks.live_stream import LiveStream
+from director.sinks.live_stream_sink import LiveStreamSink
+from director.sinks.protocol import Sink
+from tests.clip_tools import decode_frames
+from tests.state_engine import StateEngine
+
+W, H, FPS, RATE = 64, 36, 12, 48_000
+
+
+def _ready(index: int, size: tuple[int, int] = (W, H), n: int = 6) -> ChunkReady:
+    w, h = size
+    frames = np.full((n, h, w, 3), 40 * index % 256, np.uint8)
+    audio = np.zeros((n * RATE // FPS, 2), np.float32)
+    chunk = Chunk(index, index * n, frames, audio)
+    return ChunkReady(chunk, Progress(index + 1, (index + 1) * n, 100, 1.0), (), (index + 1) * n / FPS)
+
+
+def _writer(path) -> ClipWriter:
+    return ClipWriter(path, width=W, height=H, fps=FPS, sample_rate=RATE, keyframe_interval=6)
+
+
+def _director(duration: float = 2.0) -> Director:
+    timeline = timeline_from_data({"duration": duration, "width": W, "height": H, "fps": FPS,
+                                   "world": {"scene": "a beach"}})
+    return Director(timeline, engine=StateEngine(), use_embeddings=False)
+
+
+def test_every_sink_follows_the_protocol(tmp_path):
+    sinks = [ClipSink(_writer(tmp_path / "a.mp4")), LiveStreamSink(LiveStream(tmp_path / "live", W, H, FPS, RATE)),
+             CheckpointSink(CheckpointStore(tmp_path / "ck"), _director(), 2), FrameBusSink(FPS), ContactSheetSink([0])]
+    assert all(isinstance(s, Sink) for s in sinks)
+    sinks[0].close(Failed(0, 0.0, RuntimeError("x")))
+
+
+def test_clip_sink_publishes_on_a_clean_ending(tmp_path):
+    sink = ClipSink(_writer(tmp_path / "a.mp4"))
+    for i in range(3):
+        sink.write(_ready(i))
+    sink.close(Stopped(18, 1.5))
+    assert sink.published == tmp_path / "a.mp4" and len(decode_frames(sink.published)) == 18
+
+
+def test_clip_sink_keeps_the_part_for_resume_on_failure_or_publishes_if_asked(tmp_path):
+    abort = ClipSink(_writer(tmp_path / "a.mp4"), on_failure="abort")
+    finish = ClipSink(_writer(tmp_path / "b.mp4"), on_failure="finish")
+    for sink in (abort, finish):
+        sink.write(_ready(0))
+        sink.write(_ready(1))
+        sink.close(Failed(12, 1.0, RuntimeError("engine died")))
+    assert abort.published is None and not (tmp_path / "a.mp4").exists()
+    assert ClipWriter.part_path(tmp_path / "a.mp4").exists() and clip_frames(tmp_path / "a.mp4") == 12
+    assert finish.published is not None and len(decode_frames(finish.published)) == 12
+
+
+def test_clip_sink_without_frames_aborts(tmp_path):
+    sink = ClipSink(_writer(tmp_path / "a.mp4"))
+    sink.close(Finished(0, 0.0))
+    assert sink.published is None and not (tmp_path / "a.mp4").exists()
+
+
+def test_clip_sink_pauses_at_the_first_proxy_chunk_and_hands_the_writer_over(tmp_path):
+    sink = ClipSink(_writer(tmp_path / "a.mp4"), full_size_only=True, keep_sidecar=True)
+    sink.write(_ready(0))
+    sink.write(_ready(1, size=(48, 28)))
+    sink.write(_ready(2))  # after the pause nothing more is written, full size or not
+    assert sink.paused_at == 6 and sink.frames == 6
+    writer = sink.hand_over()
+    sink.close(Finished(18, 1.5))
+    assert sink.published is None and not (tmp_path / "a.mp4").exists()  # left to whoever took it
+    writer.write(_ready(1).chunk)
+    assert writer.finish(keep_sidecar=True).exists()
+
+
+def test_live_stream_sink_makes_segments_and_flushes_the_rest(tmp_path):
+    sink = LiveStreamSink(LiveStream(tmp_path, W, H, FPS, RATE, segment_seconds=1.0))
+    sink.write(_ready(0))
+    first = sink.segment
+    sink.write(_ready(1))
+    assert first is not None and sink.segment is None  # the first chunk is a segment of its own
+    sink.write(_ready(2))  # completes a 1 s segment
+    assert sink.segment is not None
+    sink.write(_ready(3))
+    sink.close(Finished(24, 2.0))
+    assert sink.last_segment is not None and sink.segments[0] == first and len(sink.segments) == 3
+    assert all(p.exists() and p.suffix == ".ts" for p in sink.segments)
+
+
+def test_checkpoint_sink_saves_every_few_chunks_but_not_after_the_last(tmp_path):
+    d = _director(duration=3.0)  # 6 chunks of 0.5 s
+    store = CheckpointStore(tmp_path)
+    sink = CheckpointSink(store, d, every_chunks=2, keep=2)
+    assert isinstance(Run(d, [sink]).run(), Finished)
+    assert sink.saved == [12, 24]  # after chunks 2 and 4; none after the 6th (the clip is complete)
+    assert store.indices() == [2, 4] and store.latest().payload.frame == 24
+    with pytest.raises(ValueError, match="every_chunks"):
+        CheckpointSink(store, d, 0)
+
+
+def test_frame_bus_sink_encodes_every_frame_with_its_time_and_input(tmp_path):
+    seq = iter(range(7, 100))
+    delivered = []
+    sink = FrameBusSink(FPS, input_seq=lambda: next(seq), deliver=delivered.append, keep_digests=True)
+    sink.write(_ready(0))
+    sink.write(_ready(1))
+    assert [f.index for f in sink.last] == list(range(6, 12)) and sink.last[0].t == 0.5
+    assert {f.input_seq for f in delivered[0]} == {7} and {f.input_seq for f in delivered[1]} == {8}
+    picture = cv2.imdecode(np.frombuffer(sink.last[0].jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert picture.shape == (H, W, 3) and abs(int(picture.mean()) - 40) <= 2
+    assert len(sink.digests) == 12 and sink.digests[6] == frame_digest(_ready(1).chunk.frames[0])
+
+
+def test_contact_sheet_sink_keeps_the_wanted_frames():
+    sink = ContactSheetSink([8, 2, 8])
+    sink.write(_ready(0))
+    assert not sink.complete
+    with pytest.raises(KeyError, match=r"frames \[8\]"):
+        sink.frames()
+    sink.write(_ready(1))
+    assert sink.complete
+    frames = sink.frames()
+    assert [int(f[0, 0, 0]) for f in frames] == [40, 0, 40]
