@@ -14,10 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from director.vocabulary.times_of_day import HOUR_OF as TIMES_OF_DAY_HOURS
+
 EntityAction = Literal["idle", "walk", "run", "wave", "point", "sit", "dance", "jump", "fall"]
 
-# Hours used for named times of day (the sky and light of previz follow the hour).
-HOUR_OF = {"dawn": 6.5, "day": 12.0, "dusk": 19.0, "night": 23.0}
+# Hours of the named times of day (the sky and light of previz follow the hour), from the vocabulary.
+HOUR_OF = TIMES_OF_DAY_HOURS
 
 
 @dataclass(frozen=True)
