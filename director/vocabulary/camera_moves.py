@@ -38,6 +38,7 @@ class CameraMoveEntry:
 
     name: str
     description: str  # one line for the README and the UI
+    example: str  # a command the rules read as this move (the tests parse each one)
     prose: str  # how ``describe_part`` says it: "the camera <prose> [direction] ..."
     realiser: str  # key of the rig function in ``world.rig_moves.RIG_MOVES``
     units: Unit | None = None
@@ -47,7 +48,6 @@ class CameraMoveEntry:
     verbs: Mapping[str, Direction | None] = field(default_factory=dict)
     # Directions the move accepts and what each turns it into ("pan up" is a tilt): direction -> move.
     axes: Mapping[str, str] = field(default_factory=dict)
-    positive: Direction | None = None  # the direction of a positive amount ("right" for a pan)
     default_direction: Direction | None = None  # given when the text names none ("orbit" goes right)
     toward_target: Direction | None = None  # direction when aimed at someone ("zoom on Tom" zooms in)
     meanings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # direction or "" -> plain phrases for the embedding matcher
@@ -78,31 +78,31 @@ def _verbs(*phrases: str, direction: Direction | None = None, **implied: Directi
 
 
 PAN = CameraMoveEntry(
-    "pan", "turn the camera left or right on the spot", "pans", "pan", "degrees", 30.0, TURN_RANGE,
+    "pan", "turn the camera left or right on the spot", "pan left 30 degrees", "pans", "pan", "degrees", 30.0, TURN_RANGE,
     verbs=_verbs("pan", "whip pan", "swing", "swivel", "sweep"),
     axes={"left": "pan", "right": "pan", "up": "tilt", "down": "tilt", "in": "dolly", "out": "dolly"},
-    positive="right", meanings={"": ("pan the camera sideways", "swing the view sideways", "turn the camera to the side",
+    meanings={"": ("pan the camera sideways", "swing the view sideways", "turn the camera to the side",
                                      "sweep across the scene", "rotate the view horizontally")},
 )
 TILT = CameraMoveEntry(
-    "tilt", "turn the camera up or down on the spot", "tilts", "tilt", "degrees", 15.0, TURN_RANGE,
-    verbs=_verbs("tilt"), axes={"up": "tilt", "down": "tilt", "left": "pan", "right": "pan"}, positive="up",
+    "tilt", "turn the camera up or down on the spot", "tilt up", "tilts", "tilt", "degrees", 15.0, TURN_RANGE,
+    verbs=_verbs("tilt"), axes={"up": "tilt", "down": "tilt", "left": "pan", "right": "pan"},
     meanings={"up": ("tilt the camera up", "look upward", "point the camera at the sky"),
               "down": ("tilt the camera down", "look downward", "point the camera at the ground")},
 )
 ROLL = CameraMoveEntry(
-    "roll", "rotate the picture about the lens axis (a Dutch angle)", "rolls", "roll", "degrees", 15.0, TURN_RANGE,
-    verbs={"roll": None, "dutch": "right", "cant": None}, axes={"left": "roll", "right": "roll"}, positive="right",
+    "roll", "rotate the picture about the lens axis (a Dutch angle)", "roll the camera", "rolls", "roll", "degrees", 15.0, TURN_RANGE,
+    verbs={"roll": None, "dutch": "right", "cant": None}, axes={"left": "roll", "right": "roll"},
     default_direction="right", meanings={"": ("roll the camera", "tilt the horizon", "dutch angle")},
 )
 ZOOM = CameraMoveEntry(
-    "zoom", "narrow or widen the lens (2 = twice as close)", "zooms", "zoom", "factor", 2.0, (0.0, 100.0),
+    "zoom", "narrow or widen the lens (2 = twice as close)", "zoom in 2x", "zooms", "zoom", "factor", 2.0, (0.0, 100.0),
     verbs=_verbs("zoom", crash_zoom="in", snap_zoom="in"), axes={"in": "zoom", "out": "zoom"}, toward_target="in",
     meanings={"in": ("zoom in", "magnify the image", "enlarge the picture", "zoom closer"),
               "out": ("zoom out", "shrink the image", "widen the field of view")},
 )
 DOLLY = CameraMoveEntry(
-    "dolly", "move the camera forward or back", "dollies", "dolly", "metres", 4.0,
+    "dolly", "move the camera forward or back", "slow dolly in", "dollies", "dolly", "metres", 4.0,
     verbs={"dolly": None, "push in": "in", "push": "in", "pull back": "out", "pull out": "out", "pull away": "out",
            "pull": "out", "close in": "in", "back up": "out", "back away": "out", "back off": "out", "retreat": "out",
            "approach": "in", "get closer": "in", "get close": "in", "come closer": "in", "track in": "in",
@@ -113,27 +113,27 @@ DOLLY = CameraMoveEntry(
               "out": ("move the camera back", "pull the camera away", "withdraw from the subject")},
 )
 TRUCK = CameraMoveEntry(
-    "truck", "slide the camera sideways", "trucks", "truck", "metres", 2.0,
+    "truck", "slide the camera sideways", "truck right", "trucks", "truck", "metres", 2.0,
     verbs=_verbs("track", "truck", "crab", "slide", "strafe", "sidestep"),
-    axes={"left": "truck", "right": "truck", "in": "dolly", "out": "dolly"}, positive="right",
+    axes={"left": "truck", "right": "truck", "in": "dolly", "out": "dolly"},
     meanings={"": ("slide the camera sideways", "move the camera sideways", "track sideways")},
 )
 PEDESTAL = CameraMoveEntry(
-    "pedestal", "raise or lower the camera", "pedestals", "pedestal", "metres", 2.0,
+    "pedestal", "raise or lower the camera", "raise the camera", "pedestals", "pedestal", "metres", 2.0,
     verbs={"pedestal": None, "crane": None, "boom": None, "jib": None, "raise": "up", "lower": "down", "rise": "up",
            "ascend": "up", "descend": "down", "lift": "up", "drop": "down"},
-    axes={"up": "pedestal", "down": "pedestal"}, positive="up",
+    axes={"up": "pedestal", "down": "pedestal"},
     meanings={"up": ("raise the camera higher", "lift the camera up", "the camera rises"),
               "down": ("lower the camera", "the camera sinks down", "bring the camera lower")},
 )
 ORBIT = CameraMoveEntry(
-    "orbit", "travel round a subject (or the point ahead), keeping it framed", "orbits", "orbit", "degrees", 45.0,
+    "orbit", "travel round a subject (or the point ahead), keeping it framed", "orbit slowly", "orbits", "orbit", "degrees", 45.0,
     TURN_RANGE, verbs=_verbs("orbit", "circle", "arc", "revolve", "go around", "move around"),
-    axes={"left": "orbit", "right": "orbit"}, positive="right", default_direction="right", settles=False,
+    axes={"left": "orbit", "right": "orbit"}, default_direction="right", settles=False,
     meanings={"": ("circle around the subject", "orbit around", "revolve around the subject")},
 )
 SHAKE = CameraMoveEntry(
-    "shake", "hand-held shake (0..1); with a duration a burst, without it stays on", "shakes", "shake", "intensity",
+    "shake", "hand-held shake (0..1); with a duration a burst, without it stays on", "shake the camera violently", "shakes", "shake", "intensity",
     0.5, (0.0, 10.0),
     verbs=_verbs("shake", "jitter", "tremble", "rattle", "jolt", "shudder", "handheld", "shaky", "camera shake",
                  "wobble", "vibrate"),
@@ -141,25 +141,25 @@ SHAKE = CameraMoveEntry(
     meanings={"": ("shake the camera", "shaky handheld camera", "the picture trembles", "camera jolts")},
 )
 SHOT = CameraMoveEntry(
-    "shot", "change the shot size (extreme_wide .. extreme_close), on a subject if named", "frames a", "frame",
+    "shot", "change the shot size (extreme_wide .. extreme_close), on a subject if named", "wide shot", "frames a", "frame",
     ends_phrase=False,
 )
 CUT = CameraMoveEntry(
-    "cut", "a hard cut to a shot size or a subject", "cuts to", "frame", durations=INSTANT,
+    "cut", "a hard cut to a shot size or a subject", "cut to a close-up", "cuts to", "frame", durations=INSTANT,
     verbs=_verbs("cut", "hard cut", "jump cut"),
 )
 FOLLOW = CameraMoveEntry(
-    "follow", "keep a subject framed as it moves", "follows", "frame",
+    "follow", "keep a subject framed as it moves", "follow the girl", "follows", "frame",
     verbs=_verbs("follow", "tail", "keep up with", "stay with", "chase"), ends_phrase=False, standing=True,
     settles=False, meanings={"": ("follow the subject", "keep the subject in view while it moves")},
 )
 FOCUS = CameraMoveEntry(
-    "focus", "aim at a subject and keep it framed", "focuses on", "frame",
+    "focus", "aim at a subject and keep it framed", "focus on the girl", "focuses on", "frame",
     verbs=_verbs("focus", "frame", "center", "point", "aim", "keep on", "settle on"), ends_phrase=False,
     standing=True, settles=False,
 )
 STATIC = CameraMoveEntry(
-    "static", "hold the camera still (calms a shake)", "holds still", "static",
+    "static", "hold the camera still (calms a shake)", "hold the shot", "holds still", "static",
     verbs=_verbs("hold", "freeze", "static", "lock", "lock off", "stop", "stay", "steady", "still", "stand still",
                  "stop move"),
     meanings={"": ("hold the camera still", "keep the camera steady", "the camera stops moving")},
