@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from director.world.camera_rig import default_duration
-from director.world.script import compile_timeline, describe_part
+from director.world import compile_timeline, describe_part
 from director.plan.timeline import CameraMove, SceneChange, Timeline
 
 CUE_SECONDS = 2.5  # a cue with no transition stays on screen this long (subtitles, marker ranges)

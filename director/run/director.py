@@ -21,7 +21,7 @@ from director.plan.assets import Assets
 from director.engines.protocol import Chunk, ChunkRequest, Engine, EngineState, RenderSettings, sample_index
 from director.engines import create_engine
 from director.world.prompt import compose_prompt
-from director.world.script import Interpretation, Script, compile_timeline
+from director.world import Interpretation, Script, compile_timeline
 from director.plan.timecode import format_time
 from director.plan.timeline import Directive, Timeline, sorted_directives
 from director.world.state import WorldState

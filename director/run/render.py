@@ -19,7 +19,7 @@ from director.run.checkpoints import CheckpointStore
 from director.sinks.clip_writer import ClipWriter, clip_frames
 from director.run.director import Director, Progress
 from director.engines.protocol import Engine
-from director.world.script import Interpretation
+from director.world import Interpretation
 from director.plan.timecode import format_time
 from director.plan.timeline import Timeline
 

@@ -555,7 +555,7 @@ def _shown(path) -> dict:
 
 
 def _kinds(timeline, use_embeddings: bool) -> list[str]:
-    from director.world.script import compile_timeline
+    from director.world import compile_timeline
 
     try:
         return kinds_for(timeline, compile_timeline(timeline, use_embeddings=use_embeddings).interpretations)

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from director.world.script import compile_timeline
+from director.world import compile_timeline
 from director.plan.styles import STYLES
 from director.plan.timeline import Character, Timeline, TimelineError, timeline_from_data
 from director.ui.timeline_table import TableReading, notes_for, read_table, rows_from_timeline
