@@ -132,6 +132,13 @@ ORBIT = CameraMoveEntry(
     axes={"left": "orbit", "right": "orbit"}, default_direction="right", settles=False,
     meanings={"": ("circle around the subject", "orbit around", "revolve around the subject")},
 )
+CRANE = CameraMoveEntry(
+    "crane", "a rising arc: the camera rises while swinging round the subject (or the point ahead), keeping it in view",
+    "crane shot over the square", "cranes", "crane", "metres", 3.0,
+    verbs={"crane shot": "up", "crane over": "up", "crane around": "up", "crane arc": "up", "rise over": "up",
+           "rise above": "up", "soar over": "up"},
+    axes={"up": "crane", "down": "crane"}, default_direction="up", settles=False,
+)
 SHAKE = CameraMoveEntry(
     "shake", "hand-held shake (0..1); with a duration a burst, without it stays on", "shake the camera violently", "shakes", "shake", "intensity",
     0.5, (0.0, 10.0),
@@ -167,7 +174,7 @@ STATIC = CameraMoveEntry(
 
 # Timeline order: the schema lists moves in this order, and so do the README and the UI.
 CAMERA_MOVES: Mapping[str, CameraMoveEntry] = MappingProxyType({e.name: e for e in (
-    PAN, TILT, ROLL, ZOOM, DOLLY, TRUCK, PEDESTAL, ORBIT, SHAKE, SHOT, CUT, FOLLOW, FOCUS, STATIC,
+    PAN, TILT, ROLL, ZOOM, DOLLY, TRUCK, PEDESTAL, ORBIT, CRANE, SHAKE, SHOT, CUT, FOLLOW, FOCUS, STATIC,
 )})
 CAMERA_MOVE_NAMES: tuple[str, ...] = tuple(CAMERA_MOVES)
 

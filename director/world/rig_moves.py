@@ -12,12 +12,13 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from director.plan.timeline import CameraMove
-from director.world.camera_framing import MAX_FOV, MIN_FOV, PositionOf, fov_zoom, frame, pivot
+from director.world.camera_framing import MAX_FOV, MIN_FOV, PositionOf, aim_height, fov_zoom, frame, look, pivot
 from director.world.easing import lerp
 from director.world.state import CameraState
 
 LOWEST_EYE = 0.2  # metres: a pedestal down stops just above the ground
 DOLLY_TO_SUBJECT = 0.45  # a dolly in on someone without a distance covers this share of the way to them
+CRANE_SWING = 30.0  # degrees a crane arcs round its subject while it rises (to the camera's right)
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,26 @@ def orbit(s: MoveStep) -> CameraState:
     x = centre[0] + rx * math.cos(angle) - rz * math.sin(angle)
     z = centre[1] + rx * math.sin(angle) + rz * math.cos(angle)
     return replace(cam, x=x, z=z, yaw=cam.yaw - math.degrees(angle))
+
+
+@realises("crane")
+def crane(s: MoveStep) -> CameraState:
+    """Rise ``amount`` metres while arcing ``CRANE_SWING`` degrees round the subject (or the point ahead),
+    tilting and turning so the subject stays where it was in the frame."""
+    cam = s.cam
+    found = s.subject()
+    centre = pivot(cam, s.move.target, s.at, s.position_of)
+    aim = aim_height(found[1], "medium") if found is not None else 0.0  # no subject: the ground ahead
+    angle = math.radians(CRANE_SWING * s.p)
+    rx, rz = cam.x - centre[0], cam.z - centre[1]
+    x = centre[0] + rx * math.cos(angle) - rz * math.sin(angle)
+    z = centre[1] + rx * math.sin(angle) + rz * math.cos(angle)
+    y = max(LOWEST_EYE, cam.y + s.sign("up") * s.amount * s.p)
+    moved = replace(cam, x=x, y=y, z=z, yaw=cam.yaw - math.degrees(angle))
+    # Tilt by the change of the angle down to the subject: continuous at the start, the subject held in frame.
+    _, pitch_before, _ = look(cam, centre, aim)
+    _, pitch_after, _ = look(moved, centre, aim)
+    return replace(moved, pitch=cam.pitch + pitch_after - pitch_before, target=None)
 
 
 @realises("frame")
