@@ -185,7 +185,10 @@ def compile_timeline(
     if previous is not None:
         rig.adopt_settled(previous.rig)
     script = Script(timeline, interpretations, rig, {}, changes, images, prompts, [], starting_hour(world.scene),
-                    initial_fog(world.scene))
+                    initial_fog(world.scene), use_embeddings)
+    # Resolve every scene text now (the embedding model, if needed, loads at compile, not mid-render).
+    for scene in {world.scene, *(c.change.scene for c in changes if isinstance(c.change, SceneChange) and c.change.scene)}:
+        script.scene_kind(scene)
 
     # Characters: declared ones stand in the scene from the start, facing the camera.
     n = len(world.characters)

@@ -15,6 +15,7 @@ from director.world.camera_rig import CameraRig
 from director.world.entity_motion import EntityTrack
 from director.world.environment import TimedChange, environment_at
 from director.world.interpretation import Interpretation
+from director.world.scene_kind import SceneChoice, choose_scene
 from director.world.state import EVENT_MEMORY, Environment, Event, WorldState
 
 PROMPTS_IN_EFFECT = 2  # the latest free prompts a state carries (older ones have been superseded)
@@ -34,6 +35,7 @@ class Script:
     events: list[Event]
     initial_hour: float
     initial_fog: float = 0.0  # a "misty forest" starts in mist (which also lights its nights: moonlit haze)
+    use_embeddings: bool = False  # scene texts no keyword knows are matched by meaning (as the directives were read)
     _resolving: set[str] = field(default_factory=set, repr=False)
 
     @property
@@ -64,6 +66,8 @@ class Script:
         entities = tuple(s for s in (tr.state(t) for tr in self.tracks.values()) if s is not None)
         camera = self.rig.state(t, self._framed)
         env, scene, style, style_text = self._environment(t)
+        if env.dissolve_from is not None:
+            env = replace(env, dissolve_from_kind=self.scene_kind(env.dissolve_from))
         scene_image = style_image = None
         images: dict[str, str] = {}
         for at, role, key, who in self.images:
@@ -94,7 +98,12 @@ class Script:
             actions=actions,
             camera_phrase=self.rig.phrase(t),
             recent_events=recent,
+            scene_kind=self.scene_kind(scene),
         )
+
+    def scene_kind(self, scene: str) -> SceneChoice:
+        """The scene kind ``scene`` asks for (remembered per text by ``choose_scene``)."""
+        return choose_scene(scene, self.use_embeddings)
 
     def _environment(self, t: float) -> tuple[Environment, str, str | None, str]:
         start = Environment(hour=self.initial_hour, fog=self.initial_fog)
