@@ -19,7 +19,8 @@ from director.world.describe import describe_part
 from director.world.entity_motion import EntityTrack, TimedAction
 from director.world.environment import TimedChange, initial_fog, starting_hour
 from director.world.events import timeline_events
-from director.world.interpretation import Interpretation, Parser, interpret
+from director.commands.reader import Reader
+from director.world.interpretation import Interpretation, interpret
 from director.world.script import Script
 
 FADE_DURATION = 1.5  # a fade to or from black without a duration
@@ -68,8 +69,8 @@ class _Where:
 def compile_timeline(
     timeline: Timeline,
     *,
-    parse: Parser | None = None,
-    use_embeddings: bool = True,
+    reader: Reader | None = None,
+    use_embeddings: bool | None = None,
     cache: dict[tuple, Any] | None = None,
     previous: Script | None = None,
 ) -> Script:
@@ -79,7 +80,11 @@ def compile_timeline(
     ``cache`` (optional, kept by the caller) skips re-reading directives already read, and ``previous``
     (the Script this one replaces) lends the camera its memo of settled moves: together they keep
     recompiling after a live command cheap however long the record has grown.
+
+    ``reader`` says how free text is read (``commands.Reader``; default: by rules, then by meaning);
+    ``use_embeddings`` is the older spelling of the same choice (``Reader.of`` turns it into a reader).
     """
+    reader = Reader.of(use_embeddings, reader)
     interpretations: list[Interpretation] = []
     cast: list[Character] = list(timeline.world.characters)
     names = {c.name.lower() for c in cast}
@@ -96,7 +101,7 @@ def compile_timeline(
             else:
                 interp = cache.get((i, d, cast_key))
         if interp is None:
-            interp = interpret(d, i, cast, parse, use_embeddings)
+            interp = interpret(d, i, cast, reader)
             if cache is not None:
                 cache[(i, d, cast_key)] = interp
         if cache is not None:
@@ -185,7 +190,7 @@ def compile_timeline(
     if previous is not None:
         rig.adopt_settled(previous.rig)
     script = Script(timeline, interpretations, rig, {}, changes, images, prompts, [], starting_hour(world.scene),
-                    initial_fog(world.scene), use_embeddings)
+                    initial_fog(world.scene), reader)
     # Resolve every scene text now (the embedding model, if needed, loads at compile, not mid-render).
     for scene in {world.scene, *(c.change.scene for c in changes if isinstance(c.change, SceneChange) and c.change.scene)}:
         script.scene_kind(scene)

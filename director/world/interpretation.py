@@ -5,13 +5,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Sequence
 
+from director.commands.reader import Reader
 from director.plan.timecode import format_time
 from director.plan.timeline import CameraMove, Character, CharacterAction, Directive, SceneChange, StyleChange
 
 Part = CameraMove | CharacterAction | SceneChange | StyleChange
-Parser = Callable[..., object]  # (text, cast, style names, use_embeddings=) -> commands.ParseResult
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,7 @@ class Interpretation:
         return f"{where}: {names} ({self.method})"
 
 
-def _default_parser() -> Parser:
-    from director.commands import parse_command
-
-    return parse_command
-
-
-def interpret(directive: Directive, index: int, cast: Sequence[Character], parse: Parser | None, use_embeddings: bool) -> Interpretation:
+def interpret(directive: Directive, index: int, cast: Sequence[Character], reader: Reader) -> Interpretation:
     """Structured fields as written, plus whatever the directive's text says. ``cast`` is everyone
     known at this point: the world's characters and those earlier directives brought in."""
     parts: list[Part] = [p for p in (directive.camera, directive.character, directive.scene, directive.style) if p]
@@ -51,10 +45,9 @@ def interpret(directive: Directive, index: int, cast: Sequence[Character], parse
     method = "structured" if parts else "none"
     understood = bool(parts) or bool(directive.image)
     if directive.text:
-        parse = parse or _default_parser()
         from director.plan.styles import style_names
 
-        result = parse(directive.text, cast, style_names(), use_embeddings=use_embeddings)
+        result = reader.parse(directive.text, cast, style_names())
         # Parts read from a partly understood text still apply; the whole text then also stays a prompt,
         # so the text decides whether the directive counts as understood.
         parts.extend(result.parts)

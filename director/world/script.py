@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from director.commands.reader import RULES_ONLY, Reader
 from director.plan.timeline import Timeline
 from director.world.camera_rig import CameraRig
 from director.world.entity_motion import EntityTrack
@@ -35,7 +36,7 @@ class Script:
     events: list[Event]
     initial_hour: float
     initial_fog: float = 0.0  # a "misty forest" starts in mist (which also lights its nights: moonlit haze)
-    use_embeddings: bool = False  # scene texts no keyword knows are matched by meaning (as the directives were read)
+    reader: Reader = RULES_ONLY  # how text was read: scene texts no keyword knows are matched by meaning if it reads so
     _resolving: set[str] = field(default_factory=set, repr=False)
 
     @property
@@ -103,7 +104,7 @@ class Script:
 
     def scene_kind(self, scene: str) -> SceneChoice:
         """The scene kind ``scene`` asks for (remembered per text by ``choose_scene``)."""
-        return choose_scene(scene, self.use_embeddings)
+        return choose_scene(scene, self.reader.meaning)
 
     def _environment(self, t: float) -> tuple[Environment, str, str | None, str]:
         start = Environment(hour=self.initial_hour, fog=self.initial_fog)
