@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import get_close_matches
-from typing import Any
+from typing import Any, Sequence
 
 from director.plan.timecode import format_time
 from director.plan.timeline import CameraMove, Character, CharacterAction, SceneChange, StyleChange, Timeline, TimelineError
@@ -73,26 +73,29 @@ def compile_timeline(
     use_embeddings: bool | None = None,
     cache: dict[tuple, Any] | None = None,
     previous: Script | None = None,
+    interpretations: Sequence[Interpretation] | None = None,
 ) -> Script:
     """Read every directive and build the Script. Raises ``TimelineError`` for references that
     cannot be resolved (a camera aimed at an unknown character, a character image with no character).
 
     ``cache`` (optional, kept by the caller) skips re-reading directives already read, and ``previous``
     (the Script this one replaces) lends the camera its memo of settled moves: together they keep
-    recompiling after a live command cheap however long the record has grown.
+    recompiling after a live command cheap however long the record has grown. ``interpretations``:
+    one per directive, already read (an incremental compile): no directive is read again.
 
     ``reader`` says how free text is read (``commands.Reader``; default: by rules, then by meaning);
     ``use_embeddings`` is the older spelling of the same choice (``Reader.of`` turns it into a reader).
     """
     reader = Reader.of(use_embeddings, reader)
+    given = interpretations
     interpretations: list[Interpretation] = []
     cast: list[Character] = list(timeline.world.characters)
     names = {c.name.lower() for c in cast}
     cast_key = tuple(cast)
     cast_hash = hash(cast_key)  # hashed once per change of cast, not once per directive
     for i, d in enumerate(timeline.directives):
-        interp = None
-        if cache is not None:
+        interp = given[i] if given is not None else None
+        if interp is None and cache is not None:
             # Fast path: the same Directive object as last compile (a live record keeps its objects);
             # the entry holds the object, so its id cannot be reused meanwhile.
             hit = cache.get((i, id(d), cast_hash))
@@ -104,7 +107,7 @@ def compile_timeline(
             interp = interpret(d, i, cast, reader)
             if cache is not None:
                 cache[(i, d, cast_key)] = interp
-        if cache is not None:
+        if cache is not None and given is None:
             cache[(i, id(d), cast_hash)] = (d, cast_key, interp)
         interpretations.append(interp)
         for part in interp.parts:  # newcomers can be named by later directives ("close-up on the cat")

@@ -37,9 +37,12 @@ class Interpretation:
         return f"{where}: {names} ({self.method})"
 
 
-def interpret(directive: Directive, index: int, cast: Sequence[Character], reader: Reader) -> Interpretation:
+def interpret(directive: Directive, index: int, cast: Sequence[Character], reader: Reader | None = None,
+              use_embeddings: bool | None = None) -> Interpretation:
     """Structured fields as written, plus whatever the directive's text says. ``cast`` is everyone
-    known at this point: the world's characters and those earlier directives brought in."""
+    known at this point: the world's characters and those earlier directives brought in. ``reader``
+    (or the older ``use_embeddings`` flag) says how text is read."""
+    reader = Reader.of(use_embeddings, reader)
     parts: list[Part] = [p for p in (directive.camera, directive.character, directive.scene, directive.style) if p]
     notes: tuple[str, ...] = ()
     method = "structured" if parts else "none"

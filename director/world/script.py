@@ -114,6 +114,6 @@ class Script:
 # Kept importable from here for callers written before the split (prefer ``director.world``).
 from director.world.compile import compile_timeline  # noqa: E402
 from director.world.describe import describe_part  # noqa: E402
-from director.world.interpretation import Part  # noqa: E402
+from director.world.interpretation import Part, interpret  # noqa: E402
 
-__all__ = ["Script", "Interpretation", "Part", "compile_timeline", "describe_part"]
+__all__ = ["Script", "Interpretation", "Part", "compile_timeline", "describe_part", "interpret"]
