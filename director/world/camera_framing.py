@@ -21,9 +21,14 @@ MIN_FOV, MAX_FOV = 4.0, 110.0
 COMFORT_FOV = 14.0  # narrower than this, framing moves the camera closer instead of zooming
 CLOSEST = 0.8  # metres: framing never moves the lens nearer a subject than this
 MIN_EYE = 0.35  # metres: a close shot lowers the camera to a small subject's eye, not below this
-EYE_ABOVE = 0.15  # metres above 90 % of the subject's height: its eye line
+EYE_ABOVE = 0.15  # metres above the subject's face height (FACE): the lens just above its eye line
 PIVOT_AHEAD = 7.0  # metres: an orbit with no subject turns about the point this far ahead
 REST = CameraState()
+# Where on a subject the camera aims, as a share of its height.
+FACE = 0.9  # a person's eyes: close shots look them in the face
+CHEST = 0.6  # a person in wider shots: the middle of the figure
+ANIMAL_HEAD = 0.8  # animals and things: near the top, where a viewer looks
+NEAREST_LOOK = 0.3  # metres: aiming at a point closer than this is taken as aiming at this distance
 
 Point = tuple[float, float]
 PositionOf = Callable[[str, float], tuple[Point, str] | None]  # id, t -> ((x, z), kind)
@@ -45,8 +50,8 @@ def aim_height(kind: str, shot: str) -> float:
     """Where on a subject the camera aims: a person's face in close shots, else the chest; an animal's head."""
     height = subject_height(kind)
     if kind == "person":
-        return height * (0.9 if shot in ("close", "extreme_close") else 0.6)
-    return height * 0.8
+        return height * (FACE if shot in ("close", "extreme_close") else CHEST)
+    return height * ANIMAL_HEAD
 
 
 def fov_zoom(fov: float, factor: float) -> float:
@@ -57,7 +62,7 @@ def fov_zoom(fov: float, factor: float) -> float:
 def look(cam: CameraState, point: Point, height: float) -> tuple[float, float, float]:
     """Yaw, pitch and distance that aim the camera at a point ``height`` metres above the ground."""
     dx, dz = point[0] - cam.x, point[1] - cam.z
-    dist = max(0.3, math.hypot(dx, dz))
+    dist = max(NEAREST_LOOK, math.hypot(dx, dz))
     yaw = math.degrees(math.atan2(dx, dz))
     yaw = cam.yaw + ((yaw - cam.yaw + 180.0) % 360.0 - 180.0)  # the short way round
     pitch = math.degrees(math.atan2(height - cam.y, dist))
@@ -110,7 +115,7 @@ def frame(cam: CameraState, move, at: float, p: float, aspect: float, position_o
         wanted = dist * math.tan(math.radians(fov) / 2) / math.tan(math.radians(COMFORT_FOV) / 2)
         wanted = max(CLOSEST, wanted)
         f = (dist - wanted) / dist * p
-        eye = max(MIN_EYE, min(start.y, height * 0.9 + EYE_ABOVE)) if shot in ("close", "extreme_close") else start.y
+        eye = max(MIN_EYE, min(start.y, height * FACE + EYE_ABOVE)) if shot in ("close", "extreme_close") else start.y
         start = replace(start, x=lerp(start.x, point[0], f), z=lerp(start.z, point[1], f), y=lerp(start.y, eye, p))
         fov = framing_fov(shot or "medium", size, wanted, aspect)
     yaw, pitch, dist = look(start, point, aim)

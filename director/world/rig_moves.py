@@ -18,6 +18,7 @@ from director.world.state import CameraState
 
 LOWEST_EYE = 0.2  # metres: a pedestal down stops just above the ground
 DOLLY_TO_SUBJECT = 0.45  # a dolly in on someone without a distance covers this share of the way to them
+FALLBACK_ZOOM = 2.0  # a zoom written with no usable factor (0 or less) zooms 2x, like one with none
 CRANE_SWING = 30.0  # degrees a crane arcs round its subject while it rises (to the camera's right)
 
 
@@ -76,7 +77,7 @@ def roll(s: MoveStep) -> CameraState:
 
 @realises("zoom")
 def zoom(s: MoveStep) -> CameraState:
-    factor = s.amount if s.amount > 0 else 2.0
+    factor = s.amount if s.amount > 0 else FALLBACK_ZOOM
     if s.move.direction == "out" and factor > 1.0:  # "zoom out 2x" may come as 2 or as 0.5
         factor = 1.0 / factor
     return replace(s.cam, fov=min(MAX_FOV, max(MIN_FOV, fov_zoom(s.cam.fov, factor**s.p))))
