@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from director.check import CheckReport, check_clip  # noqa: E402
 from director.check.expectations import effect_words  # noqa: E402
 from director.run.render import render  # noqa: E402
-from director.world.script import compile_timeline  # noqa: E402
+from director.world import compile_timeline  # noqa: E402
 from director.plan.timeline import Timeline  # noqa: E402
 
 CITY = ("A busy street in Paris with cafes", [{"name": "woman", "text": "a tall woman with long red hair in a green dress"}])

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from director.world.script import compile_timeline  # noqa: E402
+from director.world import compile_timeline  # noqa: E402
 from director.plan.timeline import CameraMove, Directive, Timeline, World  # noqa: E402
 
 STEP = 2 / 24

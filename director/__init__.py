@@ -7,7 +7,7 @@
 
 from director.run.director import AppliedCommand, Director, Progress
 from director.run.render import RenderResult, render
-from director.world.script import Interpretation, compile_timeline
+from director.world import Interpretation, compile_timeline
 from director.plan.timeline import (
     CameraMove,
     Character,

@@ -11,7 +11,7 @@ from director.check import ClipError, check_clip
 from director.check.clip import decode_clip
 from director.cli import main
 from director.run.render import render
-from director.world.script import compile_timeline
+from director.world import compile_timeline
 from director.plan.timeline import Timeline
 
 MOVES = [

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from director.engines.previz import figures
-from director.world.script import compile_timeline
+from director.world import compile_timeline
 from director.plan.timeline import timeline_from_data
 
 WOMAN = {"name": "woman", "text": "a woman in a red dress"}

@@ -6,7 +6,8 @@ import numpy as np
 
 from director.engines.previz.figures import draw_figure
 from director.engines.previz.looks import HAIR_COLORS, animal_scale, person_looks
-from director.engines.previz.scenes import choose_scene
+from director.engines.previz.scenes import recipe_for
+from director.world.scene_kind import choose_scene
 
 
 def _colour_share(rgba: np.ndarray, colour: tuple[int, int, int], tol: int = 20) -> float:
@@ -39,10 +40,10 @@ def test_two_descriptions_draw_two_different_people():
 
 
 def test_scene_text_details_become_layers():
-    names = [layer.name for layer in choose_scene("a sandy beach with big waves and distant cliffs", False).recipe.layers]
+    names = [layer.name for layer in recipe_for(choose_scene("a sandy beach with big waves and distant cliffs", False)).layers]
     assert "cliffs" in names and "surf" in names
-    assert "farmhouse" in [layer.name for layer in choose_scene("an old farmhouse among wheat fields", False).recipe.layers]
-    plain = choose_scene("a beach", False).recipe
+    assert "farmhouse" in [layer.name for layer in recipe_for(choose_scene("an old farmhouse among wheat fields", False)).layers]
+    plain = recipe_for(choose_scene("a beach", False))
     assert "cliffs" not in [layer.name for layer in plain.layers]
-    depths = [layer.depth for layer in choose_scene("a street market with lamps", False).recipe.layers]
+    depths = [layer.depth for layer in recipe_for(choose_scene("a street market with lamps", False)).layers]
     assert depths == sorted(depths, reverse=True)  # painted far to near

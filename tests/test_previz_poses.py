@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from director.engines.previz.compositor import WorldRenderer
-from director.world.script import compile_timeline
+from director.world import compile_timeline
 from director.plan.timeline import load_timeline, timeline_from_data
 from director.world.state import CameraState, EntityState, WorldState
 

@@ -41,12 +41,14 @@ def test_sky_bakes_at_every_sun_and_moon_position():
     """The glow box wraps around the panorama: every quarter hour, day and night, bakes (and the disc shows)."""
     from director.engines.previz.grade import Grade
     from director.engines.previz.lighting import Light
-    from director.engines.previz.scenes import choose_scene
+    from director.engines.previz.scenes import recipe_for
     from director.engines.previz.textures import bake_sky
     from director.plan.styles import get_style
     from director.world.state import Environment
 
-    recipe = choose_scene("a beach by the sea", use_embeddings=False).recipe
+    from director.world.scene_kind import choose_scene
+
+    recipe = recipe_for(choose_scene("a beach by the sea", use_embeddings=False))
     grade = Grade(get_style("natural"))
     for quarter in range(96):
         hour = quarter / 4

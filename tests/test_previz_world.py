@@ -7,7 +7,7 @@ import numpy as np
 from director.plan.assets import Assets
 from director.engines.protocol import ChunkRequest, RenderSettings, sample_index
 from director.engines.previz import PrevizEngine
-from director.engines.previz.scenes import match_scene
+from director.world.scene_kind import choose_scene
 from director.plan.styles import STYLES, Style, style_names
 from director.world.state import EntityState, Environment, Event, WorldState
 
@@ -134,16 +134,16 @@ def test_reference_image_is_cut_out():
 
 
 def test_scene_keywords():
-    assert match_scene("a rainy street in Paris").kind == "city"
-    assert match_scene("golden wheat fields").kind == "countryside"
-    assert match_scene("deep in the woods").kind == "forest"
-    assert match_scene("a quiet beach").kind == "beach"
-    assert match_scene("the Alps").kind == "mountains"
-    assert match_scene("sahara dunes").kind == "desert"
-    assert match_scene("a snowy village at christmas").kind == "snowy village"
-    assert match_scene("a cosy living room").kind == "interior"
-    assert match_scene("a starry night sky").kind == "night sky"
-    assert match_scene("zzz").kind == "countryside"
+    assert choose_scene("a rainy street in Paris", use_embeddings=False).kind == "city"
+    assert choose_scene("golden wheat fields", use_embeddings=False).kind == "countryside"
+    assert choose_scene("deep in the woods", use_embeddings=False).kind == "forest"
+    assert choose_scene("a quiet beach", use_embeddings=False).kind == "beach"
+    assert choose_scene("the Alps", use_embeddings=False).kind == "mountains"
+    assert choose_scene("sahara dunes", use_embeddings=False).kind == "desert"
+    assert choose_scene("a snowy village at christmas", use_embeddings=False).kind == "snowy village"
+    assert choose_scene("a cosy living room", use_embeddings=False).kind == "interior"
+    assert choose_scene("a starry night sky", use_embeddings=False).kind == "night sky"
+    assert choose_scene("zzz", use_embeddings=False).kind == "countryside"
 
 
 def test_scenes_look_different():

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from director.world.script import compile_timeline
+from director.world import compile_timeline
 from director.plan.timeline import TimelineError, timeline_from_data
 
 

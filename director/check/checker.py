@@ -18,7 +18,7 @@ from director.check.light_and_weather import check_scene_change
 from director.check.optical_flow import FlowMeter
 from director.check.tracking import check_character
 from director.check.verdict import CheckReport, Verdict
-from director.world.script import Script, compile_timeline
+from director.world import Script, compile_timeline
 from director.plan.timeline import CameraMove, CharacterAction, SceneChange, StyleChange, Timeline
 
 

@@ -1,6 +1,6 @@
 """What each directive should do to the clip, read from the project's own interpretation.
 
-The timeline is compiled exactly as a render compiles it (``director.world.script``), so a check judges the
+The timeline is compiled exactly as a render compiles it (``director.world.compile``), so a check judges the
 directive's *reading* ("push in on her" → dolly in on Mei over 3 s) against the pixels and the sound.
 Nothing here depends on the engine: the compiled world (camera states, character tracks, environment)
 is the same for every engine, which is what lets one checker judge previz and neural clips alike.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from director.world.script import Interpretation, Part, Script, describe_part
+from director.world import Interpretation, Part, Script, describe_part
 from director.world.entity_motion import GESTURE_SECONDS
 from director.plan.timeline import GESTURES, CameraMove, CharacterAction, SceneChange, StyleChange
 from director.world.state import CameraState, Environment, EntityState

@@ -6,31 +6,21 @@ target for a known move, and is shared with the embedding fallback (which only f
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from director.commands import lexicon as lx
 from director.commands import slots
 from director.commands.characters import Cast
 from director.commands.clauses import Clause
 from director.commands.result import ClauseReading
 from director.plan.timeline import CameraMove
+from director.vocabulary.camera_moves import CAMERA_MOVES, CAMERA_VERB_GROUPS, CUT_PHRASES, WRITTEN_UNITS
 
-# Directions each move accepts; a direction from another axis turns the move into its sibling
-# ("pan up" is a tilt, "dolly left" a truck), with a note.
-_AXES: dict[str, dict[str, str]] = {
-    "pan": {"left": "pan", "right": "pan", "up": "tilt", "down": "tilt", "in": "dolly", "out": "dolly"},
-    "tilt": {"up": "tilt", "down": "tilt", "left": "pan", "right": "pan"},
-    "roll": {"left": "roll", "right": "roll"},
-    "zoom": {"in": "zoom", "out": "zoom"},
-    "dolly": {"in": "dolly", "out": "dolly", "left": "truck", "right": "truck", "up": "pedestal", "down": "pedestal"},
-    "truck": {"left": "truck", "right": "truck", "in": "dolly", "out": "dolly"},
-    "pedestal": {"up": "pedestal", "down": "pedestal"},
-    "orbit": {"left": "orbit", "right": "orbit"},
-    "move": {"in": "dolly", "out": "dolly", "left": "truck", "right": "truck", "up": "pedestal", "down": "pedestal"},
-    "turn": {"left": "pan", "right": "pan", "up": "tilt", "down": "tilt"},
-    "look": {"left": "pan", "right": "pan", "up": "tilt", "down": "tilt"},
+# Directions each move (or verb group) accepts; a direction from another axis turns the move into its
+# sibling ("pan up" is a tilt, "dolly left" a truck), with a note.
+_AXES: dict[str, Mapping[str, str]] = {
+    e.name: e.axes for e in (*CAMERA_MOVES.values(), *CAMERA_VERB_GROUPS.values()) if e.axes
 }
-_UNITS = {"pan": "degrees", "tilt": "degrees", "roll": "degrees", "orbit": "degrees", "zoom": "factor",
-          "dolly": "metres", "truck": "metres", "pedestal": "metres"}
-_CUT_WORDS = ("cut", "hard cut", "jump cut", "smash cut")
 
 
 def _target(clause: Clause, cast: Cast, start: int = 0) -> tuple[str | None, str | None]:
@@ -68,7 +58,7 @@ def camera_part(
     pace = slots.pace(clause)
 
     # 1. Moves decided by their direction or target ("move closer", "look at her", "turn around").
-    if move in ("move", "turn", "look"):
+    if move in CAMERA_VERB_GROUPS:
         around = clause.find("around", verb_end) >= 0
         if direction is not None and direction in _AXES[move]:
             resolved = _AXES[move][direction]
@@ -98,7 +88,8 @@ def camera_part(
         move = "follow"
 
     # 3. Moves without a direction.
-    if move in ("shake",):
+    entry = CAMERA_MOVES[move]
+    if move == "shake":  # a strength word, not a number
         if clause.find("stop") >= 0 or clause.find("no") >= 0:
             return CameraMove(move="shake", amount=0.0), ["stop shaking: shake 0"]
         strength = next((lx.SHAKE_STRENGTH[w] for w in clause.lemmas if w in lx.SHAKE_STRENGTH), None)
@@ -107,19 +98,20 @@ def camera_part(
         return CameraMove(move=move, target=target, shot=_shot(clause), pace=pace), notes
     if move == "static":
         return CameraMove(move="static"), notes
+    # (The remaining moves read the framing slots or an amount in their unit.)
 
     # 4. Amount in the move's unit; zoom factors are relative to now (zoom out 2x → 0.5).
     amount: float | None = None
     written = slots.amount(clause, verb_end)
-    unit = _UNITS.get(move)
+    unit = entry.units if entry.units in WRITTEN_UNITS else None
     if written is not None and unit is not None and written[1] in (unit, "bare"):
         amount = written[0]
         if move == "zoom" and direction == "out" and amount > 1:
             amount = 1.0 / amount
-    if move in ("pan", "tilt", "roll", "orbit", "zoom", "dolly", "truck", "pedestal") and direction is None:
-        direction = {"roll": "right", "orbit": "right"}.get(move)
-        if move in ("dolly", "zoom") and target is not None:
-            direction = "in"
+    if unit is not None and direction is None:
+        direction = entry.default_direction
+        if entry.toward_target is not None and target is not None:
+            direction = entry.toward_target
     return CameraMove(move=move, direction=direction, amount=amount, target=target, pace=pace), notes
 
 
@@ -135,7 +127,7 @@ def read_camera(clause: Clause, cast: Cast) -> ClauseReading | None:
 
     # 2. Cuts and shot sizes: "cut to a wide shot", "close-up on the girl", "cut to the cat".
     shot = _shot(clause)
-    cut = clause.first_of(_CUT_WORDS, i)
+    cut = clause.first_of(CUT_PHRASES, i)
     if cut is not None:
         target, note = _target(clause, cast, cut[0])
         if shot is None and target is None:

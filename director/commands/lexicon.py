@@ -1,4 +1,5 @@
-"""Word lists the rules read: every synonym lives here, written in base form (lemma).
+"""Word lists the rules read, written in base form (lemma): the grammar words live here; the words
+that name camera moves, character kinds, weather and times of day come from ``director.vocabulary``.
 
 Multi-word entries are written with spaces ("push in") and matched on lemmas, so "pushes in" and
 "pushing in" match "push in". ``VOCABULARY`` (every single word below) is what ``tokens.lemma``
@@ -7,9 +8,10 @@ checks endings against.
 
 from __future__ import annotations
 
-from typing import Literal
-
-Direction = Literal["left", "right", "up", "down", "in", "out"]
+from director.vocabulary.camera_moves import CAMERA_MOVES, CAMERA_VERB_GROUPS, Direction
+from director.vocabulary.character_kinds import kind_nouns
+from director.vocabulary.times_of_day import time_phrases
+from director.vocabulary.weather import weather_words
 
 # --- irregular forms --------------------------------------------------------------------------
 IRREGULAR: dict[str, str] = {
@@ -76,42 +78,14 @@ METRE_UNITS = {"metre": 1.0, "meter": 1.0, "m": 1.0, "foot": 0.3048, "feet": 0.3
                "step": 0.7, "pace": 0.7, "yard": 0.9144}
 
 # --- camera -----------------------------------------------------------------------------------
-# Camera verbs: lemma (or phrase) → (move, implied direction). Move "move" means "decided by the
-# direction": in/out → dolly, left/right → truck, up/down → pedestal. "look" and "turn" are read
-# by the rules (tilt for up/down, pan for left/right, focus for "look at X").
+# Camera verbs: lemma (or phrase) → (move, implied direction), from the vocabulary's camera moves
+# and verb groups. Group "move" means "decided by the direction": in/out → dolly, left/right → truck,
+# up/down → pedestal. "look" and "turn" are read by the rules (tilt for up/down, pan for left/right,
+# focus for "look at X").
 CAMERA_VERBS: dict[str, tuple[str, Direction | None]] = {
-    "pan": ("pan", None), "whip pan": ("pan", None), "swing": ("pan", None), "swivel": ("pan", None),
-    "sweep": ("pan", None), "turn": ("turn", None), "rotate": ("turn", None), "look": ("look", None),
-    "tilt": ("tilt", None), "roll": ("roll", None), "dutch": ("roll", "right"), "cant": ("roll", None),
-    "zoom": ("zoom", None), "crash zoom": ("zoom", "in"), "snap zoom": ("zoom", "in"),
-    "dolly": ("dolly", None), "push in": ("dolly", "in"), "push": ("dolly", "in"), "pull back": ("dolly", "out"),
-    "pull out": ("dolly", "out"), "pull away": ("dolly", "out"), "pull": ("dolly", "out"),
-    "close in": ("dolly", "in"), "back up": ("dolly", "out"), "back away": ("dolly", "out"),
-    "back off": ("dolly", "out"), "retreat": ("dolly", "out"), "approach": ("dolly", "in"),
-    "get closer": ("dolly", "in"), "get close": ("dolly", "in"), "come closer": ("dolly", "in"),
-    "track in": ("dolly", "in"), "track out": ("dolly", "out"), "track": ("truck", None),
-    "truck": ("truck", None), "crab": ("truck", None), "slide": ("truck", None), "strafe": ("truck", None),
-    "sidestep": ("truck", None), "pedestal": ("pedestal", None), "crane": ("pedestal", None),
-    "boom": ("pedestal", None), "jib": ("pedestal", None), "raise": ("pedestal", "up"),
-    "lower": ("pedestal", "down"), "rise": ("pedestal", "up"), "ascend": ("pedestal", "up"),
-    "descend": ("pedestal", "down"), "lift": ("pedestal", "up"), "drop": ("pedestal", "down"),
-    "orbit": ("orbit", None), "circle": ("orbit", None), "arc": ("orbit", None), "revolve": ("orbit", None),
-    "go around": ("orbit", None), "move around": ("orbit", None),
-    "shake": ("shake", None), "jitter": ("shake", None), "tremble": ("shake", None), "rattle": ("shake", None),
-    "jolt": ("shake", None), "shudder": ("shake", None), "handheld": ("shake", None), "shaky": ("shake", None),
-    "camera shake": ("shake", None), "wobble": ("shake", None), "vibrate": ("shake", None),
-    "follow": ("follow", None), "tail": ("follow", None), "keep up with": ("follow", None),
-    "stay with": ("follow", None), "chase": ("follow", None),
-    "focus": ("focus", None), "frame": ("focus", None), "center": ("focus", None), "point": ("focus", None),
-    "aim": ("focus", None), "keep on": ("focus", None), "settle on": ("focus", None),
-    "hold": ("static", None), "freeze": ("static", None), "static": ("static", None), "lock": ("static", None),
-    "lock off": ("static", None), "stop": ("static", None), "stay": ("static", None), "steady": ("static", None),
-    "still": ("static", None), "stand still": ("static", None), "stop move": ("static", None),
-    "cut": ("cut", None), "hard cut": ("cut", None), "jump cut": ("cut", None),
-    "move": ("move", None), "go": ("move", None), "travel": ("move", None), "fly": ("move", None),
-    "glide": ("move", None), "drift": ("move", None), "head": ("move", None), "come": ("move", None),
-    "get": ("move", None), "step": ("move", None), "creep": ("move", None), "float": ("move", None),
-    "swoop": ("move", None), "dive": ("move", None), "soar": ("move", None), "inch": ("move", None),
+    phrase: (entry.name, implied)
+    for entry in (*CAMERA_MOVES.values(), *CAMERA_VERB_GROUPS.values())
+    for phrase, implied in entry.verbs.items()
 }
 DIRECTION_WORDS: dict[str, Direction] = {
     "left": "left", "right": "right", "up": "up", "down": "down", "in": "in", "out": "out",
@@ -144,41 +118,9 @@ SHAKE_STRENGTH: dict[str, float] = {
 }
 
 # --- characters -------------------------------------------------------------------------------
-# Noun → kind. People are kind "person"; the noun itself becomes a newcomer's name.
-KIND_NOUNS: dict[str, str] = {
-    **{w: "person" for w in (
-        "person", "man", "woman", "boy", "girl", "child", "kid", "lady", "gentleman", "guy", "lad", "lass",
-        "teenager", "teen", "baby", "toddler", "grandmother", "grandma", "grandpa", "grandfather", "mother",
-        "mom", "mum", "father", "dad", "stranger", "figure", "soldier", "officer", "policeman", "policewoman",
-        "dancer", "model", "musician", "tourist", "traveler", "traveller", "detective", "king", "queen",
-        "princess", "prince", "knight", "wizard", "witch", "farmer", "student", "worker", "runner", "skater",
-        "cyclist", "chef", "doctor", "nurse", "pedestrian", "passerby", "friend", "son", "daughter", "sister",
-        "brother", "wife", "husband", "bride", "groom", "actor", "actress", "waiter", "waitress", "hero",
-        "heroine", "villain", "stranger", "human", "someone", "somebody", "couple", "kid", "schoolgirl",
-        "schoolboy", "singer", "artist", "painter", "photographer", "postman", "vendor", "monk", "samurai",
-        "ninja", "cowboy", "pirate", "sailor", "pilot", "driver", "hiker", "jogger", "elder", "youth",
-        "gardener", "fisherman", "merchant", "beggar", "thief", "guard", "priest", "nun", "student",
-    )},
-    **{w: "cat" for w in ("cat", "kitten", "kitty", "tomcat", "kitteh", "moggy")},
-    **{w: "dog" for w in ("dog", "puppy", "pup", "doggy", "doggo", "hound", "pooch", "mutt", "poodle",
-                          "terrier", "retriever", "labrador", "shepherd", "corgi", "dachshund", "bulldog")},
-    **{w: "bird" for w in ("bird", "sparrow", "pigeon", "crow", "raven", "seagull", "gull", "robin", "parrot",
-                           "owl", "eagle", "hawk", "dove", "swallow", "finch", "magpie", "hummingbird", "bluebird")},
-    **{w: "horse" for w in ("horse", "pony", "stallion", "mare", "foal", "steed")},
-    **{w: "car" for w in ("car", "taxi", "cab", "sedan", "jeep", "automobile", "convertible", "van", "suv")},
-    **{w: "bicycle" for w in ("bicycle", "bike", "tricycle")},
-    **{w: "motorcycle" for w in ("motorcycle", "motorbike", "scooter", "moped")},
-    **{w: "bus" for w in ("bus", "tram", "trolley", "streetcar")},
-    **{w: "truck" for w in ("truck", "lorry")},
-    **{w: "boat" for w in ("boat", "ship", "sailboat", "yacht", "canoe", "ferry")},
-    "train": "train", "cow": "cow", "sheep": "sheep", "lamb": "sheep", "deer": "deer", "fawn": "deer",
-    "rabbit": "rabbit", "bunny": "rabbit", "hare": "rabbit", "fox": "fox", "bear": "bear", "duck": "bird",
-    "duckling": "bird", "goose": "bird", "chicken": "bird", "hen": "bird", "fish": "fish", "butterfly": "butterfly",
-    "robot": "robot", "android": "robot", "dragon": "dragon", "squirrel": "squirrel", "mouse": "mouse",
-    "rat": "mouse", "goat": "goat", "pig": "pig", "piglet": "pig", "elephant": "elephant", "wolf": "wolf",
-    "monkey": "monkey", "frog": "frog", "tiger": "tiger", "lion": "lion", "giraffe": "giraffe",
-    "airplane": "airplane", "plane": "airplane", "helicopter": "helicopter", "drone": "drone",
-}
+# Noun → kind, from the vocabulary's character kinds. People are kind "person"; the noun itself
+# becomes a newcomer's name.
+KIND_NOUNS: dict[str, str] = kind_nouns()
 FEMALE_WORDS = {
     "woman", "girl", "lady", "mother", "mom", "mum", "grandma", "grandmother", "princess", "queen", "witch",
     "lass", "daughter", "sister", "wife", "bride", "actress", "waitress", "heroine", "schoolgirl", "policewoman",
@@ -253,20 +195,8 @@ CHARACTER_VERBS: dict[str, str] = {
 }
 
 # --- scene ------------------------------------------------------------------------------------
-# Weather nouns/verbs/adjectives → (weather, implied intensity or None).
-WEATHER_WORDS: dict[str, tuple[str, float | None]] = {
-    "rain": ("rain", None), "rainy": ("rain", None), "raindrop": ("rain", None), "shower": ("rain", 0.5),
-    "drizzle": ("rain", 0.3), "drizzly": ("rain", 0.3), "sprinkle": ("rain", 0.3), "downpour": ("rain", 1.0),
-    "pour": ("rain", 0.9), "rainfall": ("rain", None), "rainstorm": ("storm", None), "monsoon": ("rain", 1.0),
-    "snow": ("snow", None), "snowy": ("snow", None), "snowfall": ("snow", None), "snowflake": ("snow", None),
-    "flurry": ("snow", 0.3), "blizzard": ("snow", 1.0), "sleet": ("snow", 0.5), "snowstorm": ("snow", 1.0),
-    "fog": ("fog", None), "foggy": ("fog", None), "mist": ("fog", None), "misty": ("fog", None),
-    "haze": ("fog", 0.3), "hazy": ("fog", 0.3), "smog": ("fog", None),
-    "wind": ("wind", None), "windy": ("wind", None), "breeze": ("wind", 0.3), "breezy": ("wind", 0.3),
-    "gust": ("wind", 0.6), "gusty": ("wind", 0.6), "gale": ("wind", 1.0),
-    "storm": ("storm", None), "stormy": ("storm", None), "thunderstorm": ("storm", None),
-    "tempest": ("storm", 1.0), "hurricane": ("storm", 1.0), "typhoon": ("storm", 1.0),
-}
+# Weather nouns/verbs/adjectives → (weather, implied intensity or None), from the vocabulary.
+WEATHER_WORDS: dict[str, tuple[str, float | None]] = weather_words()
 CLEAR_PHRASES = (
     "clear sky", "clear skies", "sky clear", "weather clear", "sun come out", "sunny", "sunshine",
     "blue sky", "clear up", "clear weather", "fair weather", "clear",
@@ -279,18 +209,7 @@ INTENSITY_WORDS: dict[str, float] = {
     "dense": 0.9, "thick": 0.9, "intense": 0.9, "fierce": 0.9, "violent": 1.0,
     "huge": 0.9, "big": 0.8, "massive": 1.0,
 }
-TIME_PHRASES: dict[str, str] = {
-    "dawn": "dawn", "sunrise": "dawn", "daybreak": "dawn", "sun rise": "dawn", "sun come up": "dawn",
-    "day break": "dawn", "morning": "dawn", "first light": "dawn", "early morning": "dawn",
-    "morning come": "dawn", "sun be rise": "dawn", "sun up": "dawn",
-    "day": "day", "daytime": "day", "noon": "day", "midday": "day", "afternoon": "day", "daylight": "day",
-    "broad daylight": "day", "high noon": "day",
-    "dusk": "dusk", "sunset": "dusk", "evening": "dusk", "twilight": "dusk", "sun set": "dusk",
-    "sun go down": "dusk", "golden hour": "dusk", "nightfall": "dusk", "sundown": "dusk",
-    "night": "night", "nighttime": "night", "midnight": "night", "get dark": "night", "grow dark": "night",
-    "darkness fall": "night", "dark": "night", "star come out": "night", "moonlight": "night",
-    "moon rise": "night", "moon come out": "night",
-}
+TIME_PHRASES: dict[str, str] = time_phrases()  # phrase → time of day, from the vocabulary
 LIGHT_NOUNS = {"light", "lamp", "streetlight", "streetlamp", "lantern", "neon", "bulb", "headlight"}
 LIGHTS_ON_PHRASES = ("turn on", "switch on", "flick on", "come on", "light up", "go on", "flicker on", "on")
 LIGHTS_OFF_PHRASES = ("turn off", "switch off", "flick off", "go out", "go off", "shut off", "off", "out",

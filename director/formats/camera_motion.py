@@ -114,7 +114,7 @@ def motion_from_timeline(timeline: Timeline, *, fps: float | None = None, base_d
     """Sample the timeline's camera (framing moves, orbits and follows included) at every frame of
     ``fps`` (default: the timeline's) and return the motion between frames, in camera-local terms:
     truck and dolly along the camera's right and forward at the previous frame."""
-    from director.world.script import compile_timeline
+    from director.world import compile_timeline
 
     del base_dir  # image paths play no part in where the camera is
     fps = fps or timeline.fps

@@ -220,7 +220,7 @@ def write_deforum(timeline: Timeline, *, mode: Mode | None = None, fps: float | 
 def deforum_prompts(timeline: Timeline, fps: float, frames: int) -> dict[str, str]:
     """The scene at frame 0, then what neural engines are prompted with (prompt fields and text no
     rule understood), each at its frame; prompts at the same frame are joined."""
-    from director.world.script import compile_timeline
+    from director.world import compile_timeline
 
     prompts = {"0": timeline.world.scene or timeline.title or "a scene"}
     for at, words in compile_timeline(timeline, use_embeddings=False).prompts:

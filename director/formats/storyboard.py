@@ -20,10 +20,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 
-from director.world.camera_rig import SHOT_FOV
+from director.world.camera_framing import SHOT_FOV
 from director.sinks.contact_sheet import render_instants
 from director.formats.take_notes import Cue, camera_words, take_cues
-from director.world.script import compile_timeline
+from director.world import compile_timeline
 from director.plan.timecode import format_time
 from director.plan.timeline import Timeline
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from director.vocabulary.camera_moves import CAMERA_MOVES, UNIT_SYMBOLS
 from director.world.camera_rig import default_duration
-from director.world.script import compile_timeline, describe_part
+from director.world import compile_timeline, describe_part
 from director.plan.timeline import CameraMove, SceneChange, Timeline
 
 CUE_SECONDS = 2.5  # a cue with no transition stays on screen this long (subtitles, marker ranges)
@@ -45,8 +46,7 @@ class Cue:
 def camera_words(move: CameraMove) -> str:
     """A camera move in words with its size: "the camera pans left 12.6°"."""
     words = describe_part(move)
-    unit = {"pan": "°", "tilt": "°", "roll": "°", "orbit": "°", "dolly": " m", "truck": " m", "pedestal": " m",
-            "zoom": "x"}.get(move.move)
+    unit = UNIT_SYMBOLS.get(CAMERA_MOVES[move.move].units or "")
     if move.amount is not None and unit:
         words += f" {move.amount:.3g}{unit}"
     return words

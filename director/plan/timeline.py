@@ -17,6 +17,9 @@ from pydantic import (
 
 from director.plan import limits
 from director.plan.timecode import format_time, parse_time
+from director.vocabulary.camera_moves import CAMERA_MOVE_NAMES, CAMERA_MOVES
+from director.vocabulary.times_of_day import TIME_OF_DAY_NAMES
+from director.vocabulary.weather import WEATHER_NAMES
 
 DEFAULT_MAX_DURATION = 180.0
 
@@ -49,25 +52,20 @@ Name = Annotated[str, StringConstraints(max_length=limits.MAX_NAME_CHARS), After
 ImageKey = Annotated[str, StringConstraints(max_length=limits.MAX_IMAGE_KEY_CHARS), AfterValidator(_no_nul)]
 Title = Annotated[str, StringConstraints(max_length=limits.MAX_TITLE_CHARS), AfterValidator(_no_nul)]
 
-CameraMoveName = Literal[
-    "pan", "tilt", "roll", "zoom", "dolly", "truck", "pedestal", "orbit",
-    "shake", "shot", "cut", "follow", "focus", "static",
-]
+# Names a timeline may use: the vocabulary defines each once (``director.vocabulary``).
+CameraMoveName = Literal[CAMERA_MOVE_NAMES]  # type: ignore[valid-type]
 ShotSize = Literal["extreme_wide", "wide", "medium", "close", "extreme_close"]
 CharacterActionName = Literal["enter", "leave", "walk", "run", "stop", "turn", "idle", "cross",  # cross: passes by, in one side and out the other
                               "wave", "point", "sit", "dance", "jump", "fall"]  # gestures and poses, done in place
 GESTURES = ("wave", "point", "sit", "dance", "jump", "fall")
-Weather = Literal["clear", "rain", "snow", "fog", "wind", "storm"]
-TimeOfDay = Literal["dawn", "day", "dusk", "night"]
+Weather = Literal[WEATHER_NAMES]  # type: ignore[valid-type]
+TimeOfDay = Literal[TIME_OF_DAY_NAMES]  # type: ignore[valid-type]
 ImageRole = Literal["scene", "style", "character"]
 DirectiveKind = Literal["camera", "character", "scene", "style", "prompt"]
 
 
-# Valid camera amounts per move, in the move's unit (see CameraMove); others: [-1000, 1000].
-AMOUNT_RANGE: dict[str, tuple[float, float]] = {
-    "pan": (-3600, 3600), "tilt": (-3600, 3600), "roll": (-3600, 3600), "orbit": (-3600, 3600),
-    "zoom": (0, 100), "dolly": (-1000, 1000), "truck": (-1000, 1000), "pedestal": (-1000, 1000), "shake": (0, 10),
-}
+# Valid camera amounts per move, in the move's unit (see CameraMove).
+AMOUNT_RANGE: dict[str, tuple[float, float]] = {e.name: e.amount_range for e in CAMERA_MOVES.values()}
 
 
 class _Model(BaseModel):
@@ -75,8 +73,9 @@ class _Model(BaseModel):
 
 
 class CameraMove(_Model):
-    """A camera instruction. Units: degrees for pan/tilt/roll/orbit, a factor for zoom
-    (2 = twice as close), metres for dolly/truck/pedestal, 0..1 intensity for shake."""
+    """A camera instruction. ``amount`` is in the move's unit (``director.vocabulary.camera_moves``):
+    degrees for pan/tilt/roll/orbit, a factor for zoom (2 = twice as close), metres for
+    dolly/truck/pedestal, 0..1 intensity for shake."""
 
     move: CameraMoveName
     direction: Literal["left", "right", "up", "down", "in", "out"] | None = None
@@ -90,7 +89,7 @@ class CameraMove(_Model):
 
     @model_validator(mode="after")
     def _amount_in_range(self) -> CameraMove:
-        low, high = AMOUNT_RANGE.get(self.move, (-1000.0, 1000.0))
+        low, high = AMOUNT_RANGE[self.move]
         if self.amount is not None and not low <= self.amount <= high:
             raise ValueError(f"amount {self.amount:g} for {self.move!r} is out of range [{low:g}, {high:g}]")
         return self

@@ -23,7 +23,7 @@ from director.run.events import Progress
 from director.engines import create_engine
 from director.world.prompt import compose_prompt
 from director.world.incremental import append_directives
-from director.world.script import Interpretation, Script, compile_timeline
+from director.world import Interpretation, Script, compile_timeline
 from director.plan.timecode import format_time
 from director.plan.timeline import Directive, Timeline, sorted_directives
 from director.world.state import WorldState

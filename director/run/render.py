@@ -25,7 +25,7 @@ from director.engines.protocol import Engine
 from director.sinks.checkpoint_sink import KEPT_ON_DISK, CheckpointSink
 from director.sinks.clip_sink import ClipSink
 from director.sinks.clip_writer import ClipWriter
-from director.world.script import Interpretation
+from director.world import Interpretation
 
 log = logging.getLogger(__name__)
 

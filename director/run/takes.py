@@ -29,7 +29,7 @@ from director.plan.timeline import Timeline
 from director.run.checkpoints import CheckpointStore
 from director.run.director import Director
 from director.sinks.clip_writer import ClipWriter, Prefix, clip_frames
-from director.world.script import Interpretation
+from director.world import Interpretation
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from director.sinks.clip_writer import ClipWriter
 from director.sinks.live_stream import LiveStream
 from director.sinks.live_stream_sink import LiveStreamSink
 from director.ui.export_rerender import ExportRerender, RerenderProgress
-from director.world.script import Interpretation
+from director.world import Interpretation
 
 log = logging.getLogger(__name__)
 

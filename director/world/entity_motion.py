@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from typing import Callable
 
 from director.plan.timeline import GESTURES, CharacterAction
+from director.vocabulary.character_kinds import CHARACTER_KINDS, DEFAULT_KIND, CharacterKindEntry, character_kind
 from director.world.state import CameraState, EntityState
 
-WALK_SPEED = {"person": 1.4, "cat": 1.0, "dog": 1.6, "bird": 3.0, "horse": 1.8, "car": 6.0, "bicycle": 4.0}
-RUN_SPEED = {"person": 4.0, "cat": 4.5, "dog": 5.5, "bird": 9.0, "horse": 8.0, "car": 14.0, "bicycle": 8.0}
-STRIDE_LENGTH = {"person": 1.5, "cat": 0.5, "dog": 0.8, "bird": 0.4, "horse": 2.6, "car": 3.0, "bicycle": 2.0}
+
+
+def _measures(kind: str) -> CharacterKindEntry:
+    """The kind's walk and run speeds and stride (a person's for a kind nobody defined)."""
+    return character_kind(kind) or CHARACTER_KINDS[DEFAULT_KIND]
+
+
 BESIDE = 0.9  # metres left between a character and the one it walked to
 FADE = 0.3  # seconds to appear or vanish at the frame edge
 DEFAULT_DEPTH = 7.0
@@ -134,7 +139,8 @@ class EntityTrack:
 
     def _plan(self) -> list[_Segment]:
         p = self.profile
-        speeds = (WALK_SPEED.get(p.kind, 1.4), RUN_SPEED.get(p.kind, 4.0))
+        kind = _measures(p.kind)
+        speeds = (kind.walk_speed, kind.run_speed)
         segments: list[_Segment] = []
         current = _Segment(0.0, p.start, p.start_heading, None, 0.0, "idle", "")
         present = p.declared
@@ -281,7 +287,7 @@ class EntityTrack:
         p = self.profile
         if t < self.appears_at:
             return None
-        stride_len = STRIDE_LENGTH.get(p.kind, 1.5)
+        stride_len = _measures(p.kind).stride
         walked = 0.0
         seg_now = None
         for seg in self._segments:

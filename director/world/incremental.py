@@ -10,7 +10,7 @@ camera rig's moves, the entity tracks, the events) is assembled from the reading
      by earlier directives), exactly as ``compile_timeline`` would read it there;
   3. shifts the readings after it by one (their ``index``), re-reading them only if the new directive
      brought in a character they could now name (a planned directive later in the record);
-  4. and the script is assembled from the readings (``compile_timeline(readings=...)``, which reads
+  4. and the script is assembled from the readings (``compile_timeline(interpretations=...)``, which reads
      nothing) with the previous script's camera memo.
 
 The result equals a fresh ``compile_timeline`` of the same record (tests/world/test_incremental.py).
@@ -70,4 +70,4 @@ def append_directives(script: Script, directives: Sequence[Directive], *, parse:
                 later.append(dataclasses.replace(old, index=offset))
         readings = [*readings[:index], new, *later]
     # 4. assemble from the readings (nothing is read again)
-    return compile_timeline(record, use_embeddings=use_embeddings, cache=cache, previous=script, readings=readings)
+    return compile_timeline(record, use_embeddings=use_embeddings, cache=cache, previous=script, interpretations=readings)

@@ -14,10 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from director.vocabulary.times_of_day import HOUR_OF as TIMES_OF_DAY_HOURS
+from director.world.scene_kind import SceneChoice, choose_scene
+
 EntityAction = Literal["idle", "walk", "run", "wave", "point", "sit", "dance", "jump", "fall"]
 
-# Hours used for named times of day (the sky and light of previz follow the hour).
-HOUR_OF = {"dawn": 6.5, "day": 12.0, "dusk": 19.0, "night": 23.0}
+# Hours of the named times of day (the sky and light of previz follow the hour), from the vocabulary.
+HOUR_OF = TIMES_OF_DAY_HOURS
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class Environment:
     fade: float = 0.0  # 0..1 how far the picture and sound have faded to black (a transition)
     dissolve: float = 0.0  # 0..1 share of the previous scene still showing through a dissolve
     dissolve_from: str | None = None  # the scene a dissolve comes from
+    dissolve_from_kind: SceneChoice | None = None  # its kind, resolved like ``WorldState.scene_kind``
 
     @property
     def daylight(self) -> float:
@@ -102,6 +106,13 @@ class WorldState:
     actions: tuple[str, ...] = ()  # current described actions ("a cute cat runs to the girl")
     camera_phrase: str = ""  # the camera move in words, while it runs
     recent_events: tuple[Event, ...] = ()  # events with t - EVENT_MEMORY < event.t <= t
+    # The scene kind (and details) ``scene`` asks for, resolved by the Script when it compiled the
+    # timeline (by embedding too, if it was asked to); a state built by hand gets it by keywords.
+    scene_kind: SceneChoice | None = None
+
+    def __post_init__(self) -> None:
+        if self.scene_kind is None:
+            object.__setattr__(self, "scene_kind", choose_scene(self.scene, use_embeddings=False))
 
     def entity(self, entity_id: str) -> EntityState | None:
         for e in self.entities:

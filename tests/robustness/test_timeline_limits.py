@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from director.cli import main as cli_main
 from director.plan.limits import MAX_DIRECTIVE_CHARS
-from director.world.script import compile_timeline
+from director.world import compile_timeline
 from director.plan.timeline import TimelineError, load_timeline, timeline_from_data
 
 BASE = {"duration": 2, "width": 64, "height": 36, "fps": 12, "world": {"scene": "a street", "characters": [{"name": "girl"}]},

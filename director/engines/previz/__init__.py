@@ -1,6 +1,6 @@
 """The previz engine: CPU, no weights, deterministic (see ``engine.PrevizEngine``)."""
 
 from director.engines.previz.engine import PrevizEngine
-from director.engines.previz.scenes import SceneChoice, choose_scene
+from director.world.scene_kind import SceneChoice  # what Chunk.info["scene"] holds
 
-__all__ = ["PrevizEngine", "SceneChoice", "choose_scene"]
+__all__ = ["PrevizEngine", "SceneChoice"]

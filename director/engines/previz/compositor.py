@@ -39,7 +39,8 @@ from director.engines.previz.cutout import cutout_sprite
 from director.engines.previz.grade import Grade, fade_to_black, transfer_lut
 from director.engines.previz.light_match import LightMatcher
 from director.engines.previz.lighting import Light
-from director.engines.previz.scenes import SceneChoice, SceneRecipe, choose_scene
+from director.engines.previz.scenes import SceneRecipe, recipe_for
+from director.world.scene_kind import SceneChoice
 from director.engines.previz.textures import (
     LRU,
     SKY_TAN_TOP,
@@ -130,12 +131,10 @@ SPRITE_CACHE_BYTES = 48 * 1024 * 1024  # figure sprites kept; close-ups make lar
 class WorldRenderer:
     """Renders ``WorldState``s at one size and seed; holds every cache (nothing here is engine state)."""
 
-    def __init__(self, width: int, height: int, seed: int, assets: Assets | None = None,
-                 use_embeddings: bool = True) -> None:
+    def __init__(self, width: int, height: int, seed: int, assets: Assets | None = None) -> None:
         self.width, self.height, self.seed = width, height, seed
         self.assets = assets or Assets()
-        self.use_embeddings = use_embeddings
-        self._choices = LRU(32)
+        self._choices = LRU(32)  # scene texts already logged
         self._scenes = LRU(4)
         self._baked = LRU(2)  # a light change re-bakes by bucket, monotonically: this one and the last
         self._skies = LRU(3)
@@ -143,7 +142,7 @@ class WorldRenderer:
         self._sprites = LRU(600, max_bytes=SPRITE_CACHE_BYTES)
         self._particles = Particles(seed)
         self._light_match = LightMatcher(
-            lambda w, h: WorldRenderer(w, h, seed, self.assets, use_embeddings=use_embeddings), SKY_HOUR_STEP)
+            lambda w, h: WorldRenderer(w, h, seed, self.assets), SKY_HOUR_STEP)
         self._sky_maps: OrderedDict = OrderedDict()
         self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
 
@@ -162,18 +161,20 @@ class WorldRenderer:
         except (AssetError, KeyError):
             return None
 
-    def choose(self, text: str) -> SceneChoice:
-        """The scene kind for a scene text (cached per text; logged when first chosen)."""
-        def build() -> SceneChoice:
-            choice = choose_scene(text, self.use_embeddings)
-            log.info("scene %r -> %s (by %s, score %.2f%s)", text, choice.kind, choice.method, choice.score,
+    def choose(self, state: WorldState) -> SceneChoice:
+        """The scene kind the world resolved for ``state`` (logged the first time a text is drawn)."""
+        choice = state.scene_kind
+
+        def first() -> SceneChoice:
+            log.info("scene %r -> %s (by %s, score %.2f%s)", choice.text, choice.kind, choice.method, choice.score,
                      f", nearest {choice.nearest!r}" if choice.nearest else "")
             return choice
 
-        return self._choices.get_or(text, build)
+        self._choices.get_or((choice.text, choice.kind, choice.method), first)
+        return choice
 
     def scene(self, state: WorldState) -> _Scene:
-        recipe = self.choose(state.scene).recipe
+        recipe = recipe_for(self.choose(state))
         # The kind and its detail layers: "a beach" and "a beach with cliffs" are two paintings.
         key = (recipe.kind, tuple(layer.name for layer in recipe.layers),
                state.scene_image if self._image(state.scene_image) is not None else None)
@@ -291,8 +292,9 @@ class WorldRenderer:
         self._tick("roll+finish", t0)
         if env.dissolve > 0.004 and env.dissolve_from and not probe:
             # A dissolve: the scene it comes from, rendered as it stands now, shows through and fades away.
-            before = dataclasses.replace(state, scene=env.dissolve_from, scene_image=None,
-                                         environment=dataclasses.replace(env, dissolve=0.0, dissolve_from=None))
+            before = dataclasses.replace(state, scene=env.dissolve_from, scene_kind=env.dissolve_from_kind, scene_image=None,
+                                         environment=dataclasses.replace(env, dissolve=0.0, dissolve_from=None,
+                                                                         dissolve_from_kind=None))
             frame = cv2.addWeighted(self.render(before, frame_index), env.dissolve, frame, 1.0 - env.dissolve, 0.0)
         return frame
 

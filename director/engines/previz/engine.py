@@ -4,9 +4,9 @@ Frames are pure functions of (WorldState, seed, size); sound carries a small ``S
 of the previous frame, one-shot sounds still ringing) that ``snapshot``/``restore`` copy, so a run
 resumed at any chunk boundary continues exactly as an uninterrupted one.
 
-The scene text picks a scene kind by keywords, else by the nearest description with the offline
-embedding model (``scenes.choose_scene``; option ``embeddings=False`` turns that off); each chunk
-reports the choice as ``Chunk.info.scene`` (a ``SceneChoice``), and the first use of a text is
+The scene kind arrives resolved in each state (``WorldState.scene_kind``: the world matched the scene
+text by keywords, else by embedding when the timeline was compiled with ``use_embeddings``); each
+chunk reports it as ``Chunk.info.scene`` (a ``SceneChoice``), and the first use of a text is
 logged. A ``scene_image`` replaces the painted layers with depth layers of the picture
 (``backdrop``); character images become cut-outs (``cutout``).
 """
@@ -37,7 +37,7 @@ class PrevizOptions:
 
     threads: int = 0  # OpenCV threads; 0 = one per CPU core
     audio: bool = True  # False renders silence (faster benchmarks)
-    embeddings: bool = True  # scene words no keyword knows go to the nearest scene by embedding (loads a model once)
+    embeddings: bool = True  # no effect since scene kinds are resolved by the world (compile's use_embeddings); kept so old settings load
 
 
 @dataclass
@@ -89,8 +89,7 @@ class PrevizEngine:
             raise EngineError(f"previz: frame size {settings.width}x{settings.height} is too small")
         cv2.setNumThreads(self.options.threads or (os.cpu_count() or 1))
         self.settings = settings
-        self._renderer = WorldRenderer(settings.width, settings.height, settings.seed, assets,
-                                       use_embeddings=self.options.embeddings)
+        self._renderer = WorldRenderer(settings.width, settings.height, settings.seed, assets)
         self._sound = Soundscape(settings.seed, settings.sample_rate, settings.width, settings.height)
         self._proxies = {}
         self._next_frame = 0
@@ -115,7 +114,7 @@ class PrevizEngine:
             audio = np.zeros((request.num_samples, 2), np.float32)
         t2 = time.perf_counter()
         self._next_frame = request.start_frame + request.num_frames
-        scene = self._renderer.choose(request.states[-1].scene) if request.states else None
+        scene = request.states[-1].scene_kind if request.states else None
         return Chunk(index=request.index, start_frame=request.start_frame, frames=frames, audio=audio,
                      info=PrevizChunkInfo(engine=self.name, prompt=request.prompt,
                                           timings={"frames": t1 - t0, "audio": t2 - t1}, scene=scene))
@@ -131,8 +130,7 @@ class PrevizEngine:
         if (w, h) not in self._proxies:
             if len(self._proxies) >= 2:  # keep the two last used: a run steps between neighbours
                 self._proxies.pop(next(iter(self._proxies)))
-            self._proxies[(w, h)] = WorldRenderer(w, h, s.seed, self._renderer.assets,
-                                                  use_embeddings=self.options.embeddings)
+            self._proxies[(w, h)] = WorldRenderer(w, h, s.seed, self._renderer.assets)
         else:
             self._proxies[(w, h)] = self._proxies.pop((w, h))
         return self._proxies[(w, h)]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from director.vocabulary.character_kinds import CHARACTER_KINDS, character_kind
 from director.engines.previz.looks import PersonLooks, animal_scale, person_looks
 
 View = str  # 'left' | 'right' | 'front' | 'back'
@@ -33,15 +34,13 @@ SIZES: dict[str, tuple[float, float]] = {
     "thing": (1.0, 1.0),
 }
 
+# Free kind words → figure: every noun of a vocabulary kind drawn as a figure, plus words written as
+# kinds in timelines that name no kind of the vocabulary.
 ALIASES: dict[str, str] = {
-    **{w: "person" for w in ("person", "people", "man", "woman", "girl", "boy", "child", "kid", "lady", "guy",
-                             "human", "character", "detective", "soldier", "dancer", "knight",
-                             "princess", "old man", "old woman", "stranger", "robot", "wizard", "witch")},
-    **{w: "cat" for w in ("cat", "kitten", "kitty", "tiger", "lion", "fox")},
-    **{w: "dog" for w in ("dog", "puppy", "wolf", "hound")},
-    **{w: "bird" for w in ("bird", "crow", "pigeon", "seagull", "gull", "sparrow", "owl", "raven", "dove", "duck")},
-    **{w: "horse" for w in ("horse", "pony", "donkey", "deer", "cow", "unicorn")},
-    **{w: "car" for w in ("car", "taxi", "truck", "bus", "van", "vehicle", "jeep", "police car")},
+    **{noun: e.figure for e in CHARACTER_KINDS.values() if e.figure != "thing" for noun in e.nouns},
+    **{w: "person" for w in ("people", "character", "old man", "old woman")},
+    **{w: "horse" for w in ("donkey", "unicorn")},
+    **{w: "car" for w in ("vehicle", "police car")},
 }
 
 ANIMALS = frozenset({"cat", "dog", "bird", "horse"})
@@ -64,6 +63,9 @@ def canonical_kind(kind: str) -> str:
     k = kind.strip().lower()
     if k in SIZES:
         return k
+    entry = character_kind(k)
+    if entry is not None:
+        return entry.figure
     if k in ALIASES:
         return ALIASES[k]
     for word in re.findall(r"[a-z]+", k):

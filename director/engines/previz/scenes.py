@@ -1,30 +1,19 @@
-"""Scene compositions: which layers, ground and ambience a scene text asks for.
+"""Scene compositions: which layers, ground and ambience each scene kind of the vocabulary paints.
 
-``choose_scene(text)`` picks a scene kind and says how (``SceneChoice``):
-
-1. keywords — whole words and phrases of ``KEYWORDS`` ("a rainy street in Paris" → city), no model;
-2. embedding — words nobody planned for ("an Alpine pass") go to the kind whose description in
-   ``SCENE_DESCRIPTIONS`` is nearest in meaning (all-MiniLM-L6-v2, offline, shared with the command
-   parser: ``director.commands.semantic`` loads it once per process, lazily), if at least
-   ``EMBEDDING_MIN_SCORE`` similar;
-3. default — the countryside, for empty or meaningless text.
-
-``match_scene(text)`` is the keyword-only recipe lookup. Layer depths are metres from the world origin
-along the view; ``period`` sets how far one can pan before the layer repeats.
+The kind arrives resolved (``WorldState.scene_kind``, a ``world.scene_kind.SceneChoice``: the world
+reads the scene text, previz never does); ``recipe_for(choice)`` is its recipe plus the scenery
+details it named. Layer depths are metres from the world origin along the view; ``period`` sets how
+far one can pan before the layer repeats.
 """
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from director.engines.previz import painters as p
 from director.engines.previz.canvas import Canvas
-
-log = logging.getLogger(__name__)
+from director.world.scene_kind import SceneChoice
 
 Painter = Callable[[Canvas, object], None]
 
@@ -141,106 +130,11 @@ RECIPES: dict[str, SceneRecipe] = {
     ),
 }
 
-# Keywords per scene kind; multi-word keys count more. Checked on lower-case words.
-KEYWORDS: dict[str, tuple[str, ...]] = {
-    "city": ("city", "street", "streets", "paris", "london", "tokyo", "new york", "town", "avenue", "downtown",
-             "urban", "boulevard", "alley", "square", "market", "neon", "skyscraper", "cafe terrace"),
-    "countryside": ("countryside", "country road", "country lane", "field", "fields", "farm", "meadow", "pasture", "hills", "prairie", "rural",
-                    "vineyard", "garden", "park"),
-    "forest": ("forest", "woods", "wood", "jungle", "trees", "woodland", "grove", "rainforest", "clearing"),
-    "beach": ("beach", "sea", "ocean", "coast", "shore", "seaside", "bay", "island", "harbour", "harbor", "waves"),
-    "mountains": ("mountain", "mountains", "alps", "peak", "peaks", "valley", "cliff", "canyon", "glacier", "highlands"),
-    "desert": ("desert", "dune", "dunes", "sahara", "sand", "arid", "wasteland", "mesa"),
-    "snowy village": ("snow", "snowy", "winter", "village", "christmas", "frozen", "ice", "cabin", "chalet"),
-    "interior": ("room", "interior", "inside", "kitchen", "bedroom", "living room", "office", "indoors", "house",
-                 "apartment", "library", "studio", "hall", "bar", "restaurant"),
-    "night sky": ("night sky", "stars", "starry", "milky way", "galaxy", "space", "cosmos", "constellation"),
-}
-DEFAULT_SCENE = "countryside"
+def recipe_for(choice: SceneChoice) -> SceneRecipe:
+    """The kind's recipe plus a layer for each scenery detail the scene named (waves, cliffs, a farmhouse...)."""
+    from director.engines.previz.scene_details import with_details
 
-
-# What each kind looks like, in words: the embedding fallback compares scene texts with these.
-SCENE_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "city": ("a city street", "a busy downtown avenue with shops", "an alley between buildings in a town",
-             "a city square at night with neon signs", "a busy street crossing in a big city"),
-    "countryside": ("countryside fields and farms", "a green meadow with rolling hills",
-                    "a country road through farmland", "a vineyard in the countryside"),
-    "forest": ("a forest of tall trees", "deep woods", "a jungle", "a path through the woodland"),
-    "beach": ("a sandy beach by the sea", "the ocean shore with waves", "a tropical island coast",
-              "a harbour by the sea"),
-    "mountains": ("high mountains with snowy peaks", "a rocky alpine valley", "a mountain pass",
-                  "cliffs and glaciers"),
-    "desert": ("a sandy desert with dunes", "an arid wasteland", "a canyon in the desert", "dry rocky badlands"),
-    "snowy village": ("a snowy village in winter", "cottages covered in snow", "a frozen winter town at christmas"),
-    "interior": ("inside a room", "a cozy living room", "a kitchen", "an office interior", "a bedroom"),
-    "night sky": ("a starry night sky", "the milky way over a hill", "outer space with stars"),
-}
-EMBEDDING_MIN_SCORE = 0.3  # cosine similarity; meaningless text ("zzz") scores below ~0.2
-
-SceneMethod = Literal["keywords", "embedding", "default"]
-
-
-@dataclass(frozen=True)
-class SceneChoice:
-    """Which scene kind a text chose, how, and how strongly.
-
-    ``score``: for keywords the matched weight (1 per word, +1 per extra word of a phrase); for the
-    embedding the cosine similarity with the nearest description; 0 for the default.
-    """
-
-    kind: str
-    method: SceneMethod
-    score: float
-    text: str = ""
-    nearest: str = ""  # the description or keyword that decided
-
-    @property
-    def recipe(self) -> SceneRecipe:
-        """The kind's recipe plus the scenery the text names (waves, cliffs, a farmhouse...)."""
-        from director.engines.previz.scene_details import with_details
-
-        return with_details(RECIPES[self.kind], self.text)
-
-
-def _keywords(text: str) -> SceneChoice | None:
-    low = text.lower()
-    best: SceneChoice | None = None
-    for kind, words in KEYWORDS.items():
-        score, hits = 0.0, []
-        for w in words:
-            if re.search(r"\b" + re.escape(w) + r"\b", low):
-                score += 1.0 + w.count(" ")
-                hits.append(w)
-        if score > 0 and (best is None or score > best.score):
-            best = SceneChoice(kind, "keywords", score, text, ", ".join(hits))
-    return best
-
-
-def choose_scene(text: str, use_embeddings: bool = True) -> SceneChoice:
-    """The scene kind for ``text``: keywords, else the nearest description by embedding, else the default.
-
-    The first embedding lookup of a process loads the model (seconds); later ones take milliseconds.
-    """
-    text = text or ""
-    found = _keywords(text)
-    if found is not None:
-        return found
-    if use_embeddings and re.search(r"[^\W\d_]{2,}", text):
-        try:
-            from director.commands.semantic import PhraseMatcher
-
-            near = PhraseMatcher(SCENE_DESCRIPTIONS).nearest(text)
-        except (ImportError, OSError, RuntimeError) as exc:  # no model here: say so, fall back
-            log.warning("scene %r: embedding match unavailable (%s); using the default scene", text, exc)
-        else:
-            if near.score >= EMBEDDING_MIN_SCORE:
-                return SceneChoice(near.label, "embedding", round(near.score, 4), text, near.phrase)
-    return SceneChoice(DEFAULT_SCENE, "default", 0.0, text)
-
-
-def match_scene(text: str) -> SceneRecipe:
-    """The recipe whose keywords best match ``text`` (whole words; longer phrases weigh more)."""
-    return choose_scene(text, use_embeddings=False).recipe
+    return with_details(RECIPES[choice.kind], choice.details)
 
 
 def scene_kinds() -> list[str]:

@@ -23,7 +23,7 @@ from director.engines.previz import sounds
 from director.engines.previz.camera import View
 from director.engines.previz.figures import ANIMALS, canonical_kind
 from director.engines.previz.noise import NoiseStream
-from director.engines.previz.scenes import SceneRecipe, match_scene
+from director.engines.previz.scenes import SceneRecipe, recipe_for
 from director.world.state import EVENT_MEMORY, WorldState
 
 LEVEL_NAMES = ("hum", "nature", "birds", "sea", "wind", "crickets", "room", "rain", "major", "music", "gain")
@@ -109,14 +109,14 @@ class Soundscape:
             return out.astype(np.float32)
         if not states:
             return out.astype(np.float32)
-        recipe = match_scene(states[0].scene)
+        recipe = recipe_for(states[0].scene_kind)
         st = self.state
         # 1. Levels per frame, ramped from the previous frame across each frame's samples
         bounds = [round(i * n / len(states)) for i in range(len(states) + 1)]
         env = {k: np.zeros(n) for k in LEVEL_NAMES}
         prev = st.prev_levels
         for i, s in enumerate(states):
-            lv = _levels(s, match_scene(s.scene))
+            lv = _levels(s, recipe_for(s.scene_kind))
             p = prev if prev is not None else lv
             lo, hi = bounds[i], bounds[i + 1]
             ramp = (np.arange(hi - lo) + 1.0) / max(1, hi - lo)

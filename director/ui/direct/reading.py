@@ -15,7 +15,7 @@ from director.plan.timeline import Timeline, TimelineError
 from director.ui.direct.fields import EditorFields, fields_from_timeline, settings_from_fields
 from director.ui.direct.strip import kinds_for
 from director.ui.direct.table import NOTE_COLUMN, notes_for, place_problems, read_rows, rows_from_timeline
-from director.world.script import Interpretation, compile_timeline
+from director.world import Interpretation, compile_timeline
 
 FIX_ROWS = "**Fix the rows marked ⚠ first.**"
 NOT_VALID = "⚠ The timeline is not valid."

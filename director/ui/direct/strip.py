@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from typing import Iterable
 
-from director.world.script import Interpretation
+from director.world import Interpretation
 from director.plan.timecode import format_time
 from director.plan.timeline import CameraMove, CharacterAction, SceneChange, StyleChange, Timeline
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from director.world.script import Interpretation, describe_part
+from director.world import Interpretation, describe_part
 from director.plan.timecode import format_time, parse_time
 from director.plan.timeline import Directive, Timeline, TimelineError, timeline_from_data
 

@@ -1,0 +1,213 @@
+"""Compiling a timeline into a ``Script``: every directive is read once (``world.interpretation``),
+checked (unknown styles, characters and places are located errors), and turned into timed camera
+moves, character actions, scene changes, images, prompts and events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import get_close_matches
+from typing import Any, Sequence
+
+from director.plan.timecode import format_time
+from director.plan.timeline import CameraMove, Character, CharacterAction, SceneChange, StyleChange, Timeline, TimelineError
+from director.vocabulary.times_of_day import TIMES_OF_DAY
+from director.vocabulary.weather import SETTLE_SECONDS, WEATHERS
+from director.world.camera_rig import CameraRig, TimedMove, default_duration
+from director.world.cast import declared_profile, newcomer_profile
+from director.world.describe import describe_part
+from director.world.entity_motion import EntityTrack, TimedAction
+from director.world.environment import TimedChange, initial_fog, starting_hour
+from director.world.events import timeline_events
+from director.commands.reader import Reader
+from director.world.interpretation import Interpretation, interpret
+from director.world.script import Script
+
+FADE_DURATION = 1.5  # a fade to or from black without a duration
+DISSOLVE_DURATION = 1.0  # a dissolve to a new scene without a duration
+# Places a character may go to besides other characters (CharacterAction.target).
+PLACES = ("left", "right", "center", "centre", "near", "far", "away", "camera")
+
+
+def change_duration(part: SceneChange) -> float:
+    """Seconds a scene change takes when its directive gives none (a new scene alone is a cut: 0)."""
+    if part.time_of_day:
+        return TIMES_OF_DAY[part.time_of_day].change_seconds
+    if part.weather:
+        return WEATHERS[part.weather].settle_seconds
+    if part.lights is not None:
+        return SETTLE_SECONDS
+    if part.fade:
+        return FADE_DURATION
+    if part.dissolve:
+        return DISSOLVE_DURATION
+    return 0.0
+
+
+def _described(part, cache: dict | None) -> str:
+    """``describe_part(part)``, kept in ``cache`` for the same part object (live records re-describe
+    thousands of text-less moves on every recompile otherwise)."""
+    if cache is None:
+        return describe_part(part)
+    hit = cache.get(("words", id(part)))
+    if hit is None or hit[0] is not part:
+        hit = cache[("words", id(part))] = (part, describe_part(part))
+    return hit[1]
+
+
+@dataclass(frozen=True)
+class _Where:
+    """``directive 3 (at 0:12.0)``, formatted only if a problem needs it."""
+
+    index: int
+    at: float
+
+    def __str__(self) -> str:
+        return f"directive {self.index} (at {format_time(self.at)})"
+
+
+def compile_timeline(
+    timeline: Timeline,
+    *,
+    reader: Reader | None = None,
+    use_embeddings: bool | None = None,
+    cache: dict[tuple, Any] | None = None,
+    previous: Script | None = None,
+    interpretations: Sequence[Interpretation] | None = None,
+) -> Script:
+    """Read every directive and build the Script. Raises ``TimelineError`` for references that
+    cannot be resolved (a camera aimed at an unknown character, a character image with no character).
+
+    ``cache`` (optional, kept by the caller) skips re-reading directives already read, and ``previous``
+    (the Script this one replaces) lends the camera its memo of settled moves: together they keep
+    recompiling after a live command cheap however long the record has grown. ``interpretations``:
+    one per directive, already read (an incremental compile): no directive is read again.
+
+    ``reader`` says how free text is read (``commands.Reader``; default: by rules, then by meaning);
+    ``use_embeddings`` is the older spelling of the same choice (``Reader.of`` turns it into a reader).
+    """
+    reader = Reader.of(use_embeddings, reader)
+    given = interpretations
+    interpretations: list[Interpretation] = []
+    cast: list[Character] = list(timeline.world.characters)
+    names = {c.name.lower() for c in cast}
+    cast_key = tuple(cast)
+    cast_hash = hash(cast_key)  # hashed once per change of cast, not once per directive
+    for i, d in enumerate(timeline.directives):
+        interp = given[i] if given is not None else None
+        if interp is None and cache is not None:
+            # Fast path: the same Directive object as last compile (a live record keeps its objects);
+            # the entry holds the object, so its id cannot be reused meanwhile.
+            hit = cache.get((i, id(d), cast_hash))
+            if hit is not None and hit[0] is d and hit[1] == cast_key:
+                interp = hit[2]
+            else:
+                interp = cache.get((i, d, cast_key))
+        if interp is None:
+            interp = interpret(d, i, cast, reader)
+            if cache is not None:
+                cache[(i, d, cast_key)] = interp
+        if cache is not None and given is None:
+            cache[(i, id(d), cast_hash)] = (d, cast_key, interp)
+        interpretations.append(interp)
+        for part in interp.parts:  # newcomers can be named by later directives ("close-up on the cat")
+            if isinstance(part, CharacterAction) and part.name.lower() not in names:
+                cast.append(Character(name=part.name, text=part.text or "", kind=part.kind))
+                names.add(part.name.lower())
+                cast_key = tuple(cast)
+                cast_hash = hash(cast_key)
+
+    problems: list[str] = []
+    world = timeline.world
+    from director.plan.styles import style_names
+
+    styles = style_names()
+
+    def check_style(name: str | None, where: str) -> None:
+        if name and name not in styles:
+            close = get_close_matches(name, styles, n=1)
+            hint = f" — did you mean {close[0]!r}?" if close else f" (styles: {', '.join(styles)})"
+            problems.append(f"{where}: unknown style {name!r}{hint}")
+
+    check_style(world.style, "world.style")
+    for i, d in enumerate(timeline.directives):
+        if d.style is not None:
+            check_style(d.style.preset, f"{d.label(i)}: style.preset")
+    declared = {c.name.lower(): c for c in world.characters}
+    introduced: dict[str, CharacterAction] = {}
+    for interp in interpretations:
+        for part in interp.parts:
+            if isinstance(part, CharacterAction) and part.name.lower() not in declared:
+                introduced.setdefault(part.name.lower(), part)
+    known = set(declared) | set(introduced)
+
+    moves: list[TimedMove] = []
+    actions: dict[str, list[TimedAction]] = {}
+    changes: list[TimedChange] = []
+    images: list[tuple[float, str, str, str | None]] = []
+    prompts: list[tuple[float, str]] = []
+    cut_times: list[float] = []
+    for interp, d in zip(interpretations, timeline.directives):
+        where = _Where(interp.index, d.at)  # formatted only when a problem is reported
+        explicit = d.duration is not None
+        for part in interp.parts:
+            words = d.text or d.prompt or _described(part, cache)
+            if isinstance(part, CameraMove):
+                if part.target and part.target.lower() not in known:
+                    close = get_close_matches(part.target.lower(), known, n=1)
+                    hint = f" — did you mean {close[0]!r}?" if close else f" (characters: {', '.join(sorted(known)) or 'none'})"
+                    problems.append(f"{where}: camera.target: unknown character {part.target!r}{hint}")
+                    continue
+                duration = d.duration if explicit else default_duration(part)
+                moves.append(TimedMove(d.at, duration, part, words or f"camera {part.move}"))
+                if part.move == "cut":
+                    cut_times.append(d.at)
+            elif isinstance(part, CharacterAction):
+                if part.target and part.target.lower() not in known and part.target.lower() not in PLACES:
+                    problems.append(f"{where}: character.target: unknown character or place {part.target!r}")
+                    continue
+                actions.setdefault(part.name.lower(), []).append(TimedAction(d.at, part, words))
+            elif isinstance(part, SceneChange):
+                default = change_duration(part)
+                changes.append(TimedChange(d.at, d.duration if explicit else default, part, words))
+                if part.scene:
+                    moves.append(TimedMove(d.at, 0.0, CameraMove(move="cut"), words))
+                    cut_times.append(d.at)
+            elif isinstance(part, StyleChange):
+                changes.append(TimedChange(d.at, d.duration or 0.0, part, words))
+        if d.image:
+            who = next((p.name for p in interp.parts if isinstance(p, CharacterAction)), None)
+            if d.image_role == "character" and who is None:
+                problems.append(f"{where}: image: a character image needs a character in the directive")
+            else:
+                images.append((d.at, d.image_role or "style", d.image, who))
+        words = d.text or d.prompt or ""
+        if not interp.understood and words:
+            prompts.append((d.at, words))
+        elif d.prompt:
+            prompts.append((d.at, d.prompt))
+    if problems:
+        raise TimelineError(problems)
+
+    rig = CameraRig(moves, timeline.width / timeline.height)
+    if previous is not None:
+        rig.adopt_settled(previous.rig)
+    script = Script(timeline, interpretations, rig, {}, changes, images, prompts, [], starting_hour(world.scene),
+                    initial_fog(world.scene), reader)
+    # Resolve every scene text now (the embedding model, if needed, loads at compile, not mid-render).
+    for scene in {world.scene, *(c.change.scene for c in changes if isinstance(c.change, SceneChange) and c.change.scene)}:
+        script.scene_kind(scene)
+
+    # Characters: declared ones stand in the scene from the start, facing the camera.
+    n = len(world.characters)
+    for i, c in enumerate(world.characters):
+        own = sorted(actions.get(c.name.lower(), []), key=lambda a: a.at)
+        on_stage = not (own and own[0].action.action == "enter")  # one who "enters" is off stage until then
+        profile = declared_profile(c, i, n, on_stage)
+        script.tracks[c.name.lower()] = EntityTrack(profile, actions.get(c.name.lower(), []), script.base_camera, script._position_of)
+    firsts = sorted(introduced, key=lambda k: min(a.at for a in actions[k]))
+    for key in firsts:
+        script.tracks[key] = EntityTrack(newcomer_profile(introduced[key]), actions[key], script.base_camera, script._position_of)
+
+    script.events = timeline_events(script.changes, list(script.tracks.values()), cut_times, timeline.seed, timeline.duration)
+    return script
