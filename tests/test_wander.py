@@ -242,3 +242,12 @@ def test_the_audio_route_serves_pcm_from_a_sample(tmp_path):
     assert world.sound.end >= 4000 and len(r.content) == (world.sound.end - 1000) * 4
     assert client.get("/wander/nope/audio").status_code == 404
     reg.close_all()
+
+
+def test_digests_can_be_turned_on_after_the_world_was_made():
+    world = WanderWorld(WanderConfig(scene="a quiet street in Paris", width=64, height=36))
+    assert not world.keep_digests
+    world.keep_digests = True  # what a registry that keeps digests does to the worlds it opens
+    made = world.step()
+    assert made is not None and world.digests == [frame_digest(f) for f in made[0]]
+    world.stop()

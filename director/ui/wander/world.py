@@ -75,7 +75,6 @@ class WanderWorld:
         self.frames = FrameBus()
         self.sound = SoundRing(self.director.settings.sample_rate)  # what the page plays when unmuted
         self.controller: Controller = ThirdPerson(config.character_name) if config.character else FirstPerson()
-        self.keep_digests = keep_digests
         self._input_seq = 0  # the browser's input counter of the chunk being made
         self._encoded = FrameBusSink(self.director.fps, input_seq=lambda: self._input_seq, keep_digests=keep_digests)
         self.digests: list[str] = self._encoded.digests  # one per frame made, by frame index
@@ -90,6 +89,15 @@ class WanderWorld:
         self._threads: list[threading.Thread] = []
         self._applied_seq = 0
         self._lock = threading.Lock()
+
+    @property
+    def keep_digests(self) -> bool:
+        """Keep a hash of every frame made in ``digests`` (replay checks); may be turned on later."""
+        return self._encoded.keep_digests
+
+    @keep_digests.setter
+    def keep_digests(self, keep: bool) -> None:
+        self._encoded.keep_digests = keep
 
     # -- control ----------------------------------------------------------
     def start(self) -> None:
