@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from director.engines.protocol import ChunkRequest, RenderSettings, sample_index
-from director.engines.previz import PrevizEngine, SceneChoice, choose_scene
+from director.engines.previz import PrevizEngine, PrevizOptions, SceneChoice, choose_scene
 from director.world.state import WorldState
 
 
@@ -40,7 +40,7 @@ def test_meaningless_text_is_the_default_even_with_the_model():
 
 
 def test_engine_reports_the_choice_in_chunk_info_and_the_log(caplog):
-    eng = PrevizEngine(audio=False)
+    eng = PrevizEngine(PrevizOptions(audio=False))
     states = (WorldState(0, scene="an Alpine pass"),)
     with caplog.at_level(logging.INFO, logger="director.engines.previz"):
         eng.open(RenderSettings(64, 36, 24.0), states[0])
@@ -48,7 +48,7 @@ def test_engine_reports_the_choice_in_chunk_info_and_the_log(caplog):
     scene = chunk.info["scene"]
     assert isinstance(scene, SceneChoice) and (scene.kind, scene.method) == ("mountains", "embedding")
     assert any("an Alpine pass" in r.getMessage() and "mountains" in r.getMessage() for r in caplog.records)
-    off = PrevizEngine(audio=False, embeddings=False)
+    off = PrevizEngine(PrevizOptions(audio=False, embeddings=False))
     off.open(RenderSettings(64, 36, 24.0), states[0])
     assert off.render(ChunkRequest(0, 0, (0.0,), states, "", frozenset(), 0, sample_index(1, 24.0))).info["scene"].method == "default"
 
