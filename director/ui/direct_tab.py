@@ -31,7 +31,7 @@ from director.ui.editor import (
     FPS_CHOICES, SIZES, Fields, fields_from_timeline, read_fields, rows_value, style_choices,
 )
 from director.ui.live_run import ChunkShown, ExportProgress, LiveRun, RewindError, RunDone, RunFailed
-from director.ui.presets import BUILTIN_NAME, list_presets, load_preset
+from director.plan.presets import BUILTIN_NAME, list_presets, load_preset_and_images
 from director.ui.session_assets import SessionAssets, add_upload
 from director.ui.sessions import DirectSession, SessionStore
 from director.ui.take_check import check_take, notes_with_verdicts, retake_time
@@ -198,7 +198,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
     def on_load_preset(name: str, request: gr.Request):
         session = session_of(request)
         try:
-            timeline, images = load_preset(name)
+            timeline, images = load_preset_and_images(name)
         except TimelineError as exc:
             raise gr.Error(str(exc)) from None
         with session.lock:
@@ -544,7 +544,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
 # -- small pure helpers ------------------------------------------------------------------------------
 
 def _default_session_timeline():
-    from director.ui.presets import default_timeline
+    from director.plan.presets import default_timeline
 
     return default_timeline()
 
@@ -604,7 +604,7 @@ def _gallery(session: DirectSession) -> list[tuple[Any, str]]:
 
 
 def _keys(timeline) -> list[str]:
-    from director.ui.presets import image_keys
+    from director.plan.timeline_images import image_keys
 
     return image_keys(timeline)
 
