@@ -18,6 +18,7 @@ from director.engines.options import EngineOptionError, GivenOption, command_lin
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_SEEN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 NAME_COLUMN = 12  # width of the engine-name column of ``engines``
+MIN_WALL_SECONDS = 1e-9  # a render too fast to time still reports a finite speed
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -151,15 +152,20 @@ def cmd_render(args: argparse.Namespace) -> int:
         bar.close()
     for interp in result.unknown:
         print(f"note: {interp.describe()}", file=sys.stderr)
-    speed = result.duration / max(result.wall_seconds, 1e-9)
+    speed = result.duration / max(result.wall_seconds, MIN_WALL_SECONDS)
     print(f"wrote {result.path} — {result.frames} frames, {result.duration:.1f} s in {result.wall_seconds:.1f} s ({speed:.2f}x real time)")
     return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from director.check import check_clip
+    from director.check import ClipError, check_clip  # the measuring tools (scipy) load only for `check`
 
-    report = check_clip(args.clip, _load(args.timeline, args), use_embeddings=not args.no_embeddings)
+    timeline = _load(args.timeline, args)
+    try:
+        report = check_clip(args.clip, timeline, use_embeddings=not args.no_embeddings)
+    except ClipError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     if args.json:
         print(report.to_json())
     else:
@@ -189,8 +195,6 @@ def main(argv: list[str] | None = None) -> int:
     from director.plan.limits import LimitError
     from director.run.render import ResumeError
     from director.plan.timeline import TimelineError
-
-    from director.check import ClipError
     from director.formats.commands import HANDLERS as FORMAT_HANDLERS
 
     handlers = {"render": cmd_render, "validate": cmd_validate, "check": cmd_check, "engines": cmd_engines,
@@ -200,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     except TimelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except (AssetError, ClipError, ClipWriterError, EngineError, ResumeError, LimitError) as exc:
+    except (AssetError, ClipWriterError, EngineError, ResumeError, LimitError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

@@ -21,12 +21,16 @@ HEADERS = ["time", "directive", "duration", "image", "how it was read"]
 NEURAL_MODEL = "/nonexistent/Wan2.1-T2V-1.3B-Diffusers"
 
 
-@pytest.fixture(scope="session")
-def app_url() -> str:
+def start_app():
+    """The app the app tests share (started once per session by ``shared_app_url`` in ``conftest.py``)."""
     env = {  # the operator's options reach the engine a take uses (test_app_api checks it with a bad path)
         "DIRECTOR_ENGINE_OPTIONS": json.dumps({"causal-wan": {"model": NEURAL_MODEL}})}
-    with running_app(ARTIFACTS / "app-server.log", env) as app:
-        yield app.url
+    return running_app(ARTIFACTS / "app-server.log", env)
+
+
+@pytest.fixture(scope="session")
+def app_url(shared_app_url: str) -> str:
+    return shared_app_url
 
 
 def ffprobe(path: str | Path) -> dict:

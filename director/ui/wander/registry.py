@@ -27,6 +27,7 @@ ABANDON_SECONDS = 60.0  # a live world nobody has streamed for this long is stop
 MAX_WORLDS = 8  # live worlds at once on this server (each is a render loop)
 MAX_WANDER_SESSIONS = 200  # browsers with a Wander session at once (a folder each; only live worlds cost CPU)
 REAP_EVERY_SECONDS = 5.0  # how often the reaper looks for abandoned worlds
+TOKEN_BYTES = 18  # a stream token's randomness (24 URL-safe characters): not guessable, short in a URL
 
 
 class TooManyWorlds(RuntimeError):
@@ -96,7 +97,7 @@ class WanderRegistry:
                 world.stop()
                 raise TooManyWorlds(f"{live} worlds are live on this server; try again in a minute")
             world.keep_digests = world.keep_digests or self.keep_digests
-            token = secrets.token_urlsafe(18)
+            token = secrets.token_urlsafe(TOKEN_BYTES)
             s.world, s.token, s.unwatched_since = world, token, time.monotonic()
             with self._lock:
                 self._tokens[token] = key
