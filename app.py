@@ -40,7 +40,9 @@ def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_
     if engine_options is None:
         engine_options = engine_options_from([], os.environ.get(ENV_VAR))
     engine_options = resolve_engine_options(engine_options)
-    store = store or SessionStore()
+    # a closed session's memory goes back to the OS (RSS stays flat over sessions), whether its tab
+    # closed or the store dropped it for idleness
+    store = store or SessionStore(on_close=lambda session: release_free_memory())
     with gr.Blocks(title=TITLE, fill_width=True, delete_cache=(1800, 7200)) as demo:
         gr.HTML('<div class="dr-header"><span class="dr-logo">◉</span><div><h1>director</h1>'
                 "<p>Direct a streaming world from a timeline of timed directives, live.</p></div></div>")
@@ -52,8 +54,7 @@ def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_
                 wander.build_wander_tab(demo)
 
         def close_session(request: gr.Request) -> None:
-            store.close(session_key(request))  # stop its run, delete its files
-            release_free_memory()  # and give what it held back to the OS (RSS stays flat over sessions)
+            store.close(session_key(request))  # stop its run, delete its files, release its memory
 
         demo.unload(close_session)
     demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=RENDER_CONCURRENCY)
