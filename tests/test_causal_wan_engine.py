@@ -146,7 +146,8 @@ def test_errors_are_clear(tmp_path):
         create_engine("causal-wan", {"windw_frames": 9})
     with pytest.raises(EngineError, match="multiple of chunk"):
         CausalWanConfig(sink_frames=2)
-    with pytest.raises(EngineError, match="sink_frames from code"):
+    with pytest.raises(EngineError, match=r"engine option 'sink_frames' for causal-wan: sink_frames \(2\) must be a "
+                                          r"multiple of chunk_latent_frames \(3\) \(from code\)"):
         create_engine("causal-wan", {"sink_frames": 2})
 
 

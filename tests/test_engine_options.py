@@ -88,11 +88,17 @@ def test_a_wrong_type_names_the_option_the_engine_and_what_it_expected(engine, k
 
 
 def test_a_value_out_of_range_names_its_source():
-    with pytest.raises(EngineOptionError, match=r"threads must be >= 0 .*\(threads from app flag --engine-option"):
+    with pytest.raises(EngineOptionError, match=r"engine option 'threads' for previz: threads must be >= 0 .*"
+                                                r"\(from app flag --engine-option previz:threads=-1\)"):
         resolve_engine_options(engine_options_from(["previz:threads=-1"]))
-    with pytest.raises(EngineOptionError, match=r"previz_guidance must be in \[0, 1\].*previz_guidance from "
-                                                r"DIRECTOR_ENGINE_OPTIONS\['causal-wan'\]\['previz_guidance'\]"):
+    with pytest.raises(EngineOptionError, match=r"engine option 'previz_guidance' for causal-wan: previz_guidance "
+                                                r"must be in \[0, 1\], got 3.0 \(from "
+                                                r"DIRECTOR_ENGINE_OPTIONS\['causal-wan'\]\['previz_guidance'\]\)"):
         resolve_engine_options(engine_options_from([], '{"causal-wan": {"previz_guidance": 3}}'))
+    with pytest.raises(EngineOptionError, match=r"engine options for causal-wan: sink_frames and window_frames set "
+                                                r"with attention='longlive'.*\(sink_frames from code; "
+                                                r"window_frames from code; attention from code\)"):
+        resolve_options("causal-wan", {"sink_frames": 3, "window_frames": 9, "attention": "longlive"})
 
 
 def test_every_problem_is_reported_at_once():

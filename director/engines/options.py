@@ -126,11 +126,11 @@ def engine_options_from(items: list[str], env: str | None = None) -> dict[str, G
 
 
 # --- checking against an engine's options dataclass -------------------------------------------
-def resolve_options(engine: str, options: Any = None, *, options_type: type | None = None) -> Any:
+def resolve_options(engine: str, options: Any = None) -> Any:
     """``engine``'s options dataclass from ``options``: None (the defaults), an instance of that
     dataclass (returned as is), or a mapping of key -> value or ``GivenOption``. Every problem is
     reported at once in one ``EngineOptionError``, each naming the option, the engine and the source."""
-    cls = options_type or options_type_of(engine)
+    cls = options_type_of(engine)
     if options is None:
         return cls()
     if isinstance(options, cls):
@@ -162,8 +162,11 @@ def resolve_options(engine: str, options: Any = None, *, options_type: type | No
             return cls(**values)
         except (EngineError, ValueError, TypeError) as exc:  # the dataclass's own range checks
             named = [k for k in given if k in str(exc)] or list(given)
-            sources = "; ".join(f"{k} from {given[k].source}" for k in named)
-            problems.append(f"engine options for {engine}: {exc} ({sources})")
+            if len(named) == 1:
+                problems.append(f"engine option {named[0]!r} for {engine}: {exc} (from {given[named[0]].source})")
+            else:
+                sources = "; ".join(f"{k} from {given[k].source}" for k in named)
+                problems.append(f"engine options for {engine}: {exc} ({sources})")
     if len(problems) == 1:
         raise EngineOptionError(problems[0])
     raise EngineOptionError(f"{len(problems)} engine option problems:\n" + "\n".join(f"  - {p}" for p in problems))
