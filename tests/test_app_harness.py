@@ -21,16 +21,17 @@ HEADERS = ["time", "directive", "duration", "image", "how it was read"]
 NEURAL_MODEL = "/nonexistent/Wan2.1-T2V-1.3B-Diffusers"
 
 
-def start_app():
-    """The app the app tests share (started once per session by ``shared_app_url`` in ``conftest.py``)."""
+def start_app(env: dict[str, str] | None = None):
+    """The app the app and security tests share (started once per session by ``shared_app`` in
+    ``conftest.py``); ``env`` is added to its environment."""
     env = {  # the operator's options reach the engine a take uses (test_app_api checks it with a bad path)
-        "DIRECTOR_ENGINE_OPTIONS": json.dumps({"causal-wan": {"model": NEURAL_MODEL}})}
+        "DIRECTOR_ENGINE_OPTIONS": json.dumps({"causal-wan": {"model": NEURAL_MODEL}}), **(env or {})}
     return running_app(ARTIFACTS / "app-server.log", env)
 
 
 @pytest.fixture(scope="session")
-def app_url(shared_app_url: str) -> str:
-    return shared_app_url
+def app_url(shared_app) -> str:
+    return shared_app.url
 
 
 def ffprobe(path: str | Path) -> dict:
