@@ -208,5 +208,5 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print(f"\ninterrupted; run the same command with --resume to continue", file=sys.stderr)
+        print("\ninterrupted; run the same command with --resume to continue", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -81,7 +81,7 @@ def test_idle_sessions_expire_but_busy_ones_stay(tmp_path):
     store.get("fresh")
     assert store.expire() == ["idle"]
     assert idle.closed.is_set() and hooked == ["idle"]
-    assert "busy" in store and "fresh" in store and not busy.closed.is_set()
+    assert "busy" in store and "fresh" in store and not busy.closed.is_set() and not fresh.closed.is_set()
 
 
 def test_the_store_is_bounded_dropping_the_least_recently_used_free_session(tmp_path):
