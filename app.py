@@ -23,8 +23,9 @@ log = logging.getLogger("director.app")
 
 def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_options: dict | None = None):
     """Build the Gradio Blocks: the Direct tab, and the Wander tab when ``director.ui.wander`` exists.
-    ``engine_options`` (engine name -> options, e.g. the neural engine's weights) default to
-    ``DIRECTOR_ENGINE_OPTIONS`` (see ``director/engines/options.py``)."""
+    ``engine_options`` (engine name -> its options dataclass, or a mapping of options, e.g. the neural
+    engine's weights) default to ``DIRECTOR_ENGINE_OPTIONS``; either way they are checked here, before
+    the app serves anything (see ``director/engines/options.py``)."""
     import gradio as gr
 
     from director.run.process_memory import release_free_memory
@@ -34,11 +35,14 @@ def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_
 
     if use_embeddings is None:
         use_embeddings = os.environ.get("DIRECTOR_EMBEDDINGS", "1") != "0"
-    if engine_options is None:
-        from director.engines.options import ENV_VAR, engine_options_from
+    from director.engines.options import ENV_VAR, engine_options_from, resolve_engine_options
 
+    if engine_options is None:
         engine_options = engine_options_from([], os.environ.get(ENV_VAR))
-    store = store or SessionStore()
+    engine_options = resolve_engine_options(engine_options)
+    # a closed session's memory goes back to the OS (RSS stays flat over sessions), whether its tab
+    # closed or the store dropped it for idleness
+    store = store or SessionStore(on_close=lambda session: release_free_memory())
     with gr.Blocks(title=TITLE, fill_width=True, delete_cache=(1800, 7200)) as demo:
         gr.HTML('<div class="dr-header"><span class="dr-logo">◉</span><div><h1>director</h1>'
                 "<p>Direct a streaming world from a timeline of timed directives, live.</p></div></div>")
@@ -50,8 +54,7 @@ def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_
                 wander.build_wander_tab(demo)
 
         def close_session(request: gr.Request) -> None:
-            store.close(session_key(request))  # stop its run, delete its files
-            release_free_memory()  # and give what it held back to the OS (RSS stays flat over sessions)
+            store.close(session_key(request))  # stop its run, delete its files, release its memory
 
         demo.unload(close_session)
     demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=RENDER_CONCURRENCY)
@@ -131,10 +134,10 @@ def main(argv: list[str] | None = None) -> None:
     from director.engines.causal_wan.zerogpu import import_spaces_first
 
     import_spaces_first()  # ZeroGPU: `spaces` must patch torch before anything touches CUDA
-    from director.engines.options import ENV_VAR, EngineOptionError, engine_options_from
+    from director.engines.options import ENV_VAR, EngineOptionError, engine_options_from, resolve_engine_options
 
-    try:
-        engine_options = engine_options_from(args.engine_option, os.environ.get(ENV_VAR))
+    try:  # every engine's options checked now, each error naming its flag or DIRECTOR_ENGINE_OPTIONS
+        engine_options = resolve_engine_options(engine_options_from(args.engine_option, os.environ.get(ENV_VAR)))
     except EngineOptionError as exc:
         parser.error(str(exc))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

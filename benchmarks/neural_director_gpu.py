@@ -130,17 +130,18 @@ def main() -> int:
                    attention_backend=args.attention)
     if args.tiny:
         options["max_text_tokens"] = 24
-    from director.engines.options import parse_option  # as `python -m director render --engine-option` reads them
+    from director.engines.options import command_line_option, resolve_options  # as `python -m director render` reads them
 
-    options.update(parse_option(item) for item in args.option)
-    if options.get("decoder") == "tiny":
+    options.update(command_line_option(item, "--option") for item in args.option)
+    config = resolve_options("causal-wan", options)  # unknown or malformed options fail here, located
+    if config.decoder == "tiny":
         from director.engines.causal_wan.tiny_decoder import TinyWanDecoder
 
         comps.tiny_decoder = TinyWanDecoder()  # random weights: speed only
-    print(f"engine options: {options}", flush=True)
+    print(f"engine options: {config}", flush=True)
 
     def new_engine():
-        return engine_mod.CausalWanEngine(components=comps, **options)
+        return engine_mod.CausalWanEngine(config, components=comps)
 
     fps = 16.0  # the model's native rate: one chunk = 12 frames, no re-timing
 

@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from director.engines.protocol import ChunkRequest, RenderSettings, sample_index  # noqa: E402
-from director.engines.previz import PrevizEngine  # noqa: E402
+from director.engines.previz import PrevizEngine, PrevizOptions  # noqa: E402
 from director.world.state import Environment, WorldState  # noqa: E402
 
 RUNS = {  # name: (scene text, start hour, end hour)
@@ -39,7 +39,7 @@ def run(scene: str, h0: float, h1: float, width: int, height: int, seconds: floa
     n = int(round(seconds * fps))
     states = [WorldState(i / fps, scene=scene, environment=Environment(hour=h0 + (h1 - h0) * i / (n - 1)))
               for i in range(n)]
-    eng = PrevizEngine(audio=False, threads=1)
+    eng = PrevizEngine(PrevizOptions(audio=False, threads=1))
     eng.open(RenderSettings(width, height, fps), states[0])
     means = []
     cpu = time.process_time()

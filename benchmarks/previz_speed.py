@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from director.sinks.clip_writer import ClipWriter  # noqa: E402
 from director.engines.protocol import Chunk, ChunkRequest, RenderSettings, sample_index  # noqa: E402
-from director.engines.previz import PrevizEngine  # noqa: E402
+from director.engines.previz import PrevizEngine, PrevizOptions  # noqa: E402
 from director.world.state import CameraState, EntityState, Environment, WorldState  # noqa: E402
 
 SCENES = {
@@ -105,7 +105,7 @@ def bench(width: int, height: int, frames: int, scenes: list[str], chunk: int = 
     rows = []
     for name in scenes:
         text = SCENES[name]
-        eng = PrevizEngine(audio=False, threads=1)
+        eng = PrevizEngine(PrevizOptions(audio=False, threads=1))
         t0 = time.perf_counter()
         eng.open(RenderSettings(width, height, fps), _states(text, 0, 1, fps)[0])
         open_s = time.perf_counter() - t0

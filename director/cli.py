@@ -14,9 +14,11 @@ import re
 import sys
 from pathlib import Path
 
-from director.engines.options import EngineOptionError, parse_option
+from director.engines.options import EngineOptionError, GivenOption, command_line_option
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_SEEN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+NAME_COLUMN = 12  # width of the engine-name column of ``engines``
+MIN_WALL_SECONDS = 1e-9  # a render too fast to time still reports a finite speed
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -26,9 +28,9 @@ def _size(text: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
-def _option(text: str) -> tuple[str, object]:
+def _option(text: str) -> tuple[str, GivenOption]:
     try:
-        return parse_option(text)
+        return command_line_option(text)
     except EngineOptionError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -99,18 +101,32 @@ def _assets(args: argparse.Namespace):
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from director.run.director import Director
-    from director.engines import create_engine
+    """Compile the timeline and print how each directive is read. No Director, no engine: only the
+    plan (schema, images) and the world it compiles to are checked."""
+    from director.plan.timeline_images import check_images
+    from director.world.script import compile_timeline
 
     timeline = _load(args.timeline, args)
-    engine = create_engine("previz") if timeline.engine == "previz" else None
-    d = Director(timeline, engine=engine or timeline.engine, assets=_assets(args), use_embeddings=not args.no_embeddings)
-    for interp in d.script.interpretations:
+    script = compile_timeline(timeline, use_embeddings=not args.no_embeddings)
+    check_images(timeline, _assets(args))
+    for interp in script.interpretations:
         print(interp.describe())
-    unknown = d.script.unknown
+    unknown = script.unknown
     print(f"{args.timeline}: valid — {len(timeline.directives)} directives, {timeline.duration:g} s at "
           f"{timeline.width}x{timeline.height} {timeline.fps:g} fps" + (f"; {len(unknown)} kept as prompts" if unknown else ""))
     return EXIT_OK
+
+
+def _engine_options(args: argparse.Namespace, engine: str):
+    """The render's engine options from ``--engine-option`` (and ``--no-embeddings`` for previz), read
+    into the engine's options dataclass; ``EngineOptionError`` names a bad one and the flag it came from."""
+    from director.engines.options import resolve_options
+
+    given = dict(args.engine_option)
+    if args.no_embeddings and engine == "previz":
+        # previz also matches unknown scene words by embedding
+        given.setdefault("embeddings", GivenOption(False, "command line --no-embeddings"))
+    return resolve_options(engine, given)
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -119,6 +135,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from director.run.render import render
 
     timeline = _load(args.timeline, args)
+    options = _engine_options(args, timeline.engine)  # checked before anything is opened or written
     total = round(timeline.duration * timeline.fps)
     bar = tqdm(total=total, unit="frame", disable=args.quiet, desc=args.output.name, dynamic_ncols=True)
     done = [0]
@@ -128,9 +145,6 @@ def cmd_render(args: argparse.Namespace) -> int:
         done[0] = p.frames_done
         bar.set_postfix_str(f"{p.frames_done / timeline.fps:.1f}/{timeline.duration:g}s {p.fps:.0f} fps")
 
-    options = dict(args.engine_option)
-    if args.no_embeddings and timeline.engine == "previz":
-        options.setdefault("embeddings", False)  # previz also matches unknown scene words by embedding
     try:
         result = render(timeline, args.output, assets=_assets(args), resume=args.resume,
                         on_progress=progress, use_embeddings=not args.no_embeddings, engine_options=options)
@@ -138,15 +152,20 @@ def cmd_render(args: argparse.Namespace) -> int:
         bar.close()
     for interp in result.unknown:
         print(f"note: {interp.describe()}", file=sys.stderr)
-    speed = result.duration / max(result.wall_seconds, 1e-9)
+    speed = result.duration / max(result.wall_seconds, MIN_WALL_SECONDS)
     print(f"wrote {result.path} — {result.frames} frames, {result.duration:.1f} s in {result.wall_seconds:.1f} s ({speed:.2f}x real time)")
     return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from director.check import check_clip
+    from director.check import ClipError, check_clip  # the measuring tools (scipy) load only for `check`
 
-    report = check_clip(args.clip, _load(args.timeline, args), use_embeddings=not args.no_embeddings)
+    timeline = _load(args.timeline, args)
+    try:
+        report = check_clip(args.clip, timeline, use_embeddings=not args.no_embeddings)
+    except ClipError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     if args.json:
         print(report.to_json())
     else:
@@ -159,8 +178,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_engines(args: argparse.Namespace) -> int:
     from director.engines import ENGINES
 
-    for name, (_, _, description) in ENGINES.items():
-        print(f"{name:12s} {description}")
+    for name, entry in ENGINES.items():
+        print(f"{name:{NAME_COLUMN}s} {entry.description}")
     return EXIT_OK
 
 
@@ -176,8 +195,6 @@ def main(argv: list[str] | None = None) -> int:
     from director.plan.limits import LimitError
     from director.run.render import ResumeError
     from director.plan.timeline import TimelineError
-
-    from director.check import ClipError
     from director.formats.commands import HANDLERS as FORMAT_HANDLERS
 
     handlers = {"render": cmd_render, "validate": cmd_validate, "check": cmd_check, "engines": cmd_engines,
@@ -187,9 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     except TimelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except (AssetError, ClipError, ClipWriterError, EngineError, ResumeError, LimitError) as exc:
+    except (AssetError, ClipWriterError, EngineError, ResumeError, LimitError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print(f"\ninterrupted; run the same command with --resume to continue", file=sys.stderr)
+        print("\ninterrupted; run the same command with --resume to continue", file=sys.stderr)
         return EXIT_INTERRUPTED

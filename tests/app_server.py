@@ -18,6 +18,7 @@ from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 90.0
+APP_SECRET = "director-secret-7f3a9c"  # the shared test app has it in a file beside it and in its environment
 
 
 def free_port() -> int:

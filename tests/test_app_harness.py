@@ -53,12 +53,17 @@ def fields_of(out: dict) -> dict:
     return {name: out[name] for name in FIELDS}
 
 
-@pytest.fixture(scope="session")
-def app_url() -> str:
+def start_app(env: dict[str, str] | None = None):
+    """The app the app and security tests share (started once per session by ``shared_app`` in
+    ``conftest.py``); ``env`` is added to its environment."""
     env = {  # the operator's options reach the engine a take uses (test_app_api checks it with a bad path)
-        "DIRECTOR_ENGINE_OPTIONS": json.dumps({"causal-wan": {"model": NEURAL_MODEL}})}
-    with running_app(ARTIFACTS / "app-server.log", env) as app:
-        yield app.url
+        "DIRECTOR_ENGINE_OPTIONS": json.dumps({"causal-wan": {"model": NEURAL_MODEL}}), **(env or {})}
+    return running_app(ARTIFACTS / "app-server.log", env)
+
+
+@pytest.fixture(scope="session")
+def app_url(shared_app) -> str:
+    return shared_app.url
 
 
 def ffprobe(path: str | Path) -> dict:

@@ -56,8 +56,8 @@ def test_the_engine_runs_self_forcing_global_then_says_when_the_window_rolls():
     from director.engines.causal_wan.tiny import tiny_components
     from tests.test_causal_wan_engine import requests, world
 
-    eng = CausalWanEngine(components=tiny_components(rope_max_seq_len=64), max_text_tokens=24,
-                          timesteps=(1000.0,), sound="silence", attention="self-forcing")
+    eng = CausalWanEngine(CausalWanConfig(max_text_tokens=24, timesteps=(1000.0,), sound="silence",
+                                          attention="self-forcing"), components=tiny_components(rope_max_seq_len=64))
     eng.open(RenderSettings(32, 32, 16.0, seed=1), world(0.0), Assets())
     assert eng._gen.layout.prefix_frames == 0 and eng._gen.layout.ring_chunks == 7
     chunks = [eng.render(r) for r in requests(eng, lambda t: world(0.0), 8, fps=16.0)]

@@ -24,6 +24,7 @@ from director.engines.causal_wan.checkpoint import (  # noqa: E402
     original_to_diffusers,
 )
 from director.engines.causal_wan.engine import CausalWanEngine  # noqa: E402
+from director.engines.causal_wan.config import CausalWanConfig  # noqa: E402
 from director.engines.causal_wan.tiny import tiny_components  # noqa: E402
 from director.engines.causal_wan.tiny_decoder import StreamingTinyDecoder, TinyWanDecoder  # noqa: E402
 from director.world.state import Environment, WorldState  # noqa: E402
@@ -68,7 +69,7 @@ def comps():
 
 
 def make_engine(comps, **kw) -> CausalWanEngine:
-    engine = CausalWanEngine(components=comps, max_text_tokens=24, timesteps=(1000.0, 625.0), **kw)
+    engine = CausalWanEngine(CausalWanConfig(max_text_tokens=24, timesteps=(1000.0, 625.0), **kw), components=comps)
     return engine
 
 
@@ -137,13 +138,17 @@ def test_previz_guidance_degrades_or_runs(comps):
 
 def test_errors_are_clear(tmp_path):
     with pytest.raises(EngineError, match="model="):
-        CausalWanEngine().open(RenderSettings(W, H, FPS, options={}), world(0.0), Assets())
+        CausalWanEngine().open(RenderSettings(W, H, FPS), world(0.0), Assets())
     with pytest.raises(EngineError, match="not found"):
         load_components(str(tmp_path / "nope"), None, False, torch.device("cpu"), torch.float32)
-    with pytest.raises(EngineError, match="unknown causal-wan option"):
-        create_engine("causal-wan", windw_frames=9)
+    with pytest.raises(EngineError, match="engine option 'windw_frames' for causal-wan: unknown — "
+                                          "did you mean 'window_frames'"):
+        create_engine("causal-wan", {"windw_frames": 9})
     with pytest.raises(EngineError, match="multiple of chunk"):
-        CausalWanEngine(sink_frames=2)
+        CausalWanConfig(sink_frames=2)
+    with pytest.raises(EngineError, match=r"engine option 'sink_frames' for causal-wan: sink_frames \(2\) must be a "
+                                          r"multiple of chunk_latent_frames \(3\) \(from code\)"):
+        create_engine("causal-wan", {"sink_frames": 2})
 
 
 def _to_original(key: str) -> str:
@@ -212,9 +217,12 @@ def test_tiny_decoder_options_are_checked(tmp_path, comps):
         make_engine(comps, decoder="tiny", tiny_decoder=str(tmp_path / "taew2_1.pth")).open(
             RenderSettings(W, H, FPS), world(0.0), Assets())
     with pytest.raises(EngineError, match="decoder='tiny'"):
-        create_engine("causal-wan", tiny_decoder="taew2_1.pth")
+        create_engine("causal-wan", {"tiny_decoder": "taew2_1.pth"})
+    with pytest.raises(EngineError, match="engine option 'decoder' for causal-wan: expected one of 'vae', 'tiny', "
+                                          "got 'taehv'"):
+        create_engine("causal-wan", {"decoder": "taehv"})
     with pytest.raises(EngineError, match="decoder must be"):
-        create_engine("causal-wan", decoder="taehv")
+        CausalWanConfig(decoder="taehv")
 
 
 @pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe not on PATH")

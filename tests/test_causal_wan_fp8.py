@@ -12,6 +12,7 @@ pytest.importorskip("diffusers")
 from director.plan.assets import Assets  # noqa: E402
 from director.engines.protocol import RenderSettings  # noqa: E402
 from director.engines.causal_wan.engine import CausalWanEngine  # noqa: E402
+from director.engines.causal_wan.config import CausalWanConfig  # noqa: E402
 from director.engines.causal_wan.fp8 import FP8, Fp8Linear, quantize_blocks  # noqa: E402
 from director.engines.causal_wan.tiny import tiny_components  # noqa: E402
 from tests.test_causal_wan_engine import FPS, H, W, requests, world  # noqa: E402
@@ -66,8 +67,8 @@ def test_engine_with_fp8_stays_close_to_full_precision():
 
     def run(fp8: bool, seed: int = 2):
         comps = tiny_components(head_dim=16, seed=4)
-        eng = CausalWanEngine(components=comps, max_text_tokens=24, timesteps=(1000.0, 625.0), sound="silence",
-                              fp8=fp8)
+        eng = CausalWanEngine(CausalWanConfig(max_text_tokens=24, timesteps=(1000.0, 625.0), sound="silence",
+                                              fp8=fp8), components=comps)
         eng.open(RenderSettings(W, H, FPS, seed=seed), world(0.0), Assets())
         seen, decode = [], eng._decoder.decode
         eng._decoder.decode = lambda z: (seen.append(z.clone()), decode(z))[1]

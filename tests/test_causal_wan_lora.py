@@ -10,6 +10,7 @@ pytest.importorskip("diffusers")
 from director.plan.assets import Assets  # noqa: E402
 from director.engines.protocol import EngineError, RenderSettings  # noqa: E402
 from director.engines.causal_wan.engine import CausalWanEngine  # noqa: E402
+from director.engines.causal_wan.config import CausalWanConfig  # noqa: E402
 from director.engines.causal_wan.lora import merge_lora, read_lora  # noqa: E402
 from director.engines.causal_wan.tiny import tiny_components  # noqa: E402
 from tests.test_causal_wan_engine import FPS, H, W, world  # noqa: E402
@@ -69,7 +70,8 @@ def test_the_engine_merges_its_lora_option(tmp_path):
     comps = tiny_components(seed=1)
     before = comps.transformer.blocks[1].ffn.net[2].weight.clone()
     path, deltas = lora_file(tmp_path, comps.transformer)
-    eng = CausalWanEngine(components=comps, max_text_tokens=24, timesteps=(1000.0,), sound="silence", lora=str(path))
+    eng = CausalWanEngine(CausalWanConfig(max_text_tokens=24, timesteps=(1000.0,), sound="silence", lora=str(path)),
+                          components=comps)
     eng.open(RenderSettings(W, H, FPS), world(0.0), Assets())
     assert torch.allclose(comps.transformer.blocks[1].ffn.net[2].weight, before + deltas["blocks.1.ffn.net.2"],
                           atol=1e-5)
@@ -97,4 +99,4 @@ def test_bad_lora_files_say_what_is_wrong(tmp_path):
     assert "blocks.9.attn1.to_q: no such linear layer" in str(err.value)
     assert "blocks.0.attn1.to_k: A (4, 99) / B (24, 4) do not fit a 24->24 layer" in str(err.value)
     with pytest.raises(EngineError, match="lora_alpha needs lora="):
-        CausalWanEngine(lora_alpha=8)
+        CausalWanConfig(lora_alpha=8)

@@ -13,6 +13,7 @@ import pytest
 pytest.importorskip("diffusers")
 
 from director.engines.causal_wan.engine import CausalWanEngine  # noqa: E402
+from director.engines.causal_wan.config import CausalWanConfig  # noqa: E402
 from director.engines.causal_wan.tiny import tiny_components  # noqa: E402
 from director.engines.causal_wan.zerogpu import gpu_call, on_zerogpu  # noqa: E402
 
@@ -52,7 +53,8 @@ def _run(comps, live_at: int | None, rewind_to: float | None = None, **options):
     """Frames of a run (a live command after chunk ``live_at``), then of a rewind and re-run if asked."""
     from director.run.director import Director
 
-    engine = CausalWanEngine(components=comps, max_text_tokens=24, timesteps=(1000.0,), sound="silence", **options)
+    engine = CausalWanEngine(CausalWanConfig(max_text_tokens=24, timesteps=(1000.0,), sound="silence", **options),
+                             components=comps)
     frames, again = [], []
     with Director(_timeline(), engine=engine, use_embeddings=False, checkpoint_interval=2) as d:
         for chunk in d.run():
@@ -85,8 +87,8 @@ def test_zerogpu_is_detected_and_uses_a_queue_the_worker_can_reach(comps, fake_s
 
     monkeypatch.setenv("SPACES_ZERO_GPU", "true")
     assert on_zerogpu()
-    eng = CausalWanEngine(components=comps, max_text_tokens=24, timesteps=(1000.0,), sound="silence",
-                          gpu_slice_chunks=3)
+    eng = CausalWanEngine(CausalWanConfig(max_text_tokens=24, timesteps=(1000.0,), sound="silence",
+                                          gpu_slice_chunks=3), components=comps)
     eng.open(RenderSettings(32, 32, 16.0, seed=1), world(0.0), Assets())
     try:
         assert eng._slices is not None
@@ -126,7 +128,8 @@ def test_a_call_that_ended_idle_hands_back_its_state_and_the_run_goes_on(comps, 
     from tests.test_causal_wan_engine import requests, world
 
     def engine(**kw):
-        eng = CausalWanEngine(components=comps, max_text_tokens=24, timesteps=(1000.0,), sound="silence", **kw)
+        eng = CausalWanEngine(CausalWanConfig(max_text_tokens=24, timesteps=(1000.0,), sound="silence", **kw),
+                              components=comps)
         eng.open(RenderSettings(32, 32, 16.0, seed=2), world(0.0), Assets())
         return eng
 

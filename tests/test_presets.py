@@ -13,17 +13,21 @@ import pytest
 from director.cli import main as cli_main
 from director.run.director import Director
 from director.plan.presets import (
+    BUILTIN_NAME,
     CAMERA_MOVES_FILE,
     TIMELINES_DIR,
     NamedMove,
     PresetError,
     camera_moves,
+    default_timeline,
+    list_presets,
     load_preset,
+    load_preset_and_images,
     preset_path,
     timeline_presets,
 )
 from director.plan.styles import STYLES, Style
-from director.plan.timeline import CameraMove, Directive, Timeline, load_timeline
+from director.plan.timeline import CameraMove, Directive, Timeline, TimelineError, load_timeline
 
 PRESETS = sorted(timeline_presets())
 PREVIEW_SIZE = (320, 180)
@@ -95,6 +99,24 @@ def test_preset_lookup_errors_suggest_a_name() -> None:
     with pytest.raises(PresetError, match="did you mean 'paris_1980s_walk'"):
         load_preset("paris 1980 walk")
     assert load_preset("PARIS 1980S WALK") == load_preset("paris_1980s_walk")
+
+
+def test_the_menu_lists_the_built_in_example_first_then_every_file_by_title() -> None:
+    menu = list_presets()
+    assert menu[0].name == BUILTIN_NAME and menu[0].path is None
+    assert len({p.name for p in menu}) == len(menu) == len(PRESETS) + 1
+    assert "Ghibli girl and the cat" in [p.name for p in menu]
+    assert load_preset(BUILTIN_NAME) == default_timeline()
+
+
+def test_the_menu_loads_a_preset_with_its_images() -> None:
+    timeline, images = load_preset_and_images("Ghibli girl and the cat")  # the title the menu shows
+    assert timeline == load_preset("ghibli_girl_and_the_cat")
+    assert images and set(images) == {k for k in (timeline.world.style_image, timeline.world.scene_image,
+                                                  *(c.image for c in timeline.world.characters)) if k}
+    assert all(img.dtype == np.uint8 and img.ndim == 3 for img in images.values())
+    with pytest.raises(TimelineError, match="no timeline preset called '../../etc/passwd'"):  # a name, never a path
+        load_preset_and_images("../../etc/passwd")
 
 
 # --- camera moves -------------------------------------------------------------------------------

@@ -8,14 +8,14 @@ import cv2
 import numpy as np
 
 from director.engines.protocol import ChunkRequest, RenderSettings, sample_index
-from director.engines.previz import PrevizEngine
+from director.engines.previz import PrevizEngine, PrevizOptions
 from director.world.state import CameraState, EntityState, WorldState
 
 W, H = 320, 180
 
 
 def render(states: list[WorldState], scene_seed: int = 3) -> np.ndarray:
-    eng = PrevizEngine(audio=False)
+    eng = PrevizEngine(PrevizOptions(audio=False))
     eng.open(RenderSettings(W, H, 24.0, seed=scene_seed), states[0])
     req = ChunkRequest(0, 0, tuple(float(i) / 24 for i in range(len(states))), tuple(states), "", frozenset(), 0,
                        sample_index(len(states), 24.0))

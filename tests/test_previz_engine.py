@@ -114,5 +114,5 @@ def test_chunking_does_not_change_audio_or_frames():
 def test_errors_are_clear():
     with pytest.raises(EngineError, match="before open"):
         PrevizEngine().render(_request(0, 0, 1))
-    with pytest.raises(EngineError, match="unknown option"):
-        PrevizEngine(colour="red")
+    with pytest.raises(EngineError, match="engine option 'colour' for previz: unknown"):
+        create_engine("previz", {"colour": "red"})

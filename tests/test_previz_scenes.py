@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from director.engines.protocol import ChunkRequest, RenderSettings, sample_index
-from director.engines.previz import PrevizEngine
+from director.engines.previz import PrevizEngine, PrevizOptions
 from director.plan.timeline import Timeline
 from director.world import compile_timeline
 from director.world.scene_kind import SceneChoice, choose_scene
@@ -47,7 +47,7 @@ def test_engine_reports_the_choice_in_chunk_info_and_the_log(caplog):
     # The compiled script resolves the scene (by embedding here); the engine draws and reports what it got.
     timeline = Timeline.model_validate({"duration": 1, "world": {"scene": "an Alpine pass"}})
     states = (compile_timeline(timeline, use_embeddings=True).state_at(0.0),)
-    eng = PrevizEngine(audio=False)
+    eng = PrevizEngine(PrevizOptions(audio=False))
     with caplog.at_level(logging.INFO, logger="director.engines.previz"):
         eng.open(RenderSettings(64, 36, 24.0), states[0])
         chunk = eng.render(ChunkRequest(0, 0, (0.0,), states, "", frozenset(), 0, sample_index(1, 24.0)))
@@ -55,7 +55,7 @@ def test_engine_reports_the_choice_in_chunk_info_and_the_log(caplog):
     assert isinstance(scene, SceneChoice) and (scene.kind, scene.method) == ("mountains", "embedding")
     assert any("an Alpine pass" in r.getMessage() and "mountains" in r.getMessage() for r in caplog.records)
     off = (compile_timeline(timeline, use_embeddings=False).state_at(0.0),)
-    eng = PrevizEngine(audio=False)
+    eng = PrevizEngine(PrevizOptions(audio=False))
     eng.open(RenderSettings(64, 36, 24.0), off[0])
     assert eng.render(ChunkRequest(0, 0, (0.0,), off, "", frozenset(), 0, sample_index(1, 24.0))).info.scene.method == "default"
 

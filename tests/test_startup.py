@@ -12,7 +12,7 @@ CODE = """
 import sys
 from director.commands.semantic import model_loaded
 from director.run.director import Director
-from director.ui.presets import default_timeline
+from director.plan.presets import default_timeline
 
 d = Director(default_timeline().with_settings(width=160, height=90, duration=1.0), use_embeddings=True)
 for chunk in d.run():

@@ -54,7 +54,7 @@ def page(server):
 
 
 def _world(server):
-    [session] = [s for s in server.registry._sessions.values() if s.world is not None]
+    [session] = [s for s in server.registry.sessions() if s.world is not None]
     return session.world
 
 
@@ -123,7 +123,7 @@ def test_typed_command_shows_up_in_the_stream(page, server):
 def test_recorded_wander_replays_to_the_streamed_frames(page, server):
     page.click("#wander-save")
     page.wait_for_function("document.querySelector('#wander-heard').innerText.includes('Saved')", timeout=10_000)
-    session = next(s for s in server.registry._sessions.values() if s.world is not None)
+    session = next(s for s in server.registry.sessions() if s.world is not None)
     record = load_timeline(session.folder / "wander.json")
     live = list(session.world.digests)
     assert any(d.text == "night falls" for d in record.directives)

@@ -20,12 +20,14 @@ AUDIO_CHANNELS = 2
 
 @dataclass(frozen=True)
 class RenderSettings:
-    width: int = 1280
-    height: int = 720
-    fps: float = 24.0
-    seed: int = 0
+    """What every engine is asked for in ``open``: the picture, the clock, the seed, the sound. An engine's
+    own options are not here: it received them, checked, when it was made (``create_engine``)."""
+
+    width: int = 1280  # pixels
+    height: int = 720  # pixels
+    fps: float = 24.0  # output frames per second
+    seed: int = 0  # same seed, same world
     sample_rate: int = SAMPLE_RATE  # audio is float32 stereo in [-1, 1]
-    options: dict[str, Any] = field(default_factory=dict)  # engine-specific options
 
 
 def sample_index(frame: int, fps: float, sample_rate: int = SAMPLE_RATE) -> int:

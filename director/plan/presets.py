@@ -1,10 +1,16 @@
-"""Shipped presets: example timelines (``presets/timelines/*.json``) and named camera moves
-(``presets/camera_moves.json``). Styles live in ``director.plan.styles``.
+"""Shipped presets: example timelines (``presets/timelines/*.json`` and one built in), named camera moves
+(``presets/camera_moves.json``), and the images the example timelines name. Styles live in
+``director.plan.styles``. This is the one preset loader: the library, the CLI and the app's presets menu
+all read presets here.
 
 >>> from director.plan.presets import load_preset, camera_moves, TIMELINES_DIR
 >>> timeline = load_preset("paris_1980s_walk")           # or its title, "Paris 1980s walk"
 >>> Director(timeline, base_dir=TIMELINES_DIR)            # image paths in presets are relative to that folder
 >>> timeline.with_directive(camera_moves()["crane up"].directive(at=12))
+
+A preset name is looked up among the files found in the presets folder, never turned into a path, so a
+name from a browser cannot be used to read other files. The images a preset names are read from its own
+folder (trusted files shipped with the app).
 """
 
 from __future__ import annotations
@@ -14,24 +20,81 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from director.plan.assets import AssetError, read_image
 from director.plan.timecode import parse_time
-from director.plan.timeline import CameraMove, Directive, Timeline, load_timeline
+from director.plan.timeline import CameraMove, Directive, Timeline, TimelineError, load_timeline, timeline_from_data
+from director.plan.timeline_images import image_keys
 
 PRESETS_DIR = Path(__file__).resolve().parents[2] / "presets"
 TIMELINES_DIR = PRESETS_DIR / "timelines"  # the base_dir for the images that presets name
 CAMERA_MOVES_FILE = PRESETS_DIR / "camera_moves.json"
 
+BUILTIN_NAME = "Paris 1980s walk (built-in example)"
+# The example timeline from the core issue: what a new user sees first (it needs no file).
+BUILTIN_TIMELINE = {
+    "title": "Paris 1980s walk",
+    "duration": 20,
+    "world": {
+        "scene": "On the streets of Paris in the 1980s",
+        "characters": [{"name": "girl", "text": "A stylish blonde female model"}],
+    },
+    "directives": [
+        {"at": 2, "text": "camera pans left", "duration": 3},
+        {"at": 8, "text": "a cute cat runs to the girl"},
+        {"at": 14, "text": "night falls", "duration": 4},
+    ],
+}
 
-class PresetError(ValueError):
-    """An unknown preset name or a malformed presets file; the message says which and where."""
+
+class PresetError(TimelineError):
+    """An unknown preset name or a malformed presets file; the message says which and where. A
+    ``TimelineError`` too, so whoever reports timeline problems reports these the same way."""
+
+    def __init__(self, message: str, source: str = "presets"):
+        ValueError.__init__(self, message)
+        self.problems = [message]
+        self.source = source
 
 
 # --- timelines --------------------------------------------------------------------------------
+def default_timeline() -> Timeline:
+    """The built-in example (``BUILTIN_NAME``)."""
+    return timeline_from_data(BUILTIN_TIMELINE, BUILTIN_NAME)
+
+
 def timeline_presets(folder: Path = TIMELINES_DIR) -> dict[str, Path]:
     """Example timelines by name (the file stem, e.g. ``"paris_1980s_walk"``), sorted by name."""
     return {p.stem: p for p in sorted(Path(folder).glob("*.json"))}
+
+
+def _title(path: Path) -> str | None:
+    try:
+        title = json.loads(path.read_text(encoding="utf-8")).get("title")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return str(title) if title else None
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One entry of the presets menu."""
+
+    name: str  # what the menu shows: the timeline's title, else its file name
+    path: Path | None  # None for the built-in example
+
+
+def list_presets(folder: Path = TIMELINES_DIR) -> list[Preset]:
+    """The presets menu: the built-in example first, then every ``*.json`` in ``folder`` by title (or
+    file name), each name once."""
+    found = [Preset(BUILTIN_NAME, None)]
+    found += [Preset(_title(path) or stem.replace("_", " "), path) for stem, path in timeline_presets(folder).items()]
+    unique: dict[str, Preset] = {}
+    for preset in found:
+        unique.setdefault(preset.name, preset)
+    return list(unique.values())
 
 
 def preset_path(name: str, folder: Path = TIMELINES_DIR) -> Path:
@@ -40,13 +103,10 @@ def preset_path(name: str, folder: Path = TIMELINES_DIR) -> Path:
     found = timeline_presets(folder)
     key = _key(name)
     by_key = {_key(stem): path for stem, path in found.items()}
-    for stem, path in found.items():  # titles second: a file name always wins
-        try:
-            title = json.loads(path.read_text(encoding="utf-8")).get("title")
-        except (OSError, ValueError, AttributeError):
-            title = None
+    for path in found.values():  # titles second: a file name always wins
+        title = _title(path)
         if title:
-            by_key.setdefault(_key(str(title)), path)
+            by_key.setdefault(_key(title), path)
     if key in by_key:
         return by_key[key]
     close = get_close_matches(key, list(by_key), n=1)
@@ -55,9 +115,33 @@ def preset_path(name: str, folder: Path = TIMELINES_DIR) -> Path:
 
 
 def load_preset(name: str, folder: Path = TIMELINES_DIR) -> Timeline:
-    """The validated timeline of preset ``name``. Its image paths stay relative to ``folder``
-    (``TIMELINES_DIR``): give that as ``base_dir`` to ``Director`` or ``render``."""
+    """The validated timeline of preset ``name`` (``BUILTIN_NAME`` is the built-in example). Its image
+    paths stay relative to ``folder`` (``TIMELINES_DIR``): give that as ``base_dir`` to ``Director`` or
+    ``render``, or read them with ``preset_images``."""
+    if name == BUILTIN_NAME:
+        return default_timeline()
     return load_timeline(preset_path(name, folder))
+
+
+def preset_images(timeline: Timeline, folder: Path = TIMELINES_DIR) -> dict[str, np.ndarray]:
+    """The images a preset's timeline names, by the key it uses, read from the presets ``folder``.
+    Raises ``TimelineError`` listing every image that cannot be read."""
+    images: dict[str, np.ndarray] = {}
+    problems = []
+    for key in image_keys(timeline):
+        try:
+            images[key] = read_image(Path(folder) / key, label=key)
+        except AssetError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise TimelineError(problems, timeline.title or "preset")
+    return images
+
+
+def load_preset_and_images(name: str, folder: Path = TIMELINES_DIR) -> tuple[Timeline, dict[str, np.ndarray]]:
+    """What the presets menu loads: the timeline of ``name`` and its images by key."""
+    timeline = load_preset(name, folder)
+    return timeline, preset_images(timeline, folder)
 
 
 def _key(name: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from director.plan.assets import Assets
+from director.plan.timeline_images import check_images
 from director.engines.protocol import Chunk, ChunkRequest, Engine, EngineState, RenderSettings, sample_index
 from director.run.events import Progress
 from director.engines import create_engine
@@ -69,23 +70,27 @@ class Director:
         assets: Assets | None = None,
         base_dir: str | Path | None = None,
         use_embeddings: bool = True,
-        engine_options: dict[str, Any] | None = None,
+        engine_options: Any = None,
         keep_checkpoints: int | None = None,
         checkpoint_interval: int | None = None,
     ):
         """``keep_checkpoints``: how many chunk-boundary checkpoints rewind can use, and
         ``checkpoint_interval``: take one every this many chunks. Both default to the engine's
         ``snapshot_policy`` (previz: every chunk, all kept; a neural engine: fewer, its KV cache is big);
-        a caller that never rewinds in memory (a render, Wander) may keep fewer."""
+        a caller that never rewinds in memory (a render, Wander) may keep fewer.
+        ``engine_options``: the engine's options when ``engine`` is a name (a mapping or its options
+        dataclass; ``create_engine`` checks them)."""
         self._record = timeline
         self.assets = assets or Assets(base_dir=Path(base_dir) if base_dir else None)
         self.use_embeddings = use_embeddings
         self._cache: dict[tuple, Any] = {}
         self.script: Script = compile_timeline(timeline, use_embeddings=use_embeddings, cache=self._cache)
         self._check_assets(timeline)
-        options = dict(engine_options or {})
-        self.engine: Engine = create_engine(engine or timeline.engine, **options) if not hasattr(engine, "render") else engine  # type: ignore[assignment]
-        self.settings = RenderSettings(timeline.width, timeline.height, timeline.fps, timeline.seed, options=options)
+        if hasattr(engine, "render") and engine_options:
+            raise ValueError("engine_options go to the engine when it is made: pass an engine name, "
+                             "or build the engine with its options (create_engine)")
+        self.engine: Engine = create_engine(engine or timeline.engine, engine_options) if not hasattr(engine, "render") else engine  # type: ignore[assignment]
+        self.settings = RenderSettings(timeline.width, timeline.height, timeline.fps, timeline.seed)
         native = self.engine.chunk_frames(timeline.fps)
         self.chunk_frames = native or max(1, round(timeline.chunk_seconds * timeline.fps))
         if not isinstance(self.engine, Engine):
@@ -352,18 +357,7 @@ class Director:
             raise RuntimeError(f"engine {self.engine.name!r} returned audio {chunk.audio.shape} {chunk.audio.dtype}, expected ({request.num_samples}, 2) float32")
 
     def _check_assets(self, timeline: Timeline) -> None:
-        keys: list[tuple[str, str]] = []
-        w = timeline.world
-        for where, key in (("world.scene_image", w.scene_image), ("world.style_image", w.style_image)):
-            if key:
-                keys.append((where, key))
-        keys += [(f"character {c.name!r} image", c.image) for c in w.characters if c.image]
-        keys += [(f"{d.label(i)}: image", d.image) for i, d in enumerate(timeline.directives) if d.image]
-        problems = self.assets.check(keys)
-        if problems:
-            from director.plan.timeline import TimelineError
-
-            raise TimelineError(problems)
+        check_images(timeline, self.assets)
 
 
 def _style_prompt(style: str | None) -> str:

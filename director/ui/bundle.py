@@ -31,7 +31,7 @@ from PIL import Image
 from director.plan import limits
 from director.plan.assets import MAX_FILE_BYTES, AssetError, read_image
 from director.plan.timeline import Timeline, TimelineError, timeline_from_data
-from director.ui.presets import image_keys
+from director.plan.timeline_images import image_keys
 
 FORMAT = "director.world"
 VERSION = 1

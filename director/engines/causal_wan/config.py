@@ -1,9 +1,11 @@
-"""Settings of the causal Wan engine: one dataclass, a comment per field."""
+"""Settings of the causal Wan engine: one dataclass, a comment per field. These are the engine's options:
+options written as text (command line, ``DIRECTOR_ENGINE_OPTIONS``) are read into it by
+``director.engines.options.resolve_options``, whose errors name the field and where it was written."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 from director.engines.protocol import EngineError
 from director.engines.causal_wan.attention_layout import ATTENTION_CHOICES, LAYOUTS, AttentionLayout, choose_layout
@@ -128,16 +130,3 @@ class CausalWanConfig:
     def chunk_seconds(self) -> float:
         """Duration of one chunk: latent frames x 4 pixel frames at the native rate."""
         return self.chunk_latent_frames * 4 / self.native_fps
-
-    def with_options(self, options: dict[str, Any]) -> CausalWanConfig:
-        """A copy with ``options`` applied; unknown keys raise ``EngineError`` listing the known ones."""
-        known = {f.name for f in fields(self)}
-        unknown = sorted(set(options) - known)
-        if unknown:
-            raise EngineError(f"unknown causal-wan option(s) {unknown}; known: {sorted(known)}")
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values.update(options)
-        return CausalWanConfig(**values)
-
-
-CONFIG_FIELDS = tuple(f.name for f in fields(CausalWanConfig))

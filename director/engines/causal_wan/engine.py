@@ -25,7 +25,7 @@ from director.plan.assets import Assets
 from director.engines.protocol import (Chunk, ChunkInfo, ChunkRequest, EngineError, EngineState, RenderSettings,
                                        SnapshotPolicy, sample_index)
 from director.engines.causal_wan.checkpoint import WanComponents, load_components
-from director.engines.causal_wan.config import CONFIG_FIELDS, CausalWanConfig
+from director.engines.causal_wan.config import CausalWanConfig
 from director.world.state import WorldState
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,9 @@ class CausalWanEngine:
     """Streaming causal video diffusion on Wan2.1 (Self-Forcing / LongLive inference).
 
     Args:
-        config: a ``CausalWanConfig`` (defaults: LongLive geometry, 4 warped steps).
+        config: a ``CausalWanConfig`` (defaults: LongLive geometry, 4 warped steps); options written as
+            text reach it through ``create_engine``, which checks them first.
         components: ready models (tests, benchmarks); otherwise ``config.model`` is loaded in ``open``.
-        **options: ``CausalWanConfig`` fields overriding ``config`` (what ``create_engine`` passes).
     """
 
     name = "causal-wan"
@@ -64,10 +64,8 @@ class CausalWanEngine:
     # (rewind then reaches back ~18 s in 6 s steps).
     snapshot_policy = SnapshotPolicy(every_chunks=8, keep=3)
 
-    def __init__(self, config: CausalWanConfig | None = None, *, components: WanComponents | None = None,
-                 **options: Any) -> None:
-        base = config or CausalWanConfig()
-        self.config = base.with_options(options) if options else base
+    def __init__(self, config: CausalWanConfig | None = None, *, components: WanComponents | None = None) -> None:
+        self.config = config or CausalWanConfig()
         self._given = components
         self._components: WanComponents | None = None
         self._gen = None
@@ -85,10 +83,6 @@ class CausalWanEngine:
         from director.engines.causal_wan.text import PromptEncoder
         from director.engines.causal_wan.vae_stream import StreamingVaeEncoder, encode_image
 
-        # 0. options given with the render settings (only ours; others belong to other engines)
-        ours = {k: v for k, v in settings.options.items() if k in CONFIG_FIELDS}
-        if ours:
-            self.config = self.config.with_options(ours)
         cfg = self.config
         self.settings = settings
         self.assets = assets

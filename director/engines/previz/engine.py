@@ -25,19 +25,11 @@ from director.plan.assets import Assets
 from director.engines.protocol import Chunk, ChunkInfo, ChunkRequest, EngineError, EngineState, RenderSettings, SnapshotPolicy
 from director.engines.previz.compositor import WorldRenderer
 from director.engines.previz.scenes import SceneChoice
+from director.engines.previz.options import PrevizOptions
 from director.engines.previz.soundscape import Soundscape, SoundState
 from director.world.state import WorldState
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class PrevizOptions:
-    """Engine options (``RenderSettings.options``)."""
-
-    threads: int = 0  # OpenCV threads; 0 = one per CPU core
-    audio: bool = True  # False renders silence (faster benchmarks)
-    embeddings: bool = True  # no effect since scene kinds are resolved by the world (compile's use_embeddings); kept so old settings load
 
 
 @dataclass
@@ -64,12 +56,9 @@ class PrevizEngine:
     # keep them all, so rewind lands on any boundary.
     snapshot_policy = SnapshotPolicy(every_chunks=1, keep=None)
 
-    def __init__(self, **options) -> None:
-        known = set(PrevizOptions.__dataclass_fields__)
-        unknown = set(options) - known
-        if unknown:
-            raise EngineError(f"previz: unknown option(s) {sorted(unknown)} (known: {sorted(known)})")
-        self.options = PrevizOptions(**options)
+    def __init__(self, options: PrevizOptions | None = None) -> None:
+        """``options`` as made by ``create_engine`` (which checks options written as text); None = defaults."""
+        self.options = options or PrevizOptions()
         self.settings: RenderSettings | None = None
         self._renderer: WorldRenderer | None = None
         self._proxies: dict[tuple[int, int], WorldRenderer] = {}  # live proxy sizes, made on first use
@@ -81,10 +70,6 @@ class PrevizEngine:
 
     def open(self, settings: RenderSettings, world: WorldState, assets: Assets | None = None) -> None:
         """Prepare textures for ``world`` (painting and baking happen here, not in the first chunk)."""
-        opts = dict(settings.options)
-        for k, v in opts.items():
-            if k in PrevizOptions.__dataclass_fields__:
-                setattr(self.options, k, v)
         if settings.width < 16 or settings.height < 16:
             raise EngineError(f"previz: frame size {settings.width}x{settings.height} is too small")
         cv2.setNumThreads(self.options.threads or (os.cpu_count() or 1))

@@ -30,7 +30,8 @@ from director.ui.direct.take_check import notes_with_verdicts, retake_time
 from director.ui.direct.take_run import TakeRun
 from director.ui.direct.views import EditorView, FilesView, ImageView, RunView, SelectionView, SwitchView
 from director.ui.live_run import LiveRun, RewindError
-from director.ui.presets import image_keys, load_preset
+from director.plan.presets import load_preset_and_images
+from director.plan.timeline_images import image_keys
 from director.ui.session_assets import SessionAssets, add_upload
 from director.ui.sessions import DirectSession
 
@@ -119,7 +120,7 @@ class DirectController:
     # -- loads ---------------------------------------------------------------------------------------
     def load_preset(self, name: str) -> EditorView:
         try:
-            timeline, images = load_preset(name)
+            timeline, images = load_preset_and_images(name)
         except TimelineError as exc:
             raise DirectError(str(exc)) from None
         self._replace(timeline, images)

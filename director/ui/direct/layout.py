@@ -27,7 +27,7 @@ from director.ui.direct.images import ATTACH_STYLE, attach_choices
 from director.ui.direct.reading import read_timeline
 from director.ui.direct.table import HEADERS, NOTE_COLUMN
 from director.ui.direct.views import EditorView, FilesView, ImageView, RunView, SelectionView
-from director.ui.presets import BUILTIN_NAME, default_timeline, list_presets
+from director.plan.presets import BUILTIN_NAME, default_timeline, list_presets
 from director.ui.sessions import SessionStore
 
 EDIT_CONCURRENCY = 8  # edits, commands, loads at once across all users (each is quick; bounded text keeps it so)

@@ -1,8 +1,10 @@
 """Live worlds by browser session. One world per session; streams find it by an unguessable token.
 
-The registry is keyed by gradio's ``request.session_hash`` (nothing per user lives in module state).
-A world stops when its session enters another world, leaves, closes the tab (``demo.unload``), or
-when no stream has watched it for ``ABANDON_SECONDS`` (a tab that vanished without an unload).
+Sessions live in the generic bounded store of ``director.run.sessions``, keyed by
+``director.security.session_key`` (nothing per user lives in module state); this registry adds the
+world each one may run, the stream tokens and the cap on live worlds. A world stops when its session
+enters another world, leaves, closes the tab (``demo.unload``), or when no stream has watched it for
+``ABANDON_SECONDS`` (a tab that vanished without an unload).
 """
 
 from __future__ import annotations
@@ -10,19 +12,22 @@ from __future__ import annotations
 import logging
 import secrets
 import shutil
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from director.plan.timeline import Timeline
+from director.run.sessions import InProcessSessions
 from director.ui.wander.world import WanderWorld
 
 log = logging.getLogger(__name__)
 
-ABANDON_SECONDS = 60.0
+ABANDON_SECONDS = 60.0  # a live world nobody has streamed for this long is stopped
 MAX_WORLDS = 8  # live worlds at once on this server (each is a render loop)
+MAX_WANDER_SESSIONS = 200  # browsers with a Wander session at once (a folder each; only live worlds cost CPU)
+REAP_EVERY_SECONDS = 5.0  # how often the reaper looks for abandoned worlds
+TOKEN_BYTES = 18  # a stream token's randomness (24 URL-safe characters): not guessable, short in a URL
 
 
 class TooManyWorlds(RuntimeError):
@@ -37,7 +42,12 @@ class WanderSession:
     token: str | None = None
     saved: Timeline | None = None  # the last wander saved / sent to the Direct tab
     unwatched_since: float | None = None
+    touched: float = field(default_factory=time.monotonic)
     lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def busy(self) -> bool:
+        """A world is live: the session is kept even when idle or when the store is full."""
+        return self.world is not None and self.world.alive
 
     def stop_world(self) -> None:
         world, self.world, self.token = self.world, None, None
@@ -50,12 +60,15 @@ class WanderSession:
 
 
 class WanderRegistry:
-    def __init__(self, root: Path | None = None, max_worlds: int = MAX_WORLDS, keep_digests: bool = False):
+    def __init__(self, root: Path | None = None, max_worlds: int = MAX_WORLDS, keep_digests: bool = False,
+                 max_sessions: int = MAX_WANDER_SESSIONS):
         """``keep_digests``: worlds keep a hash of every frame (tests compare them with replays)."""
-        self.root = Path(root or tempfile.gettempdir())
         self.keep_digests = keep_digests
         self.max_worlds = max_worlds
-        self._sessions: dict[str, WanderSession] = {}
+        self.store: InProcessSessions[WanderSession] = InProcessSessions(
+            WanderSession, root=root, prefix="director-wander-", max_sessions=max_sessions,
+            on_close=self._forget_token)
+        self.root = self.store.root
         self._tokens: dict[str, str] = {}
         self._lock = threading.Lock()
         self._reaper: threading.Thread | None = None
@@ -64,15 +77,14 @@ class WanderRegistry:
     def session(self, key: str | None) -> WanderSession:
         if not key:
             raise ValueError("no session: open the app in a browser")
-        with self._lock:
-            s = self._sessions.get(key)
-            if s is None:
-                s = WanderSession(key, Path(tempfile.mkdtemp(prefix="director-wander-", dir=self.root)))
-                self._sessions[key] = s
-            return s
+        return self.store.get(key)
 
     def peek(self, key: str | None) -> WanderSession | None:
-        return self._sessions.get(key or "")
+        return self.store.peek(key)
+
+    def sessions(self) -> list[WanderSession]:
+        """The Wander sessions open now."""
+        return self.store.sessions()
 
     def open_world(self, key: str, world: WanderWorld) -> str:
         """Make ``world`` this session's live world (stopping any previous one); start it; return its token."""
@@ -80,12 +92,12 @@ class WanderRegistry:
         with s.lock:
             self._drop_token(s)
             s.stop_world()
-            live = sum(1 for o in self._sessions.values() if o.world is not None and o.world.alive)
+            live = sum(1 for o in self.store.sessions() if o.busy())
             if live >= self.max_worlds:
                 world.stop()
                 raise TooManyWorlds(f"{live} worlds are live on this server; try again in a minute")
             world.keep_digests = world.keep_digests or self.keep_digests
-            token = secrets.token_urlsafe(18)
+            token = secrets.token_urlsafe(TOKEN_BYTES)
             s.world, s.token, s.unwatched_since = world, token, time.monotonic()
             with self._lock:
                 self._tokens[token] = key
@@ -95,7 +107,7 @@ class WanderRegistry:
 
     def by_token(self, token: str) -> WanderSession | None:
         key = self._tokens.get(token)
-        return self._sessions.get(key) if key else None
+        return self.store.peek(key) if key else None
 
     def leave(self, key: str | None) -> None:
         s = self.peek(key)
@@ -106,17 +118,18 @@ class WanderRegistry:
 
     def close(self, key: str | None) -> None:
         """The tab closed: stop its world and remove its files."""
-        with self._lock:
-            s = self._sessions.pop(key or "", None)
-        if s is not None:
-            self._drop_token(s)
-            s.close()
-            log.info("wander session closed: %s", key)
+        self.store.close(key)
 
     def close_all(self) -> None:
-        for key in list(self._sessions):
-            self.close(key)
+        self.store.close_all()
         self._reaper_stop.set()
+
+    def _forget_token(self, s: WanderSession) -> None:
+        """The store's close hook: the closed session's stream token no longer finds it."""
+        with self._lock:
+            for token in [t for t, key in self._tokens.items() if key == s.key]:
+                del self._tokens[token]
+        log.info("wander session closed: %s", s.key)
 
     def _drop_token(self, s: WanderSession) -> None:
         if s.token:
@@ -133,7 +146,7 @@ class WanderRegistry:
     def reap(self, now: float | None = None) -> list[str]:
         now = time.monotonic() if now is None else now
         stopped = []
-        for s in list(self._sessions.values()):
+        for s in self.store.sessions():
             w = s.world
             if w is not None and w.frames.subscribers <= 0 and s.unwatched_since is not None \
                     and now - s.unwatched_since > ABANDON_SECONDS:
@@ -147,7 +160,7 @@ class WanderRegistry:
             return
 
         def loop() -> None:
-            while not self._reaper_stop.wait(5.0):
+            while not self._reaper_stop.wait(REAP_EVERY_SECONDS):
                 try:
                     self.reap()
                 except Exception:  # pragma: no cover - never kill the reaper
