@@ -13,7 +13,7 @@ from director.ui.direct import reading as reading_module
 from director.ui.direct.controller import DirectController, DirectError
 from director.ui.direct.fields import EditorFields
 from director.ui.direct.reading import FIX_ROWS
-from director.ui.presets import BUILTIN_NAME
+from director.plan.presets import BUILTIN_NAME
 from director.ui.sessions import DirectSession
 
 
