@@ -175,7 +175,7 @@ def test_an_image_is_attached_to_a_directive(ctl, tmp_path):
 def test_load_a_preset(ctl):
     view = ctl.load_preset(BUILTIN_NAME)
     assert view.message.startswith("Loaded **Paris") and view.fields.scene.startswith("On the streets")
-    with pytest.raises(DirectError, match="no preset called"):
+    with pytest.raises(DirectError, match="no timeline preset called"):
         ctl.load_preset("no such preset")
 
 
