@@ -26,6 +26,7 @@ GESTURE_AREA = 0.0005  # share of the picture that must start moving where a fig
 
 MAX_STEP = 0.15  # of the frame width: a figure does not jump further between two frames
 FIRST_REACH = 0.35  # of the frame width: how far from where it should be a figure is first looked for
+SIZE_JUMP = 4.0  # a moving region this many times bigger than the figure seen so far is something else
 
 
 def _blobs(mask: np.ndarray) -> list[tuple[float, float, tuple[int, int, int, int]]]:
@@ -70,24 +71,29 @@ def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int, expect_x: float)
 
     The first sighting is the moving region nearest ``expect_x`` (where the compiled world puts the
     character, in analysis pixels); after that the region nearest the last position (a figure does
-    not jump), and the MIL tracker bridges frames where no region moves."""
+    not jump, nor swell fourfold past the biggest it was seen: such a region is other things moving,
+    e.g. rain, a cloud bank, a grainy road). Where no region fits, the MIL tracker's box carries the
+    figure on; it is never re-seeded on another region."""
     xs: list[float] = []
     hs: list[float] = []
     seen = 0
     tracker = None
     last = expect_x
+    biggest = 0.0
     grown = 0.0
     dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
     width = clip.grey.shape[2]
     for i in range(a, min(b, clip.frames - 1)):
         blobs = _blobs(meter.pair(i).residual_mask)
         reach = MAX_STEP * width if xs else FIRST_REACH * width
-        blobs = [bl for bl in blobs if abs(bl[0] - last) <= reach]
+        blobs = [bl for bl in blobs if abs(bl[0] - last) <= reach
+                 and (not biggest or bl[1] <= SIZE_JUMP * biggest)]
         found = min(blobs, key=lambda bl: abs(bl[0] - last)) if blobs else None
         frame = cv2.cvtColor(clip.grey[i], cv2.COLOR_GRAY2BGR)
         if found is not None:
             seen += 1
-            cx, _, box = found
+            cx, area, box = found
+            biggest = max(biggest, area)
             if tracker is None:
                 cv2.setRNGSeed(0)  # MIL samples patches at random: the same clip must give the same verdict
                 tracker = cv2.TrackerMIL_create()
