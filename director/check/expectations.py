@@ -152,3 +152,19 @@ def look_point(cam: CameraState, distance: float = 7.0) -> tuple[float, float, f
     """A point ``distance`` metres ahead of the camera on its view axis, at eye height."""
     yaw = math.radians(cam.yaw)
     return (cam.x + math.sin(yaw) * distance, cam.y, cam.z + math.cos(yaw) * distance)
+
+
+def screen_point(cam: CameraState, x: float, y: float, z: float, aspect: float) -> tuple[float, float] | None:
+    """Where the world point (x, y, z) lands on screen: (u, v) in half-widths and half-heights from the
+    centre, u > 0 right, v > 0 down; None when it is behind the camera. Roll is left out (a figure's
+    box is only widened by it)."""
+    yaw, pitch = math.radians(cam.yaw), math.radians(cam.pitch)
+    dx, dy, dz = x - cam.x, y - cam.y, z - cam.z
+    right = dx * math.cos(yaw) - dz * math.sin(yaw)
+    ahead = dx * math.sin(yaw) + dz * math.cos(yaw)
+    forward = ahead * math.cos(pitch) + dy * math.sin(pitch)
+    up = dy * math.cos(pitch) - ahead * math.sin(pitch)
+    if forward <= 0.05:
+        return None
+    half_w = math.tan(math.radians(cam.fov) / 2)
+    return right / forward / half_w, -up / forward / (half_w / aspect)

@@ -45,6 +45,8 @@ class PairMotion:
     median_y_moving: float
     radial: float  # mean outward flow component (px per frame) of textured pixels
     residual_mask: np.ndarray  # bool [h, w]: pixels moving against the camera's field
+    changed: np.ndarray  # bool [h, w]: pixels that differ once the camera's motion is undone (not widened)
+    own_motion: float  # mean over the picture of the flow against the camera's field, px per frame
 
 
 def _fit(x: np.ndarray, y: np.ndarray, u: np.ndarray, v: np.ndarray) -> tuple[float, float, float, float]:
@@ -112,6 +114,8 @@ class FlowMeter:
         residual = np.hypot(u - fitted_u, v - fitted_v)
         limit = max(0.6, 3.0 * float(np.median(residual[textured])))
         changed = self._changed(a, b, fitted_u, fitted_v)
+        near = cv2.dilate(changed.astype(np.uint8), np.ones((CHANGE_REACH, CHANGE_REACH), np.uint8)) > 0
+        own = (residual > limit) & near
         return PairMotion(
             tx=float(tx), ty=float(ty), divergence=float(d), rotation=float(r),
             moving=share(moving_px),
@@ -121,16 +125,17 @@ class FlowMeter:
             median_x_moving=float(np.median(uu[moving_px])) if moving_px.any() else 0.0,
             median_y_moving=float(np.median(vv[moving_px])) if moving_px.any() else 0.0,
             radial=float(radial.mean()),
-            residual_mask=(residual > limit) & changed,
+            residual_mask=own,
+            changed=changed,
+            own_motion=float((residual * own).mean()),
         )
 
     def _changed(self, a: np.ndarray, b: np.ndarray, fitted_u: np.ndarray, fitted_v: np.ndarray) -> np.ndarray:
-        """bool [h, w]: where frame ``b``, moved back by the camera's fitted field, differs from ``a`` (near
-        such a pixel, so a figure's flat coat counts with its edges)."""
+        """bool [h, w]: where frame ``b``, moved back by the camera's fitted field, differs from ``a``.
+        Widened by ``CHANGE_REACH`` where it gates the residual, so a figure's flat coat counts with its edges."""
         back = cv2.remap(b, self._x + (self.grey.shape[2] - 1) / 2 + fitted_u.astype(np.float32),
                          self._y + (self.grey.shape[1] - 1) / 2 + fitted_v.astype(np.float32),
                          cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         diff = cv2.absdiff(cv2.GaussianBlur(a, (3, 3), 0), cv2.GaussianBlur(back, (3, 3), 0))
         level = max(CHANGE_FLOOR, CHANGE_NOISE * float(np.percentile(diff, 90)))
-        near = np.ones((CHANGE_REACH, CHANGE_REACH), np.uint8)
-        return cv2.dilate((diff > level).astype(np.uint8), near) > 0
+        return diff > level
