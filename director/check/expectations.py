@@ -36,6 +36,8 @@ class Expectation:
     entity_before: EntityState | None = None
     entity_after: EntityState | None = None
     first_directive_at_start: bool = False  # nothing before it to compare with
+    rate_before: float = 1.0  # the world's speed (world seconds per video second) before and after
+    rate_after: float = 1.0
 
     @property
     def duration(self) -> float:
@@ -101,6 +103,8 @@ def expectations(script: Script, duration: float) -> list[Expectation]:
                 entity_before=before.entity(who) if who else None,
                 entity_after=after.entity(who) if who else None,
                 first_directive_at_start=interp.at < eps,
+                rate_before=script.warp.rate(max(0.0, interp.at - eps)),
+                rate_after=script.warp.rate(min(duration, end + eps)),
             ))
             if not interp.understood and part is not None:  # partly understood: the rest stays a prompt
                 out.append(Expectation(interp.index, interp.at, text, None, interp.at, interp.at,

@@ -46,7 +46,8 @@ class PairMotion:
     radial: float  # mean outward flow component (px per frame) of textured pixels
     residual_mask: np.ndarray  # bool [h, w]: pixels moving against the camera's field
     changed: np.ndarray  # bool [h, w]: pixels that differ once the camera's motion is undone (not widened)
-    own_motion: float  # mean over the picture of the flow against the camera's field, px per frame
+    own_motion: float  # mean over the picture of the flow against the camera's field where the picture
+    # changes (no threshold on the flow: a figure in slow motion moves well under ``limit``), px per frame
 
 
 def _fit(x: np.ndarray, y: np.ndarray, u: np.ndarray, v: np.ndarray) -> tuple[float, float, float, float]:
@@ -127,7 +128,7 @@ class FlowMeter:
             radial=float(radial.mean()),
             residual_mask=own,
             changed=changed,
-            own_motion=float((residual * own).mean()),
+            own_motion=float((residual * near).mean()),
         )
 
     def _changed(self, a: np.ndarray, b: np.ndarray, fitted_u: np.ndarray, fitted_v: np.ndarray) -> np.ndarray:

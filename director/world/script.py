@@ -30,6 +30,8 @@ from director.plan.timeline import (
     TimelineError,
 )
 from director.world.state import EVENT_MEMORY, HOUR_OF, Environment, Event, WorldState
+from director.world.time_warp import TimeWarp, speed_words
+from director.world.warped_track import track_on_world_clock
 
 Part = CameraMove | CharacterAction | SceneChange | StyleChange
 
@@ -101,6 +103,7 @@ class Script:
     events: list[Event]
     initial_hour: float
     initial_fog: float = 0.0  # a "misty forest" starts in mist (which also lights its nights: moonlit haze)
+    warp: TimeWarp = field(default_factory=TimeWarp)  # the world's clock (slow motion, time-lapse)
     _resolving: set[str] = field(default_factory=set, repr=False)
 
     @property
@@ -161,6 +164,7 @@ class Script:
             actions=actions,
             camera_phrase=self.rig.phrase(t),
             recent_events=recent,
+            world_t=None if self.warp.is_identity else self.warp.world(t),
         )
 
     def _environment(self, t: float) -> tuple[Environment, str, str | None, str]:
@@ -274,6 +278,8 @@ def describe_part(part: Part) -> str:
             bits.append("fade to black" if part.fade == "out" else "fade in from black")
         if part.lights is not None:
             bits.append("lights on" if part.lights else "lights off")
+        if part.speed is not None:
+            bits.append(speed_words(part.speed))
         return ", ".join(bits)
     return part.text or part.preset or ""
 
@@ -468,6 +474,7 @@ def compile_timeline(
         rig.adopt_settled(previous.rig)
     script = Script(timeline, interpretations, rig, {}, changes, images, prompts, [], _initial_hour(world.scene),
                     _initial_fog(world.scene))
+    script.warp = TimeWarp.of((c.at, c.duration, c.change.speed) for c in changes if getattr(c.change, "speed", None))
 
     # Characters: declared ones stand in the scene from the start, facing the camera.
     n = len(world.characters)
@@ -476,12 +483,12 @@ def compile_timeline(
         on_stage = not (own and own[0].action.action == "enter")  # one who "enters" is off stage until then
         profile = Profile(c.name, c.kind or guess_kind(c.text, c.name), c.text or c.name, c.image, on_stage,
                           ((i - (n - 1) / 2) * 1.8, 6.0 + 0.6 * (i % 2)), 180.0)
-        script.tracks[c.name.lower()] = EntityTrack(profile, actions.get(c.name.lower(), []), script.base_camera, script._position_of)
+        script.tracks[c.name.lower()] = track_on_world_clock(script.warp, profile, actions.get(c.name.lower(), []), script.base_camera, script._position_of)
     firsts = sorted(introduced, key=lambda k: min(a.at for a in actions[k]))
     for key in firsts:
         first = introduced[key]
         profile = Profile(first.name, first.kind or guess_kind(first.text, first.name), first.text or first.name, None, False, (0.0, 7.0), 90.0)
-        script.tracks[key] = EntityTrack(profile, actions[key], script.base_camera, script._position_of)
+        script.tracks[key] = track_on_world_clock(script.warp, profile, actions[key], script.base_camera, script._position_of)
 
     script.events = _events(script, cut_times, timeline.seed)
     return script

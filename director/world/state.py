@@ -102,6 +102,12 @@ class WorldState:
     actions: tuple[str, ...] = ()  # current described actions ("a cute cat runs to the girl")
     camera_phrase: str = ""  # the camera move in words, while it runs
     recent_events: tuple[Event, ...] = ()  # events with t - EVENT_MEMORY < event.t <= t
+    world_t: float | None = None  # the world's clock where it runs slow or fast (time_warp.py); None = ``t``
+
+    @property
+    def world_time(self) -> float:
+        """Seconds on the world's clock: what figures, particles and gestures move by."""
+        return self.t if self.world_t is None else self.world_t
 
     def entity(self, entity_id: str) -> EntityState | None:
         for e in self.entities:
