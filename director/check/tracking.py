@@ -34,7 +34,11 @@ GESTURE_LEAD = 12  # frames measured before and at least during a gesture
 
 MAX_STEP = 0.15  # of the frame width: a figure does not jump further between two frames
 FIRST_REACH = 0.35  # of the frame width: how far from where it should be a figure is first looked for
-SIZE_JUMP = 4.0  # a moving region this many times bigger than the figure seen so far is something else
+FIGURE_SIZE = {  # kind -> (height, length) in metres, as things are in the world (not as any engine draws them)
+    "person": (1.8, 0.9), "child": (1.3, 0.6), "car": (1.5, 4.5), "horse": (1.8, 2.6), "dog": (0.8, 1.1),
+    "cat": (0.45, 0.8), "bird": (0.3, 0.5),
+}
+OVERSIZE = 2.0  # a moving region bigger than this many times the figure's whole box is something else
 
 
 def _blobs(mask: np.ndarray) -> list[tuple[float, float, tuple[int, int, int, int]]]:
@@ -74,20 +78,20 @@ def _growth(clip: DecodedClip, i: int, box: tuple[int, int, int, int], dis) -> f
     return num / den
 
 
-def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int, expect_x: float) -> tuple[list[float], list[float], int]:
+def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int, expect_x: float,
+           max_area: float = 1.0) -> tuple[list[float], list[float], int]:
     """Centre x and relative size of the moving figure in the frames of [a, b) where it was seen moving.
 
     The first sighting is the moving region nearest ``expect_x`` (where the compiled world puts the
     character, in analysis pixels); after that the region nearest the last position (a figure does
-    not jump, nor swell fourfold past the biggest it was seen: such a region is other things moving,
-    e.g. rain, a cloud bank, a grainy road). Where no region fits, the MIL tracker's box carries the
+    not jump, nor outgrow ``max_area``, the most the figure can cover: such a region is other things
+    moving, e.g. rain, a cloud bank, a grainy road). Where no region fits, the MIL tracker's box carries the
     figure on; it is never re-seeded on another region."""
     xs: list[float] = []
     hs: list[float] = []
     seen = 0
     tracker = None
     last = expect_x
-    biggest = 0.0
     grown = 0.0
     dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
     width = clip.grey.shape[2]
@@ -95,13 +99,12 @@ def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int, expect_x: float)
         blobs = _blobs(meter.pair(i).residual_mask)
         reach = MAX_STEP * width if xs else FIRST_REACH * width
         blobs = [bl for bl in blobs if abs(bl[0] - last) <= reach
-                 and (not biggest or bl[1] <= SIZE_JUMP * biggest)]
+                 and bl[1] <= max_area]
         found = min(blobs, key=lambda bl: abs(bl[0] - last)) if blobs else None
         frame = cv2.cvtColor(clip.grey[i], cv2.COLOR_GRAY2BGR)
         if found is not None:
             seen += 1
-            cx, area, box = found
-            biggest = max(biggest, area)
+            cx, _, box = found
             if tracker is None:
                 cv2.setRNGSeed(0)  # MIL samples patches at random: the same clip must give the same verdict
                 tracker = cv2.TrackerMIL_create()
@@ -115,6 +118,16 @@ def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int, expect_x: float)
             if ok and abs(box[0] + box[2] / 2 - last) <= MAX_STEP * width / 2:
                 last = box[0] + box[2] / 2  # bridges the gap; the box keeps its first size, so no height
     return xs, hs, seen
+
+
+def _max_area(kind: str, depth: float, cam, clip: DecodedClip) -> float:
+    """The most of the picture (a share) a moving region may cover and still be the figure: ``OVERSIZE``
+    times its whole box (height by length: any heading) at the nearest it comes."""
+    tall, long = FIGURE_SIZE.get(kind, FIGURE_SIZE["person"])
+    h, w = clip.grey.shape[1:]
+    focal = w / 2 / math.tan(math.radians(cam.fov) / 2)  # px per unit of (size / depth)
+    depth = max(depth, 0.5)
+    return min(1.0, OVERSIZE * (tall * focal / depth) * (long * focal / depth) / (h * w))
 
 
 def _figure_box(e: Expectation, clip: DecodedClip) -> tuple[int, int, int, int] | None:
@@ -219,7 +232,7 @@ def check_character(e: Expectation, clip: DecodedClip, meter: FlowMeter) -> Verd
     if act.action == "leave" or (end_ent.presence == 0.0 and act.action != "cross"):
         u1 = 1.3 if u1 > u0 else -1.3
     expect_x = (max(-1.0, min(1.0, u0)) + 1) / 2 * clip.grey.shape[2]
-    xs, hs, seen = _track(clip, meter, a, b, expect_x)
+    xs, hs, seen = _track(clip, meter, a, b, expect_x, _max_area(end_ent.kind, min(depth0, depth1), e.camera_after, clip))
     width = clip.grey.shape[2]
     frames = b - a
     if seen < SEEN * frames or len(xs) < 3 or len(hs) < 2:
