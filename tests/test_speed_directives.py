@@ -71,3 +71,12 @@ def test_check_measures_slow_motion_and_is_not_a_yes_man(tmp_path):
     lapse = timeline.model_copy(update={"directives": [timeline.directives[0], timeline.directives[1].model_copy(
         update={"text": "time-lapse"})]})
     assert next(v for v in check_clip(out, lapse).verdicts if v.index == 1).status == "fail"
+
+
+def test_neural_engines_are_told_in_their_prompt():
+    from director.world.prompt import compose_prompt
+
+    s = compile_timeline(_timeline([{"at": 1.0, "text": "slow motion"}, {"at": 3.0, "text": "time-lapse"}]),
+                         use_embeddings=False)
+    assert "slow motion" not in compose_prompt(s.state_at(0.5))
+    assert "slow motion" in compose_prompt(s.state_at(2.0)) and "time-lapse" in compose_prompt(s.state_at(3.5))

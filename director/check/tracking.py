@@ -1,9 +1,11 @@
-"""Characters followed on screen: entering, leaving, walking or running towards a target.
+"""Characters followed on screen: entering, leaving, walking or running towards a target, gesturing.
 
-What moves against the camera's own motion (the flow residual of ``optical_flow.py``) is the moving
-figure; its largest blob seeds an OpenCV MIL tracker (no weights) that follows the figure through the
-move, also while the blob detector loses it. Where the figure should go comes from the compiled
-world: its start and end positions projected through the camera (``expectations.screen_x``).
+What moves against the camera's own motion, and changes the picture where it moves (``optical_flow.py``),
+is the moving figure; its largest blob near where the compiled world puts it seeds an OpenCV MIL tracker
+(no weights) that follows the figure through the move, also while the blob detector loses it. Where the
+figure should go comes from the compiled world: its start and end positions projected through the
+camera (``expectations.screen_x``); how big it can be, from its kind and depth. A gesture is done in
+place, so it is judged inside the box the figure's arms and body sweep (``expectations.screen_point``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from director.check.expectations import Expectation, effect_words, screen_point,
 from director.check.optical_flow import CHANGE_FLOOR, FlowMeter
 from director.check.verdict import Verdict
 from director.plan.timeline import GESTURES, CharacterAction
+from director.world.state import CameraState
 
 MIN_BLOB = 0.0008  # of the picture: smaller moving specks are noise (rain, leaves)
 VISIBLE_TRAVEL = 0.04  # of the frame width the figure must cross
@@ -36,7 +39,7 @@ MAX_STEP = 0.15  # of the frame width: a figure does not jump further between tw
 FIRST_REACH = 0.35  # of the frame width: how far from where it should be a figure is first looked for
 FIGURE_SIZE = {  # kind -> (height, length) in metres, as things are in the world (not as any engine draws them)
     "person": (1.8, 0.9), "child": (1.3, 0.6), "car": (1.5, 4.5), "horse": (1.8, 2.6), "dog": (0.8, 1.1),
-    "cat": (0.45, 0.8), "bird": (0.3, 0.5),
+    "cat": (0.45, 0.8), "bird": (0.3, 0.5), "bicycle": (1.7, 1.8),
 }
 OVERSIZE = 2.0  # a moving region bigger than this many times the figure's whole box is something else
 
@@ -84,9 +87,9 @@ def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int, expect_x: float,
 
     The first sighting is the moving region nearest ``expect_x`` (where the compiled world puts the
     character, in analysis pixels); after that the region nearest the last position (a figure does
-    not jump, nor outgrow ``max_area``, the most the figure can cover: such a region is other things
-    moving, e.g. rain, a cloud bank, a grainy road). Where no region fits, the MIL tracker's box carries the
-    figure on; it is never re-seeded on another region."""
+    not jump, nor outgrow ``max_area``, the most of the picture the figure can cover: a bigger region is
+    other things moving, e.g. rain, a cloud bank, a grainy road). Where no region fits, the MIL tracker's
+    box carries the figure on; it is never re-seeded on another region."""
     xs: list[float] = []
     hs: list[float] = []
     seen = 0
@@ -98,8 +101,7 @@ def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int, expect_x: float,
     for i in range(a, min(b, clip.frames - 1)):
         blobs = _blobs(meter.pair(i).residual_mask)
         reach = MAX_STEP * width if xs else FIRST_REACH * width
-        blobs = [bl for bl in blobs if abs(bl[0] - last) <= reach
-                 and bl[1] <= max_area]
+        blobs = [bl for bl in blobs if abs(bl[0] - last) <= reach and bl[1] <= max_area]
         found = min(blobs, key=lambda bl: abs(bl[0] - last)) if blobs else None
         frame = cv2.cvtColor(clip.grey[i], cv2.COLOR_GRAY2BGR)
         if found is not None:
@@ -120,7 +122,7 @@ def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int, expect_x: float,
     return xs, hs, seen
 
 
-def _max_area(kind: str, depth: float, cam, clip: DecodedClip) -> float:
+def _max_area(kind: str, depth: float, cam: CameraState, clip: DecodedClip) -> float:
     """The most of the picture (a share) a moving region may cover and still be the figure: ``OVERSIZE``
     times its whole box (height by length: any heading) at the nearest it comes."""
     tall, long = FIGURE_SIZE.get(kind, FIGURE_SIZE["person"])

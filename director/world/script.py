@@ -165,6 +165,7 @@ class Script:
             camera_phrase=self.rig.phrase(t),
             recent_events=recent,
             world_t=None if self.warp.is_identity else self.warp.world(t),
+            world_rate=self.warp.rate(t),
         )
 
     def _environment(self, t: float) -> tuple[Environment, str, str | None, str]:

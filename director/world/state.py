@@ -103,6 +103,7 @@ class WorldState:
     camera_phrase: str = ""  # the camera move in words, while it runs
     recent_events: tuple[Event, ...] = ()  # events with t - EVENT_MEMORY < event.t <= t
     world_t: float | None = None  # the world's clock where it runs slow or fast (time_warp.py); None = ``t``
+    world_rate: float = 1.0  # world seconds per video second now: 0.25 slow motion, 10 time-lapse
 
     @property
     def world_time(self) -> float:
