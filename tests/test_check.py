@@ -174,3 +174,16 @@ def test_paris_girl_walking_right_is_tracked_not_the_grainy_road(tmp_path):
     left = timeline.model_copy(update={"directives": [timeline.directives[0], timeline.directives[1].model_copy(
         update={"text": "the girl walks to the left"})]})
     assert [v.status for v in check_clip(path, left).verdicts if v.index == 1] == ["fail"]
+
+
+def test_a_newcomer_is_looked_for_where_the_world_brings_it_in():
+    """Regression: in the Paris preset "a cute cat runs to the girl" comes in from the right and stops just
+    left of her; the checker guessed its entry side from where it stops and looked for it on the left."""
+    from director.check.expectations import expectations, screen_x
+
+    preset = json.loads((Path(__file__).resolve().parents[1] / "presets" / "timelines" / "paris_1980s_walk.json").read_text())
+    script = compile_timeline(Timeline.model_validate(preset), use_embeddings=False)
+    cat = next(e for e in expectations(script, preset["duration"]) if e.text == "a cute cat runs to the girl")
+    assert cat.entity_before is None and cat.entity_first is not None
+    assert screen_x(cat.camera_before, cat.entity_first.x, cat.entity_first.z)[0] > 0.9  # the right edge
+    assert screen_x(cat.camera_after, cat.entity_after.x, cat.entity_after.z)[0] < 0  # ends left of centre

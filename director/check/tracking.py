@@ -226,6 +226,10 @@ def check_character(e: Expectation, clip: DecodedClip, meter: FlowMeter) -> Verd
     if act.action == "cross":
         u0 = -1.3 if (act.side or "left") != "right" else 1.3
         u1, depth0 = -u0, depth1
+    elif (start_ent is None or start_ent.presence == 0.0 or act.action == "enter") and e.entity_first is not None:
+        # A newcomer comes in where the world brings it in ("a cat runs to the girl" may come from the right
+        # and stop left of her): not guessed from where it ends up.
+        u0, depth0 = screen_x(cam0, e.entity_first.x, e.entity_first.z)
     elif start_ent is None or start_ent.presence == 0.0 or act.action == "enter":
         side = act.side or ("left" if u1 < 0 else "right")
         u0, depth0 = (-1.3 if side == "left" else 1.3), depth1
