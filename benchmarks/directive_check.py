@@ -72,6 +72,15 @@ CASES: list[Case] = [
     Case(CITY, "dissolve to a beach at night", fast=True, tags=("dissolve",)),
     Case(FOREST, "slowly dissolve to a snowy village", duration=2, tags=("dissolve",)),
     Case(ROOM, "cross-fade to a desert road", tags=("dissolve",)),
+    # speed: the world runs slower or faster behind a video that plays at its rate (issue 14)
+    Case(CITY, "slow motion", setup=("she walks to the right",), fast=True, tags=("speed",)),
+    Case(FARM, "everything slows down", setup=("it snows",), tags=("speed",)),
+    Case(MOUNTAIN, "in slow-mo", setup=("heavy snow",), tags=("speed",)),
+    Case(BEACH, "the waves crash in slow motion", setup=("the surfer walks towards the camera",), length=7.0, tags=("speed",)),
+    Case(VILLAGE, "speed up time", setup=("it snows",), tags=("speed",)),
+    Case(FARM, "time-lapse of the clouds", tags=("speed",)),
+    Case(FOREST, "back to normal speed", setup=("slow motion", "the hiker walks to the right"), tags=("speed",)),
+    Case(ROOM, "the scene plays out in super slow motion", setup=("the boy walks to the left",), tags=("speed",)),
     # city
     Case(CITY, "slowly get closer to her", duration=3, fast=True),
     Case(CITY, "swing the camera over to the right", fast=True),
@@ -247,6 +256,14 @@ MEANS = {  # what each phrase means (a piece of how it must be read), written wi
     'he jumps': 'jumps',
     'she falls': 'falls',
     'the boy trips and falls': 'falls',
+    'slow motion': 'slow motion',
+    'everything slows down': 'slow motion',
+    'in slow-mo': 'slow motion',
+    'the waves crash in slow motion': 'slow motion',
+    'speed up time': 'time-lapse',
+    'time-lapse of the clouds': 'time-lapse',
+    'back to normal speed': 'normal speed',
+    'the scene plays out in super slow motion': 'slow motion (x0.1)',
 }
 
 
@@ -309,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", default="640x360")
     ap.add_argument("--fast", action="store_true", help="only the CI subset")
     ap.add_argument("--only", help="only cases whose scene text contains this word")
-    ap.add_argument("--tag", help="only cases with this tag (gesture, crowd, dissolve)")
+    ap.add_argument("--tag", help="only cases with this tag (gesture, crowd, dissolve, speed)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every verdict")
     args = ap.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))

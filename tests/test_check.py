@@ -4,6 +4,7 @@ clips, and the same clip judged against the opposite directive fails (the checke
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -157,3 +158,32 @@ def test_a_dissolve_is_gradual_and_a_cut_is_not(tmp_path):
     cut = _timeline([{"at": 1.0, "text": "cut to a snowy mountain valley"}], 3.5)
     report = check_clip(_render(tmp_path, cut, "cut"), dissolve, use_embeddings=False)
     assert next(v for v in report.verdicts if v.kind == "scene").status == "fail"
+
+
+def test_paris_girl_walking_right_is_tracked_not_the_grainy_road(tmp_path):
+    """Regression: in the Paris preset (1980s film grain on a flat road) the flow on the road is noise,
+    and the tracker followed that noise: "the girl walks to the right" was judged ✘ though she does."""
+    preset = json.loads((Path(__file__).resolve().parents[1] / "presets" / "timelines" / "paris_1980s_walk.json").read_text())
+    preset.update(duration=4.0, width=320, height=180)
+    preset["directives"] = preset["directives"][:2]  # "wide shot" at 0, "the girl walks to the right" at 1.5
+    timeline = Timeline.model_validate(preset)
+    path = _render(tmp_path, timeline, "paris")
+    walk = [v for v in check_clip(path, timeline).verdicts if v.index == 1]
+    assert len(walk) == 1 and walk[0].status == "pass" and walk[0].value > 0.1, walk[0].line()
+    # The same pixels judged against a walk to the left fail.
+    left = timeline.model_copy(update={"directives": [timeline.directives[0], timeline.directives[1].model_copy(
+        update={"text": "the girl walks to the left"})]})
+    assert [v.status for v in check_clip(path, left).verdicts if v.index == 1] == ["fail"]
+
+
+def test_a_newcomer_is_looked_for_where_the_world_brings_it_in():
+    """Regression: in the Paris preset "a cute cat runs to the girl" comes in from the right and stops just
+    left of her; the checker guessed its entry side from where it stops and looked for it on the left."""
+    from director.check.expectations import expectations, screen_x
+
+    preset = json.loads((Path(__file__).resolve().parents[1] / "presets" / "timelines" / "paris_1980s_walk.json").read_text())
+    script = compile_timeline(Timeline.model_validate(preset), use_embeddings=False)
+    cat = next(e for e in expectations(script, preset["duration"]) if e.text == "a cute cat runs to the girl")
+    assert cat.entity_before is None and cat.entity_first is not None
+    assert screen_x(cat.camera_before, cat.entity_first.x, cat.entity_first.z)[0] > 0.9  # the right edge
+    assert screen_x(cat.camera_after, cat.entity_after.x, cat.entity_after.z)[0] < 0  # ends left of centre

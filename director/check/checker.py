@@ -17,6 +17,7 @@ from director.check.expectations import Expectation, effect_words, expectations
 from director.check.light_and_weather import check_scene_change
 from director.check.optical_flow import FlowMeter
 from director.check.tracking import check_character
+from director.check.world_speed import check_speed
 from director.check.verdict import CheckReport, Verdict
 from director.world import Script, compile_timeline
 from director.plan.timeline import CameraMove, CharacterAction, SceneChange, StyleChange, Timeline
@@ -53,6 +54,8 @@ def _kind(e: Expectation) -> str:
         return "cut" if p.move == "cut" else "camera"
     if isinstance(p, CharacterAction):
         return "character"
+    if isinstance(p, SceneChange) and p.speed is not None and not (p.scene or p.weather or p.time_of_day or p.event):
+        return "speed"
     if isinstance(p, SceneChange):
         return "scene" if p.scene else ("event" if p.event else "weather" if p.weather else "transition" if p.fade else "light")
     if isinstance(p, StyleChange):
@@ -71,7 +74,10 @@ def _judge(e: Expectation, clip: DecodedClip, meter: FlowMeter) -> list[Verdict]
     if isinstance(p, CharacterAction):
         return [check_character(e, clip, meter)]
     if isinstance(p, SceneChange):
+        verdicts = [check_speed(e, clip, meter)] if p.speed is not None else []
+        if _kind(e) == "speed":
+            return verdicts
         if p.scene:
-            return [check_dissolve(e, clip) if p.dissolve else check_cut(e, clip, "scene")]
-        return check_scene_change(e, clip)
+            return verdicts + [check_dissolve(e, clip) if p.dissolve else check_cut(e, clip, "scene")]
+        return verdicts + check_scene_change(e, clip)
     return [check_style(e, clip)]

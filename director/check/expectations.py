@@ -17,6 +17,7 @@ from director.plan.timeline import GESTURES, CameraMove, CharacterAction, SceneC
 from director.world.state import CameraState, Environment, EntityState
 
 SETTLE = 0.25  # seconds a change is given after its nominal end before the "after" look
+ENTRY_STEP = 0.05  # seconds between looks for where a newcomer first shows
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,10 @@ class Expectation:
     env_after: Environment
     entity_before: EntityState | None = None
     entity_after: EntityState | None = None
+    entity_first: EntityState | None = None  # a newcomer as it first shows in the window: where it comes in
     first_directive_at_start: bool = False  # nothing before it to compare with
+    rate_before: float = 1.0  # the world's speed (world seconds per video second) before and after
+    rate_after: float = 1.0
 
     @property
     def duration(self) -> float:
@@ -72,6 +76,16 @@ def _action_end(script: Script, part: CharacterAction, at: float, limit: float) 
     return limit
 
 
+def _first_sight(script: Script, who: str, start: float, end: float) -> EntityState | None:
+    """The character at the first instant of [start, end] it is in the world (present at all), or None."""
+    steps = max(1, int(math.ceil((end - start) / ENTRY_STEP)))
+    for k in range(steps + 1):
+        ent = script.state_at(min(end, start + k * ENTRY_STEP)).entity(who)
+        if ent is not None and ent.presence > 0.0:
+            return ent
+    return None
+
+
 def expectations(script: Script, duration: float) -> list[Expectation]:
     """Every directive part of ``script`` with its window, in timeline order."""
     out: list[Expectation] = []
@@ -100,7 +114,10 @@ def expectations(script: Script, duration: float) -> list[Expectation]:
                 env_before=before.environment, env_after=after.environment,
                 entity_before=before.entity(who) if who else None,
                 entity_after=after.entity(who) if who else None,
+                entity_first=_first_sight(script, who, interp.at, end) if who else None,
                 first_directive_at_start=interp.at < eps,
+                rate_before=script.warp.rate(max(0.0, interp.at - eps)),
+                rate_after=script.warp.rate(min(duration, end + eps)),
             ))
             if not interp.understood and part is not None:  # partly understood: the rest stays a prompt
                 out.append(Expectation(interp.index, interp.at, text, None, interp.at, interp.at,
@@ -152,3 +169,19 @@ def look_point(cam: CameraState, distance: float = 7.0) -> tuple[float, float, f
     """A point ``distance`` metres ahead of the camera on its view axis, at eye height."""
     yaw = math.radians(cam.yaw)
     return (cam.x + math.sin(yaw) * distance, cam.y, cam.z + math.cos(yaw) * distance)
+
+
+def screen_point(cam: CameraState, x: float, y: float, z: float, aspect: float) -> tuple[float, float] | None:
+    """Where the world point (x, y, z) lands on screen: (u, v) in half-widths and half-heights from the
+    centre, u > 0 right, v > 0 down; None when it is behind the camera. Roll is left out (a figure's
+    box is only widened by it)."""
+    yaw, pitch = math.radians(cam.yaw), math.radians(cam.pitch)
+    dx, dy, dz = x - cam.x, y - cam.y, z - cam.z
+    right = dx * math.cos(yaw) - dz * math.sin(yaw)
+    ahead = dx * math.sin(yaw) + dz * math.cos(yaw)
+    forward = ahead * math.cos(pitch) + dy * math.sin(pitch)
+    up = dy * math.cos(pitch) - ahead * math.sin(pitch)
+    if forward <= 0.05:
+        return None
+    half_w = math.tan(math.radians(cam.fov) / 2)
+    return right / forward / half_w, -up / forward / (half_w / aspect)

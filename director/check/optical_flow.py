@@ -4,7 +4,9 @@ Each frame pair's DIS flow (OpenCV) is fitted, on textured pixels only (flat sky
 with a similarity field  u = tx + d·x − r·y,  v = ty + d·y + r·x  about the picture's centre: ``tx``/``ty``
 are a pan/tilt/truck/pedestal, ``d`` the divergence of a zoom or dolly (scale change per frame) and
 ``r`` a roll (radians per frame, > 0 clockwise on screen). Pixels that move against the fitted field
-are what moves on its own in the scene (a character), which ``tracking.py`` follows.
+*and* change brightness once the camera's motion is undone are what moves on its own in the scene (a
+character), which ``tracking.py`` follows. The second condition matters: on flat, grainy surfaces (a
+road, a wall under film grain) DIS flow is noise, and without it a whole street "moves on its own".
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import numpy as np
 
 MOVING = 0.15  # px per frame (analysis size): slower than this counts as still
 TEXTURE = 8.0  # Sobel magnitude (grey levels per pixel) a pixel needs to carry flow evidence
+CHANGE_FLOOR = 10.0  # grey levels: a pixel moving on its own changes at least this much (grain is ~2-4)
+CHANGE_NOISE = 2.5  # ... and this many times the frame's 90th-percentile change (rain, grain, flicker)
+CHANGE_REACH = 7  # px (analysis size): a figure's flat inside counts as changed near its changing edges
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,9 @@ class PairMotion:
     median_y_moving: float
     radial: float  # mean outward flow component (px per frame) of textured pixels
     residual_mask: np.ndarray  # bool [h, w]: pixels moving against the camera's field
+    changed: np.ndarray  # bool [h, w]: pixels that differ once the camera's motion is undone (not widened)
+    own_motion: float  # mean over the picture of the flow against the camera's field where the picture
+    # changes (no threshold on the flow: a figure in slow motion moves well under ``limit``), px per frame
 
 
 def _fit(x: np.ndarray, y: np.ndarray, u: np.ndarray, v: np.ndarray) -> tuple[float, float, float, float]:
@@ -106,6 +114,9 @@ class FlowMeter:
         fitted_v = ty + d * self._y + r * self._x
         residual = np.hypot(u - fitted_u, v - fitted_v)
         limit = max(0.6, 3.0 * float(np.median(residual[textured])))
+        changed = self._changed(a, b, fitted_u, fitted_v)
+        near = cv2.dilate(changed.astype(np.uint8), np.ones((CHANGE_REACH, CHANGE_REACH), np.uint8)) > 0
+        own = (residual > limit) & near
         return PairMotion(
             tx=float(tx), ty=float(ty), divergence=float(d), rotation=float(r),
             moving=share(moving_px),
@@ -115,5 +126,17 @@ class FlowMeter:
             median_x_moving=float(np.median(uu[moving_px])) if moving_px.any() else 0.0,
             median_y_moving=float(np.median(vv[moving_px])) if moving_px.any() else 0.0,
             radial=float(radial.mean()),
-            residual_mask=residual > limit,
+            residual_mask=own,
+            changed=changed,
+            own_motion=float((residual * near).mean()),
         )
+
+    def _changed(self, a: np.ndarray, b: np.ndarray, fitted_u: np.ndarray, fitted_v: np.ndarray) -> np.ndarray:
+        """bool [h, w]: where frame ``b``, moved back by the camera's fitted field, differs from ``a``.
+        Widened by ``CHANGE_REACH`` where it gates the residual, so a figure's flat coat counts with its edges."""
+        back = cv2.remap(b, self._x + (self.grey.shape[2] - 1) / 2 + fitted_u.astype(np.float32),
+                         self._y + (self.grey.shape[1] - 1) / 2 + fitted_v.astype(np.float32),
+                         cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        diff = cv2.absdiff(cv2.GaussianBlur(a, (3, 3), 0), cv2.GaussianBlur(back, (3, 3), 0))
+        level = max(CHANGE_FLOOR, CHANGE_NOISE * float(np.percentile(diff, 90)))
+        return diff > level

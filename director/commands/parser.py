@@ -12,6 +12,7 @@ from director.commands.clauses import Clause, join, split_clauses
 from director.commands.fallback import SemanticReader
 from director.commands.result import ClauseReading, CommandParse, Method, Part
 from director.commands.scene_rules import read_scene
+from director.commands.speed_rules import read_speed
 from director.commands.style_rules import read_style
 from director.plan.timeline import Character
 
@@ -30,7 +31,8 @@ def _read_by_rules(clause: Clause, cast: Cast, styles: Sequence[str], previous: 
     """The rules, most specific first: explicit style phrases, character actions, scene, weak
     style phrases ("make it black and white"), camera."""
     return (
-        read_style(clause, styles)
+        read_speed(clause)
+        or read_style(clause, styles)
         or read_action(clause, cast, previous)
         or read_scene(clause, cast)
         or read_style(clause, styles, weak=True)

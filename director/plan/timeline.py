@@ -121,6 +121,7 @@ class SceneChange(_Model):
     scene: LongText | None = Field(default=None, description="a new setting (a cut to another place)")
     fade: Literal["out", "in"] | None = Field(default=None, description="fade to black (out) or up from black (in)")
     dissolve: bool | None = Field(default=None, description="the new scene cross-fades in over the old (a dissolve), not a cut")
+    speed: Number | None = Field(default=None, ge=0.01, le=1000, description="world seconds per video second from here: 0.25 slow motion, 10 time-lapse, 1 normal")
 
 
 class StyleChange(_Model):

@@ -16,12 +16,14 @@ from director.vocabulary.weather import SETTLE_SECONDS, WEATHERS
 from director.world.camera_rig import CameraRig, TimedMove, default_duration
 from director.world.cast import declared_profile, newcomer_profile
 from director.world.describe import describe_part
-from director.world.entity_motion import EntityTrack, TimedAction
+from director.world.entity_motion import TimedAction
 from director.world.environment import TimedChange, initial_fog, starting_hour
 from director.world.events import timeline_events
 from director.commands.reader import Reader
 from director.world.interpretation import Interpretation, interpret
 from director.world.script import Script
+from director.world.time_warp import TimeWarp
+from director.world.warped_track import track_on_world_clock
 
 FADE_DURATION = 1.5  # a fade to or from black without a duration
 DISSOLVE_DURATION = 1.0  # a dissolve to a new scene without a duration
@@ -197,6 +199,7 @@ def compile_timeline(
     # Resolve every scene text now (the embedding model, if needed, loads at compile, not mid-render).
     for scene in {world.scene, *(c.change.scene for c in changes if isinstance(c.change, SceneChange) and c.change.scene)}:
         script.scene_kind(scene)
+    script.warp = TimeWarp.of((c.at, c.duration, c.change.speed) for c in changes if getattr(c.change, "speed", None))
 
     # Characters: declared ones stand in the scene from the start, facing the camera.
     n = len(world.characters)
@@ -204,10 +207,10 @@ def compile_timeline(
         own = sorted(actions.get(c.name.lower(), []), key=lambda a: a.at)
         on_stage = not (own and own[0].action.action == "enter")  # one who "enters" is off stage until then
         profile = declared_profile(c, i, n, on_stage)
-        script.tracks[c.name.lower()] = EntityTrack(profile, actions.get(c.name.lower(), []), script.base_camera, script._position_of)
+        script.tracks[c.name.lower()] = track_on_world_clock(script.warp, profile, actions.get(c.name.lower(), []), script.base_camera, script._position_of)
     firsts = sorted(introduced, key=lambda k: min(a.at for a in actions[k]))
     for key in firsts:
-        script.tracks[key] = EntityTrack(newcomer_profile(introduced[key]), actions[key], script.base_camera, script._position_of)
+        script.tracks[key] = track_on_world_clock(script.warp, newcomer_profile(introduced[key]), actions[key], script.base_camera, script._position_of)
 
     script.events = timeline_events(script.changes, list(script.tracks.values()), cut_times, timeline.seed, timeline.duration)
     return script

@@ -7,6 +7,7 @@ from __future__ import annotations
 from director.plan.timeline import CameraMove, CharacterAction, SceneChange
 from director.vocabulary.camera_moves import CAMERA_MOVES
 from director.world.interpretation import Part
+from director.world.time_warp import speed_words
 
 # How each character action reads after its subject.
 ACTION_PROSE = {"enter": "enters", "leave": "leaves", "walk": "walks", "run": "runs", "stop": "stops",
@@ -46,6 +47,8 @@ def describe_part(part: Part) -> str:
             bits.append("fade to black" if part.fade == "out" else "fade in from black")
         if part.lights is not None:
             bits.append("lights on" if part.lights else "lights off")
+        if part.speed is not None:
+            bits.append(speed_words(part.speed))
         return ", ".join(bits)
     return part.text or part.preset or ""
 

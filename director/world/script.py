@@ -18,6 +18,7 @@ from director.world.environment import TimedChange, environment_at
 from director.world.interpretation import Interpretation
 from director.world.scene_kind import SceneChoice, choose_scene
 from director.world.state import EVENT_MEMORY, Environment, Event, WorldState
+from director.world.time_warp import TimeWarp
 
 PROMPTS_IN_EFFECT = 2  # the latest free prompts a state carries (older ones have been superseded)
 
@@ -37,6 +38,7 @@ class Script:
     initial_hour: float
     initial_fog: float = 0.0  # a "misty forest" starts in mist (which also lights its nights: moonlit haze)
     reader: Reader = RULES_ONLY  # how text was read: scene texts no keyword knows are matched by meaning if it reads so
+    warp: TimeWarp = field(default_factory=TimeWarp)  # the world's clock (slow motion, time-lapse)
     _resolving: set[str] = field(default_factory=set, repr=False)
 
     @property
@@ -100,6 +102,8 @@ class Script:
             camera_phrase=self.rig.phrase(t),
             recent_events=recent,
             scene_kind=self.scene_kind(scene),
+            world_t=None if self.warp.is_identity else self.warp.world(t),
+            world_rate=self.warp.rate(t),
         )
 
     def scene_kind(self, scene: str) -> SceneChoice:

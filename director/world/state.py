@@ -106,6 +106,8 @@ class WorldState:
     actions: tuple[str, ...] = ()  # current described actions ("a cute cat runs to the girl")
     camera_phrase: str = ""  # the camera move in words, while it runs
     recent_events: tuple[Event, ...] = ()  # events with t - EVENT_MEMORY < event.t <= t
+    world_t: float | None = None  # the world's clock where it runs slow or fast (time_warp.py); None = ``t``
+    world_rate: float = 1.0  # world seconds per video second now: 0.25 slow motion, 10 time-lapse
     # The scene kind (and details) ``scene`` asks for, resolved by the Script when it compiled the
     # timeline (by embedding too, if it was asked to); a state built by hand gets it by keywords.
     scene_kind: SceneChoice | None = None
@@ -113,6 +115,11 @@ class WorldState:
     def __post_init__(self) -> None:
         if self.scene_kind is None:
             object.__setattr__(self, "scene_kind", choose_scene(self.scene, use_embeddings=False))
+
+    @property
+    def world_time(self) -> float:
+        """Seconds on the world's clock: what figures, particles and gestures move by."""
+        return self.t if self.world_t is None else self.world_t
 
     def entity(self, entity_id: str) -> EntityState | None:
         for e in self.entities:

@@ -54,6 +54,7 @@ from director.engines.previz.textures import (
     paint_ground,
     paint_layers,
 )
+from director.engines.previz.sky_drift import sky_drift
 from director.engines.previz.weather import Particles, draw_rain, draw_snow, flash
 from director.plan.styles import get_style
 from director.world.state import EntityState, WorldState
@@ -247,7 +248,7 @@ class WorldRenderer:
         t0 = self._tick("textures", t0)
 
         # 2. Sky above the horizon
-        self._draw_sky(frame, view, sky, horizon)
+        self._draw_sky(frame, view, sky, horizon, sky_drift(state))
         t0 = self._tick("sky", t0)
         # 3. Ground below it
         self._draw_ground(frame, view, ground, light, horizon)
@@ -272,10 +273,10 @@ class WorldRenderer:
         env = state.environment
         wc = light.ambient() * 190 + 25
         if env.rain > 0.01:
-            draw_rain(frame, self._particles, env.rain, state.t, env.wind, view.yaw, view.pitch, view.focal,
+            draw_rain(frame, self._particles, env.rain, state.world_time, env.wind, view.yaw, view.pitch, view.focal,
                       grade.apply_color(tuple(wc * np.array([0.9, 0.95, 1.0]))))
         if env.snow > 0.01:
-            draw_snow(frame, self._particles, env.snow, state.t, env.wind, view.yaw, view.pitch, view.focal,
+            draw_snow(frame, self._particles, env.snow, state.world_time, env.wind, view.yaw, view.pitch, view.focal,
                       grade.apply_color(tuple(light.ambient() * 235 + 20)))
         if gain is not None:
             cv2.multiply(frame, (*gain, 0.0), dst=frame)
@@ -299,7 +300,7 @@ class WorldRenderer:
         return frame
 
     # -- pieces --------------------------------------------------------------------------------------
-    def _draw_sky(self, frame: np.ndarray, view: View, sky: SkyTexture, horizon: float) -> None:
+    def _draw_sky(self, frame: np.ndarray, view: View, sky: SkyTexture, horizon: float, drift: float = 0.0) -> None:
         """The sky by direction: each pixel's ray gives (azimuth, tan elevation) in the sky texture.
 
         Exact for any tilt (no plane at infinity that straight-up rays would meet edge-on or behind),
@@ -328,7 +329,7 @@ class WorldRenderer:
             while len(self._sky_maps) > 8:
                 self._sky_maps.popitem(last=False)
         col_az, map_y = maps
-        offset = (view.yaw * sky.ppr - 0.5) % sky.period_px
+        offset = ((view.yaw + drift) * sky.ppr - 0.5) % sky.period_px
         map_x = cv2.add(col_az, float(offset))
         small = cv2.remap(sky.periodic, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP)
         cv2.resize(small, (view.width, rows), dst=dst, interpolation=cv2.INTER_LINEAR)

@@ -144,20 +144,25 @@ def _shade(c, k: float) -> tuple[int, int, int]:
     return tuple(int(max(0, min(255, v * k))) for v in c)
 
 
+WAVE_SWING = 0.75  # radians either side: a wave big enough to read across a street at preview size
+FOREARM = 0.3  # m, elbow to hand
+POINT_JAB = 0.35  # share of the forearm a pointing hand draws back between jabs
+
+
 def _gesture_arm(gesture: str | None, g: float, side_view: bool, shoulder, wide: float = 1.0):
     """(elbow, hand) of the arm that gestures (the near one in a side view, screen right head-on), or None.
 
     ``g``: the gesture's phase 0..1 (a wave's hand swings with it)."""
     sx, sy = shoulder
-    if gesture == "wave":  # raised above the head, the hand swinging side to side
-        swing = 0.14 * math.sin(2 * math.pi * g)
+    if gesture == "wave":  # raised above the head, the forearm swinging about the elbow (seen across a street)
+        swing = WAVE_SWING * math.sin(2 * math.pi * g)
+        elbow = (sx + 0.12, sy + 0.26) if side_view else (sx + 0.3 * wide, sy + 0.2)
+        return elbow, (elbow[0] + FOREARM * math.sin(swing), elbow[1] + FOREARM * math.cos(swing))
+    if gesture == "point":  # the arm straight out towards what it points at, jabbing for emphasis
+        reach = 1.0 - POINT_JAB * (1 - math.cos(2 * math.pi * g)) / 2
         if side_view:
-            return (sx + 0.12, sy + 0.26), (sx + 0.16 + swing, sy + 0.52)
-        return (sx + 0.3 * wide, sy + 0.2), (sx + 0.36 * wide + swing, sy + 0.48)
-    if gesture == "point":  # the arm straight out towards what it points at
-        if side_view:
-            return (sx + 0.3, sy + 0.02), (sx + 0.6, sy + 0.06)
-        return (sx + 0.36 * wide, sy + 0.02), (sx + 0.6 * wide, sy + 0.06)
+            return (sx + 0.3, sy + 0.02), (sx + 0.3 + 0.3 * reach, sy + 0.06 * reach)
+        return (sx + 0.36 * wide, sy + 0.02), (sx + (0.36 + 0.24 * reach) * wide, sy + 0.06 * reach)
     return None
 
 
