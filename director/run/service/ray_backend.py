@@ -58,11 +58,7 @@ def connect(address: str | None, num_cpus: int | None = None) -> Any:
     ray = import_ray()
     if ray.is_initialized():
         return ray
-    # Workers must import director: ship this package's folder on their path (a local cluster; a
-    # remote cluster needs director installed on its nodes, see README "Scaling out").
-    root = str(Path(__file__).resolve().parents[3])
-    runtime_env = {"env_vars": {"PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}}
-    common = dict(include_dashboard=False, log_to_driver=False, runtime_env=runtime_env)
+    common = dict(include_dashboard=False, log_to_driver=False, runtime_env=worker_env())
     if address in (None, "local"):
         ray.init(num_cpus=num_cpus, **common)
         return ray
@@ -80,6 +76,13 @@ def connect(address: str | None, num_cpus: int | None = None) -> Any:
         raise ServiceError(f"cannot join the Ray cluster at {address!r}: {exc} "
                            f"(use --ray auto to start a local one)") from exc
     return ray
+
+
+def worker_env() -> dict[str, Any]:
+    """The ``runtime_env`` that lets Ray workers import director from this checkout (a local
+    cluster; a remote cluster needs director installed on its nodes, see README "Scaling out")."""
+    root = str(Path(__file__).resolve().parents[3])
+    return {"env_vars": {"PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}}
 
 
 def _check_reachable(address: str) -> None:
