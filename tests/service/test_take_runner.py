@@ -3,6 +3,9 @@ checkpoint gives the caller exactly the frames of an uninterrupted run (no threa
 
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 import pytest
 
@@ -84,3 +87,23 @@ def test_directory_mode_needs_a_folder():
 def test_checkpoints_follow_checkpoint_every():
     events = list(TakeRunner(spec(duration=4.0, checkpoint_every=1.0), "s5").steps())
     assert [e.frame for e in events if isinstance(e, CheckpointSaved)] == [12, 24, 36]
+
+
+def test_a_live_take_stays_within_its_lead_of_real_time_and_a_stop_cuts_the_wait():
+    runner = TakeRunner(spec(duration=2.0, live_lead=0.5), "s6")
+    started = time.monotonic()
+    arrivals = []
+    for event in runner.steps():
+        if isinstance(event, ChunkReady):
+            arrivals.append((time.monotonic() - started, event.start_frame / 12))
+    assert arrivals[-1][1] == 1.5
+    for wall, video in arrivals:
+        assert video - wall <= 0.5 + 0.35, (wall, video)  # never more than the lead (+ one chunk's slack) ahead
+    runner = TakeRunner(spec(duration=60.0, live_lead=0.5), "s7")
+    steps = runner.steps()
+    while not isinstance(next(steps), ChunkReady):
+        pass
+    threading.Timer(0.2, runner.stop).start()
+    t = time.monotonic()
+    rest = list(steps)
+    assert isinstance(rest[-1], Stopped) and time.monotonic() - t < 5

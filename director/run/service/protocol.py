@@ -39,6 +39,9 @@ class TakeSpec:
     checkpoint_mode: CheckpointMode = "object"
     checkpoint_dir: str | None = None
     label: str = ""  # shown in messages and logs (e.g. the timeline's file name)
+    # A live view: keep the video made at most this many seconds ahead of real time (None: as fast as
+    # the worker can, for renders). Bounds command latency whatever the buffers between worker and view.
+    live_lead: float | None = None
 
     @classmethod
     def from_timeline(cls, timeline: Any, **kw: Any) -> TakeSpec:

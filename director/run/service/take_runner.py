@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -83,6 +84,7 @@ class TakeRunner:
         self._lock = threading.Lock()
         self._lost = threading.Event()
         self._stopping = threading.Event()  # Director.run() clears its own stop flag when it starts
+        self._clock: tuple[float, float] | None = None  # (wall, video seconds) when delivery began; see _pace
         if resume is not None:
             d.resume(resume)
 
@@ -126,6 +128,7 @@ class TakeRunner:
                 if chunk.start_frame >= self.replay.deliver_from:
                     yield ChunkReady(chunk.index, chunk.start_frame, chunk.frames, chunk.audio,
                                      d.next_frame, d.total_frames)
+                    self._pace(chunk.start_frame)
                 if (chunk.index + 1) % self.every == 0 and not d.done:
                     yield self._checkpoint()
             if self._lost.is_set():
@@ -134,6 +137,20 @@ class TakeRunner:
             yield Finished(d.next_frame, d.fps, record) if d.done else Stopped(d.next_frame, "stopped", record)
         finally:
             d.close()
+
+    def _pace(self, start_frame: int) -> None:
+        """Live takes: wait while the video made runs more than ``live_lead`` seconds ahead of the wall
+        clock (started at the first chunk this runner delivered). A stop ends the wait at once."""
+        lead = self.spec.live_lead
+        if lead is None:
+            return
+        d = self.director
+        if self._clock is None:
+            self._clock = (time.monotonic(), start_frame / d.fps)
+        wall0, video0 = self._clock
+        ahead = (d.next_frame / d.fps - video0) - (time.monotonic() - wall0)
+        if ahead > lead:
+            self._stopping.wait(ahead - lead)
 
     def _feed(self) -> list[LiveCommand | None]:
         """Hand the Director what applies at this boundary: replayed commands due exactly here, then
