@@ -99,9 +99,10 @@ def test_three_sessions_run_at_once_each_with_its_own_frames(make_service):
     assert service.admission.running() == {}
 
 
-def test_a_killed_worker_resumes_elsewhere_with_the_frames_of_an_uninterrupted_run(make_service):
+@pytest.mark.parametrize("mode", ["object", "directory"])
+def test_a_killed_worker_resumes_elsewhere_with_the_frames_of_an_uninterrupted_run(make_service, mode, tmp_path):
     service = make_service(AdmissionPolicy(max_per_worker=2, max_total=2))
-    take = spec(duration=4.0, checkpoint_every=1.0)
+    take = spec(duration=4.0, checkpoint_every=1.0, checkpoint_mode=mode, checkpoint_dir=str(tmp_path))
     session = service.submit(take)
     pids = []
     r = Reading(session, after_chunk={
@@ -182,3 +183,11 @@ def test_stopping_a_take_ends_it_with_what_was_made(make_service):
     r = Reading(service.submit(spec(duration=30.0)), after_chunk={2: lambda s: s.stop()})
     assert isinstance(r.final, Stopped) and r.final.reason == "stopped by the creator"
     assert r.final.frames == len(r.frames) < 30 * 12
+
+
+def test_a_take_that_cannot_start_fails_with_its_own_message_and_is_not_retried(make_service):
+    service = make_service(AdmissionPolicy())
+    r = Reading(service.submit(spec(duration=1.0, engine_options={"colour": 12})))
+    assert isinstance(r.final, Failed) and "unknown option(s) ['colour']" in r.final.error
+    assert not r.of(Notice) and "Traceback" not in r.final.error
+    assert service.admission.running() == {}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -112,25 +113,46 @@ _TAKE_ACTOR = None
 
 
 class TakeActor:
-    """Runs one ``TakeRunner`` (the seam to the library's ``Run``) inside a Ray worker process."""
+    """Runs one ``TakeRunner`` (the seam to the library's ``Run``) inside a Ray worker process.
+
+    The runner is built in ``steps``, not in ``__init__``: a take that cannot start (a bad engine
+    option, a missing image) then fails as a task error carrying its own exception, which the caller
+    reports, instead of as a dead actor, which the caller would take for a lost worker and retry."""
 
     def __init__(self, spec: TakeSpec, session_id: str, worker: str, checkpoint: CheckpointSaved | None,
                  replay: Replay, pending: list[LiveCommand]) -> None:
-        from director.run.service.take_runner import TakeRunner, load_checkpoint
-
-        self.runner = TakeRunner(spec, session_id, worker, resume=load_checkpoint(spec, session_id, checkpoint),
-                                 replay=replay)
-        for command in pending:
-            self.runner.send(command)
+        self._start = (spec, session_id, worker, checkpoint, replay)
+        self._early = list(pending)  # commands that arrive before the runner exists
+        self._stop_early = False
+        self._lock = threading.Lock()
+        self.runner = None
 
     def steps(self) -> Iterator[Event]:
-        yield from self.runner.steps()
+        from director.run.service.take_runner import TakeRunner, load_checkpoint
+
+        spec, session_id, worker, checkpoint, replay = self._start
+        runner = TakeRunner(spec, session_id, worker, resume=load_checkpoint(spec, session_id, checkpoint),
+                            replay=replay)
+        with self._lock:
+            for command in self._early:
+                runner.send(command)
+            if self._stop_early:
+                runner.stop()
+            self.runner = runner
+        yield from runner.steps()
 
     def send(self, command: LiveCommand) -> None:
-        self.runner.send(command)
+        with self._lock:
+            if self.runner is None:
+                self._early.append(command)
+            else:
+                self.runner.send(command)
 
     def stop(self) -> None:
-        self.runner.stop()
+        with self._lock:
+            self._stop_early = True
+            if self.runner is not None:
+                self.runner.stop()
 
     def pid(self) -> int:
         return os.getpid()
@@ -158,6 +180,11 @@ class _ActorWorker:
                     break
         except ray.exceptions.RayActorError as exc:
             raise WorkerGone(f"actor lost: {type(exc).__name__}") from exc
+        except ray.exceptions.RayTaskError as exc:  # the take itself failed: its own error, not Ray's wrapper
+            cause = exc.cause if isinstance(getattr(exc, "cause", None), BaseException) else None
+            if cause is not None:
+                raise cause from None
+            raise
         finally:
             self._kill_quietly()
 

@@ -196,9 +196,10 @@ class ServiceSession:
                 return
             final = self._run()
         except AdmissionClosed:
-            final = Stopped(0, self._stop_reason or "left the queue")
+            final = Stopped(self.ledger.delivered, self._stop_reason or "left the queue")
         except Exception as exc:  # a broken take must reach the reader as a Failed event, not a dead thread
-            log.exception("take %s failed", self.id)
+            log.warning("take %s failed: %s: %s", self.id, type(exc).__name__, exc)
+            log.debug("take %s failed", self.id, exc_info=True)
             final = Failed(f"{type(exc).__name__}: {exc}")
         finally:
             self._admission.release(self.id)
@@ -262,6 +263,8 @@ class ServiceSession:
         lost = self.worker or ""
         worker = self._admission.move(self.id, lost)
         while worker is None:  # every slot busy: wait for one (it was admitted already, so it goes first)
+            if self._stop_reason:
+                raise AdmissionClosed("stopped while waiting for a worker after a failover")
             time.sleep(QUEUE_POLL)
             worker = self._admission.move(self.id, lost)
         self.worker = worker
