@@ -183,6 +183,11 @@ def test_stopping_a_take_ends_it_with_what_was_made(make_service):
     r = Reading(service.submit(spec(duration=30.0)), after_chunk={2: lambda s: s.stop()})
     assert isinstance(r.final, Stopped) and r.final.reason == "stopped by the creator"
     assert r.final.frames == len(r.frames) < 30 * 12
+    deadline = time.monotonic() + 10
+    while not r.session.ended and time.monotonic() < deadline:  # set just after the final event
+        time.sleep(0.05)
+    with pytest.raises(RuntimeError, match="has ended"):
+        r.session.send("pan left")
 
 
 def test_a_take_that_cannot_start_fails_with_its_own_message_and_is_not_retried(make_service):

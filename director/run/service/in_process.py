@@ -15,7 +15,7 @@ from typing import Iterator
 from director.run.service.admission import Admission, AdmissionPolicy
 from director.run.service.protocol import CheckpointSaved, Event, FINAL_EVENTS, LiveCommand, ServiceError, TakeSpec
 from director.run.service.service_base import ServiceBase
-from director.run.service.session import MAILBOX_EVENTS, WorkerGone, _Mailbox
+from director.run.service.session import MAILBOX_EVENTS, WorkerGone, Mailbox
 from director.run.service.take_runner import Replay, TakeRunner, WorkerLost, load_checkpoint
 
 LOCAL_WORKER = "local"
@@ -26,7 +26,7 @@ class _ThreadWorker:
 
     def __init__(self, runner: TakeRunner) -> None:
         self.runner = runner
-        self._mailbox = _Mailbox(MAILBOX_EVENTS)
+        self._mailbox = Mailbox(MAILBOX_EVENTS)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name=f"take-{runner.session_id}", daemon=True)
         self._thread.start()

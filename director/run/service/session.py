@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import uuid
 import time
 from collections import deque
 from typing import Callable, Iterator, Protocol
@@ -55,7 +56,7 @@ class Backend(Protocol):
               replay: Replay, pending: list[LiveCommand]) -> WorkerHandle: ...
 
 
-class _Mailbox:
+class Mailbox:
     """A bounded FIFO of events between the pump and the reader. ``close`` makes ``put`` return
     False instead of blocking (nobody will read); ``put(force=True)`` ignores both the bound and
     ``close`` (a final event must always get through)."""
@@ -91,15 +92,12 @@ class _Mailbox:
             self._cond.notify_all()
 
 
-_ids = itertools.count(1)
-
-
 class ServiceSession:
     """A submitted take (implements ``protocol.Session``)."""
 
     def __init__(self, spec: TakeSpec, backend: Backend, admission: Admission,
                  on_end: Callable[[ServiceSession], None] | None = None, session_id: str | None = None) -> None:
-        self.id = session_id or f"take-{next(_ids)}-{int(time.time() * 1000) % 1_000_000:06d}"
+        self.id = session_id or f"take-{uuid.uuid4().hex[:12]}"  # also names its checkpoint folder
         self.spec = spec
         self.worker: str | None = None
         self.ledger = TakeLedger()
@@ -107,7 +105,7 @@ class ServiceSession:
         self._backend = backend
         self._admission = admission
         self._on_end = on_end
-        self._mailbox = _Mailbox(MAILBOX_EVENTS)
+        self._mailbox = Mailbox(MAILBOX_EVENTS)
         self._handle: WorkerHandle | None = None
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
@@ -134,6 +132,8 @@ class ServiceSession:
     def send(self, text: str, author: str = "creator") -> LiveCommand:
         if not text.strip():
             raise ValueError("empty live command")
+        if self._ended.is_set():
+            raise RuntimeError(f"session {self.id} has ended: live commands go to a running take")
         self.last_activity = time.monotonic()
         with self._lock:  # seq order = arrival order = the order the worker receives them
             command = LiveCommand(next(self._seq), text, author)
