@@ -179,6 +179,9 @@ class TakeRunner:
                                      reading, accepted)
 
     def _checkpoint(self) -> CheckpointSaved:
+        # checkpoint_now(), taken after the chunk and before the next boundary's live commands, not the
+        # Director's own rewind checkpoint (taken after them): the ledger replays every command applied
+        # at or after a checkpoint's frame, so that one would apply the boundary's commands twice.
         ckpt = self.director.checkpoint_now()
         if self.store is None:
             return CheckpointSaved(ckpt.chunk_index, ckpt.frame, ckpt)
