@@ -38,9 +38,16 @@ def _option(text: str) -> tuple[str, GivenOption]:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m director", description="Direct a world-model video from a timeline.")
     sub = p.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("render", help="render a timeline to an MP4 with sound")
-    r.add_argument("timeline", type=Path, help="timeline JSON file")
-    r.add_argument("-o", "--output", type=Path, required=True, help="the MP4 to write")
+    r = sub.add_parser("render", help="render a timeline to an MP4 with sound (several: in parallel, into a folder)")
+    r.add_argument("timelines", type=Path, nargs="+", metavar="timeline", help="timeline JSON file(s)")
+    r.add_argument("-o", "--output", type=Path, required=True,
+                   help="the MP4 to write; with several timelines, the folder to write NAME.mp4 into")
+    r.add_argument("--ray", metavar="ADDRESS",
+                   help="render through a Ray session service: 'auto' joins this machine's Ray or starts one, "
+                        "else the cluster address (needs `pip install ray`)")
+    r.add_argument("--jobs", type=int, default=None,
+                   help="takes rendered at once per worker (default: 1 in this process; with --ray, by the "
+                        "worker's CPUs or GPUs)")
     r.add_argument("--duration", type=float, help="seconds (overrides the timeline)")
     r.add_argument("--engine", help="engine name (default: the timeline's, usually previz)")
     r.add_argument("--engine-option", action="append", default=[], type=_option, metavar="KEY=VALUE",
@@ -130,6 +137,9 @@ def _engine_options(args: argparse.Namespace, engine: str):
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    if len(args.timelines) > 1 or args.ray:
+        return _render_service(args)
+    args.timeline = args.timelines[0]
     from tqdm import tqdm
 
     from director.run.render import render
@@ -155,6 +165,63 @@ def cmd_render(args: argparse.Namespace) -> int:
     speed = result.duration / max(result.wall_seconds, MIN_WALL_SECONDS)
     print(f"wrote {result.path} — {result.frames} frames, {result.duration:.1f} s in {result.wall_seconds:.1f} s ({speed:.2f}x real time)")
     return EXIT_OK
+
+
+def _render_service(args: argparse.Namespace) -> int:
+    """Render one timeline through Ray, or a batch through the session service (in this process or
+    Ray), each take's clip written here from its streamed chunks."""
+    from director.run.service import AdmissionPolicy, ServiceError, TakeSpec, open_service
+    from director.run.service.clips import render_batch
+    from director.run.service.protocol import Notice, Queued, Started
+
+    if args.resume:
+        raise ServiceError("--resume continues one interrupted render in this process: use it without --ray "
+                           "and with one timeline")
+    if args.jobs is not None and args.jobs < 1:
+        raise ServiceError(f"--jobs must be >= 1, got {args.jobs}")
+    batch = len(args.timelines) > 1
+    if batch:
+        stems = [t.stem for t in args.timelines]
+        twice = sorted({s for s in stems if stems.count(s) > 1})
+        if twice:
+            raise ServiceError(f"several timelines would write the same clip in {args.output}: {', '.join(twice)}.mp4")
+        if args.output.suffix.lower() == ".mp4":
+            raise ServiceError(f"-o {args.output}: with several timelines, -o names a folder (each clip is NAME.mp4)")
+        args.output.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for path in args.timelines:
+        args.timeline = path  # _load and _assets read it
+        timeline = _load(path, args)
+        options = _engine_options(args, timeline.engine)  # checked before any worker starts
+        spec = TakeSpec.from_timeline(timeline, base_dir=str(path.parent), allow_outside_images=args.allow_outside_images,
+                                      engine_options=options, use_embeddings=not args.no_embeddings, label=path.name)
+        jobs.append((spec, args.output / f"{path.stem}.mp4" if batch else args.output))
+    per_worker = args.jobs or (1 if args.ray is None else 64)  # with Ray, the node's resources bound it
+    policy = AdmissionPolicy(max_per_worker=per_worker, max_total=max(per_worker, len(jobs)))
+    service = open_service(args.ray, policy)
+
+    def say(label: str, event) -> None:
+        if args.quiet:
+            return
+        if isinstance(event, Queued):
+            print(f"{label}: {event.message}", file=sys.stderr)
+        elif isinstance(event, Started):
+            print(f"{label}: rendering on {event.worker[:12]} ({event.total_frames} frames)", file=sys.stderr)
+        elif isinstance(event, Notice):
+            print(f"{label}: {event.text}", file=sys.stderr)
+
+    try:
+        results = render_batch(service, jobs, say)
+    finally:
+        service.close()
+    failed = 0
+    for r in results:
+        if r.error:
+            failed += 1
+            print(f"error: {r.label}: {r.error}", file=sys.stderr)
+        else:
+            print(f"wrote {r.path} — {r.frames} frames, {r.duration:.1f} s in {r.wall_seconds:.1f} s")
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -195,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     from director.plan.limits import LimitError
     from director.run.render import ResumeError
     from director.plan.timeline import TimelineError
+    from director.run.service.protocol import ServiceError
     from director.formats.commands import HANDLERS as FORMAT_HANDLERS
 
     handlers = {"render": cmd_render, "validate": cmd_validate, "check": cmd_check, "engines": cmd_engines,
@@ -204,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     except TimelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except (AssetError, ClipWriterError, EngineError, ResumeError, LimitError) as exc:
+    except (AssetError, ClipWriterError, EngineError, ResumeError, LimitError, ServiceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
