@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from director.world.state import WorldState
-from director.world.time_warp import speed_words
+from director.world.time_warp import speed_name
 
 
 def _time_words(hour: float) -> str:
@@ -50,8 +50,7 @@ def compose_prompt(state: WorldState, style_prompt: str = "") -> str:
     parts.append(", ".join([_time_words(state.environment.hour), *_weather_words(state)]))
     if state.camera_phrase:
         parts.append(state.camera_phrase.rstrip("."))
-    if speed_words(state.world_rate) != speed_words(1.0):
-        parts.append(speed_words(state.world_rate).split(" (")[0])  # "slow motion", "time-lapse"
+    parts.append(speed_name(state.world_rate) or "")  # "slow motion", "time-lapse" (empty parts are dropped)
     parts.extend(p.rstrip(".") for p in state.prompts)
     style = ", ".join(s for s in (style_prompt, state.style_text) if s)
     if style:

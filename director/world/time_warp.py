@@ -105,10 +105,16 @@ SLOW_MOTION_BELOW = 0.9  # rates under this read as slow motion, over TIME_LAPSE
 TIME_LAPSE_ABOVE = 1.1
 
 
-def speed_words(rate: float) -> str:
-    """'slow motion (x0.25)', 'time-lapse (x10)' or 'normal speed', for prompts and reports."""
+def speed_name(rate: float) -> str | None:
+    """'slow motion', 'time-lapse', or None at (about) normal speed: the words a neural engine is prompted with."""
     if rate < SLOW_MOTION_BELOW:
-        return f"slow motion (x{rate:g})"
+        return "slow motion"
     if rate > TIME_LAPSE_ABOVE:
-        return f"time-lapse (x{rate:g})"
-    return "normal speed"
+        return "time-lapse"
+    return None
+
+
+def speed_words(rate: float) -> str:
+    """'slow motion (x0.25)', 'time-lapse (x10)' or 'normal speed', for reports and the timeline's rows."""
+    name = speed_name(rate)
+    return f"{name} (x{rate:g})" if name else "normal speed"
