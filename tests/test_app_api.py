@@ -181,6 +181,7 @@ def test_wander_opened_in_direct_shows_in_the_direct_tab(app_url):
     client.predict(api_name="/wander_leave")
 
 
+@pytest.mark.slow
 def test_a_world_bundle_loads_back_and_replays_the_same_clip(app_url, tmp_path):
     import av
     import numpy as np

@@ -39,6 +39,7 @@ def _delete_row(page, text: str) -> None:
     page.wait_for_function(f"!document.querySelector('#dr-table').innerText.includes({text!r})", timeout=15000)
 
 
+@pytest.mark.slow
 def test_new_user_directs_a_short_clip(browser, app_url, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)

@@ -255,6 +255,7 @@ def test_director_renders_three_chunks_to_mp4(tmp_path, comps, speed):
     assert "audio" in streams
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("on_device", [True, False])
 def test_one_snapshot_restores_again_and_again(comps, on_device):
     """Rewinding twice to the same point: restore must never alias the snapshot it came from."""
