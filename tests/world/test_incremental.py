@@ -108,3 +108,14 @@ def test_a_live_run_makes_the_frames_of_a_fresh_run_of_its_record():
     fresh = Director(d.record, engine=StateEngine(), use_embeddings=False)
     _assert_same(d.script, compile_timeline(d.record, use_embeddings=False))
     assert [c.frames.tobytes() for c in fresh.run()] == [f.tobytes() for f in live]
+
+
+def test_a_command_that_moves_no_camera_keeps_the_rig_and_the_world_start():
+    script = compile_timeline(_timeline(), use_embeddings=False)
+    rain = append_directives(script, [_directive(2.0, "it starts to rain")], use_embeddings=False)
+    assert rain.rig is script.rig  # nothing the camera does changed: the rig is not built again
+    assert (rain.initial_hour, rain.initial_fog) == (script.initial_hour, script.initial_fog)
+    assert rain.tracks["girl"].profile is script.tracks["girl"].profile
+    panned = append_directives(rain, [_directive(3.0, "pan right")], use_embeddings=False)
+    assert panned.rig is not rain.rig and len(panned.rig.moves) == len(rain.rig.moves) + 1
+    _assert_same(panned, compile_timeline(panned.timeline, use_embeddings=False))
