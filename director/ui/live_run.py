@@ -134,7 +134,17 @@ class LiveRun:
     @property
     def interpretations(self) -> tuple[Interpretation, ...]:
         """How each directive of the record played so far (live commands included) was read."""
-        return self.director.interpretations
+        return self._run.interpretations
+
+    @property
+    def record(self) -> Timeline:
+        """The timeline as played so far (live commands included)."""
+        return self._run.record
+
+    @property
+    def seconds_made(self) -> float:
+        """Seconds of video made so far (a live command sent now applies there)."""
+        return self._run.seconds_made
 
     # -- control (any thread) ---------------------------------------------
     def send(self, text: str) -> None:

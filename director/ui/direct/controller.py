@@ -174,7 +174,7 @@ class DirectController:
         if not reading.ok:
             return FilesView("⚠ Fix the timeline before exporting it.", editor=EditorView.invalid(reading))
         take = self.session.takes.shown
-        record = take.director.record if take is not None else None
+        record = take.record if take is not None else None
         name = slug(reading.timeline.title or "world")
         path = write_bundle(self.session.folder / f"{name}.world", reading.timeline, record,
                             self.session.assets.preloaded)
@@ -184,7 +184,7 @@ class DirectController:
     def export_format(self, kind: str) -> FilesView:
         """The shown take (or every take, for OTIO) in another tool's format (``director.formats``)."""
         s = self.session
-        takes = [FormatTake(t.director.record, t.path if t.finished else None, f"Take {t.number}")
+        takes = [FormatTake(t.record, t.path if t.finished else None, f"Take {t.number}")
                  for t in s.takes.items]
         shown = next((x for x, t in zip(takes, s.takes.items) if t is s.takes.shown), None)
         try:
@@ -227,7 +227,7 @@ class DirectController:
             run.send(text)
         except LimitError as exc:
             raise DirectError(str(exc)) from None
-        return f"Sent “{text}”: it applies at the next chunk (≈ {format_time(run.director.time)})."
+        return f"Sent “{text}”: it applies at the next chunk (≈ {format_time(run.seconds_made)})."
 
     def stop(self) -> str:
         run = self.session.run
@@ -246,7 +246,7 @@ class DirectController:
                 take = self.session.takes.select(int(number))
             except KeyError as exc:
                 raise DirectError(str(exc).strip("'")) from None
-            record = take.director.record
+            record = take.record
             self.session.timeline = record
         notes = notes_with_verdicts(notes_for(record, take.interpretations), take.check)
         reading = reading_of(record, take.interpretations, notes)
