@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from director.commands.reader import RULES_ONLY  # noqa: E402
 from director.plan.assets import Assets  # noqa: E402
 from director.plan.timeline import timeline_from_data  # noqa: E402
 from director.ui.live_run import ChunkShown, LiveRun  # noqa: E402
@@ -85,7 +86,7 @@ def trace_command(command: str) -> list[tuple[str, str]]:
         return None
 
     with tempfile.TemporaryDirectory() as folder:
-        run = LiveRun.start(Path(folder), timeline, Assets(), Takes(), use_embeddings=False, pace=False)
+        run = LiveRun.start(Path(folder), timeline, Assets(), Takes(), reader=RULES_ONLY, pace=False)
         sent = False
         for event in run.events():
             if isinstance(event, ChunkShown) and not sent:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from director.plan.timeline import Character, CharacterAction, Directive, Timeline
-from director.commands.reader import Reader
+from director.commands.reader import WITH_MEANING, Reader
 from director.world.compile import compile_timeline
 from director.world.interpretation import Interpretation, interpret
 from director.world.script import Script
@@ -44,13 +44,12 @@ def cast_at(timeline: Timeline, interpretations: Sequence[Interpretation], index
 
 
 def append_directives(script: Script, directives: Sequence[Directive], *,
-                      reader: Reader | None = None, use_embeddings: bool | None = None,
+                      reader: Reader = WITH_MEANING,
                       cache: dict[tuple, Any] | None = None) -> Script:
     """``script`` with ``directives`` added to its record, reading only those (see the module
     docstring). Raises ``TimelineError`` as ``compile_timeline`` would for the new record (a command
     naming someone unknown); ``script`` is left as it was. ``cache``: ``compile_timeline``'s (it keeps
-    the words of text-less moves). ``reader`` (or the older ``use_embeddings``): how text is read."""
-    reader = Reader.of(use_embeddings, reader)
+    the words of text-less moves). ``reader``: how text is read."""
     record = script.timeline
     readings = list(script.interpretations)
     for directive in directives:

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
+from director.commands.reader import WITH_MEANING, Reader
 from director.engines.protocol import EngineError
 from director.formats.detect import timeline_from_any
 from director.formats.session_export import export_takes
@@ -46,17 +47,17 @@ class DirectError(ValueError):
 class DirectController:
     """One session's Direct tab. ``engine_options``: the app's options per engine name."""
 
-    def __init__(self, session: DirectSession, *, use_embeddings: bool = True,
+    def __init__(self, session: DirectSession, *, reader: Reader = WITH_MEANING,
                  engine_options: dict[str, dict] | None = None):
         self.session = session
-        self.use_embeddings = use_embeddings
+        self.reader = reader  # how the editor's and the live commands' text is read
         self.engine_options = engine_options or {}
 
     # -- reading -----------------------------------------------------------------------------------
     def read(self, fields: EditorFields) -> Reading:
         """The editor read against the session's timeline: one compile."""
         s = self.session
-        return read_editor(fields, s.timeline, s.assets.keys(), use_embeddings=self.use_embeddings)
+        return read_editor(fields, s.timeline, s.assets.keys(), reader=self.reader)
 
     def show(self) -> EditorView:
         """The session's timeline as it is now (the Wander tab's "Open in Direct" replaces it)."""
@@ -268,7 +269,7 @@ class DirectController:
                 raise DirectError("A take is already rendering: Stop it first.")
             try:
                 run = LiveRun.start(s.folder, timeline, s.assets, s.takes, rewind_to=rewind_to,
-                                    use_embeddings=self.use_embeddings,
+                                    reader=self.reader,
                                     engine_options=self.engine_options.get(timeline.engine))
             except (RewindError, TimelineError, AssetError, EngineError) as exc:
                 raise DirectError(str(exc)) from None
@@ -295,7 +296,7 @@ class DirectController:
 
     def _whole(self, timeline: Timeline, message: str = "", *, gallery: bool = False) -> EditorView:
         """Every field showing ``timeline``, read once."""
-        return EditorView.of(read_timeline(timeline, use_embeddings=self.use_embeddings), message,
+        return EditorView.of(read_timeline(timeline, reader=self.reader), message,
                              gallery=self.gallery() if gallery else None)
 
     def gallery(self) -> list[tuple[Any, str]]:
