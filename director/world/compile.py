@@ -16,14 +16,14 @@ from director.vocabulary.weather import SETTLE_SECONDS, WEATHERS
 from director.world.camera_rig import CameraRig, TimedMove, default_duration
 from director.world.cast import declared_profile, newcomer_profile
 from director.world.describe import describe_part
-from director.world.entity_motion import TimedAction
+from director.world.entity_motion import EntityTrack, TimedAction
 from director.world.environment import TimedChange, initial_fog, starting_hour
 from director.world.events import timeline_events
 from director.commands.reader import Reader
 from director.world.interpretation import Interpretation, interpret
 from director.world.script import Script
 from director.world.time_warp import TimeWarp
-from director.world.warped_track import track_on_world_clock
+from director.world.warped_track import WarpedTrack, track_on_world_clock
 
 NORMAL_SPEED = TimeWarp()  # the world clock when no directive changes its speed
 FADE_DURATION = 1.5  # a fade to or from black without a duration
@@ -228,16 +228,41 @@ def compile_timeline(
     script.warp = TimeWarp.of(speeds) if speeds else NORMAL_SPEED
 
     # Characters: declared ones stand in the scene from the start, facing the camera.
-    n = len(world.characters)
-    for i, c in enumerate(world.characters):
+    if same_world and rig is previous.rig and script.warp == previous.warp and _same_cast(previous.tracks, actions):
+        # Nobody does anything new (and the camera and the clock are the same objects): the tracks are the
+        # previous script's. They ask the script that built them for the camera and the others' places,
+        # and its rig and tracks are these very ones, so every answer is the same as a rebuild's.
+        script.tracks = previous.tracks
+    else:
+        _place_cast(script, world.characters, actions, introduced, previous if same_world else None)
+    script.events = timeline_events(script.changes, list(script.tracks.values()), cut_times, timeline.seed, timeline.duration)
+    return script
+
+
+def _same_cast(tracks: dict[str, EntityTrack | WarpedTrack], actions: dict[str, list[TimedAction]]) -> bool:
+    """True when ``tracks`` were planned from exactly ``actions`` (the same parts, at the same times):
+    the same characters, none with an action added, changed or re-read."""
+    if not set(actions) <= set(tracks):
+        return False
+    for key, track in tracks.items():
+        own = sorted(actions.get(key, []), key=lambda a: a.at)  # as the track sorted them
+        if len(own) != len(track.actions) or not all(
+                a.action is b.action and a.at == b.at and a.text == b.text for a, b in zip(own, track.actions)):
+            return False
+    return True
+
+
+def _place_cast(script: Script, characters: Sequence[Character], actions: dict[str, list[TimedAction]],
+                introduced: dict[str, CharacterAction], previous: Script | None) -> None:
+    """Plan every character's track into ``script.tracks``: the declared ones (a profile ``previous``
+    made for the same world is kept), then each newcomer in the order it first acts."""
+    n = len(characters)
+    for i, c in enumerate(characters):
         own = sorted(actions.get(c.name.lower(), []), key=lambda a: a.at)
         on_stage = not (own and own[0].action.action == "enter")  # one who "enters" is off stage until then
-        kept = previous.tracks.get(c.name.lower()) if same_world else None
+        kept = previous.tracks.get(c.name.lower()) if previous is not None else None
         profile = kept.profile if kept is not None and kept.profile.declared == on_stage else declared_profile(c, i, n, on_stage)
         script.tracks[c.name.lower()] = track_on_world_clock(script.warp, profile, actions.get(c.name.lower(), []), script.base_camera, script._position_of)
     firsts = sorted(introduced, key=lambda k: min(a.at for a in actions[k]))
     for key in firsts:
         script.tracks[key] = track_on_world_clock(script.warp, newcomer_profile(introduced[key]), actions[key], script.base_camera, script._position_of)
-
-    script.events = timeline_events(script.changes, list(script.tracks.values()), cut_times, timeline.seed, timeline.duration)
-    return script

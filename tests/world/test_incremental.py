@@ -116,7 +116,11 @@ def test_a_command_that_moves_no_camera_keeps_the_rig_and_the_world_start():
     rain = append_directives(script, [_directive(2.0, "it starts to rain")], reader=RULES_ONLY)
     assert rain.rig is script.rig  # nothing the camera does changed: the rig is not built again
     assert (rain.initial_hour, rain.initial_fog) == (script.initial_hour, script.initial_fog)
-    assert rain.tracks["girl"].profile is script.tracks["girl"].profile
-    panned = append_directives(rain, [_directive(3.0, "pan right")], reader=RULES_ONLY)
-    assert panned.rig is not rain.rig and len(panned.rig.moves) == len(rain.rig.moves) + 1
+    assert rain.tracks is script.tracks  # nobody does anything new: the cast's tracks are not planned again
+    walk = append_directives(rain, [_directive(2.5, "the girl walks to the left")], reader=RULES_ONLY)
+    assert walk.tracks is not rain.tracks and walk.rig is rain.rig
+    assert walk.tracks["girl"].profile is rain.tracks["girl"].profile  # the same world: her profile is kept
+    _assert_same(walk, compile_timeline(walk.timeline, reader=RULES_ONLY))
+    panned = append_directives(walk, [_directive(3.0, "pan right")], reader=RULES_ONLY)
+    assert panned.rig is not walk.rig and len(panned.rig.moves) == len(walk.rig.moves) + 1
     _assert_same(panned, compile_timeline(panned.timeline, reader=RULES_ONLY))
