@@ -21,7 +21,7 @@ TITLE = "director — direct a streaming world"
 log = logging.getLogger("director.app")
 
 
-def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_options: dict | None = None):
+def build_demo(*, reader: Any = None, store: Any = None, engine_options: dict | None = None):
     """Build the Gradio Blocks: the Direct tab, and the Wander tab when ``director.ui.wander`` exists.
     ``engine_options`` (engine name -> its options dataclass, or a mapping of options, e.g. the neural
     engine's weights) default to ``DIRECTOR_ENGINE_OPTIONS``; either way they are checked here, before
@@ -33,8 +33,10 @@ def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_
     from director.ui.direct.layout import build_direct_tab
     from director.ui.sessions import SessionStore
 
-    if use_embeddings is None:
-        use_embeddings = os.environ.get("DIRECTOR_EMBEDDINGS", "1") != "0"
+    from director.commands.reader import RULES_ONLY, WITH_MEANING
+
+    if reader is None:  # how text is read: DIRECTOR_EMBEDDINGS=0 reads by rules only (no model)
+        reader = WITH_MEANING if os.environ.get("DIRECTOR_EMBEDDINGS", "1") != "0" else RULES_ONLY
     from director.engines.options import ENV_VAR, engine_options_from, resolve_engine_options
 
     if engine_options is None:
@@ -47,7 +49,7 @@ def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_
         gr.HTML('<div class="dr-header"><span class="dr-logo">◉</span><div><h1>director</h1>'
                 "<p>Direct a streaming world from a timeline of timed directives, live.</p></div></div>")
         with gr.Tabs():
-            build_direct_tab(store, use_embeddings=use_embeddings, render_concurrency=RENDER_CONCURRENCY,
+            build_direct_tab(store, reader=reader, render_concurrency=RENDER_CONCURRENCY,
                              engine_options=engine_options)
             wander = _wander_module()
             if wander is not None:

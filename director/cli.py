@@ -21,6 +21,13 @@ NAME_COLUMN = 12  # width of the engine-name column of ``engines``
 MIN_WALL_SECONDS = 1e-9  # a render too fast to time still reports a finite speed
 
 
+
+def _reader(args: argparse.Namespace):
+    """How free text is read: by rules only with ``--no-embeddings``, else by rules then by meaning."""
+    from director.commands.reader import RULES_ONLY, WITH_MEANING
+
+    return RULES_ONLY if args.no_embeddings else WITH_MEANING
+
 def _size(text: str) -> tuple[int, int]:
     m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
     if not m:
@@ -114,7 +121,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from director.world.script import compile_timeline
 
     timeline = _load(args.timeline, args)
-    script = compile_timeline(timeline, use_embeddings=not args.no_embeddings)
+    script = compile_timeline(timeline, reader=_reader(args))
     check_images(timeline, _assets(args))
     for interp in script.interpretations:
         print(interp.describe())
@@ -157,7 +164,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     try:
         result = render(timeline, args.output, assets=_assets(args), resume=args.resume,
-                        on_progress=progress, use_embeddings=not args.no_embeddings, engine_options=options)
+                        on_progress=progress, reader=_reader(args), engine_options=options)
     finally:
         bar.close()
     for interp in result.unknown:
@@ -229,7 +236,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     timeline = _load(args.timeline, args)
     try:
-        report = check_clip(args.clip, timeline, use_embeddings=not args.no_embeddings)
+        report = check_clip(args.clip, timeline, reader=_reader(args))
     except ClipError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED

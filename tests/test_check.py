@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from director.commands.reader import RULES_ONLY
 from director.check import ClipError, check_clip
 from director.check.clip import decode_clip
 from director.cli import main
@@ -31,7 +32,7 @@ def _timeline(directives: list[dict], duration: float, scene: str = "a city stre
 
 def _render(tmp_path, timeline: Timeline, name: str):
     out = tmp_path / f"{name}.mp4"
-    render(timeline, out, use_embeddings=False, engine_options={"embeddings": False})
+    render(timeline, out, reader=RULES_ONLY, engine_options={"embeddings": False})
     return out
 
 
@@ -52,7 +53,7 @@ def moves_clip(tmp_path_factory):
 @pytest.mark.slow
 def test_every_camera_move_is_seen_and_its_opposite_is_not(moves_clip):
     path, timeline = moves_clip
-    script = compile_timeline(timeline, use_embeddings=False)
+    script = compile_timeline(timeline, reader=RULES_ONLY)
     clip = decode_clip(path)
     report = check_clip(path, timeline, script=script, clip=clip)
     lines = [v.line() for v in report.verdicts]
@@ -78,7 +79,7 @@ def test_light_weather_and_cut(tmp_path):
         {"at": 6.5, "text": "lightning strikes"},
     ], 8.0, scene="a beach")
     path = _render(tmp_path, timeline, "env")
-    report = check_clip(path, timeline, use_embeddings=False)
+    report = check_clip(path, timeline, reader=RULES_ONLY)
     by_kind = {v.kind: v for v in report.verdicts}
     assert by_kind["weather"].status == "pass", by_kind["weather"].line()
     assert by_kind["light"].status == "pass", by_kind["light"].line()
@@ -86,28 +87,28 @@ def test_light_weather_and_cut(tmp_path):
     assert by_kind["cut"].status == "pass", by_kind["cut"].line()
     # A directive the clip never obeyed: the same clip, but asked for fog at 1 s.
     foggy = timeline.model_copy(update={"directives": [timeline.directives[0].model_copy(update={"text": "thick fog rolls in"})]})
-    assert check_clip(path, foggy, use_embeddings=False).verdicts[0].status == "fail"
+    assert check_clip(path, foggy, reader=RULES_ONLY).verdicts[0].status == "fail"
 
 
 def test_fade_out_and_in(tmp_path):
     timeline = _timeline([{"at": 1.0, "text": "fade to black"}, {"at": 3.5, "text": "fade in from black"}], 6.0)
     path = _render(tmp_path, timeline, "fade")
-    report = check_clip(path, timeline, use_embeddings=False)
+    report = check_clip(path, timeline, reader=RULES_ONLY)
     assert [(v.kind, v.status) for v in report.verdicts] == [("transition", "pass")] * 2, report.to_json()
     swapped = timeline.model_copy(update={"directives": list(reversed([
         d.model_copy(update={"at": a}) for d, a in zip(timeline.directives, (3.5, 1.0))]))})
-    assert all(v.status == "fail" for v in check_clip(path, swapped, use_embeddings=False).verdicts)
+    assert all(v.status == "fail" for v in check_clip(path, swapped, reader=RULES_ONLY).verdicts)
 
 
 def test_character_entering_is_tracked(tmp_path):
     timeline = _timeline([{"at": 0.5, "text": "a man walks in from the left"}], 5.0, scene="a countryside meadow")
     path = _render(tmp_path, timeline, "enter")
-    report = check_clip(path, timeline, use_embeddings=False)
+    report = check_clip(path, timeline, reader=RULES_ONLY)
     (verdict,) = report.verdicts
     assert verdict.kind == "character" and verdict.status == "pass", verdict.line()
     # From the right instead: the figure crossed the other way.
     other = timeline.model_copy(update={"directives": [timeline.directives[0].model_copy(update={"text": "a man walks in from the right"})]})
-    assert check_clip(path, other, use_embeddings=False).verdicts[0].status == "fail"
+    assert check_clip(path, other, reader=RULES_ONLY).verdicts[0].status == "fail"
 
 
 def test_cli_check_prints_a_line_per_effect_and_json(tmp_path, capsys):
@@ -141,22 +142,22 @@ def test_unreadable_clip_is_a_located_error(tmp_path, capsys):
 def test_a_gesture_is_seen_where_the_figure_stands(tmp_path):
     woman = [{"name": "woman", "text": "a woman in a red dress"}]
     waves = _timeline([{"at": 1.0, "text": "the woman waves at the camera"}], 4.0, scene="a countryside meadow", characters=woman)
-    report = check_clip(_render(tmp_path, waves, "wave"), waves, use_embeddings=False)
+    report = check_clip(_render(tmp_path, waves, "wave"), waves, reader=RULES_ONLY)
     (verdict,) = report.verdicts
     assert verdict.kind == "character" and verdict.status == "pass", verdict.line()
     # The same words against a clip where she only stands there: nothing moved where she is.
     still = _timeline([{"at": 1.0, "text": "the woman waits"}], 4.0, scene="a countryside meadow", characters=woman)
-    assert check_clip(_render(tmp_path, still, "still"), waves, use_embeddings=False).verdicts[0].status == "fail"
+    assert check_clip(_render(tmp_path, still, "still"), waves, reader=RULES_ONLY).verdicts[0].status == "fail"
 
 
 def test_a_dissolve_is_gradual_and_a_cut_is_not(tmp_path):
     dissolve = _timeline([{"at": 1.0, "text": "dissolve to a snowy mountain valley", "duration": 1.5}], 3.5)
-    report = check_clip(_render(tmp_path, dissolve, "dissolve"), dissolve, use_embeddings=False)
+    report = check_clip(_render(tmp_path, dissolve, "dissolve"), dissolve, reader=RULES_ONLY)
     verdict = next(v for v in report.verdicts if v.kind == "scene")
     assert verdict.status == "pass", verdict.line()
     # A hard cut to the same place, judged as the dissolve: one frame holds the whole change.
     cut = _timeline([{"at": 1.0, "text": "cut to a snowy mountain valley"}], 3.5)
-    report = check_clip(_render(tmp_path, cut, "cut"), dissolve, use_embeddings=False)
+    report = check_clip(_render(tmp_path, cut, "cut"), dissolve, reader=RULES_ONLY)
     assert next(v for v in report.verdicts if v.kind == "scene").status == "fail"
 
 
@@ -182,7 +183,7 @@ def test_a_newcomer_is_looked_for_where_the_world_brings_it_in():
     from director.check.expectations import expectations, screen_x
 
     preset = json.loads((Path(__file__).resolve().parents[1] / "presets" / "timelines" / "paris_1980s_walk.json").read_text())
-    script = compile_timeline(Timeline.model_validate(preset), use_embeddings=False)
+    script = compile_timeline(Timeline.model_validate(preset), reader=RULES_ONLY)
     cat = next(e for e in expectations(script, preset["duration"]) if e.text == "a cute cat runs to the girl")
     assert cat.entity_before is None and cat.entity_first is not None
     assert screen_x(cat.camera_before, cat.entity_first.x, cat.entity_first.z)[0] > 0.9  # the right edge

@@ -19,20 +19,21 @@ from director.check.optical_flow import FlowMeter
 from director.check.tracking import check_character
 from director.check.world_speed import check_speed
 from director.check.verdict import CheckReport, Verdict
+from director.commands.reader import RULES_ONLY, Reader
 from director.world import Script, compile_timeline
 from director.plan.timeline import CameraMove, CharacterAction, SceneChange, StyleChange, Timeline
 
 
-def check_clip(clip_path: str | Path, timeline: Timeline, *, use_embeddings: bool = False,
+def check_clip(clip_path: str | Path, timeline: Timeline, *, reader: Reader = RULES_ONLY,
                script: Script | None = None, clip: DecodedClip | None = None) -> CheckReport:
     """Judge ``clip_path`` against ``timeline``: one verdict per effect of every directive.
 
-    ``use_embeddings`` must match how the clip was rendered when directives depend on meaning matching
+    ``reader`` must read as the clip's render did when directives depend on meaning matching
     (the CLI and the app pass what they rendered with); ``script``/``clip`` skip compiling/decoding again.
     Raises ``ClipError`` for a clip that cannot be read and ``TimelineError`` for a bad timeline.
     """
     # 1. The readings.
-    script = script or compile_timeline(timeline, use_embeddings=use_embeddings)
+    script = script or compile_timeline(timeline, reader=reader)
     # 2. The clip.
     clip = clip or decode_clip(clip_path)
     meter = FlowMeter(clip.grey)

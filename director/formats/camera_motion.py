@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from director.commands.reader import RULES_ONLY, Reader
 from director.plan.timeline import CameraMove, Directive, Timeline
 
 AXES = ("pan", "tilt", "roll", "zoom", "truck", "pedestal", "dolly")
@@ -110,7 +111,7 @@ def _directive(axis: str, at: float, duration: float, amount: float, text_prefix
 
 
 def motion_from_timeline(timeline: Timeline, *, fps: float | None = None, base_dir=None,
-                         use_embeddings: bool = False) -> CameraMotion:
+                         reader: Reader = RULES_ONLY) -> CameraMotion:
     """Sample the timeline's camera (framing moves, orbits and follows included) at every frame of
     ``fps`` (default: the timeline's) and return the motion between frames, in camera-local terms:
     truck and dolly along the camera's right and forward at the previous frame."""
@@ -119,7 +120,7 @@ def motion_from_timeline(timeline: Timeline, *, fps: float | None = None, base_d
     del base_dir  # image paths play no part in where the camera is
     fps = fps or timeline.fps
     frames = max(2, round(timeline.duration * fps))
-    script = compile_timeline(timeline, use_embeddings=use_embeddings)
+    script = compile_timeline(timeline, reader=reader)
     cams = [script.state_at(k / fps).camera for k in range(frames)]
     deltas = {a: np.zeros(frames) for a in AXES}
     for k in range(1, frames):

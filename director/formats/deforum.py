@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from director.commands.reader import RULES_ONLY, Reader
 from director.formats.camera_motion import motion_from_timeline
 from director.formats.deforum_units import (
     ALL_MOTION_KEYS, MOTION_KEYS, REST_VALUE, UNWRITABLE, Canvas, Mode, choose_mode, deforum_from_motion,
@@ -192,13 +193,13 @@ def _prompts(data: dict, frames: int, seed: float, problems: list[str], notes: l
 
 def write_deforum(timeline: Timeline, *, mode: Mode | None = None, fps: float | None = None,
                   metres_per_unit: float = 1.0, tolerance: float = 1e-4,
-                  use_embeddings: bool = False) -> tuple[dict, list[str]]:
+                  reader: Reader = RULES_ONLY) -> tuple[dict, list[str]]:
     """The timeline as Deforum settings (a dict to save as JSON) and notes on what the mode cannot carry.
 
     ``mode`` None picks 3D, or 2D when the camera only turns and zooms. Schedules keep a keyframe
     wherever the per-frame values leave a straight line by more than ``tolerance`` (Deforum's units).
     """
-    motion = motion_from_timeline(timeline, fps=fps, use_embeddings=use_embeddings)
+    motion = motion_from_timeline(timeline, fps=fps, reader=reader)
     mode = mode or choose_mode(motion)
     notes = [f"{axis}: {mode} mode has no {axis}; this camera motion is not in the schedules"
              for axis in UNWRITABLE[mode] if axis in motion.moving_axes()]
@@ -223,7 +224,7 @@ def deforum_prompts(timeline: Timeline, fps: float, frames: int) -> dict[str, st
     from director.world import compile_timeline
 
     prompts = {"0": timeline.world.scene or timeline.title or "a scene"}
-    for at, words in compile_timeline(timeline, use_embeddings=False).prompts:
+    for at, words in compile_timeline(timeline, reader=RULES_ONLY).prompts:
         key = str(min(frames - 1, round(at * fps)))
         prompts[key] = f"{prompts[key]}, {words}" if key in prompts else words
     return prompts

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from director.commands.reader import RULES_ONLY, Reader
 from director.formats.camera_motion import motion_from_timeline
 from director.formats.deforum import deforum_prompts
 from director.formats.deforum_units import (
@@ -143,9 +144,9 @@ def _deltas(key: str, rows: list[dict], problems: list[str]) -> np.ndarray:
 # -- out ------------------------------------------------------------------------------------------
 
 def write_parseq(timeline: Timeline, *, mode: Mode | None = None, fps: float | None = None,
-                 metres_per_unit: float = 1.0, use_embeddings: bool = False) -> tuple[dict, list[str]]:
+                 metres_per_unit: float = 1.0, reader: Reader = RULES_ONLY) -> tuple[dict, list[str]]:
     """The timeline's camera path as Parseq rendered frames (absolute values and ``_delta``s) and notes."""
-    motion = motion_from_timeline(timeline, fps=fps, use_embeddings=use_embeddings)
+    motion = motion_from_timeline(timeline, fps=fps, reader=reader)
     mode = mode or choose_mode(motion)
     notes = [f"{axis}: {mode} mode has no {axis}; this camera motion is not in the frames"
              for axis in UNWRITABLE[mode] if axis in motion.moving_axes()]

@@ -20,6 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 
+from director.commands.reader import RULES_ONLY
 from director.world.camera_framing import SHOT_FOV
 from director.sinks.contact_sheet import render_instants
 from director.formats.take_notes import Cue, camera_words, take_cues
@@ -72,7 +73,7 @@ def storyboard_panels(timeline: Timeline, per: Per = "directive") -> list[Panel]
 
 def _with_camera(timeline: Timeline, panels: list[Panel]) -> list[Panel]:
     """Add the shot size (the named size nearest the camera's field of view) and the camera move in words."""
-    script = compile_timeline(timeline, use_embeddings=False)
+    script = compile_timeline(timeline, reader=RULES_ONLY)
     out = []
     for p in panels:
         cam = script.state_at(p.frame_at).camera

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from director.commands.reader import RULES_ONLY
 from director.vocabulary.camera_moves import CAMERA_MOVES, UNIT_SYMBOLS
 from director.world.camera_rig import default_duration
 from director.world import compile_timeline, describe_part
@@ -63,7 +64,7 @@ def directive_words(d) -> str:
 
 def take_cues(timeline: Timeline) -> list[Cue]:
     """One cue per directive of ``timeline``, in time order."""
-    script = compile_timeline(timeline, use_embeddings=False)
+    script = compile_timeline(timeline, reader=RULES_ONLY)
     cues = []
     for interp, d in zip(script.interpretations, timeline.directives):
         camera = next((p for p in interp.parts if isinstance(p, CameraMove)), None)

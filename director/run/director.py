@@ -24,6 +24,7 @@ from director.run.events import Progress
 from director.engines import create_engine
 from director.world.prompt import compose_prompt
 from director.world.incremental import append_directives
+from director.commands.reader import Reader
 from director.world import Interpretation, Script, compile_timeline
 from director.plan.timecode import format_time
 from director.plan.timeline import Directive, Timeline, sorted_directives
@@ -69,7 +70,8 @@ class Director:
         engine: Engine | str | None = None,
         assets: Assets | None = None,
         base_dir: str | Path | None = None,
-        use_embeddings: bool = True,
+        reader: Reader | None = None,
+        use_embeddings: bool | None = None,
         engine_options: Any = None,
         keep_checkpoints: int | None = None,
         checkpoint_interval: int | None = None,
@@ -79,12 +81,13 @@ class Director:
         ``snapshot_policy`` (previz: every chunk, all kept; a neural engine: fewer, its KV cache is big);
         a caller that never rewinds in memory (a render, Wander) may keep fewer.
         ``engine_options``: the engine's options when ``engine`` is a name (a mapping or its options
-        dataclass; ``create_engine`` checks them)."""
+        dataclass; ``create_engine`` checks them). ``reader``: how free text is read (``commands.Reader``;
+        default: by rules, then by meaning); ``use_embeddings`` is its older spelling, kept for notebooks."""
         self._record = timeline
         self.assets = assets or Assets(base_dir=Path(base_dir) if base_dir else None)
-        self.use_embeddings = use_embeddings
+        self.reader = Reader.of(use_embeddings, reader)
         self._cache: dict[tuple, Any] = {}
-        self.script: Script = compile_timeline(timeline, use_embeddings=use_embeddings, cache=self._cache)
+        self.script: Script = compile_timeline(timeline, reader=self.reader, cache=self._cache)
         self._check_assets(timeline)
         if hasattr(engine, "render") and engine_options:
             raise ValueError("engine_options go to the engine when it is made: pass an engine name, "
@@ -116,6 +119,11 @@ class Director:
     def record(self) -> Timeline:
         """The timeline as played so far: what was planned plus every live command at its time."""
         return self._record
+
+    @property
+    def use_embeddings(self) -> bool:
+        """Whether free text is also read by meaning (the older spelling of ``reader.meaning``)."""
+        return self.reader.meaning
 
     @property
     def fps(self) -> float:
@@ -184,7 +192,7 @@ class Director:
         started = time.perf_counter()
         made = 0
         while not self.done and not self._stop.is_set():
-            self._apply_live()
+            self._apply()
             self._checkpoint()
             request = self._request()
             chunk = self.engine.render(request)
@@ -270,12 +278,14 @@ class Director:
             self._live.pending.clear()
 
     def _set_record(self, record: Timeline) -> None:
-        script = compile_timeline(record, use_embeddings=self.use_embeddings, cache=self._cache,
+        script = compile_timeline(record, reader=self.reader, cache=self._cache,
                                   previous=self.script)
         self._check_assets(record)
         self._record, self.script = record, script
 
-    def _apply_live(self) -> None:
+    def _apply(self) -> None:
+        """The one step a live command takes at the boundary: queued commands become directives at this
+        time, read incrementally into the script (``world.incremental``), and are recorded as applied."""
         with self._live.lock:
             pending = list(self._live.pending)
             self._live.pending.clear()
@@ -291,8 +301,9 @@ class Director:
             added.append(directive)
         try:
             # Only the new directives are read; the script is assembled from the readings it had.
-            script = append_directives(self.script, added, use_embeddings=self.use_embeddings, cache=self._cache)
-            self._check_assets(script.timeline)
+            script = append_directives(self.script, added, reader=self.reader, cache=self._cache)
+            if any(d.image for d in added):  # a text command brings no image; the record's were checked
+                self._check_assets(script.timeline)
             self._record, self.script = script.timeline, script
         except ValueError as exc:  # a command naming someone unknown: report, keep running
             log.warning("live command rejected at %s: %s", format_time(at), exc)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from director.commands.reader import Reader
 from director.plan.assets import Assets
 from director.plan.timeline import Timeline
 from director.run.checkpoints import CheckpointStore
@@ -63,7 +64,8 @@ def render(
     resume: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
-    use_embeddings: bool = True,
+    reader: Reader | None = None,
+    use_embeddings: bool | None = None,
     checkpoint_every: float = 2.0,
     director: Director | None = None,
     assets: Assets | None = None,
@@ -72,11 +74,13 @@ def render(
 
     Pass ``director`` to render a run you also steer (live commands) from another thread, ``assets``
     to read images differently from ``base_dir`` (e.g. ``Assets(base_dir, allow_outside=True)``).
+    ``reader``: how free text is read (``commands.Reader``; default: by rules, then by meaning);
+    ``use_embeddings`` is its older spelling, kept so older notebooks still run.
     """
     out = Path(out)
     started = time.perf_counter()
     d = director or Director(timeline, engine=engine, engine_options=engine_options, base_dir=base_dir,
-                             assets=assets, use_embeddings=use_embeddings, keep_checkpoints=1)  # a render never rewinds in memory
+                             assets=assets, reader=Reader.of(use_embeddings, reader), keep_checkpoints=1)  # a render never rewinds in memory
     resumed_from = None
     size = dict(width=d.settings.width, height=d.settings.height, fps=d.fps, sample_rate=d.settings.sample_rate,
                 keyframe_interval=d.chunk_frames)

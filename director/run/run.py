@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from director.plan.timecode import format_time
+from director.plan.timeline import Timeline
 from director.run.director import Director
 from director.run.events import ChunkReady, Ending, Failed, Finished, Notice, RunEvent, Stopped
 
@@ -66,6 +67,16 @@ class Run:
     @property
     def stopping(self) -> bool:
         return self._stop.is_set()
+
+    @property
+    def record(self) -> Timeline:
+        """The timeline as played so far (live commands included, each at the boundary it took effect)."""
+        return self.director.record
+
+    @property
+    def seconds_made(self) -> float:
+        """Seconds of video made so far: the boundary the next chunk (and a live command sent now) starts at."""
+        return self.director.time
 
     @property
     def interpretations(self) -> tuple:

@@ -29,7 +29,7 @@ from director.plan.timeline import Timeline
 from director.run.checkpoints import CheckpointStore
 from director.run.director import Director
 from director.sinks.clip_writer import ClipWriter, Prefix, clip_frames
-from director.world import Interpretation
+from director.world import Interpretation, Script
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,16 @@ class Take:
     def interpretations(self) -> tuple[Interpretation, ...]:
         """How each directive this take played (live commands included) was read."""
         return self.director.interpretations
+
+    @property
+    def record(self) -> Timeline:
+        """The timeline this take played: what was planned plus every live command at its time."""
+        return self.director.record
+
+    @property
+    def script(self) -> Script:
+        """The compiled record (what the clip was asked to show), for checking the clip against it."""
+        return self.director.script
 
     @property
     def label(self) -> str:

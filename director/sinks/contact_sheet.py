@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from director.commands.reader import RULES_ONLY, Reader
 from director.engines.protocol import ChunkRequest, Engine, sample_index
 from director.run.events import ChunkReady, Ending, Failed
 from director.world.prompt import compose_prompt
@@ -58,16 +59,16 @@ def contact_sheet(frames_with_times: Iterable[tuple[np.ndarray, float]], columns
 
 def contact_sheet_for(timeline: Timeline, times: Sequence[float], size: tuple[int, int] | None = (320, 180), *,
                       columns: int = 3, base_dir: str | Path | None = None, engine: Engine | str | None = None,
-                      use_embeddings: bool = False) -> Image.Image:
+                      reader: Reader = RULES_ONLY) -> Image.Image:
     """Render ``timeline`` at ``times`` (seconds) at ``size`` (width, height; None keeps the
     timeline's) and lay the frames out with ``contact_sheet``. ``base_dir`` resolves image paths."""
-    frames = render_instants(timeline, times, size, base_dir=base_dir, engine=engine, use_embeddings=use_embeddings)
+    frames = render_instants(timeline, times, size, base_dir=base_dir, engine=engine, reader=reader)
     return contact_sheet(list(zip(frames, times)), columns)
 
 
 def render_instants(timeline: Timeline, times: Sequence[float], size: tuple[int, int] | None = (320, 180), *,
                     base_dir: str | Path | None = None, engine: Engine | str | None = None,
-                    use_embeddings: bool = False, assets=None) -> list[np.ndarray]:
+                    reader: Reader = RULES_ONLY, assets=None) -> list[np.ndarray]:
     """One RGB uint8 [H, W, 3] frame per time in ``times`` (each clamped to the clip). ``assets``: images
     already loaded (the app's session images), else they are read from ``base_dir``."""
     from director.run.director import Director
@@ -77,7 +78,7 @@ def render_instants(timeline: Timeline, times: Sequence[float], size: tuple[int,
     fps = timeline.fps
     last = max(0, round(timeline.duration * fps) - 1)
     wanted = [min(last, max(0, round(t * fps))) for t in times]
-    with Director(timeline, engine=engine, base_dir=base_dir, use_embeddings=use_embeddings, assets=assets) as d:
+    with Director(timeline, engine=engine, base_dir=base_dir, reader=reader, assets=assets) as d:
         if d.engine.name in STATELESS_ENGINES:
             return _instants(d, wanted)
         return _run_until(d, wanted)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from director.commands.reader import WITH_MEANING, Reader
 from director.plan.assets import Assets
 from director.plan.timeline import Timeline
 from director.run.director import AppliedCommand, Director
@@ -101,7 +102,7 @@ class LiveRun:
     # -- starting ---------------------------------------------------------
     @classmethod
     def start(cls, folder: Path, timeline: Timeline, assets: Assets, takes: Takes, *,
-              rewind_to: float | None = None, use_embeddings: bool = True,
+              rewind_to: float | None = None, reader: Reader = WITH_MEANING,
               engine_options: dict | None = None, pace: bool = True) -> LiveRun:
         """Make a new take of ``timeline``: from the start, or (``rewind_to``) branching from the
         shown take at the last chunk boundary at or before that time. ``engine_options``: the app's
@@ -111,7 +112,7 @@ class LiveRun:
         path = folder / f"take-{number}.mp4"
 
         def make_director(t: Timeline) -> Director:
-            return Director(t, assets=assets, use_embeddings=use_embeddings, engine_options=engine_options)
+            return Director(t, assets=assets, reader=reader, engine_options=engine_options)
 
         director = make_director(timeline)
         base = takes.shown if rewind_to is not None else None
@@ -134,7 +135,17 @@ class LiveRun:
     @property
     def interpretations(self) -> tuple[Interpretation, ...]:
         """How each directive of the record played so far (live commands included) was read."""
-        return self.director.interpretations
+        return self._run.interpretations
+
+    @property
+    def record(self) -> Timeline:
+        """The timeline as played so far (live commands included)."""
+        return self._run.record
+
+    @property
+    def seconds_made(self) -> float:
+        """Seconds of video made so far (a live command sent now applies there)."""
+        return self._run.seconds_made
 
     # -- control (any thread) ---------------------------------------------
     def send(self, text: str) -> None:

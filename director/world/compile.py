@@ -16,15 +16,16 @@ from director.vocabulary.weather import SETTLE_SECONDS, WEATHERS
 from director.world.camera_rig import CameraRig, TimedMove, default_duration
 from director.world.cast import declared_profile, newcomer_profile
 from director.world.describe import describe_part
-from director.world.entity_motion import TimedAction
+from director.world.entity_motion import EntityTrack, TimedAction
 from director.world.environment import TimedChange, initial_fog, starting_hour
 from director.world.events import timeline_events
 from director.commands.reader import Reader
 from director.world.interpretation import Interpretation, interpret
 from director.world.script import Script
 from director.world.time_warp import TimeWarp
-from director.world.warped_track import track_on_world_clock
+from director.world.warped_track import WarpedTrack, track_on_world_clock
 
+NORMAL_SPEED = TimeWarp()  # the world clock when no directive changes its speed
 FADE_DURATION = 1.5  # a fade to or from black without a duration
 DISSOLVE_DURATION = 1.0  # a dissolve to a new scene without a duration
 # Places a character may go to besides other characters (CharacterAction.target).
@@ -55,6 +56,27 @@ def _described(part, cache: dict | None) -> str:
     if hit is None or hit[0] is not part:
         hit = cache[("words", id(part))] = (part, describe_part(part))
     return hit[1]
+
+
+def _rig(moves: list[TimedMove], aspect: float, previous: Script | None) -> CameraRig:
+    """The camera rig for ``moves``: ``previous``'s own when its moves are these (the same parts at the
+    same times: a live command that moved no camera), else a new rig that takes over ``previous``'s
+    memo of settled moves."""
+    if previous is not None:
+        old = previous.rig
+        if old.aspect == aspect and len(old.moves) == len(moves) and all(
+                a.move is b.move and a.at == b.at and a.duration == b.duration and a.text == b.text
+                for a, b in zip(old.moves, moves)):
+            return old
+    rig = CameraRig(moves, aspect)
+    if previous is not None:
+        rig.adopt_settled(previous.rig)
+    return rig
+
+
+def _scenes(first: str, changes: Sequence[TimedChange]) -> set[str]:
+    """Every scene text a script shows: the world's and each scene change's."""
+    return {first, *(c.change.scene for c in changes if isinstance(c.change, SceneChange) and c.change.scene)}
 
 
 @dataclass(frozen=True)
@@ -191,26 +213,56 @@ def compile_timeline(
     if problems:
         raise TimelineError(problems)
 
-    rig = CameraRig(moves, timeline.width / timeline.height)
-    if previous is not None:
-        rig.adopt_settled(previous.rig)
-    script = Script(timeline, interpretations, rig, {}, changes, images, prompts, [], starting_hour(world.scene),
-                    initial_fog(world.scene), reader)
-    # Resolve every scene text now (the embedding model, if needed, loads at compile, not mid-render).
-    for scene in {world.scene, *(c.change.scene for c in changes if isinstance(c.change, SceneChange) and c.change.scene)}:
+    # What the new readings cannot have changed is taken from ``previous`` (a live command that moves no
+    # camera keeps the rig, one in the same world keeps its start), so it is not built again.
+    same_world = previous is not None and previous.timeline.world is world
+    rig = _rig(moves, timeline.width / timeline.height, previous)
+    hour, fog = (previous.initial_hour, previous.initial_fog) if same_world else (starting_hour(world.scene), initial_fog(world.scene))
+    script = Script(timeline, interpretations, rig, {}, changes, images, prompts, [], hour, fog, reader)
+    # Resolve every scene text now (the embedding model, if needed, loads at compile, not mid-render);
+    # those ``previous`` resolved are remembered by ``choose_scene`` already.
+    scenes = _scenes(world.scene, changes)
+    for scene in scenes - _scenes(world.scene, previous.changes) if same_world else scenes:
         script.scene_kind(scene)
-    script.warp = TimeWarp.of((c.at, c.duration, c.change.speed) for c in changes if getattr(c.change, "speed", None))
+    speeds = [(c.at, c.duration, c.change.speed) for c in changes if getattr(c.change, "speed", None)]
+    script.warp = TimeWarp.of(speeds) if speeds else NORMAL_SPEED
 
     # Characters: declared ones stand in the scene from the start, facing the camera.
-    n = len(world.characters)
-    for i, c in enumerate(world.characters):
+    if same_world and rig is previous.rig and script.warp == previous.warp and _same_cast(previous.tracks, actions):
+        # Nobody does anything new (and the camera and the clock are the same objects): the tracks are the
+        # previous script's. They ask the script that built them for the camera and the others' places,
+        # and its rig and tracks are these very ones, so every answer is the same as a rebuild's.
+        script.tracks = previous.tracks
+    else:
+        _place_cast(script, world.characters, actions, introduced, previous if same_world else None)
+    script.events = timeline_events(script.changes, list(script.tracks.values()), cut_times, timeline.seed, timeline.duration)
+    return script
+
+
+def _same_cast(tracks: dict[str, EntityTrack | WarpedTrack], actions: dict[str, list[TimedAction]]) -> bool:
+    """True when ``tracks`` were planned from exactly ``actions`` (the same parts, at the same times):
+    the same characters, none with an action added, changed or re-read."""
+    if not set(actions) <= set(tracks):
+        return False
+    for key, track in tracks.items():
+        own = sorted(actions.get(key, []), key=lambda a: a.at)  # as the track sorted them
+        if len(own) != len(track.actions) or not all(
+                a.action is b.action and a.at == b.at and a.text == b.text for a, b in zip(own, track.actions)):
+            return False
+    return True
+
+
+def _place_cast(script: Script, characters: Sequence[Character], actions: dict[str, list[TimedAction]],
+                introduced: dict[str, CharacterAction], previous: Script | None) -> None:
+    """Plan every character's track into ``script.tracks``: the declared ones (a profile ``previous``
+    made for the same world is kept), then each newcomer in the order it first acts."""
+    n = len(characters)
+    for i, c in enumerate(characters):
         own = sorted(actions.get(c.name.lower(), []), key=lambda a: a.at)
         on_stage = not (own and own[0].action.action == "enter")  # one who "enters" is off stage until then
-        profile = declared_profile(c, i, n, on_stage)
+        kept = previous.tracks.get(c.name.lower()) if previous is not None else None
+        profile = kept.profile if kept is not None and kept.profile.declared == on_stage else declared_profile(c, i, n, on_stage)
         script.tracks[c.name.lower()] = track_on_world_clock(script.warp, profile, actions.get(c.name.lower(), []), script.base_camera, script._position_of)
     firsts = sorted(introduced, key=lambda k: min(a.at for a in actions[k]))
     for key in firsts:
         script.tracks[key] = track_on_world_clock(script.warp, newcomer_profile(introduced[key]), actions[key], script.base_camera, script._position_of)
-
-    script.events = timeline_events(script.changes, list(script.tracks.values()), cut_times, timeline.seed, timeline.duration)
-    return script

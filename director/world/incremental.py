@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from director.plan.timeline import Character, CharacterAction, Directive, Timeline
-from director.world.script import Interpretation, Script, compile_timeline, interpret
-
-Parser = Callable[..., object]  # the text parser compile_timeline takes (tests pass their own)
+from director.commands.reader import WITH_MEANING, Reader
+from director.world.compile import compile_timeline
+from director.world.interpretation import Interpretation, interpret
+from director.world.script import Script
 
 
 def cast_at(timeline: Timeline, interpretations: Sequence[Interpretation], index: int) -> list[Character]:
@@ -42,12 +43,13 @@ def cast_at(timeline: Timeline, interpretations: Sequence[Interpretation], index
     return cast
 
 
-def append_directives(script: Script, directives: Sequence[Directive], *, parse: Parser | None = None,
-                      use_embeddings: bool = True, cache: dict[tuple, Any] | None = None) -> Script:
+def append_directives(script: Script, directives: Sequence[Directive], *,
+                      reader: Reader = WITH_MEANING,
+                      cache: dict[tuple, Any] | None = None) -> Script:
     """``script`` with ``directives`` added to its record, reading only those (see the module
     docstring). Raises ``TimelineError`` as ``compile_timeline`` would for the new record (a command
     naming someone unknown); ``script`` is left as it was. ``cache``: ``compile_timeline``'s (it keeps
-    the words of text-less moves)."""
+    the words of text-less moves). ``reader``: how text is read."""
     record = script.timeline
     readings = list(script.interpretations)
     for directive in directives:
@@ -57,7 +59,7 @@ def append_directives(script: Script, directives: Sequence[Directive], *, parse:
                                                           *record.directives[index:]]})
         # 2. read it with the cast known there
         before = cast_at(record, readings, index)
-        new = interpret(directive, index, before, parse, use_embeddings)
+        new = interpret(directive, index, before, reader)
         # 3. the readings after it move one place on; re-read them if the cast they saw grew
         known = {c.name.lower() for c in before}
         grew = any(isinstance(p, CharacterAction) and p.name.lower() not in known for p in new.parts)
@@ -65,9 +67,9 @@ def append_directives(script: Script, directives: Sequence[Directive], *, parse:
         for offset, old in enumerate(readings[index:], start=index + 1):
             if grew:
                 cast = cast_at(record, [*readings[:index], new, *later], offset)
-                later.append(interpret(record.directives[offset], offset, cast, parse, use_embeddings))
+                later.append(interpret(record.directives[offset], offset, cast, reader))
             else:
                 later.append(dataclasses.replace(old, index=offset))
         readings = [*readings[:index], new, *later]
     # 4. assemble from the readings (nothing is read again)
-    return compile_timeline(record, use_embeddings=use_embeddings, cache=cache, previous=script, interpretations=readings)
+    return compile_timeline(record, reader=reader, cache=cache, previous=script, interpretations=readings)

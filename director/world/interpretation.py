@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from director.commands.reader import Reader
+from director.commands.reader import WITH_MEANING, Reader
 from director.plan.timecode import format_time
 from director.plan.timeline import CameraMove, Character, CharacterAction, Directive, SceneChange, StyleChange
 
@@ -37,12 +37,11 @@ class Interpretation:
         return f"{where}: {names} ({self.method})"
 
 
-def interpret(directive: Directive, index: int, cast: Sequence[Character], reader: Reader | None = None,
-              use_embeddings: bool | None = None) -> Interpretation:
+def interpret(directive: Directive, index: int, cast: Sequence[Character],
+              reader: Reader = WITH_MEANING) -> Interpretation:
     """Structured fields as written, plus whatever the directive's text says. ``cast`` is everyone
     known at this point: the world's characters and those earlier directives brought in. ``reader``
-    (or the older ``use_embeddings`` flag) says how text is read."""
-    reader = Reader.of(use_embeddings, reader)
+    says how text is read."""
     parts: list[Part] = [p for p in (directive.camera, directive.character, directive.scene, directive.style) if p]
     notes: tuple[str, ...] = ()
     method = "structured" if parts else "none"

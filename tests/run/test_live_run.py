@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from director.commands.reader import RULES_ONLY
 from director.plan.assets import Assets
 from director.run.pace_governor import PaceGovernor
 from director.plan.timeline import timeline_from_data
@@ -25,7 +26,7 @@ def _timeline(duration: float = 3.0):
 
 def _run(folder, *, pace: bool, governor: PaceGovernor | None = None, command_at: float | None = None):
     folder.mkdir(parents=True, exist_ok=True)
-    run = LiveRun.start(folder, _timeline(), Assets(), Takes(), use_embeddings=False, pace=pace)
+    run = LiveRun.start(folder, _timeline(), Assets(), Takes(), reader=RULES_ONLY, pace=pace)
     if governor is not None:
         run.governor = governor
     events = []
@@ -67,7 +68,7 @@ def test_a_run_that_keeps_up_writes_the_clip_itself(tmp_path):
 
 
 def test_stop_during_a_proxy_run_exports_what_was_shown(tmp_path):
-    run = LiveRun.start(tmp_path, _timeline(), Assets(), Takes(), use_embeddings=False)
+    run = LiveRun.start(tmp_path, _timeline(), Assets(), Takes(), reader=RULES_ONLY)
     run.governor = PaceGovernor(W, H, start_level=2)
     for event in run.events():
         if isinstance(event, ChunkShown) and event.seconds >= 1.0:

@@ -186,3 +186,12 @@ def test_previz_and_causal_wan_declare_their_snapshot_policies():
     assert CausalWanEngine.snapshot_policy == SnapshotPolicy(every_chunks=8, keep=3)
     d = Director(_timeline(), engine="previz", use_embeddings=False)
     assert (d.checkpoint_interval, d.keep_checkpoints) == (1, None)
+
+
+def test_the_package_exports_the_run_and_its_events():
+    import director
+    from director.run import events
+
+    assert director.Run is Run
+    for name in ("ChunkReady", "Progress", "Notice", "Finished", "Stopped", "Failed", "RunEvent", "Ending"):
+        assert getattr(director, name) is getattr(events, name) and name in director.__all__

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 
+from director.commands.reader import RULES_ONLY
 from tests.robustness import hostile_images as hi
 from tests.security.gradio_probe import call, endpoints, new_session, shown_strings, upload
 
@@ -21,7 +22,7 @@ def _shown(answer) -> str:
 def test_every_handler_has_a_concurrency_limit():
     import app
 
-    demo = app.build_demo(use_embeddings=False)
+    demo = app.build_demo(reader=RULES_ONLY)
     default = demo._queue.default_concurrency_limit
     for fn in demo.fns.values():
         limit = default if fn.concurrency_limit == "default" else fn.concurrency_limit

@@ -20,6 +20,8 @@ from director.sinks.frame_bus_sink import FrameBusSink, frame_digest
 from director.sinks.live_stream import LiveStream
 from director.sinks.live_stream_sink import LiveStreamSink
 from director.sinks.protocol import Sink
+from director.sinks.sound_ring import SoundRing
+from director.sinks.sound_ring_sink import SoundRingSink
 from tests.clip_tools import decode_frames
 from tests.state_engine import StateEngine
 
@@ -46,7 +48,8 @@ def _director(duration: float = 2.0) -> Director:
 
 def test_every_sink_follows_the_protocol(tmp_path):
     sinks = [ClipSink(_writer(tmp_path / "a.mp4")), LiveStreamSink(LiveStream(tmp_path / "live", W, H, FPS, RATE)),
-             CheckpointSink(CheckpointStore(tmp_path / "ck"), _director(), 2), FrameBusSink(FPS), ContactSheetSink([0])]
+             CheckpointSink(CheckpointStore(tmp_path / "ck"), _director(), 2), FrameBusSink(FPS), ContactSheetSink([0]),
+             SoundRingSink(SoundRing(RATE), FPS)]
     assert all(isinstance(s, Sink) for s in sinks)
     sinks[0].close(Failed(0, 0.0, RuntimeError("x")))
 
@@ -138,3 +141,30 @@ def test_contact_sheet_sink_keeps_the_wanted_frames():
     assert sink.complete
     frames = sink.frames()
     assert [int(f[0, 0, 0]) for f in frames] == [40, 0, 40]
+
+
+def test_sound_ring_sink_adds_each_chunks_audio_at_its_first_sample():
+    ring = SoundRing(RATE)
+    sink = SoundRingSink(ring, FPS)
+    for i in range(3):
+        ready = _ready(i)
+        ready.chunk.audio[:] = 0.25 * (i + 1)  # each chunk's sound is told apart by its level
+        sink.write(ready)
+    per_chunk = 6 * RATE // FPS
+    assert ring.end == 3 * per_chunk  # contiguous: chunk k starts at sample k * per_chunk
+    last = np.frombuffer(ring.since(2 * per_chunk).pcm, "<i2").reshape(-1, 2)
+    assert last.shape == (per_chunk, 2) and np.all(last == int(0.75 * 32767))
+    sink.close(Finished(18, 1.5))
+    assert ring.end == 3 * per_chunk  # the ring stays for pages still polling
+
+
+def test_wander_feeds_its_sound_through_a_sink():
+    from director.ui.wander.world import WanderConfig, WanderWorld
+
+    world = WanderWorld(WanderConfig(width=64, height=36, fps=12, max_seconds=2.0))
+    try:
+        assert any(isinstance(s, SoundRingSink) and s.ring is world.sound for s in world._run.sinks)
+        world.step()
+        assert world.sound.end == 2 * RATE // 12  # one 2-frame chunk of sound, from the sink
+    finally:
+        world.stop()

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from PIL import Image
 
+from director.commands.reader import RULES_ONLY
 import director.world.script as script_module
 from director.ui.direct import reading as reading_module
 from director.ui.direct.controller import DirectController, DirectError
@@ -21,7 +22,7 @@ from director.ui.sessions import DirectSession
 def ctl(tmp_path) -> DirectController:
     folder = tmp_path / "session"
     folder.mkdir()  # as SessionStore makes it
-    return DirectController(DirectSession("test-session", folder), use_embeddings=False)
+    return DirectController(DirectSession("test-session", folder), reader=RULES_ONLY)
 
 
 def _fields(ctl: DirectController) -> EditorFields:

@@ -7,6 +7,7 @@ import inspect
 
 import pytest
 
+from director.commands.reader import RULES_ONLY
 from director.ui.direct.fields import EditorFields
 from director.ui.direct.layout import Handlers, field_components
 from tests.app_server import endpoint_names
@@ -18,7 +19,7 @@ MAX_HANDLER_LINES = 15  # a handler turns fields into a controller call and a vi
 def demo():
     import app
 
-    return app.build_demo(use_embeddings=False)
+    return app.build_demo(reader=RULES_ONLY)
 
 
 def _direct_fns(demo):

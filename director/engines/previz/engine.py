@@ -5,7 +5,7 @@ of the previous frame, one-shot sounds still ringing) that ``snapshot``/``restor
 resumed at any chunk boundary continues exactly as an uninterrupted one.
 
 The scene kind arrives resolved in each state (``WorldState.scene_kind``: the world matched the scene
-text by keywords, else by embedding when the timeline was compiled with ``use_embeddings``); each
+text by keywords, else by embedding when the timeline was compiled with a ``Reader`` that reads by meaning); each
 chunk reports it as ``Chunk.info.scene`` (a ``SceneChoice``), and the first use of a text is
 logged. A ``scene_image`` replaces the painted layers with depth layers of the picture
 (``backdrop``); character images become cut-outs (``cutout``).

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
+from director.commands.reader import WITH_MEANING, Reader
 from director.engines.protocol import EngineError
 from director.formats.detect import timeline_from_any
 from director.formats.session_export import export_takes
@@ -46,17 +47,17 @@ class DirectError(ValueError):
 class DirectController:
     """One session's Direct tab. ``engine_options``: the app's options per engine name."""
 
-    def __init__(self, session: DirectSession, *, use_embeddings: bool = True,
+    def __init__(self, session: DirectSession, *, reader: Reader = WITH_MEANING,
                  engine_options: dict[str, dict] | None = None):
         self.session = session
-        self.use_embeddings = use_embeddings
+        self.reader = reader  # how the editor's and the live commands' text is read
         self.engine_options = engine_options or {}
 
     # -- reading -----------------------------------------------------------------------------------
     def read(self, fields: EditorFields) -> Reading:
         """The editor read against the session's timeline: one compile."""
         s = self.session
-        return read_editor(fields, s.timeline, s.assets.keys(), use_embeddings=self.use_embeddings)
+        return read_editor(fields, s.timeline, s.assets.keys(), reader=self.reader)
 
     def show(self) -> EditorView:
         """The session's timeline as it is now (the Wander tab's "Open in Direct" replaces it)."""
@@ -174,7 +175,7 @@ class DirectController:
         if not reading.ok:
             return FilesView("⚠ Fix the timeline before exporting it.", editor=EditorView.invalid(reading))
         take = self.session.takes.shown
-        record = take.director.record if take is not None else None
+        record = take.record if take is not None else None
         name = slug(reading.timeline.title or "world")
         path = write_bundle(self.session.folder / f"{name}.world", reading.timeline, record,
                             self.session.assets.preloaded)
@@ -184,7 +185,7 @@ class DirectController:
     def export_format(self, kind: str) -> FilesView:
         """The shown take (or every take, for OTIO) in another tool's format (``director.formats``)."""
         s = self.session
-        takes = [FormatTake(t.director.record, t.path if t.finished else None, f"Take {t.number}")
+        takes = [FormatTake(t.record, t.path if t.finished else None, f"Take {t.number}")
                  for t in s.takes.items]
         shown = next((x for x, t in zip(takes, s.takes.items) if t is s.takes.shown), None)
         try:
@@ -227,7 +228,7 @@ class DirectController:
             run.send(text)
         except LimitError as exc:
             raise DirectError(str(exc)) from None
-        return f"Sent “{text}”: it applies at the next chunk (≈ {format_time(run.director.time)})."
+        return f"Sent “{text}”: it applies at the next chunk (≈ {format_time(run.seconds_made)})."
 
     def stop(self) -> str:
         run = self.session.run
@@ -246,7 +247,7 @@ class DirectController:
                 take = self.session.takes.select(int(number))
             except KeyError as exc:
                 raise DirectError(str(exc).strip("'")) from None
-            record = take.director.record
+            record = take.record
             self.session.timeline = record
         notes = notes_with_verdicts(notes_for(record, take.interpretations), take.check)
         reading = reading_of(record, take.interpretations, notes)
@@ -268,7 +269,7 @@ class DirectController:
                 raise DirectError("A take is already rendering: Stop it first.")
             try:
                 run = LiveRun.start(s.folder, timeline, s.assets, s.takes, rewind_to=rewind_to,
-                                    use_embeddings=self.use_embeddings,
+                                    reader=self.reader,
                                     engine_options=self.engine_options.get(timeline.engine))
             except (RewindError, TimelineError, AssetError, EngineError) as exc:
                 raise DirectError(str(exc)) from None
@@ -295,7 +296,7 @@ class DirectController:
 
     def _whole(self, timeline: Timeline, message: str = "", *, gallery: bool = False) -> EditorView:
         """Every field showing ``timeline``, read once."""
-        return EditorView.of(read_timeline(timeline, use_embeddings=self.use_embeddings), message,
+        return EditorView.of(read_timeline(timeline, reader=self.reader), message,
                              gallery=self.gallery() if gallery else None)
 
     def gallery(self) -> list[tuple[Any, str]]:

@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 import gradio as gr
 
+from director.commands.reader import RULES_ONLY, WITH_MEANING, Reader
 from director.engines import ENGINES, engine_names
 from director.engines.options import EngineOptions
 from director.security import session_key
@@ -53,10 +54,10 @@ def field_components(ui: Components) -> list[Any]:
     return [ui[TABLE_COMPONENT if name == "rows" else name] for name in EditorFields.names()]
 
 
-def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render_concurrency: int = 2,
+def build_direct_tab(store: SessionStore, *, reader: Reader = WITH_MEANING, render_concurrency: int = 2,
                      engine_options: EngineOptions | None = None) -> DirectTab:
     """Place the Direct tab's components and wire them to a ``DirectController`` per session."""
-    first = read_timeline(default_timeline(), use_embeddings=False)  # rules only: no model load at build
+    first = read_timeline(default_timeline(), reader=RULES_ONLY)  # rules only: no model load at build
     ui: Components = {}
     with gr.Tab("Direct", id="direct", elem_id="dr-tab") as ui["tab"]:
         gr.HTML('<div class="dr-steps"><span><b>1</b> Pick a preset or write your scene</span>'
@@ -72,7 +73,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
                 _takes(ui)
             with gr.Column(min_width=300):
                 _files(ui)
-    handlers = Handlers(ui, store, use_embeddings, dict(engine_options or {}))
+    handlers = Handlers(ui, store, reader, dict(engine_options or {}))
     _wire(ui, handlers, render_concurrency)
     return DirectTab(field_components(ui), ui["table"], ui["video"], ui["strip"])
 
@@ -220,15 +221,15 @@ def _shown(path) -> dict:
 class Handlers:
     """The tab's event handlers; gradio passes ``request`` first, then the inputs as wired."""
 
-    def __init__(self, ui: Components, store: SessionStore, use_embeddings: bool, engine_options: dict):
+    def __init__(self, ui: Components, store: SessionStore, reader: Reader, engine_options: dict):
         self.ui = ui
         self.store = store
-        self.use_embeddings = use_embeddings
+        self.reader = reader
         self.engine_options = engine_options
 
     def controller(self, request: gr.Request) -> DirectController:
         session = self.store.get(session_key(request))  # the session hash bound to this browser's secret
-        return DirectController(session, use_embeddings=self.use_embeddings, engine_options=self.engine_options)
+        return DirectController(session, reader=self.reader, engine_options=self.engine_options)
 
     # -- views → updates ---------------------------------------------------------------------------
     def editor(self, view: EditorView | None) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from director.commands.reader import WITH_MEANING, Reader
 from director.plan.timeline import Timeline, TimelineError
 from director.ui.direct.fields import EditorFields, fields_from_timeline, settings_from_fields
 from director.ui.direct.strip import kinds_for
@@ -68,11 +69,11 @@ def reading_of(timeline: Timeline, interpretations: Iterable[Interpretation] | N
                    kinds_for(timeline, interps if interpretations is not None else None))
 
 
-def read_timeline(timeline: Timeline, *, use_embeddings: bool = True) -> Reading:
+def read_timeline(timeline: Timeline, *, reader: Reader = WITH_MEANING) -> Reading:
     """Compile ``timeline`` once and read it. A timeline that does not compile (a loaded one naming
     what the rules refuse) is still shown, its problems beside their rows."""
     try:
-        script = compile_timeline(timeline, use_embeddings=use_embeddings)
+        script = compile_timeline(timeline, reader=reader)
     except TimelineError as exc:
         notes = [""] * len(timeline.directives)
         problems = place_problems(exc.problems, notes)
@@ -82,7 +83,7 @@ def read_timeline(timeline: Timeline, *, use_embeddings: bool = True) -> Reading
 
 
 def read_editor(fields: EditorFields, base: Timeline, image_keys: Iterable[str], *,
-                use_embeddings: bool = True) -> Reading:
+                reader: Reader = WITH_MEANING) -> Reading:
     """Validate everything the editor shows against the session's timeline ``base`` and compile
     it once. Nothing is lost when it is wrong: the rows come back as typed, with their problems."""
     # 1. World and settings
@@ -97,7 +98,7 @@ def read_editor(fields: EditorFields, base: Timeline, image_keys: Iterable[str],
         return Reading(None, rows.rows, rows.problems)
     # 3. The one compile
     try:
-        script = compile_timeline(rows.timeline, use_embeddings=use_embeddings)
+        script = compile_timeline(rows.timeline, reader=reader)
     except TimelineError as exc:
         notes = list(rows.notes)
         general = place_problems(exc.problems, notes)

@@ -36,7 +36,7 @@ def check_take(take) -> TakeCheck:
     if not take.finished or take.frames < 2:
         return TakeCheck(None, "the take has no finished clip")
     try:
-        report = check_clip(take.path, take.director.record, script=take.director.script)
+        report = check_clip(take.path, take.record, script=take.script)
     except ClipError as exc:
         return TakeCheck(None, str(exc))
     except Exception as exc:  # noqa: BLE001 - a failed measurement must never cost the creator the take

@@ -50,7 +50,7 @@ class TakeRun:
                 yield self._failed(event)
 
     def _chunk(self, event: ChunkShown) -> RunView:
-        record = self.run.director.record
+        record = self.run.record
         rows = None
         if event.commands:  # live commands join the plan: the table and the strip show them
             now = reading_of(record, self.run.interpretations)  # the run's script: no compile here
@@ -67,7 +67,7 @@ class TakeRun:
         p = event.progress
         text = f"live part done ({format_time(event.live_seconds)}); rendering the full-quality clip {p.fraction:.0%}"
         return RunView(status=f"**Take {self.number}** · {text}…" + command_log(self.lines),
-                       strip=StripView(self.run.director.record, self.kinds, made=event.live_seconds, status=text))
+                       strip=StripView(self.run.record, self.kinds, made=event.live_seconds, status=text))
 
     def _done(self, take: Take) -> Iterator[RunView]:
         if take.finished and not take.stopped:  # the check decodes the whole take
@@ -80,14 +80,14 @@ class TakeRun:
 
     def _failed(self, event: RunFailed) -> RunView:
         done = self._finished(event.take) if event.take else RunView()
-        record = self.run.director.record  # the strip says so too (not "starting…" or "done")
-        strip = StripView(record, reading_of(record, self.run.interpretations).kinds, made=self.run.director.time,
+        record = self.run.record  # the strip says so too (not "starting…" or "done")
+        strip = StripView(record, reading_of(record, self.run.interpretations).kinds, made=self.run.seconds_made,
                           status=f"Take {self.number} failed")
         return replace(done, status=f"⚠ **Take {self.number} failed:** {event.message}", strip=strip)
 
     def _finished(self, take: Take) -> RunView:
         """The take's end: its record becomes the plan, checked, with a verdict beside each row."""
-        record = take.director.record
+        record = take.record
         with self.session.lock:
             self.session.timeline = record  # live commands join the plan at their times
         if take.finished and not take.stopped and take.check is None:

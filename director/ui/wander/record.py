@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Callable
 
+from director.commands.reader import RULES_ONLY
 from director.plan.assets import Assets
 from director.run.director import Director, Progress
 from director.run.render import RenderResult, render
@@ -31,7 +32,7 @@ def export_mp4(record: Timeline, out: Path, *, assets: Assets | None = None, siz
     Live text is read the same way as during the wander (rules, no embeddings)."""
     if size is not None and (record.width, record.height) != size:
         record = record.model_copy(update={"width": size[0], "height": size[1]})  # see WanderWorld.record
-    director = Director(record, assets=assets, use_embeddings=False, keep_checkpoints=6)
+    director = Director(record, assets=assets, reader=RULES_ONLY, keep_checkpoints=6)
     return render(record, out, director=director, on_progress=on_progress)
 
 

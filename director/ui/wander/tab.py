@@ -186,14 +186,14 @@ def _build(demo: gr.Blocks, registry: WanderRegistry, direct_sessions: Any | Non
                 ds.timeline = record
                 world = s.world
                 if world is not None:
-                    for k, img in world.director.assets.preloaded.items():
+                    for k, img in world.assets.preloaded.items():
                         ds.assets.add(k, img)
             return "Sent to the Direct tab: open it to edit the wander's timeline."
         return "Saved for the Direct tab (its session store takes it from here)."
 
     def on_export(request: gr.Request, progress=gr.Progress()):
         s, record = _record(request)
-        assets = s.world.director.assets if s.world is not None else None
+        assets = s.world.assets if s.world is not None else None
         out = s.folder / "wander.mp4"
 
         def tick(p) -> None:

@@ -2,8 +2,9 @@
 
 The worker thread, per chunk: (1) wait for the chunk's wall-clock start (real time, never ahead);
 (2) turn the input held now into directives and ``send`` them (they apply at this boundary and are
-recorded there); (3) render the chunk; (4) encode its frames and queue them for the publisher,
-which shows each at its time plus a small constant delay (the render time), so motion is smooth.
+recorded there); (3) render the chunk; (4) its sinks encode its frames and add its sound to the ring the
+page polls, and the frames are queued for the publisher, which shows each at its time plus a small
+constant delay (the render time), so motion is smooth.
 Everything the user did is ``director.record``: a timeline that replays to the same frames.
 """
 
@@ -19,15 +20,17 @@ from typing import Literal
 import numpy as np
 
 from director.plan.assets import Assets
+from director.commands.reader import RULES_ONLY
 from director.run.director import Director
 from director.run.events import ChunkReady, Failed, Finished, Stopped
 from director.run.run import Run
-from director.engines.protocol import Engine, sample_index
+from director.engines.protocol import Engine
 from director.plan.timeline import Character, Directive, Timeline, World
 from director.ui.wander.controls import Controller, FirstPerson, InputState, ThirdPerson
 from director.sinks.frame_bus import Frame, FrameBus
 from director.sinks.frame_bus_sink import FrameBusSink, frame_digest  # noqa: F401 - frame_digest: replays compare with it
-from director.ui.wander.sound import SoundRing
+from director.sinks.sound_ring import SoundRing
+from director.sinks.sound_ring_sink import SoundRingSink
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +73,7 @@ class WanderWorld:
     def __init__(self, config: WanderConfig, *, assets: Assets | None = None, engine: Engine | str | None = None,
                  keep_digests: bool = False):
         self.config = config
-        self.director = Director(config.timeline(), engine=engine, assets=assets, use_embeddings=False, keep_checkpoints=2)
+        self.director = Director(config.timeline(), engine=engine, assets=assets, reader=RULES_ONLY, keep_checkpoints=2)
         self.input = InputState()
         self.frames = FrameBus()
         self.sound = SoundRing(self.director.settings.sample_rate)  # what the page plays when unmuted
@@ -82,7 +85,7 @@ class WanderWorld:
         self.error: str | None = None
         self.render_seconds = 0.0  # smoothed wall time of one chunk (render + encode)
         self.delay = 0.1  # seconds frames are shown after their due time
-        self._run = Run(self.director, [self._encoded])
+        self._run = Run(self.director, [self._encoded, SoundRingSink(self.sound, self.director.fps)])
         self._events = self._run.events()
         self._stop = threading.Event()
         self._publish_q: queue.Queue[tuple[float, Frame] | None] = queue.Queue()
@@ -136,6 +139,11 @@ class WanderWorld:
     def time(self) -> float:
         return self.director.time
 
+    @property
+    def assets(self) -> Assets:
+        """The world's images (the scene image the user gave, preloaded)."""
+        return self.director.assets
+
     def record(self) -> Timeline:
         """The wander so far as a timeline of the length walked: replaying it gives the same frames."""
         with self._lock:
@@ -162,9 +170,7 @@ class WanderWorld:
         if ready is None:
             return None
         self._applied_seq = controls.seq
-        chunk = ready.chunk
-        self.sound.add(sample_index(chunk.start_frame, d.fps, d.settings.sample_rate), chunk.audio)
-        return chunk.frames, self._encoded.last
+        return ready.chunk.frames, self._encoded.last
 
     def _next_chunk(self) -> ChunkReady | None:
         """The Run's next chunk (already JPEG-encoded by its frame sink); None once it ended."""
