@@ -5,7 +5,7 @@ moves, character actions, scene changes, images, prompts and events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Any, Sequence
 
@@ -111,8 +111,23 @@ def compile_timeline(
     ``use_embeddings`` is the older spelling of the same choice (``Reader.of`` turns it into a reader).
     """
     reader = Reader.of(use_embeddings, reader)
-    given = interpretations
-    interpretations: list[Interpretation] = []
+    # 1. Read every directive (or take the readings given), growing the cast as newcomers are named.
+    readings = _read_all(timeline, reader, cache, interpretations)
+    # 2. Check what the readings refer to: styles now, characters and places while laying out.
+    problems = _unknown_styles(timeline)
+    introduced = _newcomers(timeline, readings)
+    # 3. Lay the parts out on the timeline: camera moves, actions, scene and style changes, images, prompts.
+    plan = _lay_out(timeline, readings, introduced, cache, problems)
+    if problems:
+        raise TimelineError(problems)
+    # 4. Assemble the Script, reusing from ``previous`` what the new readings cannot have changed.
+    return _assemble(timeline, readings, plan, introduced, reader, previous)
+
+
+def _read_all(timeline: Timeline, reader: Reader, cache: dict[tuple, Any] | None,
+              given: Sequence[Interpretation] | None) -> list[Interpretation]:
+    """One reading per directive, in order; each directive is read against the cast known before it."""
+    readings: list[Interpretation] = []
     cast: list[Character] = list(timeline.world.characters)
     names = {c.name.lower() for c in cast}
     cast_key = tuple(cast)
@@ -133,19 +148,22 @@ def compile_timeline(
                 cache[(i, d, cast_key)] = interp
         if cache is not None and given is None:
             cache[(i, id(d), cast_hash)] = (d, cast_key, interp)
-        interpretations.append(interp)
+        readings.append(interp)
         for part in interp.parts:  # newcomers can be named by later directives ("close-up on the cat")
             if isinstance(part, CharacterAction) and part.name.lower() not in names:
                 cast.append(Character(name=part.name, text=part.text or "", kind=part.kind))
                 names.add(part.name.lower())
                 cast_key = tuple(cast)
                 cast_hash = hash(cast_key)
+    return readings
 
-    problems: list[str] = []
-    world = timeline.world
+
+def _unknown_styles(timeline: Timeline) -> list[str]:
+    """Located problems for style names no style preset has (with the nearest name)."""
     from director.plan.styles import style_names
 
     styles = style_names()
+    problems: list[str] = []
 
     def check_style(name: str | None, where: str) -> None:
         if name and name not in styles:
@@ -153,25 +171,43 @@ def compile_timeline(
             hint = f" — did you mean {close[0]!r}?" if close else f" (styles: {', '.join(styles)})"
             problems.append(f"{where}: unknown style {name!r}{hint}")
 
-    check_style(world.style, "world.style")
+    check_style(timeline.world.style, "world.style")
     for i, d in enumerate(timeline.directives):
         if d.style is not None:
             check_style(d.style.preset, f"{d.label(i)}: style.preset")
-    declared = {c.name.lower(): c for c in world.characters}
+    return problems
+
+
+def _newcomers(timeline: Timeline, readings: Sequence[Interpretation]) -> dict[str, CharacterAction]:
+    """Characters the world does not declare, by lower-case name: the first action that names each."""
+    declared = {c.name.lower() for c in timeline.world.characters}
     introduced: dict[str, CharacterAction] = {}
-    for interp in interpretations:
+    for interp in readings:
         for part in interp.parts:
             if isinstance(part, CharacterAction) and part.name.lower() not in declared:
                 introduced.setdefault(part.name.lower(), part)
-    known = set(declared) | set(introduced)
+    return introduced
 
-    moves: list[TimedMove] = []
-    actions: dict[str, list[TimedAction]] = {}
-    changes: list[TimedChange] = []
-    images: list[tuple[float, str, str, str | None]] = []
-    prompts: list[tuple[float, str]] = []
-    cut_times: list[float] = []
-    for interp, d in zip(interpretations, timeline.directives):
+
+@dataclass
+class _Plan:
+    """The parts of every reading, laid out on the timeline."""
+
+    moves: list[TimedMove] = field(default_factory=list)
+    actions: dict[str, list[TimedAction]] = field(default_factory=dict)  # by lower-case character name
+    changes: list[TimedChange] = field(default_factory=list)
+    images: list[tuple[float, str, str, str | None]] = field(default_factory=list)  # (at, role, key, character)
+    prompts: list[tuple[float, str]] = field(default_factory=list)
+    cut_times: list[float] = field(default_factory=list)
+
+
+def _lay_out(timeline: Timeline, readings: Sequence[Interpretation], introduced: dict[str, CharacterAction],
+             cache: dict[tuple, Any] | None, problems: list[str]) -> _Plan:
+    """Timed moves, actions, changes, images and prompts; a part that names an unknown character or
+    place is left out and a located problem added to ``problems``."""
+    known = {c.name.lower() for c in timeline.world.characters} | set(introduced)
+    plan = _Plan()
+    for interp, d in zip(readings, timeline.directives):
         where = _Where(interp.index, d.at)  # formatted only when a problem is reported
         explicit = d.duration is not None
         for part in interp.parts:
@@ -183,59 +219,63 @@ def compile_timeline(
                     problems.append(f"{where}: camera.target: unknown character {part.target!r}{hint}")
                     continue
                 duration = d.duration if explicit else default_duration(part)
-                moves.append(TimedMove(d.at, duration, part, words or f"camera {part.move}"))
+                plan.moves.append(TimedMove(d.at, duration, part, words or f"camera {part.move}"))
                 if part.move == "cut":
-                    cut_times.append(d.at)
+                    plan.cut_times.append(d.at)
             elif isinstance(part, CharacterAction):
                 if part.target and part.target.lower() not in known and part.target.lower() not in PLACES:
                     problems.append(f"{where}: character.target: unknown character or place {part.target!r}")
                     continue
-                actions.setdefault(part.name.lower(), []).append(TimedAction(d.at, part, words))
+                plan.actions.setdefault(part.name.lower(), []).append(TimedAction(d.at, part, words))
             elif isinstance(part, SceneChange):
                 default = change_duration(part)
-                changes.append(TimedChange(d.at, d.duration if explicit else default, part, words))
+                plan.changes.append(TimedChange(d.at, d.duration if explicit else default, part, words))
                 if part.scene:
-                    moves.append(TimedMove(d.at, 0.0, CameraMove(move="cut"), words))
-                    cut_times.append(d.at)
+                    plan.moves.append(TimedMove(d.at, 0.0, CameraMove(move="cut"), words))
+                    plan.cut_times.append(d.at)
             elif isinstance(part, StyleChange):
-                changes.append(TimedChange(d.at, d.duration or 0.0, part, words))
+                plan.changes.append(TimedChange(d.at, d.duration or 0.0, part, words))
         if d.image:
             who = next((p.name for p in interp.parts if isinstance(p, CharacterAction)), None)
             if d.image_role == "character" and who is None:
                 problems.append(f"{where}: image: a character image needs a character in the directive")
             else:
-                images.append((d.at, d.image_role or "style", d.image, who))
+                plan.images.append((d.at, d.image_role or "style", d.image, who))
         words = d.text or d.prompt or ""
         if not interp.understood and words:
-            prompts.append((d.at, words))
+            plan.prompts.append((d.at, words))
         elif d.prompt:
-            prompts.append((d.at, d.prompt))
-    if problems:
-        raise TimelineError(problems)
+            plan.prompts.append((d.at, d.prompt))
+    return plan
 
-    # What the new readings cannot have changed is taken from ``previous`` (a live command that moves no
-    # camera keeps the rig, one in the same world keeps its start), so it is not built again.
+
+def _assemble(timeline: Timeline, readings: list[Interpretation], plan: _Plan,
+              introduced: dict[str, CharacterAction], reader: Reader, previous: Script | None) -> Script:
+    """The Script of ``plan``. What the new readings cannot have changed is taken from ``previous`` (a
+    live command that moves no camera keeps the rig, one in the same world keeps its start), so it is
+    not built again."""
+    world = timeline.world
     same_world = previous is not None and previous.timeline.world is world
-    rig = _rig(moves, timeline.width / timeline.height, previous)
+    rig = _rig(plan.moves, timeline.width / timeline.height, previous)
     hour, fog = (previous.initial_hour, previous.initial_fog) if same_world else (starting_hour(world.scene), initial_fog(world.scene))
-    script = Script(timeline, interpretations, rig, {}, changes, images, prompts, [], hour, fog, reader)
+    script = Script(timeline, readings, rig, {}, plan.changes, plan.images, plan.prompts, [], hour, fog, reader)
     # Resolve every scene text now (the embedding model, if needed, loads at compile, not mid-render);
     # those ``previous`` resolved are remembered by ``choose_scene`` already.
-    scenes = _scenes(world.scene, changes)
+    scenes = _scenes(world.scene, plan.changes)
     for scene in scenes - _scenes(world.scene, previous.changes) if same_world else scenes:
         script.scene_kind(scene)
-    speeds = [(c.at, c.duration, c.change.speed) for c in changes if getattr(c.change, "speed", None)]
+    speeds = [(c.at, c.duration, c.change.speed) for c in plan.changes if getattr(c.change, "speed", None)]
     script.warp = TimeWarp.of(speeds) if speeds else NORMAL_SPEED
 
     # Characters: declared ones stand in the scene from the start, facing the camera.
-    if same_world and rig is previous.rig and script.warp == previous.warp and _same_cast(previous.tracks, actions):
+    if same_world and rig is previous.rig and script.warp == previous.warp and _same_cast(previous.tracks, plan.actions):
         # Nobody does anything new (and the camera and the clock are the same objects): the tracks are the
         # previous script's. They ask the script that built them for the camera and the others' places,
         # and its rig and tracks are these very ones, so every answer is the same as a rebuild's.
         script.tracks = previous.tracks
     else:
-        _place_cast(script, world.characters, actions, introduced, previous if same_world else None)
-    script.events = timeline_events(script.changes, list(script.tracks.values()), cut_times, timeline.seed, timeline.duration)
+        _place_cast(script, world.characters, plan.actions, introduced, previous if same_world else None)
+    script.events = timeline_events(script.changes, list(script.tracks.values()), plan.cut_times, timeline.seed, timeline.duration)
     return script
 
 
