@@ -1,10 +1,10 @@
 """One take, stepped chunk by chunk, as events: the single thing a service worker owns.
 
 A worker (a thread of the app, or a Ray actor) holds one ``TakeRunner``: it builds the Director and
-its engine from a ``TakeSpec``, feeds live commands in at chunk boundaries (keeping each one's author
-and arrival order), saves failover checkpoints, and turns every step into typed events. This is the
-seam to the library's ``Run`` (director + sinks): when that lands, ``TakeRunner`` wraps a ``Run``
-instead of a bare ``Director`` and the services do not change.
+its engine from a ``TakeSpec``, drives it with the library's ``Run`` (the one chunk loop), feeds live
+commands in at chunk boundaries (keeping each one's author and arrival order), saves failover
+checkpoints, and turns every step into the service's picklable events (``service.protocol``: the wire
+form of ``run.events``, with the chunk's arrays and the authors of commands).
 
 Failover. A runner can start from a ``RunCheckpoint`` (``resume``) with a ``Replay``: the live
 commands the lost worker had applied after that checkpoint (each at its boundary frame, re-applied
@@ -28,6 +28,8 @@ from director.plan.assets import Assets
 from director.plan.timeline import Timeline
 from director.run.checkpoints import CheckpointStore
 from director.run.director import Director, RunCheckpoint
+from director.run.events import ChunkReady as RunChunk, Failed as RunFailed
+from director.run.run import Run
 from director.run.service.protocol import (
     ChunkReady, CheckpointSaved, CommandApplied, Event, Finished, LiveCommand, Started, Stopped, TakeSpec,
 )
@@ -81,7 +83,7 @@ class TakeRunner:
         self._pending: deque[LiveCommand] = deque()
         self._lock = threading.Lock()
         self._lost = threading.Event()
-        self._stopping = threading.Event()  # Director.run() clears its own stop flag when it starts
+        self._stopping = threading.Event()  # the Run's stop: Director.run() clears its own flag when it starts
         self._clock: tuple[float, float] | None = None  # (wall, video seconds) when delivery began; see _pace
         if resume is not None:
             d.resume(resume)
@@ -106,29 +108,31 @@ class TakeRunner:
 
     # -- the loop ---------------------------------------------------------------------------------
     def steps(self) -> Iterator[Event]:
-        """1. open; 2. per chunk: feed commands due at this boundary, render, report what was
-        applied, deliver the chunk, checkpoint; 3. finish or stop."""
+        """1. open; 2. drive the take through a ``Run`` (the package's one chunk loop): before each
+        chunk, feed the commands due at its boundary; after it, report what was applied, deliver the
+        chunk, pace a live take, checkpoint; 3. finish or stop."""
         d = self.director
         try:
             d.open()
             yield Started(self.worker, os.getpid(), d.total_frames, d.fps, d.settings.width, d.settings.height,
                           d.chunk_frames, d.settings.sample_rate)
-            chunks = d.run()
-            while True:
-                if self._stopping.is_set():
-                    break
-                fed = self._feed()
-                try:
-                    chunk = next(chunks)
-                except StopIteration:
-                    break
-                yield from self._applied(fed, chunk.start_frame)
-                if chunk.start_frame >= self.replay.deliver_from:
-                    yield ChunkReady(chunk.index, chunk.start_frame, chunk.frames, chunk.audio,
-                                     d.next_frame, d.total_frames)
-                    self._pace(chunk.start_frame)
-                if (chunk.index + 1) % self.every == 0 and not d.done:
-                    yield self._checkpoint()
+            if not self._stopping.is_set():
+                run = Run(d, stop=self._stopping)
+                fed = self._feed()  # commands due at the first boundary
+                for event in run.events():
+                    if not isinstance(event, RunChunk):
+                        continue  # Progress and Notices: a rejected command is reported as CommandApplied
+                    chunk = event.chunk
+                    yield from self._applied(fed, chunk.start_frame)
+                    if chunk.start_frame >= self.replay.deliver_from:
+                        yield ChunkReady(chunk.index, chunk.start_frame, chunk.frames, chunk.audio,
+                                         d.next_frame, d.total_frames)
+                        self._pace(chunk.start_frame)
+                    if (chunk.index + 1) % self.every == 0 and not d.done:
+                        yield self._checkpoint()
+                    fed = [] if self._stopping.is_set() else self._feed()  # due at the next boundary
+                if isinstance(run.ending, RunFailed):
+                    raise run.ending.error
             if self._lost.is_set():
                 raise WorkerLost(f"worker {self.worker} dropped take {self.session_id} at frame {d.next_frame}")
             record = d.record.model_dump_json()
