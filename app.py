@@ -47,14 +47,16 @@ def build_demo(*, use_embeddings: bool | None = None, store: Any = None, engine_
         gr.HTML('<div class="dr-header"><span class="dr-logo">◉</span><div><h1>director</h1>'
                 "<p>Direct a streaming world from a timeline of timed directives, live.</p></div></div>")
         with gr.Tabs():
-            build_direct_tab(store, use_embeddings=use_embeddings, render_concurrency=RENDER_CONCURRENCY,
+            direct = build_direct_tab(store, use_embeddings=use_embeddings, render_concurrency=RENDER_CONCURRENCY,
                              engine_options=engine_options)
             wander = _wander_module()
             if wander is not None:
                 wander.build_wander_tab(demo)
 
         def close_session(request: gr.Request) -> None:
-            store.close(session_key(request))  # stop its run, delete its files, release its memory
+            key = session_key(request)
+            direct.shares.forget(key)  # a participant leaving never stops the take they joined
+            store.close(key)  # stop its run, delete its files, release its memory
 
         demo.unload(close_session)
     demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=RENDER_CONCURRENCY)
