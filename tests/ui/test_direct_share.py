@@ -11,6 +11,7 @@ import pytest
 from director.run.shared_take import RateLimit, SharedTakes
 from director.ui.direct.controller import DirectController, DirectError
 from director.ui.direct.share import ShareController
+from director.ui.direct.views import RunView
 from director.ui.sessions import DirectSession
 
 BASE = "http://127.0.0.1:7860/"
@@ -134,3 +135,22 @@ def test_view_only_remove_rate_limit_and_leaving(people, tmp_path):
     assert "**Take 1** done" in rest[-1][0].status
     assert [c.text for c in shares_applied([type("U", (), dict(log_html=rest[-1][1]))])] == [
         f"pan left {i}" for i in range(3)]
+
+
+def test_live_marks_on_the_strip_take_their_authors_colour(people):
+    from director.plan.timeline import Directive, Timeline
+    from director.ui.direct.share import with_authors
+    from director.ui.direct.views import StripView
+
+    shares, ctl, owner, guest = people
+    shared = shares.share("owner", lambda text, author: None)
+    shared.join("guest")
+    shared.send("owner", "it starts to rain", now=0)
+    shared.send("guest", "pan right", now=0)
+    shared.record_applied([("it starts to rain", "Owner", 1.0, "rain", True), ("pan right", "Guest 1", 1.0, "pan", True)])
+    timeline = Timeline(duration=4, directives=[Directive(at=0.5, text="pan left"),
+                                                Directive(at=1.0, text="it starts to rain", source="live"),
+                                                Directive(at=1.0, text="pan right", source="live")])
+    view = with_authors(replace(RunView(), strip=StripView(timeline, ["camera", "scene", "camera"])), shared)
+    assert view.strip.authors == (None, shared.owner.colour, shared.members["guest"].colour)
+    assert f"--dr-by:{shared.members['guest'].colour}" in view.strip.html

@@ -10,7 +10,7 @@ the command list in each author's colour. Commands from the owner or a participa
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from director.plan.limits import LimitError
@@ -23,6 +23,7 @@ from director.ui.direct.views import RunView
 from director.ui.live_run import ChunkShown, LiveRun
 from director.ui.sessions import DirectSession
 
+TIME_MATCH_S = 1e-3  # a live directive and the applied command it came from share their boundary time
 LOG_SHOWN = 12  # the latest applied commands listed under a shared view
 
 
@@ -92,6 +93,7 @@ class ShareController:
             for view in views:
                 shared = self.shares.owned_by(self.key)
                 if shared is not None:
+                    view = with_authors(view, shared)
                     log = log_html(shared)
                     shared.fanout.publish(SharedView(view, log))
                     yield view, log
@@ -185,6 +187,21 @@ def _record(shared: SharedTake, event: ChunkShown) -> None:
         note = read_note(command.interpretation, Directive(at=command.at, text=command.text or "command"))
         rows.append((command.text, author, command.at, note, command.interpretation.method != "rejected"))
     shared.record_applied(rows)
+
+
+def with_authors(view: RunView, shared: SharedTake) -> RunView:
+    """The view with each live directive on its strip ringed in its author's colour."""
+    if view.strip is None or not shared.applied:
+        return view
+    waiting = list(shared.applied)  # matched in order: the same text at the same boundary is the same command
+    colours: list[str | None] = []
+    for d in view.strip.timeline.directives:
+        found = next((a for a in waiting if d.source == "live" and a.text == (d.text or "")
+                      and abs(a.at - d.at) < TIME_MATCH_S), None)
+        if found is not None:
+            waiting.remove(found)
+        colours.append(found.colour if found else None)
+    return replace(view, strip=replace(view.strip, authors=tuple(colours)))
 
 
 def log_html(shared: SharedTake) -> str:
