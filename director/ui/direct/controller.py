@@ -44,13 +44,15 @@ class DirectError(ValueError):
 
 
 class DirectController:
-    """One session's Direct tab. ``engine_options``: the app's options per engine name."""
+    """One session's Direct tab. ``engine_options``: the app's options per engine name; ``runs``: what
+    starts a take (``LiveRun`` in this process, or ``director.ui.service_run.ServiceRuns``)."""
 
     def __init__(self, session: DirectSession, *, use_embeddings: bool = True,
-                 engine_options: dict[str, dict] | None = None):
+                 engine_options: dict[str, dict] | None = None, runs: Any = LiveRun):
         self.session = session
         self.use_embeddings = use_embeddings
         self.engine_options = engine_options or {}
+        self.runs = runs
 
     # -- reading -----------------------------------------------------------------------------------
     def read(self, fields: EditorFields) -> Reading:
@@ -267,7 +269,7 @@ class DirectController:
             if s.run is not None:
                 raise DirectError("A take is already rendering: Stop it first.")
             try:
-                run = LiveRun.start(s.folder, timeline, s.assets, s.takes, rewind_to=rewind_to,
+                run = self.runs.start(s.folder, timeline, s.assets, s.takes, rewind_to=rewind_to,
                                     use_embeddings=self.use_embeddings,
                                     engine_options=self.engine_options.get(timeline.engine))
             except (RewindError, TimelineError, AssetError, EngineError) as exc:

@@ -61,8 +61,9 @@ def field_components(ui: Components) -> list[Any]:
 
 def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render_concurrency: int = 2,
                      engine_options: EngineOptions | None = None,
-                     shares: SharedTakeRegistry | None = None) -> DirectTab:
-    """Place the Direct tab's components and wire them to a ``DirectController`` per session."""
+                     shares: SharedTakeRegistry | None = None, runs: Any = None) -> DirectTab:
+    """Place the Direct tab's components and wire them to a ``DirectController`` per session.
+    ``runs``: what starts takes (None: ``LiveRun`` in this process; ``ServiceRuns`` for ``--ray``)."""
     first = read_timeline(default_timeline(), use_embeddings=False)  # rules only: no model load at build
     ui: Components = {}
     with gr.Tab("Direct", id="direct", elem_id="dr-tab") as ui["tab"]:
@@ -80,7 +81,7 @@ def build_direct_tab(store: SessionStore, *, use_embeddings: bool = True, render
             with gr.Column(min_width=300):
                 _files(ui)
     shares = shares if shares is not None else SharedTakes()
-    handlers = Handlers(ui, store, use_embeddings, dict(engine_options or {}), shares)
+    handlers = Handlers(ui, store, use_embeddings, dict(engine_options or {}), shares, runs)
     _wire(ui, handlers, render_concurrency)
     _wire_share(ui, handlers, gr.context.Context.root_block)
     return DirectTab(field_components(ui), ui["table"], ui["video"], ui["strip"], shares)
@@ -250,8 +251,9 @@ class Handlers:
     """The tab's event handlers; gradio passes ``request`` first, then the inputs as wired."""
 
     def __init__(self, ui: Components, store: SessionStore, use_embeddings: bool, engine_options: dict,
-                 shares: SharedTakeRegistry):
+                 shares: SharedTakeRegistry, runs: Any = None):
         self.ui = ui
+        self.runs = runs
         self.store = store
         self.use_embeddings = use_embeddings
         self.engine_options = engine_options
@@ -259,7 +261,9 @@ class Handlers:
 
     def controller(self, request: gr.Request) -> DirectController:
         session = self.store.get(session_key(request))  # the session hash bound to this browser's secret
-        return DirectController(session, use_embeddings=self.use_embeddings, engine_options=self.engine_options)
+        extra = {} if self.runs is None else {"runs": self.runs}
+        return DirectController(session, use_embeddings=self.use_embeddings, engine_options=self.engine_options,
+                                **extra)
 
     def sharer(self, request: gr.Request) -> ShareController:
         key = session_key(request)
