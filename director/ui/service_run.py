@@ -12,7 +12,6 @@ take's checkpoints, so it is refused here with a message.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,7 +37,6 @@ from director.world.incremental import append_directives
 log = logging.getLogger(__name__)
 
 LIVE_LEAD_S = 1.0  # the worker keeps at most this far ahead of real time (as LiveRun's pace does)
-SAMPLE_RATE_UNKNOWN = 0  # before ``Started`` says the worker's
 
 
 @dataclass
@@ -139,7 +137,6 @@ class ServiceLiveRun:
         self.first_frame_s: float | None = None
         self.observers: list[Callable[[ChunkShown], None]] = []
         self.notices: list[str] = []  # queue positions and failovers, as the service told them
-        self._lock = threading.Lock()
 
     @property
     def interpretations(self) -> tuple[Interpretation, ...]:

@@ -44,6 +44,8 @@ def test_a_take_on_the_service_with_a_live_command(ctl):
     run = ctl.session.run
     assert isinstance(run, ServiceLiveRun) and first.status.startswith("**Take 1** starting")
     sent = threading.Event()
+    authors = []
+    run.observers.append(lambda shown: authors.extend(zip(shown.authors, (c.text for c in shown.commands))))
     rest = []
     for view in views:
         rest.append(view)
@@ -53,6 +55,7 @@ def test_a_take_on_the_service_with_a_live_command(ctl):
     last = rest[-1]
     assert "**Take 1** done · 0:03.0" in last.status and "it starts to rain" in last.status, last.status
     assert any(v.segment is not None for v in rest)  # the live view got pieces
+    assert authors == [("Guest 1", "it starts to rain")]  # the author came back from the service
     rows = last.editor.rows
     live = [r for r in rows if r[1] == "it starts to rain"]
     assert live and live[0][4].startswith("● live") and "rain" in live[0][4]  # in the record, with its reading

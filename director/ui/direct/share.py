@@ -20,7 +20,7 @@ from director.run.shared_take import AppliedByAuthor, SharedTake, SharedTakes, S
 from director.ui.direct.controller import DirectError
 from director.ui.direct.table import read_note
 from director.ui.direct.views import RunView
-from director.ui.live_run import ChunkShown, LiveRun
+from director.ui.live_run import ChunkShown
 from director.ui.sessions import DirectSession
 
 TIME_MATCH_S = 1e-3  # a live directive and the applied command it came from share their boundary time
