@@ -104,7 +104,9 @@ class ServiceRuns:
 
     def start(self, folder: Path, timeline: Timeline, assets: Assets, takes: Takes, *,
               rewind_to: float | None = None, use_embeddings: bool = True,
-              engine_options: Any = None, pace: bool = True) -> ServiceLiveRun:
+              engine_options: Any = None, pace: bool = True, reader: Any = None) -> ServiceLiveRun:
+        """As ``LiveRun.start``, on the service. ``reader``: accepted for callers that pass the app's
+        ``Reader``; the worker reads the commands, and this side re-reads them with ``use_embeddings``."""
         if rewind_to is not None:
             raise RewindError("Rewinding needs the take's checkpoints in this app: it runs with --ray, "
                               "where they stay on the workers. Press Start for a new take.")
@@ -130,7 +132,7 @@ class ServiceLiveRun:
 
     def __init__(self, take: Take, keeper: RecordKeeper, session: Any, folder: Path):
         self.take = take
-        self.director = keeper
+        self.keeper = keeper
         self.session = session
         self.folder = folder
         self.started = time.monotonic()
@@ -139,8 +141,22 @@ class ServiceLiveRun:
         self.notices: list[str] = []  # queue positions and failovers, as the service told them
 
     @property
+    def director(self) -> RecordKeeper:
+        """What ``TakeRun`` reads a local run's record from (no engine here)."""
+        return self.keeper
+
+    @property
     def interpretations(self) -> tuple[Interpretation, ...]:
-        return self.director.interpretations
+        return self.keeper.interpretations
+
+    @property
+    def record(self) -> Timeline:
+        """The timeline as played so far (live commands included)."""
+        return self.keeper.record
+
+    @property
+    def seconds_made(self) -> float:
+        return self.keeper.time
 
     def send(self, text: str, author: str | None = None) -> None:
         self.session.send(text, author or "creator")
@@ -149,7 +165,7 @@ class ServiceLiveRun:
         self.session.stop()
 
     def events(self) -> Iterator[Event]:
-        keeper, take = self.director, self.take
+        keeper, take = self.keeper, self.take
         writer: ClipWriter | None = None
         stream: LiveStream | None = None
         failure: str | None = None

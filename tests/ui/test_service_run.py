@@ -60,7 +60,7 @@ def test_a_take_on_the_service_with_a_live_command(ctl):
     live = [r for r in rows if r[1] == "it starts to rain"]
     assert live and live[0][4].startswith("● live") and "rain" in live[0][4]  # in the record, with its reading
     assert last.take.clip is not None and _frames(last.take.clip) == 72
-    assert ctl.session.run is None and ctl.session.takes.shown.director.done
+    assert ctl.session.run is None and run.keeper.done and ctl.session.takes.shown is run.take
 
 
 def test_rewind_and_images_are_refused_with_a_message(ctl):
