@@ -21,11 +21,13 @@ TITLE = "director — direct a streaming world"
 log = logging.getLogger("director.app")
 
 
-def build_demo(*, reader: Any = None, store: Any = None, engine_options: dict | None = None):
+def build_demo(*, reader: Any = None, store: Any = None, engine_options: dict | None = None,
+               service: Any = None):
     """Build the Gradio Blocks: the Direct tab, and the Wander tab when ``director.ui.wander`` exists.
     ``engine_options`` (engine name -> its options dataclass, or a mapping of options, e.g. the neural
     engine's weights) default to ``DIRECTOR_ENGINE_OPTIONS``; either way they are checked here, before
-    the app serves anything (see ``director/engines/options.py``)."""
+    the app serves anything (see ``director/engines/options.py``). ``service``: a session service
+    (``director.run.service``) that runs the Direct tab's takes, e.g. on Ray; None: in this process."""
     import gradio as gr
 
     from director.run.process_memory import release_free_memory
@@ -45,18 +47,25 @@ def build_demo(*, reader: Any = None, store: Any = None, engine_options: dict | 
     # a closed session's memory goes back to the OS (RSS stays flat over sessions), whether its tab
     # closed or the store dropped it for idleness
     store = store or SessionStore(on_close=lambda session: release_free_memory())
+    runs = None
+    if service is not None:  # the app server holds no engine: takes run where the service puts them
+        from director.ui.service_run import ServiceRuns
+
+        runs = ServiceRuns(service)
     with gr.Blocks(title=TITLE, fill_width=True, delete_cache=(1800, 7200)) as demo:
         gr.HTML('<div class="dr-header"><span class="dr-logo">◉</span><div><h1>director</h1>'
                 "<p>Direct a streaming world from a timeline of timed directives, live.</p></div></div>")
         with gr.Tabs():
-            build_direct_tab(store, reader=reader, render_concurrency=RENDER_CONCURRENCY,
-                             engine_options=engine_options)
+            direct = build_direct_tab(store, reader=reader, render_concurrency=RENDER_CONCURRENCY,
+                                      engine_options=engine_options, runs=runs)
             wander = _wander_module()
             if wander is not None:
                 wander.build_wander_tab(demo)
 
         def close_session(request: gr.Request) -> None:
-            store.close(session_key(request))  # stop its run, delete its files, release its memory
+            key = session_key(request)
+            direct.shares.forget(key)  # a participant leaving never stops the take they joined
+            store.close(key)  # stop its run, delete its files, release its memory
 
         demo.unload(close_session)
     demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=RENDER_CONCURRENCY)
@@ -132,6 +141,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engine-option", action="append", default=[], metavar="ENGINE:KEY=VALUE",
                         help="an option for one engine, repeatable, over DIRECTOR_ENGINE_OPTIONS (JSON), e.g. "
                              "--engine-option causal-wan:model=/models/Wan2.1-T2V-1.3B-Diffusers")
+    parser.add_argument("--ray", metavar="ADDRESS", default=None,
+                        help="run the Direct tab's takes on Ray: 'auto' joins this machine's cluster or starts "
+                             "a local one, else a cluster address; the app server then holds no engine "
+                             "(needs `pip install ray`; default: takes run in this process)")
     args = parser.parse_args(argv)
     from director.engines.causal_wan.zerogpu import import_spaces_first
 
@@ -152,7 +165,16 @@ def main(argv: list[str] | None = None) -> None:
 
     keep_rss_near_live_memory()  # long renders and wanders: RSS stays near live memory
     limit_malloc_arenas()  # worker threads share two heaps, so a finished session's memory can be returned
-    app = create_app(build_demo(engine_options=engine_options))
+    service = None
+    if args.ray is not None:
+        from director.run.service import ServiceError, open_service
+
+        try:
+            service = open_service(args.ray)
+        except ServiceError as exc:
+            parser.error(str(exc))
+        print(f"director: takes run on {service!r}", flush=True)
+    app = create_app(build_demo(engine_options=engine_options, service=service))
     print(f"director: open http://{args.host}:{args.port}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -47,6 +48,7 @@ class ChunkShown:
     commands: tuple[AppliedCommand, ...]  # live commands that took effect at this chunk
     live: LiveLevel | None = None  # the size this chunk was rendered at
     next_live: LiveLevel | None = None  # the size the governor chose for the next chunk
+    authors: tuple[str | None, ...] = ()  # who sent each of ``commands`` (None: not said), same order
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,9 @@ class LiveRun:
         self._run = Run(self.director, [self._clip, self._live])
         self._stopping = threading.Event()
         self._ended = False
+        self._authors: deque[str | None] = deque()  # of the commands sent and not applied yet, in order
+        self._send_lock = threading.Lock()
+        self.observers: list[Callable[[ChunkShown], None]] = []  # told of each chunk (a shared take)
 
     # -- starting ---------------------------------------------------------
     @classmethod
@@ -148,8 +153,12 @@ class LiveRun:
         return self._run.seconds_made
 
     # -- control (any thread) ---------------------------------------------
-    def send(self, text: str) -> None:
-        self.director.send(text)
+    def send(self, text: str, author: str | None = None) -> None:
+        """A live command, applied at the next chunk boundary in the order sent; ``author`` comes back
+        with it in ``ChunkShown.authors``."""
+        with self._send_lock:  # the Director's queue and the authors stay in the same order
+            self.director.send(text)
+            self._authors.append(author)
 
     def stop(self) -> None:
         self._run.stop()
@@ -179,8 +188,13 @@ class LiveRun:
                 segment = self._live.segment
                 if segment is not None and self.first_frame_s is None:
                     self.first_frame_s = time.monotonic() - self.started
-                yield ChunkShown(event.seconds, d.record.duration, event.progress.fps, segment, event.commands,
-                                 level, gov.level)
+                with self._send_lock:
+                    authors = tuple(self._authors.popleft() if self._authors else None for _ in event.commands)
+                shown = ChunkShown(event.seconds, d.record.duration, event.progress.fps, segment, event.commands,
+                                   level, gov.level, authors)
+                for observer in self.observers:
+                    observer(shown)
+                yield shown
                 # the chunk's wall time includes the encoders and whatever the consumer did with it
                 now = time.perf_counter()
                 gov.record(chunk.num_frames / d.fps, now - handed)

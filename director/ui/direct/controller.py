@@ -45,13 +45,15 @@ class DirectError(ValueError):
 
 
 class DirectController:
-    """One session's Direct tab. ``engine_options``: the app's options per engine name."""
+    """One session's Direct tab. ``engine_options``: the app's options per engine name; ``runs``: what
+    starts a take (``LiveRun`` in this process, or ``director.ui.service_run.ServiceRuns``)."""
 
     def __init__(self, session: DirectSession, *, reader: Reader = WITH_MEANING,
-                 engine_options: dict[str, dict] | None = None):
+                 engine_options: dict[str, dict] | None = None, runs: Any = LiveRun):
         self.session = session
         self.reader = reader  # how the editor's and the live commands' text is read
         self.engine_options = engine_options or {}
+        self.runs = runs
 
     # -- reading -----------------------------------------------------------------------------------
     def read(self, fields: EditorFields) -> Reading:
@@ -268,8 +270,8 @@ class DirectController:
             if s.run is not None:
                 raise DirectError("A take is already rendering: Stop it first.")
             try:
-                run = LiveRun.start(s.folder, timeline, s.assets, s.takes, rewind_to=rewind_to,
-                                    reader=self.reader,
+                run = self.runs.start(s.folder, timeline, s.assets, s.takes, rewind_to=rewind_to,
+                                      reader=self.reader,
                                     engine_options=self.engine_options.get(timeline.engine))
             except (RewindError, TimelineError, AssetError, EngineError) as exc:
                 raise DirectError(str(exc)) from None

@@ -26,11 +26,16 @@ from director.ui.direct.controller import DirectController, DirectError
 from director.ui.direct.fields import FPS_CHOICES, SIZES, EditorFields, style_choices
 from director.ui.direct.images import ATTACH_STYLE, attach_choices
 from director.ui.direct.reading import read_timeline
+from director.ui.direct.share import ShareController, ShareInfo, SharedTakeRegistry, SharedView
 from director.ui.direct.table import HEADERS, NOTE_COLUMN
 from director.ui.direct.views import EditorView, FilesView, ImageView, RunView, SelectionView
 from director.plan.presets import BUILTIN_NAME, default_timeline, list_presets
+from director.run.shared_take import SharedTakes
 from director.ui.sessions import SessionStore
 
+WATCH_CONCURRENCY = 16  # participants watching shared takes at once (each holds a stream open, renders nothing)
+SHARE_QUERY = "share"  # ?share=TOKEN: the share link's query parameter
+SHARE_QUERY_CHARS = 64  # a longer value is not a token (the registry checks the rest)
 EDIT_CONCURRENCY = 8  # edits, commands, loads at once across all users (each is quick; bounded text keeps it so)
 IMAGE_TYPES = [".png", ".jpg", ".jpeg", ".webp"]
 EXPORT_FORMATS = (("otio", "OTIO (all takes)"), ("srt", "SRT"), ("vtt", "VTT"), ("storyboard", "Storyboard PDF"))
@@ -47,6 +52,7 @@ class DirectTab:
     table: gr.Dataframe
     video: gr.Video
     strip: gr.HTML
+    shares: SharedTakeRegistry  # the running takes shared with others (app.py forgets a closed session's)
 
 
 def field_components(ui: Components) -> list[Any]:
@@ -55,8 +61,10 @@ def field_components(ui: Components) -> list[Any]:
 
 
 def build_direct_tab(store: SessionStore, *, reader: Reader = WITH_MEANING, render_concurrency: int = 2,
-                     engine_options: EngineOptions | None = None) -> DirectTab:
-    """Place the Direct tab's components and wire them to a ``DirectController`` per session."""
+                     engine_options: EngineOptions | None = None,
+                     shares: SharedTakeRegistry | None = None, runs: Any = None) -> DirectTab:
+    """Place the Direct tab's components and wire them to a ``DirectController`` per session.
+    ``runs``: what starts takes (None: ``LiveRun`` in this process; ``ServiceRuns`` for ``--ray``)."""
     first = read_timeline(default_timeline(), reader=RULES_ONLY)  # rules only: no model load at build
     ui: Components = {}
     with gr.Tab("Direct", id="direct", elem_id="dr-tab") as ui["tab"]:
@@ -73,9 +81,11 @@ def build_direct_tab(store: SessionStore, *, reader: Reader = WITH_MEANING, rend
                 _takes(ui)
             with gr.Column(min_width=300):
                 _files(ui)
-    handlers = Handlers(ui, store, reader, dict(engine_options or {}))
+    shares = shares if shares is not None else SharedTakes()
+    handlers = Handlers(ui, store, reader, dict(engine_options or {}), shares, runs)
     _wire(ui, handlers, render_concurrency)
-    return DirectTab(field_components(ui), ui["table"], ui["video"], ui["strip"])
+    _wire_share(ui, handlers, gr.context.Context.root_block)
+    return DirectTab(field_components(ui), ui["table"], ui["video"], ui["strip"], shares)
 
 
 # -- the layout: each part registers its components in ``ui`` -------------------------------------
@@ -94,6 +104,26 @@ def _stage(ui: Components, shown: EditorView) -> None:
                                        placeholder="Direct it live: “slow dolly in on the girl”, “it starts to rain”…")
             ui["send"] = gr.Button("Send", elem_id="dr-send", scale=1, min_width=80)
         ui["status"] = gr.Markdown("Ready. Press **Start** to make the clip.", elem_id="dr-status")
+        _share(ui)
+
+
+def _share(ui: Components) -> None:
+    """Directing together: the owner shares the rendering take; whoever opens the link joins it."""
+    ui["share_msg"] = gr.Markdown(elem_id="dr-share-msg")
+    ui["share_log"] = gr.HTML("", elem_id="dr-share-log")
+    ui["share_token"] = gr.Textbox("", visible=False, elem_id="dr-share-token")  # from the link's ?share=
+    with gr.Accordion("Share live session", open=False, elem_id="dr-share-panel"):
+        with gr.Row(equal_height=True):
+            ui["share"] = gr.Button("Share live session", elem_id="dr-share", size="sm", min_width=140)
+            ui["share_link"] = gr.Textbox(label="Link (while this take renders)", interactive=False,
+                                          elem_id="dr-share-link", scale=3)
+        with gr.Row(equal_height=True):
+            ui["share_view_only"] = gr.Checkbox(False, label="View-only", elem_id="dr-share-view-only",
+                                                min_width=100)
+            ui["share_guest"] = gr.Dropdown([], label="Participant", elem_id="dr-share-guest",
+                                            allow_custom_value=True, min_width=120)
+            ui["share_remove"] = gr.Button("Remove", elem_id="dr-share-remove", size="sm", min_width=80)
+            ui["share_leave"] = gr.Button("Leave shared take", elem_id="dr-share-leave", size="sm", min_width=120)
 
 
 def _plan(ui: Components, initial: EditorFields) -> None:
@@ -221,15 +251,23 @@ def _shown(path) -> dict:
 class Handlers:
     """The tab's event handlers; gradio passes ``request`` first, then the inputs as wired."""
 
-    def __init__(self, ui: Components, store: SessionStore, reader: Reader, engine_options: dict):
+    def __init__(self, ui: Components, store: SessionStore, reader: Reader, engine_options: dict,
+                 shares: SharedTakeRegistry, runs: Any = None):
         self.ui = ui
+        self.runs = runs
         self.store = store
         self.reader = reader
         self.engine_options = engine_options
+        self.shares = shares
 
     def controller(self, request: gr.Request) -> DirectController:
         session = self.store.get(session_key(request))  # the session hash bound to this browser's secret
-        return DirectController(session, reader=self.reader, engine_options=self.engine_options)
+        extra = {} if self.runs is None else {"runs": self.runs}
+        return DirectController(session, reader=self.reader, engine_options=self.engine_options, **extra)
+
+    def sharer(self, request: gr.Request) -> ShareController:
+        key = session_key(request)
+        return ShareController(self.shares, self.store.get(key), key)
 
     # -- views → updates ---------------------------------------------------------------------------
     def editor(self, view: EditorView | None) -> dict:
@@ -303,22 +341,76 @@ class Handlers:
         return self.selection(self.controller(request).delete(EditorFields.from_values(fields), selected))
 
     def start(self, request: gr.Request, *fields):
-        for view in self.controller(request).start(EditorFields.from_values(fields)):
-            yield self.run(view)
+        yield from self.relayed(request, self.controller(request).start(EditorFields.from_values(fields)))
 
     def rewind(self, request: gr.Request, at: str, *fields):
-        for view in self.controller(request).rewind(EditorFields.from_values(fields), at):
-            yield self.run(view)
+        self.sharer(request).guard("rewind the take")
+        yield from self.relayed(request, self.controller(request).rewind(EditorFields.from_values(fields), at))
 
     def retake(self, request: gr.Request, *fields):
-        for view in self.controller(request).retake(EditorFields.from_values(fields)):
-            yield self.run(view)
+        self.sharer(request).guard("rewind the take")
+        yield from self.relayed(request, self.controller(request).retake(EditorFields.from_values(fields)))
+
+    def relayed(self, request: gr.Request, views):
+        """The owner's take views, also to the participants once shared (with the command list)."""
+        for view, log in self.sharer(request).relay(views):
+            yield self.run(view) | ({} if log is None else {self.ui["share_log"]: log})
 
     def send(self, request: gr.Request, text: str):
+        sharer = self.sharer(request)
+        if sharer.joined() is not None and (text or "").strip():  # a shared take: author, order, rate limit
+            return "", sharer.send(text.strip())
         return "", self.controller(request).send(text)
 
     def stop(self, request: gr.Request):
+        self.sharer(request).guard("stop the take")
         return self.controller(request).stop()
+
+    # -- directing together ------------------------------------------------------------------------
+    def share_panel(self, info: ShareInfo) -> dict:
+        ui = self.ui
+        out = {ui["share_msg"]: info.message, ui["share_view_only"]: info.view_only,
+               ui["share_guest"]: gr.update(choices=info.guests, value=info.guests[0] if info.guests else None)}
+        if info.link:
+            out[ui["share_link"]] = info.link
+        return out
+
+    def share(self, request: gr.Request):
+        return self.share_panel(self.sharer(request).share(str(request.base_url)))
+
+    def share_view_only(self, request: gr.Request, on: bool):
+        return self.share_panel(self.sharer(request).set_view_only(bool(on)))
+
+    def share_remove(self, request: gr.Request, name: str):
+        return self.share_panel(self.sharer(request).remove(str(name or "")))
+
+    def share_leave(self, request: gr.Request):
+        return self.sharer(request).leave()
+
+    def share_link_token(self, request: gr.Request) -> str:
+        """The ``?share=`` of the page's address (checked when it is used to join)."""
+        value = request.query_params.get(SHARE_QUERY, "") if request is not None else ""
+        return str(value)[:SHARE_QUERY_CHARS]
+
+    def join_shared(self, request: gr.Request, token: str):
+        if not (token or "").strip():
+            return  # an ordinary visit: no share link
+        for update in self.sharer(request).join(str(token)[:SHARE_QUERY_CHARS]):
+            yield self.watched(update)
+
+    def watched(self, update: SharedView) -> dict:
+        ui, view = self.ui, update.run
+        out = {ui["share_log"]: update.log_html}
+        if update.message:
+            out[ui["share_msg"]] = update.message
+        if view is not None:
+            if view.status is not None:
+                out[ui["status"]] = view.status
+            if view.strip is not None:
+                out[ui["strip"]] = view.strip.html
+            if view.segment is not None:
+                out[ui["video"]] = str(view.segment)
+        return out
 
     def switch_take(self, request: gr.Request, number):
         view = self.controller(request).switch_take(number)
@@ -361,7 +453,7 @@ def _wire(ui: Components, h: Handlers, render_concurrency: int) -> None:
     c = lambda *names: [ui[n] for n in names]  # noqa: E731
     editor_out = [*fields, *c("strip", "table_msg", "attach")]
     edit_out = c("table", "table_msg", "strip", "attach")
-    run_out = [*editor_out, *c("video", "status", "mp4", "takes", "take_video", "rewind_at")]
+    run_out = [*editor_out, *c("video", "status", "mp4", "takes", "take_video", "rewind_at", "share_log")]
     on = lambda event, fn, inputs, outputs, name, limits=light: event(  # noqa: E731
         shows_errors(fn), inputs, outputs, api_name=name, **limits)
 
@@ -392,3 +484,23 @@ def _wire(ui: Components, h: Handlers, render_concurrency: int) -> None:
         on(ui[f"export_{kind}"].click, h.exporter(kind), None, c("out_file", "files_msg"), f"export_{kind}")
     on(ui["world_in"].upload, h.load_world, c("world_in"), [*editor_out, *c("files_msg", "world_in", "gallery")],
        "load_world")
+
+
+def _wire_share(ui: Components, h: Handlers, root: gr.Blocks | None) -> None:
+    """Directing together: the owner's share panel; a share link joins on page load."""
+    light = dict(concurrency_limit=EDIT_CONCURRENCY, concurrency_id="edit")
+    watch = dict(concurrency_limit=WATCH_CONCURRENCY, concurrency_id="watch")
+    c = lambda *names: [ui[n] for n in names]  # noqa: E731
+    panel = c("share_msg", "share_view_only", "share_guest", "share_link")
+    ui["share"].click(shows_errors(h.share), None, panel, api_name="share_take", **light)
+    ui["share_view_only"].input(shows_errors(h.share_view_only), c("share_view_only"), panel,
+                                api_name="share_view_only", **light)
+    ui["share_remove"].click(shows_errors(h.share_remove), c("share_guest"), panel, api_name="share_remove",
+                             **light)
+    ui["share_leave"].click(shows_errors(h.share_leave), None, c("share_msg"), api_name="share_leave", **light)
+    watched = c("video", "strip", "status", "share_log", "share_msg")
+    join = dict(fn=shows_errors(h.join_shared), inputs=c("share_token"), outputs=watched, **watch)
+    if root is not None:  # the page's address may carry a share link
+        root.load(h.share_link_token, None, c("share_token"), api_name="share_link_token", **light).then(
+            api_name="join_shared_link", **join)
+    ui["share_token"].submit(api_name="join_shared", **join)

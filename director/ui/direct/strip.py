@@ -5,7 +5,7 @@ scales from a phone to a wide screen; no script."""
 from __future__ import annotations
 
 import html
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from director.world import Interpretation
 from director.plan.timecode import format_time
@@ -36,8 +36,9 @@ def _ticks(duration: float) -> list[float]:
 
 
 def strip_html(timeline: Timeline, kinds: list[str] | None = None, *, made: float | None = None,
-               status: str = "") -> str:
-    """``made``: seconds already rendered (draws the playhead), None when idle."""
+               status: str = "", authors: Sequence[str | None] = ()) -> str:
+    """``made``: seconds already rendered (draws the playhead), None when idle; ``authors``: per
+    directive, the colour of who sent it live (a shared take rings its mark in that colour)."""
     total = max(timeline.duration, 1e-6)
     kinds = kinds or kinds_for(timeline, None)
     pct = lambda t: f"{100 * min(max(t, 0.0), total) / total:.3f}%"  # noqa: E731
@@ -52,12 +53,14 @@ def strip_html(timeline: Timeline, kinds: list[str] | None = None, *, made: floa
         if len(label) > _LABEL_CHARS:
             label = label[: _LABEL_CHARS - 1] + "…"
         live = " dr-live" if d.source == "live" else ""
+        by = authors[i] if i < len(authors) else None
+        by_style = f";--dr-by:{html.escape(by, quote=True)}" if by else ""
         title = html.escape(f"{format_time(d.at)} · {d.text or d.prompt or kind}", quote=True)
         top = f"{lane * 34}px"
         if d.duration:
             out.append(f'<div class="dr-bar dr-{kind}" style="left:{pct(d.at)};width:{pct(d.duration)};top:{top}"></div>')
         out.append(
-            f'<div class="dr-mark dr-{kind}{live}" style="left:{pct(d.at)};top:{top}" title="{title}">'
+            f'<div class="dr-mark dr-{kind}{live}" style="left:{pct(d.at)};top:{top}{by_style}" title="{title}">'
             f'<span class="dr-dot"></span><span class="dr-label">{html.escape(label)}</span></div>'
         )
     if made is not None:
@@ -83,7 +86,7 @@ STRIP_CSS = """
 .dr-dot { width: 12px; height: 12px; border-radius: 50%; flex: none; background: var(--dr-c); box-shadow: 0 0 0 2px var(--block-background-fill); }
 .dr-label { overflow: hidden; text-overflow: ellipsis; padding: 0 6px; border-radius: 6px;
   background: color-mix(in srgb, var(--dr-c) 18%, transparent); color: var(--body-text-color); }
-.dr-live .dr-dot { box-shadow: 0 0 0 2px var(--block-background-fill), 0 0 0 4px #ef4444; }
+.dr-live .dr-dot { box-shadow: 0 0 0 2px var(--block-background-fill), 0 0 0 4px var(--dr-by, #ef4444); }
 .dr-bar { position: absolute; height: 6px; margin-top: 26px; border-radius: 3px; background: var(--dr-c); opacity: .45; z-index: 1; }
 .dr-camera { --dr-c: #3b82f6; } .dr-character { --dr-c: #f59e0b; } .dr-scene { --dr-c: #10b981; }
 .dr-style { --dr-c: #a855f7; } .dr-prompt { --dr-c: #94a3b8; } .dr-image { --dr-c: #ec4899; }

@@ -26,10 +26,11 @@ class StripView:
     kinds: list[str]
     made: float | None = None
     status: str = ""
+    authors: tuple[str | None, ...] = ()  # a shared take: per directive, its live author's colour
 
     @property
     def html(self) -> str:
-        return strip_html(self.timeline, self.kinds, made=self.made, status=self.status)
+        return strip_html(self.timeline, self.kinds, made=self.made, status=self.status, authors=self.authors)
 
 
 @dataclass(frozen=True)
