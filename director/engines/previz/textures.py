@@ -122,7 +122,7 @@ class Painted:
 
     spec: LayerSpec
     canvas: Canvas
-    # what every bake of this layer starts from (see ``_bake_inputs``), made once: a light transition
+    # what every bake of this layer starts from (see ``bake_inputs``), made once: a light transition
     # re-bakes the layer for each light bucket it crosses
     inputs: dict = field(default_factory=dict, repr=False)
 
@@ -135,7 +135,7 @@ class _BakeInputs:
     ground_rows: int  # first apron row (== height: no apron)
 
 
-def _bake_inputs(painted: Painted, ground: GroundSpec, apron_ground: bool) -> _BakeInputs:
+def bake_inputs(painted: Painted, ground: GroundSpec, apron_ground: bool) -> _BakeInputs:
     """The light-independent part of ``bake_layer``, cached on ``painted``."""
     key = (apron_ground, tuple(np.asarray(ground.color, np.float64).tolist()))
     found = painted.inputs.get(key)
@@ -177,31 +177,60 @@ def ground_far_color(ground: GroundSpec) -> np.ndarray:
     return np.asarray(ground.color, dtype=np.float64)
 
 
+def _layer_light(light: Light, depth: float, indoor: bool, lamps: float) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """(haze, RGB gain of the layer, RGB gain of its ground apron, fog RGB added) of a layer at ``depth``."""
+    haze = light.haze(depth) if not indoor else light.fog * 0.3
+    amb = _ambient(light, indoor) * (1.0 - haze)
+    if depth < LAMP_REACH and not indoor:  # near things stand among the street lamps
+        amb = amb + 0.7 * light.lamp_fill(lamps) * (1.0 - haze)
+    # the apron is ground: lit like the ground (street lamps included), so no band where they meet
+    amb_g = amb if indoor else (_ambient(light, indoor) + light.lamp_fill(lamps)) * (1.0 - haze)
+    return haze, amb, amb_g, light.fog_color() * haze
+
+
+def layer_colors(rgb: np.ndarray, light: Light, grade: Grade, depth: float, indoor: bool, lamps: float,
+                 apron: bool = False) -> np.ndarray:
+    """Albedo ``rgb`` (uint8 [..., 3]) lit, fogged and graded as ``bake_layer`` does (before premultiplying)."""
+    _, amb, amb_g, fog = _layer_light(light, depth, indoor, lamps)
+    lit = cv2.multiply(rgb, (*(amb_g if apron else amb).tolist(), 0.0))
+    cv2.add(lit, (*fog.tolist(), 0.0), dst=lit)
+    return grade.apply(lit)
+
+
+def layer_glow(painted: Painted, light: Light, grade: Grade, depth: float, indoor: bool,
+               glows: bool) -> tuple[tuple[int, int], np.ndarray] | None:
+    """(rows holding emissive texels, graded glow RGB) that ``bake_layer`` adds, or None when it adds none."""
+    haze = _layer_light(light, depth, indoor, 0.0)[0]
+    glow = light.glow() * (1.0 - 0.7 * haze)
+    if glow <= 0.01 or not glows:
+        return None
+    rows = painted.inputs.get("emissive_rows")
+    if rows is None:
+        rows = painted.inputs["emissive_rows"] = _filled_rows(painted.canvas.emissive)
+    em_col = grade.apply(np.clip(GLOW_COLOR * glow, 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
+    return rows, em_col
+
+
 def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec, indoor: bool,
-               apron_ground: bool, lamps: float = 0.0) -> LayerTexture:
-    """Light, fog, grade and premultiply one painted layer; append the wrap columns."""
+               apron_ground: bool, lamps: float = 0.0, glow: bool = True) -> LayerTexture:
+    """Light, fog, grade and premultiply one painted layer; append the wrap columns.
+
+    ``glow=False`` leaves out the emissive windows (the base that ``relight`` transforms for other buckets)."""
     c = painted.canvas
     spec = painted.spec
-    haze = light.haze(spec.depth) if not indoor else light.fog * 0.3
-    amb = _ambient(light, indoor) * (1.0 - haze)
-    if spec.depth < LAMP_REACH and not indoor:  # near things stand among the street lamps
-        amb = amb + 0.7 * light.lamp_fill(lamps) * (1.0 - haze)
-    fog = light.fog_color() * haze
-    inputs = _bake_inputs(painted, ground, apron_ground)
+    inputs = bake_inputs(painted, ground, apron_ground)
     rgb, alpha, ground_rows = inputs.rgb, inputs.alpha, inputs.ground_rows
+    _, amb, amb_g, fog = _layer_light(light, spec.depth, indoor, lamps)
     lit = cv2.multiply(rgb, (*amb.tolist(), 0.0))
     if ground_rows < c.height and not indoor:
-        # the apron is ground: lit like the ground (street lamps included), so no band where they meet
-        amb_g = (_ambient(light, indoor) + light.lamp_fill(lamps)) * (1.0 - haze)
         lit[ground_rows:] = cv2.multiply(rgb[ground_rows:], (*amb_g.tolist(), 0.0))
     cv2.add(lit, (*fog.tolist(), 0.0), dst=lit)
     lit = grade.apply(lit)
     premult = cv2.multiply(lit, cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB), scale=1.0 / 255.0)
-    glow = light.glow() * (1.0 - 0.7 * haze)
-    if glow > 0.01 and inputs.glows:
-        em_col = grade.apply(np.clip(GLOW_COLOR * glow, 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
+    emit = layer_glow(painted, light, grade, spec.depth, indoor, inputs.glows) if glow else None
+    if emit is not None:
         em = cv2.cvtColor(c.emissive, cv2.COLOR_GRAY2RGB)
-        cv2.add(premult, cv2.multiply(em, (*(em_col / 255.0).tolist(), 0.0)), dst=premult)
+        cv2.add(premult, cv2.multiply(em, (*(emit[1] / 255.0).tolist(), 0.0)), dst=premult)
     tex = cv2.merge([premult, alpha])
     ext = min(tex.shape[1], max(64, int(tex.shape[1] * 0.5)))
     tex = np.concatenate([tex, tex[:, :ext]], axis=1)
@@ -267,14 +296,30 @@ def paint_ground(spec: GroundSpec, width: int, seed: int) -> tuple[np.ndarray, f
     return tile, (ppm_x + ppm_z) / 2.0
 
 
-def bake_ground(tile: np.ndarray, ppm: float, light: Light, grade: Grade, indoor: bool,
-                lamps: float = 0.0) -> GroundTexture:
-    amb = _ambient(light, indoor) + (0.0 if indoor else light.lamp_fill(lamps))
-    lit = grade.apply(cv2.multiply(tile, (*amb.tolist(), 0.0)))
+def _ground_gain(light: Light, indoor: bool, lamps: float) -> np.ndarray:
+    return _ambient(light, indoor) + (0.0 if indoor else light.lamp_fill(lamps))
+
+
+def ground_colors(rgb: np.ndarray, light: Light, grade: Grade, indoor: bool, lamps: float) -> np.ndarray:
+    """Ground albedo ``rgb`` (uint8 [..., 3]) lit and graded as ``bake_ground`` does."""
+    return grade.apply(cv2.multiply(rgb, (*_ground_gain(light, indoor, lamps).tolist(), 0.0)))
+
+
+def ground_haze_colors(tile: np.ndarray, light: Light, grade: Grade, indoor: bool,
+                       lamps: float) -> tuple[np.ndarray, np.ndarray]:
+    """(far ground haze RGB, fog RGB), graded, float32: what the compositor fades the far ground to."""
+    amb = _ground_gain(light, indoor, lamps)
     mean = np.array(cv2.mean(tile)[:3]) * amb  # exact sums, like numpy's mean, ~20x faster on the tile
     haze = grade.apply(np.clip(light.fog_color() * 0.6 + mean * 0.4, 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
     fog = grade.apply(np.clip(light.fog_color(), 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
-    return GroundTexture(tex=lit, ppm=ppm, haze_color=haze.astype(np.float32), fog_color=fog.astype(np.float32))
+    return haze.astype(np.float32), fog.astype(np.float32)
+
+
+def bake_ground(tile: np.ndarray, ppm: float, light: Light, grade: Grade, indoor: bool,
+                lamps: float = 0.0) -> GroundTexture:
+    lit = ground_colors(tile, light, grade, indoor, lamps)
+    haze, fog = ground_haze_colors(tile, light, grade, indoor, lamps)
+    return GroundTexture(tex=lit, ppm=ppm, haze_color=haze, fog_color=fog)
 
 
 @dataclass
@@ -338,8 +383,10 @@ def _add_glow(img: np.ndarray, el: np.ndarray, az: np.ndarray, sun_az: float, su
         glow = np.zeros_like(dist)
         for scale, weight in broad:
             glow += np.exp(dist * np.float32(-1.0 / scale)) * np.float32(weight)
-        glow = cv2.resize(glow, (cols, rows), interpolation=cv2.INTER_LINEAR)
-        img += glow[..., None] * color
+        # coloured on the coarse grid, then upscaled (linear, so the same as colouring after) and added
+        # by OpenCV: no full-size temporary per channel
+        glow3 = np.ascontiguousarray(glow[..., None] * np.asarray(color, np.float32))
+        cv2.add(img, cv2.resize(glow3, (cols, rows), interpolation=cv2.INTER_LINEAR), dst=img)
     for scale, weight in terms:
         if scale >= GLOW_COARSE_SCALE:
             continue
