@@ -42,8 +42,10 @@ from director.engines.previz.textures import (
 )
 
 ANCHOR_GROUP = 16  # daylight buckets per full bake: one anchor (full day) for every bucket but full night
-FIT_SAMPLE_STEP = 7  # every 7th texel in each direction feeds the fit (a few thousand colours)
+FIT_SAMPLE_STEP = 2  # every 2nd texel in each direction feeds the fit (its distinct colours)
+GROUND_SAMPLE_STEP = 7  # the ground tile is noise around a few colours: every 7th texel each way
 FIT_TOLERANCE = 1.5  # RMS levels: a worse fit bakes the bucket fully instead
+FIT_MAX_ERROR = 4.0  # levels, on any sampled colour: a worse one bakes the bucket fully too
 MAX_FIT_SAMPLES = 20000
 
 
@@ -54,12 +56,16 @@ def anchor_daylight(daylight: float) -> float:
 
 
 def _fit(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, float]:
-    """Least-squares affine map (3x4) from ``src`` colours to ``dst`` colours ([N, 3] each) and its RMS."""
+    """Least-squares affine map (3x4) from ``src`` colours to ``dst`` colours ([N, 3] each) and its RMS
+    error (infinite when any colour misses by more than FIT_MAX_ERROR)."""
     a = np.concatenate([src.astype(np.float64), np.ones((len(src), 1))], axis=1)
     sol, *_ = np.linalg.lstsq(a, dst.astype(np.float64), rcond=None)
     m = sol.T  # [3, 4]
-    err = a @ sol - dst
-    return m, float(np.sqrt(np.mean(err**2))) if len(err) else 0.0
+    err = np.abs(a @ sol - dst)
+    if not len(err):
+        return m, 0.0
+    rms = float(np.sqrt(np.mean(err**2)))
+    return m, rms if err.max() <= FIT_MAX_ERROR else math.inf
 
 
 def _premultiplied_matrix(m: np.ndarray) -> np.ndarray:
@@ -79,14 +85,21 @@ def _wrap(tex: np.ndarray, period: int, first: int, last: int) -> None:
         tex[first:last, period * (k + 1) : period * (k + 1) + n] = tex[first:last, :n]
 
 
-def _samples(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    """Distinct-ish opaque albedo colours of a layer region, [N, 1, 3] uint8."""
-    sub = rgb[::FIT_SAMPLE_STEP, ::FIT_SAMPLE_STEP].reshape(-1, 3)
-    a = alpha[::FIT_SAMPLE_STEP, ::FIT_SAMPLE_STEP].reshape(-1)
-    sub = sub[a > 0]
-    if len(sub) > MAX_FIT_SAMPLES:
-        sub = sub[:: -(-len(sub) // MAX_FIT_SAMPLES)]
-    return np.ascontiguousarray(sub.reshape(-1, 1, 3))
+def _samples(painted: Painted, inputs, r0: int, r1: int) -> np.ndarray:
+    """The distinct opaque albedo colours of rows [r0, r1) of a layer (every FIT_SAMPLE_STEP-th texel
+    each way, so even a thin strip of its own colour is in), [N, 1, 3] uint8; cached on the layer."""
+    key = ("fit_samples", id(inputs), r0, r1)
+    found = painted.inputs.get(key)
+    if found is None:
+        rgb = inputs.rgb[r0:r1:FIT_SAMPLE_STEP, ::FIT_SAMPLE_STEP].reshape(-1, 3)
+        opaque = inputs.alpha[r0:r1:FIT_SAMPLE_STEP, ::FIT_SAMPLE_STEP].reshape(-1) > 0
+        packed = rgb[opaque].astype(np.int32) @ np.array([65536, 256, 1], np.int32)
+        colours = np.unique(packed)
+        if len(colours) > MAX_FIT_SAMPLES:
+            colours = colours[:: -(-len(colours) // MAX_FIT_SAMPLES)]
+        found = np.stack([colours >> 16, (colours >> 8) & 255, colours & 255], axis=1).astype(np.uint8)
+        found = painted.inputs[key] = np.ascontiguousarray(found.reshape(-1, 1, 3))
+    return found
 
 
 def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Light, grade: Grade, ground,
@@ -103,7 +116,7 @@ def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Li
     for r0, r1, apron in ((first, min(last, inputs.ground_rows), False), (max(first, inputs.ground_rows), last, True)):
         if r1 <= r0:
             continue
-        x = _samples(inputs.rgb[r0:r1], inputs.alpha[r0:r1])
+        x = _samples(painted, inputs, r0, r1)
         if len(x) == 0:
             out[r0:r1, :period] = tex[r0:r1, :period]
             continue
@@ -129,7 +142,7 @@ def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Li
 def relight_ground(base: GroundTexture, tile: np.ndarray, anchor: Light, light: Light, grade: Grade, indoor: bool,
                    lamps: float) -> GroundTexture | None:
     """The ground baked at ``anchor`` re-lit for ``light`` (3x4 affine colour transform); None if the fit is poor."""
-    x = np.ascontiguousarray(tile[::FIT_SAMPLE_STEP, ::FIT_SAMPLE_STEP].reshape(-1, 1, 3))
+    x = np.ascontiguousarray(tile[::GROUND_SAMPLE_STEP, ::GROUND_SAMPLE_STEP].reshape(-1, 1, 3))
     c1 = ground_colors(x, anchor, grade, indoor, lamps).reshape(-1, 3)
     c2 = ground_colors(x, light, grade, indoor, lamps).reshape(-1, 3)
     m, rms = _fit(c1, c2)
