@@ -9,6 +9,7 @@ Layer textures are premultiplied RGBA and periodic: ``period`` columns of conten
 from __future__ import annotations
 
 import math
+import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -339,7 +340,14 @@ class SkyTexture:
 def _blend(img: np.ndarray, weight: np.ndarray, color) -> None:
     """In place: ``img = img * (1 - w) + w * color`` (``color`` RGB, or per-pixel values that broadcast),
     with one temporary instead of four."""
-    t = np.subtract(np.asarray(color, np.float32), img, dtype=np.float32)
+    color = np.asarray(color, np.float32)
+    if color.shape == (3,) and img.flags.c_contiguous and weight.flags.c_contiguous:
+        # the same float32 operations by OpenCV: numpy's broadcast of the weight over channels is ~3x slower
+        t = cv2.subtract((*color.tolist(), 0.0), img)  # the colour as an OpenCV scalar: no full-size copy
+        cv2.multiply(t, cv2.merge([weight, weight, weight]), dst=t)
+        cv2.add(img, t, dst=img)
+        return
+    t = np.subtract(color, img, dtype=np.float32)
     t *= weight[..., None]
     img += t
 
@@ -424,6 +432,10 @@ def _blend_disc(img: np.ndarray, el: np.ndarray, az: np.ndarray, sun_az: float, 
     _blend_where(band, weight, color)
 
 
+_CLOUDS = LRU(2)  # cloud densities (float32, one per sky size, cover and star state); read only
+_CLOUDS_LOCK = threading.Lock()
+
+
 def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width: int, seed: int) -> SkyTexture:
     """Sky by elevation and hour: gradient, sun or moon, clouds, stars at night."""
     ppr = reference_focal(width) * SKY_PPR
@@ -469,14 +481,23 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
     # clouds: periodic noise, squashed towards the horizon by perspective
     cover = min(1.0, recipe.clouds * 0.6 + light.overcast * 0.8)
     if cover > 0.02:
-        small = periodic_noise_2d(max(8, rows // 4), max(8, period // 4), rng, 5.0)
-        cl = cv2.resize(small, (period, rows), interpolation=cv2.INTER_CUBIC)
-        thr = 0.6 - cover * 0.8
-        dens = np.clip((cl - np.float32(thr)) / np.float32(0.35), 0, 1) * np.clip(tan_el / 0.12, 0, 1).astype(np.float32)[:, None]
+        # The density does not depend on the light, only on the cover and on the random stream (which the
+        # stars, drawn before, consume at night): a light transition bakes it once, not per sky.
+        key = (seed & 0xFFFFFFFF, rows, period, night > 0, recipe.stars, cover)
+
+        def density() -> np.ndarray:
+            small = periodic_noise_2d(max(8, rows // 4), max(8, period // 4), rng, 5.0)
+            cl = cv2.resize(small, (period, rows), interpolation=cv2.INTER_CUBIC)
+            thr = 0.6 - cover * 0.8
+            return (np.clip((cl - np.float32(thr)) / np.float32(0.35), 0, 1)
+                    * np.clip(tan_el / 0.12, 0, 1).astype(np.float32)[:, None]) * np.float32(0.9)
+
+        with _CLOUDS_LOCK:  # sessions may bake skies on several threads
+            dens = _CLOUDS.get_or(key, density)
         base = 0.3 + 0.65 * light.daylight
         cloud_col = np.array([245, 245, 250]) * base * (1 - 0.35 * light.overcast)
         cloud_col = cloud_col * (1 - light.warmth * 0.3) + np.array([255, 160, 120]) * light.warmth * 0.3 * base
-        _blend(img, dens * np.float32(0.9), cloud_col)
+        _blend(img, dens, cloud_col)
     if light.fog > 0:
         # As thick as on the far layers at the horizon (so hills and sky meet in one fog colour),
         # thinning towards the zenith: fog lies on the ground.
