@@ -8,11 +8,12 @@ and without its emissive windows; every other bucket of the group is that bake t
 transform per layer (``cv2.transform`` on the premultiplied RGBA: colour' = M colour + offset * alpha,
 exact for premultiplied colours) plus the bucket's own window glow.
 
-The transform is *fitted*: sample albedos of the layer are lit, fogged and graded both ways (the real
-bake code on a few thousand texels) and a 3x4 affine map between the two is found by least squares. With
-a per-channel grade it is exact up to rounding (light is a per-channel gain plus fog, the grade a
-per-channel curve close to affine over a layer's range); a grade that bends more (saturation, a style
-image's Lab transfer) can make the fit worse, and then the bucket is baked fully (``FIT_TOLERANCE``).
+The transform is *fitted*: the layer's distinct albedo colours are lit, fogged and graded both ways (the
+real bake code on those colours) and a 3x4 affine map between the two is found by least squares. Light
+is a per-channel gain plus fog, so the map is exact but for the grade's tone curve, which is close to
+affine over a layer's colours (measured: within 2 levels at > 98 % of texels, mean < 0.2). A fit that
+misses any colour by more than FIT_MAX_ERROR levels (film noir's hard curve at night) bakes the bucket
+fully instead. With ANCHOR_GROUP = 16 every bucket but full night is made from the full-day bake.
 The anchor is the brightest bucket, so a transform only darkens: it never stretches the anchor's
 8-bit levels into visible bands.
 
