@@ -5,7 +5,8 @@ Usage: .venv/bin/python benchmarks/previz_speed.py [--width 1280 --height 720 --
 Each scene: ``open`` (paint + bake, reported separately), one warm-up chunk, then ``--frames`` frames in
 chunks of 12 with a moving camera (pan, dolly, a little tilt), three walking figures and light rain;
 the "night falls" row runs the hour from 17:00 to 21:00 over those frames (a light transition: every
-light bucket on the way is baked, the frames between mix the nearest ones).
+light bucket on the way is made, layers re-lit from one anchor bake (previz/relight.py) and the sky baked
+per bucket and quarter hour; the frames between mix the nearest ones).
 The engine runs on ONE OpenCV thread (the other core is left to ffmpeg's H.264 encoder). Speeds are
 reported from CPU time (``time.process_time``), which the other processes sharing the machine disturb
 far less than wall time; the wall-clock fps under the load of the moment is printed next to it.

@@ -38,6 +38,7 @@ from director.engines.previz.camera import View
 from director.engines.previz.cutout import cutout_sprite
 from director.engines.previz.grade import Grade, fade_to_black, transfer_lut
 from director.engines.previz.light_match import LightMatcher
+from director.engines.previz.relight import anchor_light, relight_ground, relight_layer
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import SceneRecipe, recipe_for
 from director.world.scene_kind import SceneChoice
@@ -104,29 +105,36 @@ def _blend_sprite(frame: np.ndarray, sprite: np.ndarray, x0: int, y0: int, opaci
     roi[:] = (roi.astype(np.float32) * (1.0 - s[..., 3:4] / 255.0) + s[..., :3]).clip(0, 255).astype(np.uint8)
 
 
-def _light_sprite(rgba: np.ndarray, light: Light, recipe: SceneRecipe) -> np.ndarray:
-    """RGB of a figure sprite under ``light``: fill light plus a rim on the edges facing the key light.
-
-    The rim is the sprite's alpha minus itself shifted away from the light (up and to the left), so
-    only the outline on the lit side glows; it grows with darkness so figures read at night and in fog.
-    """
-    lamps = 0.0 if recipe.indoor else recipe.lamps
-    rgb = cv2.multiply(np.ascontiguousarray(rgba[..., :3]), (*light.figure_fill(lamps).tolist(), 0.0))
-    col, strength = light.rim(lamps)
-    if strength < 0.02:
-        return rgb
+def _rim_edge(rgba: np.ndarray) -> np.ndarray:
+    """Float32 [H, W] outline of a sprite on the side facing the key light (up and to the left): its alpha
+    minus itself shifted away from the light, blurred. Independent of the light: drawn once per drawing."""
     h = rgba.shape[0]
     k = max(1, int(round(h / 70)))
     a = rgba[..., 3].astype(np.float32) / 255.0
     shifted = np.zeros_like(a)
     shifted[k:, k:] = a[:-k, :-k]  # the neighbour towards the light (up-left)
     edge = np.clip(a - shifted, 0, 1)
-    edge = cv2.GaussianBlur(edge, (0, 0), max(0.5, k / 2))
+    return cv2.GaussianBlur(edge, (0, 0), max(0.5, k / 2))
+
+
+def _light_sprite(rgba: np.ndarray, light: Light, recipe: SceneRecipe, edge=None) -> np.ndarray:
+    """RGB of a figure sprite under ``light``: fill light plus a rim on the edges facing the key light.
+
+    The rim (``_rim_edge``; ``edge``: a callable giving it, made only when needed) grows with darkness,
+    so figures read at night and in fog.
+    """
+    lamps = 0.0 if recipe.indoor else recipe.lamps
+    rgb = cv2.multiply(np.ascontiguousarray(rgba[..., :3]), (*light.figure_fill(lamps).tolist(), 0.0))
+    col, strength = light.rim(lamps)
+    if strength < 0.02:
+        return rgb
+    edge = _rim_edge(rgba) if edge is None else edge()
     rim = (edge[..., None] * (col * strength)[None, None, :]).clip(0, 255).astype(np.uint8)
     return cv2.add(rgb, rim)
 
 
 SPRITE_CACHE_BYTES = 48 * 1024 * 1024  # figure sprites kept; close-ups make large ones
+DRAWING_CACHE_BYTES = 24 * 1024 * 1024  # unlit figure drawings kept (their rim outlines, added later, as much again)
 
 
 class WorldRenderer:
@@ -138,9 +146,11 @@ class WorldRenderer:
         self._choices = LRU(32)  # scene texts already logged
         self._scenes = LRU(4)
         self._baked = LRU(2)  # a light change re-bakes by bucket, monotonically: this one and the last
+        self._anchors = LRU(1)  # the anchor bake of the light group a transition is in (see ``relight``)
         self._skies = LRU(3)
         self._grades = LRU(4)
         self._sprites = LRU(600, max_bytes=SPRITE_CACHE_BYTES)
+        self._drawings = LRU(300, max_bytes=DRAWING_CACHE_BYTES)  # figures as drawn, before light and grade
         self._particles = Particles(seed)
         self._light_match = LightMatcher(
             lambda w, h: WorldRenderer(w, h, seed, self.assets), SKY_HOUR_STEP)
@@ -208,17 +218,39 @@ class WorldRenderer:
 
         return self._grades.get_or(key, build)
 
-    def baked(self, scene: _Scene, light: Light, grade: Grade) -> tuple[list[LayerTexture], GroundTexture]:
+    def baked(self, scene: _Scene, light: Light, grade: Grade,
+              anchor: Light | None = None) -> tuple[list[LayerTexture], GroundTexture]:
+        """Layers and ground for ``light``: baked fully, or (``anchor``: the brightest bucket of its group,
+        see ``relight``) the anchor's bake through a fitted colour transform per layer."""
         key = (scene.key, light.key, grade.key)
+        rec = scene.recipe
+
+        def apron(p: Painted) -> bool:
+            return p.spec.name != "sea" and not p.spec.name.startswith("backdrop")
+
+        def full():
+            layers = [bake_layer(p, light, grade, rec.ground, rec.indoor, apron_ground=apron(p), lamps=rec.lamps)
+                      for p in scene.painted]
+            return layers, bake_ground(scene.ground_tile, scene.ground_ppm, light, grade, rec.indoor, rec.lamps)
+
+        def base():  # the anchor's bake without window glow: what the group's buckets are transformed from
+            layers = [bake_layer(p, anchor, grade, rec.ground, rec.indoor, apron_ground=apron(p), lamps=rec.lamps,
+                                 glow=False) for p in scene.painted]
+            return layers, bake_ground(scene.ground_tile, scene.ground_ppm, anchor, grade, rec.indoor, rec.lamps)
 
         def build():
-            rec = scene.recipe
-            layers = [
-                bake_layer(p, light, grade, rec.ground, rec.indoor, apron_ground=(p.spec.name != "sea" and not p.spec.name.startswith("backdrop")),
-                           lamps=rec.lamps)
-                for p in scene.painted
-            ]
-            ground = bake_ground(scene.ground_tile, scene.ground_ppm, light, grade, rec.indoor, rec.lamps)
+            if anchor is None or anchor.key == light.key:
+                return full()
+            base_layers, base_ground = self._anchors.get_or((scene.key, anchor.key, grade.key), base)
+            layers = []
+            for p, b in zip(scene.painted, base_layers):
+                layer = relight_layer(b, p, anchor, light, grade, rec.ground, rec.indoor, apron(p), rec.lamps)
+                if layer is None:
+                    return full()
+                layers.append(layer)
+            ground = relight_ground(base_ground, scene.ground_tile, anchor, light, grade, rec.indoor, rec.lamps)
+            if ground is None:
+                ground = bake_ground(scene.ground_tile, scene.ground_ppm, light, grade, rec.indoor, rec.lamps)
             return layers, ground
 
         return self._baked.get_or(key, build)
@@ -241,7 +273,7 @@ class WorldRenderer:
         light = light or Light.from_environment(state.environment)
         gain = None if probe else self._light_match.gain(state)  # fades between buckets
         grade = self.grade(state, scene)
-        layers, ground = self.baked(scene, light, grade)
+        layers, ground = self.baked(scene, light, grade, anchor_light(light, state.environment))
         frame = np.empty((view.height, view.width, 3), np.uint8)
         horizon = view.horizon_row
         sky = self.sky(scene, light, state.environment.hour, grade)
@@ -474,14 +506,23 @@ class WorldRenderer:
         else:
             key = ("fig", kind, e.description, side, ph, e.action, hb, light.key, grade.key, haze)
 
-        def build():
+        def draw():  # the drawing alone, kept apart from its lighting: a light transition re-lights it only
             if image is not None:
                 rgba = cutout_sprite(image, hb, flip=(side == "left"))
-                anchor = (rgba.shape[1] / 2.0, rgba.shape[0] - 1.0)
-            else:
-                sp = figures.draw_figure(kind, e.description, side, ph, e.action, hb)
-                rgba, anchor = sp.rgba, sp.anchor
-            rgb = _light_sprite(rgba, light, recipe)
+                return [rgba, (rgba.shape[1] / 2.0, rgba.shape[0] - 1.0), None]
+            sp = figures.draw_figure(kind, e.description, side, ph, e.action, hb)
+            return [sp.rgba, sp.anchor, None]  # the rim outline is added on first need
+
+        def build():
+            drawing = self._drawings.get_or(key[:-3], draw)
+            rgba, anchor = drawing[0], drawing[1]
+
+            def edge() -> np.ndarray:
+                if drawing[2] is None:
+                    drawing[2] = _rim_edge(rgba)
+                return drawing[2]
+
+            rgb = _light_sprite(rgba, light, recipe, edge)
             if haze > 0:
                 rgb = cv2.addWeighted(rgb, 1 - haze, np.full_like(rgb, 0) + np.clip(light.fog_color(), 0, 255).astype(np.uint8), haze, 0)
             rgb = grade.apply(rgb)

@@ -9,6 +9,7 @@ Layer textures are premultiplied RGBA and periodic: ``period`` columns of conten
 from __future__ import annotations
 
 import math
+import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -122,7 +123,7 @@ class Painted:
 
     spec: LayerSpec
     canvas: Canvas
-    # what every bake of this layer starts from (see ``_bake_inputs``), made once: a light transition
+    # what every bake of this layer starts from (see ``bake_inputs``), made once: a light transition
     # re-bakes the layer for each light bucket it crosses
     inputs: dict = field(default_factory=dict, repr=False)
 
@@ -135,7 +136,7 @@ class _BakeInputs:
     ground_rows: int  # first apron row (== height: no apron)
 
 
-def _bake_inputs(painted: Painted, ground: GroundSpec, apron_ground: bool) -> _BakeInputs:
+def bake_inputs(painted: Painted, ground: GroundSpec, apron_ground: bool) -> _BakeInputs:
     """The light-independent part of ``bake_layer``, cached on ``painted``."""
     key = (apron_ground, tuple(np.asarray(ground.color, np.float64).tolist()))
     found = painted.inputs.get(key)
@@ -177,31 +178,60 @@ def ground_far_color(ground: GroundSpec) -> np.ndarray:
     return np.asarray(ground.color, dtype=np.float64)
 
 
+def _layer_light(light: Light, depth: float, indoor: bool, lamps: float) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """(haze, RGB gain of the layer, RGB gain of its ground apron, fog RGB added) of a layer at ``depth``."""
+    haze = light.haze(depth) if not indoor else light.fog * 0.3
+    amb = _ambient(light, indoor) * (1.0 - haze)
+    if depth < LAMP_REACH and not indoor:  # near things stand among the street lamps
+        amb = amb + 0.7 * light.lamp_fill(lamps) * (1.0 - haze)
+    # the apron is ground: lit like the ground (street lamps included), so no band where they meet
+    amb_g = amb if indoor else (_ambient(light, indoor) + light.lamp_fill(lamps)) * (1.0 - haze)
+    return haze, amb, amb_g, light.fog_color() * haze
+
+
+def layer_colors(rgb: np.ndarray, light: Light, grade: Grade, depth: float, indoor: bool, lamps: float,
+                 apron: bool = False) -> np.ndarray:
+    """Albedo ``rgb`` (uint8 [..., 3]) lit, fogged and graded as ``bake_layer`` does (before premultiplying)."""
+    _, amb, amb_g, fog = _layer_light(light, depth, indoor, lamps)
+    lit = cv2.multiply(rgb, (*(amb_g if apron else amb).tolist(), 0.0))
+    cv2.add(lit, (*fog.tolist(), 0.0), dst=lit)
+    return grade.apply(lit)
+
+
+def layer_glow(painted: Painted, light: Light, grade: Grade, depth: float, indoor: bool,
+               glows: bool) -> tuple[tuple[int, int], np.ndarray] | None:
+    """(rows holding emissive texels, graded glow RGB) that ``bake_layer`` adds, or None when it adds none."""
+    haze = _layer_light(light, depth, indoor, 0.0)[0]
+    glow = light.glow() * (1.0 - 0.7 * haze)
+    if glow <= 0.01 or not glows:
+        return None
+    rows = painted.inputs.get("emissive_rows")
+    if rows is None:
+        rows = painted.inputs["emissive_rows"] = _filled_rows(painted.canvas.emissive)
+    em_col = grade.apply(np.clip(GLOW_COLOR * glow, 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
+    return rows, em_col
+
+
 def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec, indoor: bool,
-               apron_ground: bool, lamps: float = 0.0) -> LayerTexture:
-    """Light, fog, grade and premultiply one painted layer; append the wrap columns."""
+               apron_ground: bool, lamps: float = 0.0, glow: bool = True) -> LayerTexture:
+    """Light, fog, grade and premultiply one painted layer; append the wrap columns.
+
+    ``glow=False`` leaves out the emissive windows (the base that ``relight`` transforms for other buckets)."""
     c = painted.canvas
     spec = painted.spec
-    haze = light.haze(spec.depth) if not indoor else light.fog * 0.3
-    amb = _ambient(light, indoor) * (1.0 - haze)
-    if spec.depth < LAMP_REACH and not indoor:  # near things stand among the street lamps
-        amb = amb + 0.7 * light.lamp_fill(lamps) * (1.0 - haze)
-    fog = light.fog_color() * haze
-    inputs = _bake_inputs(painted, ground, apron_ground)
+    inputs = bake_inputs(painted, ground, apron_ground)
     rgb, alpha, ground_rows = inputs.rgb, inputs.alpha, inputs.ground_rows
+    _, amb, amb_g, fog = _layer_light(light, spec.depth, indoor, lamps)
     lit = cv2.multiply(rgb, (*amb.tolist(), 0.0))
     if ground_rows < c.height and not indoor:
-        # the apron is ground: lit like the ground (street lamps included), so no band where they meet
-        amb_g = (_ambient(light, indoor) + light.lamp_fill(lamps)) * (1.0 - haze)
         lit[ground_rows:] = cv2.multiply(rgb[ground_rows:], (*amb_g.tolist(), 0.0))
     cv2.add(lit, (*fog.tolist(), 0.0), dst=lit)
     lit = grade.apply(lit)
     premult = cv2.multiply(lit, cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB), scale=1.0 / 255.0)
-    glow = light.glow() * (1.0 - 0.7 * haze)
-    if glow > 0.01 and inputs.glows:
-        em_col = grade.apply(np.clip(GLOW_COLOR * glow, 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
+    emit = layer_glow(painted, light, grade, spec.depth, indoor, inputs.glows) if glow else None
+    if emit is not None:
         em = cv2.cvtColor(c.emissive, cv2.COLOR_GRAY2RGB)
-        cv2.add(premult, cv2.multiply(em, (*(em_col / 255.0).tolist(), 0.0)), dst=premult)
+        cv2.add(premult, cv2.multiply(em, (*(emit[1] / 255.0).tolist(), 0.0)), dst=premult)
     tex = cv2.merge([premult, alpha])
     ext = min(tex.shape[1], max(64, int(tex.shape[1] * 0.5)))
     tex = np.concatenate([tex, tex[:, :ext]], axis=1)
@@ -267,14 +297,30 @@ def paint_ground(spec: GroundSpec, width: int, seed: int) -> tuple[np.ndarray, f
     return tile, (ppm_x + ppm_z) / 2.0
 
 
-def bake_ground(tile: np.ndarray, ppm: float, light: Light, grade: Grade, indoor: bool,
-                lamps: float = 0.0) -> GroundTexture:
-    amb = _ambient(light, indoor) + (0.0 if indoor else light.lamp_fill(lamps))
-    lit = grade.apply(cv2.multiply(tile, (*amb.tolist(), 0.0)))
+def _ground_gain(light: Light, indoor: bool, lamps: float) -> np.ndarray:
+    return _ambient(light, indoor) + (0.0 if indoor else light.lamp_fill(lamps))
+
+
+def ground_colors(rgb: np.ndarray, light: Light, grade: Grade, indoor: bool, lamps: float) -> np.ndarray:
+    """Ground albedo ``rgb`` (uint8 [..., 3]) lit and graded as ``bake_ground`` does."""
+    return grade.apply(cv2.multiply(rgb, (*_ground_gain(light, indoor, lamps).tolist(), 0.0)))
+
+
+def ground_haze_colors(tile: np.ndarray, light: Light, grade: Grade, indoor: bool,
+                       lamps: float) -> tuple[np.ndarray, np.ndarray]:
+    """(far ground haze RGB, fog RGB), graded, float32: what the compositor fades the far ground to."""
+    amb = _ground_gain(light, indoor, lamps)
     mean = np.array(cv2.mean(tile)[:3]) * amb  # exact sums, like numpy's mean, ~20x faster on the tile
     haze = grade.apply(np.clip(light.fog_color() * 0.6 + mean * 0.4, 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
     fog = grade.apply(np.clip(light.fog_color(), 0, 255).astype(np.uint8).reshape(1, 1, 3))[0, 0]
-    return GroundTexture(tex=lit, ppm=ppm, haze_color=haze.astype(np.float32), fog_color=fog.astype(np.float32))
+    return haze.astype(np.float32), fog.astype(np.float32)
+
+
+def bake_ground(tile: np.ndarray, ppm: float, light: Light, grade: Grade, indoor: bool,
+                lamps: float = 0.0) -> GroundTexture:
+    lit = ground_colors(tile, light, grade, indoor, lamps)
+    haze, fog = ground_haze_colors(tile, light, grade, indoor, lamps)
+    return GroundTexture(tex=lit, ppm=ppm, haze_color=haze, fog_color=fog)
 
 
 @dataclass
@@ -294,7 +340,14 @@ class SkyTexture:
 def _blend(img: np.ndarray, weight: np.ndarray, color) -> None:
     """In place: ``img = img * (1 - w) + w * color`` (``color`` RGB, or per-pixel values that broadcast),
     with one temporary instead of four."""
-    t = np.subtract(np.asarray(color, np.float32), img, dtype=np.float32)
+    color = np.asarray(color, np.float32)
+    if color.shape == (3,) and img.flags.c_contiguous and weight.flags.c_contiguous:
+        # the same float32 operations by OpenCV: numpy's broadcast of the weight over channels is ~3x slower
+        t = cv2.subtract((*color.tolist(), 0.0), img)  # the colour as an OpenCV scalar: no full-size copy
+        cv2.multiply(t, cv2.merge([weight, weight, weight]), dst=t)
+        cv2.add(img, t, dst=img)
+        return
+    t = np.subtract(color, img, dtype=np.float32)
     t *= weight[..., None]
     img += t
 
@@ -338,8 +391,10 @@ def _add_glow(img: np.ndarray, el: np.ndarray, az: np.ndarray, sun_az: float, su
         glow = np.zeros_like(dist)
         for scale, weight in broad:
             glow += np.exp(dist * np.float32(-1.0 / scale)) * np.float32(weight)
-        glow = cv2.resize(glow, (cols, rows), interpolation=cv2.INTER_LINEAR)
-        img += glow[..., None] * color
+        # coloured on the coarse grid, then upscaled (linear, so the same as colouring after) and added
+        # by OpenCV: no full-size temporary per channel
+        glow3 = np.ascontiguousarray(glow[..., None] * np.asarray(color, np.float32))
+        cv2.add(img, cv2.resize(glow3, (cols, rows), interpolation=cv2.INTER_LINEAR), dst=img)
     for scale, weight in terms:
         if scale >= GLOW_COARSE_SCALE:
             continue
@@ -375,6 +430,10 @@ def _blend_disc(img: np.ndarray, el: np.ndarray, az: np.ndarray, sun_az: float, 
     band = img[r0:r1]
     weight = np.clip((radius - _sky_distance(el[r0:r1], az, sun_az, sun_el)) / edge, 0, 1) * strength
     _blend_where(band, weight, color)
+
+
+_CLOUDS = LRU(2)  # cloud densities (float32, one per sky size, cover and star state); read only
+_CLOUDS_LOCK = threading.Lock()
 
 
 def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width: int, seed: int) -> SkyTexture:
@@ -422,14 +481,23 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
     # clouds: periodic noise, squashed towards the horizon by perspective
     cover = min(1.0, recipe.clouds * 0.6 + light.overcast * 0.8)
     if cover > 0.02:
-        small = periodic_noise_2d(max(8, rows // 4), max(8, period // 4), rng, 5.0)
-        cl = cv2.resize(small, (period, rows), interpolation=cv2.INTER_CUBIC)
-        thr = 0.6 - cover * 0.8
-        dens = np.clip((cl - np.float32(thr)) / np.float32(0.35), 0, 1) * np.clip(tan_el / 0.12, 0, 1).astype(np.float32)[:, None]
+        # The density does not depend on the light, only on the cover and on the random stream (which the
+        # stars, drawn before, consume at night): a light transition bakes it once, not per sky.
+        key = (seed & 0xFFFFFFFF, rows, period, night > 0, recipe.stars, cover)
+
+        def density() -> np.ndarray:
+            small = periodic_noise_2d(max(8, rows // 4), max(8, period // 4), rng, 5.0)
+            cl = cv2.resize(small, (period, rows), interpolation=cv2.INTER_CUBIC)
+            thr = 0.6 - cover * 0.8
+            return (np.clip((cl - np.float32(thr)) / np.float32(0.35), 0, 1)
+                    * np.clip(tan_el / 0.12, 0, 1).astype(np.float32)[:, None]) * np.float32(0.9)
+
+        with _CLOUDS_LOCK:  # sessions may bake skies on several threads
+            dens = _CLOUDS.get_or(key, density)
         base = 0.3 + 0.65 * light.daylight
         cloud_col = np.array([245, 245, 250]) * base * (1 - 0.35 * light.overcast)
         cloud_col = cloud_col * (1 - light.warmth * 0.3) + np.array([255, 160, 120]) * light.warmth * 0.3 * base
-        _blend(img, dens * np.float32(0.9), cloud_col)
+        _blend(img, dens, cloud_col)
     if light.fog > 0:
         # As thick as on the far layers at the horizon (so hills and sky meet in one fog colour),
         # thinning towards the zenith: fog lies on the ground.
