@@ -70,11 +70,19 @@ class RunFailed:
     take: Take | None
 
 
-Event = ChunkShown | ExportProgress | RunDone | RunFailed
+@dataclass(frozen=True)
+class RunNotice:
+    """Something the creator should see while the take waits or runs elsewhere (a session service's
+    "2 creators ahead of you", "the worker was lost; the take resumed on another one")."""
+
+    text: str
+
+
+Event = ChunkShown | ExportProgress | RunNotice | RunDone | RunFailed
 EXPORT_POLL_S = 0.5  # how often export progress is reported
 
 
-__all__ = ["ChunkShown", "Event", "ExportProgress", "LiveRun", "RewindError", "RunDone", "RunFailed",
+__all__ = ["ChunkShown", "Event", "ExportProgress", "LiveRun", "RewindError", "RunDone", "RunFailed", "RunNotice",
            "picture_settings"]
 
 

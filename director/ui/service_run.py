@@ -30,7 +30,7 @@ from director.run.service.protocol import (
 from director.run.takes import RewindError, Take, Takes
 from director.sinks.clip_writer import ClipWriter
 from director.sinks.live_stream import LiveStream
-from director.ui.live_run import ChunkShown, Event, RunDone, RunFailed
+from director.ui.live_run import ChunkShown, Event, RunDone, RunFailed, RunNotice
 from director.world import Interpretation
 from director.world.compile import compile_timeline
 from director.world.incremental import append_directives
@@ -176,7 +176,9 @@ class ServiceLiveRun:
         try:
             for event in events:
                 if isinstance(event, (Queued, Notice)):
-                    self.notices.append(event.message if isinstance(event, Queued) else event.text)
+                    text = event.message if isinstance(event, Queued) else event.text
+                    self.notices.append(text)
+                    yield RunNotice(text)
                 elif isinstance(event, Started) and writer is None:
                     writer = ClipWriter(take.path, width=event.width, height=event.height, fps=event.fps,
                                         sample_rate=event.sample_rate, keyframe_interval=event.chunk_frames)

@@ -69,3 +69,26 @@ def test_rewind_and_images_are_refused_with_a_message(ctl):
     list(ctl.start(f))
     with pytest.raises(DirectError, match="Rewinding needs the take's checkpoints"):
         ctl.rewind(f, "0:01")
+
+
+def test_a_creator_who_waits_for_a_worker_is_told_their_place(tmp_path):
+    # One slot: the first creator's take holds it; the second one's status line says they wait, then it runs.
+    with InProcessService(AdmissionPolicy(max_per_worker=1, max_total=1)) as service:
+        runs = ServiceRuns(service)
+        controllers = []
+        for key in ("first", "second"):
+            folder = tmp_path / key
+            folder.mkdir()
+            controllers.append(DirectController(DirectSession(key, folder), reader=RULES_ONLY, runs=runs))
+        first, second = controllers
+        f = replace(first.show().fields, size="160x90", duration=2.0, rows=[["0:00.5", "pan left", "1", "", ""]])
+        first_views = iter(first.start(f))
+        next(first_views)
+        next(v for v in first_views if v.segment is not None)  # the first take is running: the slot is taken
+        waiting = iter(second.start(f))
+        next(waiting)  # "starting…"
+        told = next(waiting)
+        assert told.status == "**Take 1** · you are next: your take starts as soon as a worker is free", told.status
+        list(first_views)
+        rest = list(waiting)
+        assert "**Take 1** done · 0:02.0" in rest[-1].status, rest[-1].status

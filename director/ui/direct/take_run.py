@@ -15,7 +15,7 @@ from director.ui.direct.reading import Reading, reading_of
 from director.ui.direct.table import notes_for, read_note
 from director.ui.direct.take_check import check_take, notes_with_verdicts
 from director.ui.direct.views import EditorView, RunView, StripView, TakeView
-from director.ui.live_run import ChunkShown, ExportProgress, LiveRun, RunDone, RunFailed
+from director.ui.live_run import ChunkShown, ExportProgress, LiveRun, RunDone, RunFailed, RunNotice
 from director.ui.sessions import DirectSession
 from director.ui.takes import Take
 
@@ -44,6 +44,8 @@ class TakeRun:
                 yield self._chunk(event)
             elif isinstance(event, ExportProgress):
                 yield self._exporting(event)
+            elif isinstance(event, RunNotice):
+                yield RunView(status=f"**Take {self.number}** · {event.text}" + command_log(self.lines))
             elif isinstance(event, RunDone):
                 yield from self._done(event.take)
             elif isinstance(event, RunFailed):
