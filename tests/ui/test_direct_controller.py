@@ -213,3 +213,25 @@ def test_a_take_shows_progress_readings_and_verdicts(ctl):
         ctl.switch_take(7)
     with pytest.raises(DirectError, match="nothing to re-take"):  # every directive was seen
         ctl.retake(f)
+
+
+def test_re_take_failed_starts_a_new_take_where_the_check_first_failed(ctl):
+    from director.ui.direct.take_check import check_take
+    from director.world import compile_timeline
+
+    f = replace(_fields(ctl), size="320x180", duration=3.0, rows=[["0:01.0", "pan left", "1.5", "", ""]])
+    list(ctl.start(f))
+    take = ctl.session.takes.shown
+    # Judge the clip as if the row had asked for the opposite move: the check fails at 0:01.0.
+    record = take.record
+    wrong = record.model_copy(update={"directives": [record.directives[0].model_copy(update={"text": "pan right"})]})
+    played = take.director.script
+    take.director.script = compile_timeline(wrong, reader=RULES_ONLY)
+    take.check = check_take(take)
+    take.director.script = played
+    assert take.check.report.failed
+    views = list(ctl.retake(f))
+    assert views[0].status == "**Take 2** starting from 0:01.0…", views[0].status
+    assert "**Take 2** done · 0:03.0" in views[-1].status, views[-1].status
+    second = ctl.session.takes.shown
+    assert second.number == 2 and second.from_time == 1.0 and second.parent == 1 and second.finished
