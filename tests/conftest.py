@@ -20,12 +20,12 @@ def shared_app(tmp_path_factory) -> SharedApp:
     """One ``python app.py`` for the whole session: the app tests (``app_url``) and the hostile clients of
     the security tests (``hostile``) talk to the same server, each in its own browser sessions.
 
-    Modules import ``app_url`` from ``tests.test_app_harness``, and pytest keeps a separate cache for each
+    Modules import ``app_url`` from ``tests.app.test_app_harness``, and pytest keeps a separate cache for each
     module that holds the fixture function, so a server started there ran once per module, plus one for
     the security tests: four start-ups (each 7-45 s on two busy cores) and four idle servers to the end
     of the run. Starting it here, once, gives every module the same server."""
     from tests.app_server import APP_SECRET
-    from tests.test_app_harness import start_app
+    from tests.app.test_app_harness import start_app
 
     root = tmp_path_factory.mktemp("app")
     secret_file = root / "secret.txt"

@@ -1,7 +1,7 @@
 """The README's table of camera moves, generated from the vocabulary (so adding a move updates it).
 
 ``python -m director.vocabulary.readme_tables README.md`` rewrites the block between the markers;
-``tests/test_vocabulary.py`` fails when the README is out of date.
+``tests/vocabulary/test_vocabulary.py`` fails when the README is out of date.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ per output row (``amax / 448``); at every call the input is quantised with one s
 (Hopper/Ada: about twice the bf16 matmul rate). This is the recipe LongLive 2 ships (torchao row-wise
 ``Float8DynamicActivationFloat8WeightConfig``) and Self-Forcing offers per tensor; LongLive reports
 20.7 -> 24.8 fps with it. It changes the maths: e4m3 keeps 3 mantissa bits, so each product is off by
-up to ~6 % and a layer's output by ~2-3 % (``tests/test_causal_wan_fp8.py`` bounds it), which can cost
+up to ~6 % and a layer's output by ~2-3 % (``tests/engines/causal_wan/test_causal_wan_fp8.py`` bounds it), which can cost
 picture quality. Off by default (``fp8=True`` turns it on): on an H100 with the blocks compiled it gave no
 measurable gain over bf16 for this model (benchmarks/README.md, runs 4-5), so it is there to measure with.
 

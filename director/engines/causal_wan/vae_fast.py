@@ -13,7 +13,7 @@ the decoder's own module instances (the encoder is untouched):
      concatenate the cached frames in time, so no padded copy is made.
 
 Each step computes exactly what the original does (zero padding is zero padding; the norm keeps its fp32
-normalise); on the CPU in eager mode the decoded frames are bit-identical (tests/test_causal_wan_core.py).
+normalise); on the CPU in eager mode the decoded frames are bit-identical (tests/engines/causal_wan/test_causal_wan_core.py).
 """
 
 from __future__ import annotations

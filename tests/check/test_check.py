@@ -164,7 +164,7 @@ def test_a_dissolve_is_gradual_and_a_cut_is_not(tmp_path):
 def test_paris_girl_walking_right_is_tracked_not_the_grainy_road(tmp_path):
     """Regression: in the Paris preset (1980s film grain on a flat road) the flow on the road is noise,
     and the tracker followed that noise: "the girl walks to the right" was judged ✘ though she does."""
-    preset = json.loads((Path(__file__).resolve().parents[1] / "presets" / "timelines" / "paris_1980s_walk.json").read_text())
+    preset = json.loads((Path(__file__).resolve().parents[2] / "presets" / "timelines" / "paris_1980s_walk.json").read_text())
     preset.update(duration=4.0, width=320, height=180)
     preset["directives"] = preset["directives"][:2]  # "wide shot" at 0, "the girl walks to the right" at 1.5
     timeline = Timeline.model_validate(preset)
@@ -182,7 +182,7 @@ def test_a_newcomer_is_looked_for_where_the_world_brings_it_in():
     left of her; the checker guessed its entry side from where it stops and looked for it on the left."""
     from director.check.expectations import expectations, screen_x
 
-    preset = json.loads((Path(__file__).resolve().parents[1] / "presets" / "timelines" / "paris_1980s_walk.json").read_text())
+    preset = json.loads((Path(__file__).resolve().parents[2] / "presets" / "timelines" / "paris_1980s_walk.json").read_text())
     script = compile_timeline(Timeline.model_validate(preset), reader=RULES_ONLY)
     cat = next(e for e in expectations(script, preset["duration"]) if e.text == "a cute cat runs to the girl")
     assert cat.entity_before is None and cat.entity_first is not None

@@ -15,7 +15,7 @@ from director.engines.causal_wan.engine import CausalWanEngine  # noqa: E402
 from director.engines.causal_wan.config import CausalWanConfig  # noqa: E402
 from director.engines.causal_wan.fp8 import FP8, Fp8Linear, quantize_blocks  # noqa: E402
 from director.engines.causal_wan.tiny import tiny_components  # noqa: E402
-from tests.test_causal_wan_engine import FPS, H, W, requests, world  # noqa: E402
+from tests.engines.causal_wan.test_causal_wan_engine import FPS, H, W, requests, world  # noqa: E402
 
 
 def test_fp8_linear_is_the_scaled_fp8_product():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_app_browser import _delete_row, browser  # noqa: F401
-from tests.test_app_harness import ARTIFACTS, app_url  # noqa: F401
+from tests.app.test_app_browser import _delete_row, browser  # noqa: F401
+from tests.app.test_app_harness import ARTIFACTS, app_url  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tests.test_app_harness import ARTIFACTS, app_url, ffprobe  # noqa: F401
+from tests.app.test_app_harness import ARTIFACTS, app_url, ffprobe  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -107,7 +107,7 @@ def test_a_deforum_file_dropped_on_load_timeline_becomes_the_timeline(browser, a
     """The creator drags a Deforum settings file from their desktop onto "Load timeline"."""
     from pathlib import Path
 
-    text = (Path(__file__).parent / "data" / "deforum_3d_settings.txt").read_text()
+    text = (Path(__file__).parents[1] / "data" / "deforum_3d_settings.txt").read_text()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(app_url, wait_until="load")
     page.wait_for_selector("#dr-load-json")

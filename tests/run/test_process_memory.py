@@ -26,7 +26,7 @@ print(rss() - base)
 
 
 def _retained_mb(mode: str) -> str:
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[2])
     return subprocess.run([sys.executable, "-c", CODE, mode], capture_output=True, text=True, check=True,
                           cwd=root, env={"PYTHONPATH": root}).stdout.strip()
 
@@ -64,7 +64,7 @@ print(before, rss() - base)
 
 
 def test_a_finished_sessions_memory_is_returned_by_release_free_memory():
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[2])
     out = subprocess.run([sys.executable, "-c", TRIM_CODE], capture_output=True, text=True, check=True,
                          cwd=root, env={"PYTHONPATH": root}).stdout.strip()
     if out == "unsupported":

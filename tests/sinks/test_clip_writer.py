@@ -30,7 +30,7 @@ from director.sinks.clip_writer import (
 from director.engines.protocol import Chunk, sample_index
 
 W, H, FPS, SR, N = 320, 180, 24.0, 48_000, 12
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 # -- synthetic chunks ---------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ CHILD = textwrap.dedent(
     print("written", flush=True)
     time.sleep(600)
     """
-).format(repo=str(REPO), tests=str(REPO / "tests"))
+).format(repo=str(REPO), tests=str(REPO / "tests" / "sinks"))
 
 
 def render_and_kill(path: Path, chunks: int, rate: str = "crf") -> None:
@@ -444,7 +444,7 @@ FSIZE_CHILD = textwrap.dedent(
     else:
         print("OK")
     """
-).format(repo=str(REPO), tests=str(REPO / "tests"))
+).format(repo=str(REPO), tests=str(REPO / "tests" / "sinks"))
 
 
 @pytest.mark.parametrize("stage", ["write", "finish"])

@@ -8,7 +8,7 @@ import pytest
 from gradio_client import Client
 
 from tests.app_server import running_app
-from tests.test_app_harness import ARTIFACTS, HEADERS, SMALL, Api, ffprobe, fields_of
+from tests.app.test_app_harness import ARTIFACTS, HEADERS, SMALL, Api, ffprobe, fields_of
 
 pytest.importorskip("ray")
 pytestmark = pytest.mark.slow

@@ -61,7 +61,7 @@ def test_parse_hub_model():
 
 
 def test_model_and_checkpoint_load_from_the_hub_cache(hub):
-    from tests.test_causal_wan_engine import _to_original
+    from tests.engines.causal_wan.test_causal_wan_engine import _to_original
 
     base = tiny_components(seed=1)
     folder = snapshot(hub, MODEL)

@@ -11,10 +11,10 @@ import webvtt
 from gradio_client import Client, handle_file
 from pypdf import PdfReader
 
-from tests.test_app_api import _file, _render
-from tests.test_app_harness import SMALL, Api, app_url, fields_of  # noqa: F401
+from tests.app.test_app_api import _file, _render
+from tests.app.test_app_harness import SMALL, Api, app_url, fields_of  # noqa: F401
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 @pytest.mark.slow  # a 3 s take and a storyboard: ~22 s on two busy cores

@@ -83,7 +83,7 @@ def test_sliced_run_equals_the_plain_run(comps, fake_spaces):
 def test_zerogpu_is_detected_and_uses_a_queue_the_worker_can_reach(comps, fake_spaces, monkeypatch):
     from director.plan.assets import Assets
     from director.engines.protocol import RenderSettings
-    from tests.test_causal_wan_engine import requests, world
+    from tests.engines.causal_wan.test_causal_wan_engine import requests, world
 
     monkeypatch.setenv("SPACES_ZERO_GPU", "true")
     assert on_zerogpu()
@@ -125,7 +125,7 @@ def test_a_call_that_ended_idle_hands_back_its_state_and_the_run_goes_on(comps, 
     from director.plan.assets import Assets
     from director.engines.protocol import RenderSettings
     from director.engines.causal_wan.zerogpu import render_slice
-    from tests.test_causal_wan_engine import requests, world
+    from tests.engines.causal_wan.test_causal_wan_engine import requests, world
 
     def engine(**kw):
         eng = CausalWanEngine(CausalWanConfig(max_text_tokens=24, timesteps=(1000.0,), sound="silence", **kw),

@@ -19,7 +19,7 @@ from director.plan.timeline import load_timeline, timeline_from_data
 from director.world.state import CameraState, EntityState, WorldState
 
 W, H = 192, 108
-PRESETS = Path(__file__).parents[1] / "presets" / "timelines"
+PRESETS = Path(__file__).parents[3] / "presets" / "timelines"
 
 
 def _strict(render_all):

@@ -34,7 +34,7 @@ from director.formats.take_notes import Take
 from director.plan.timecode import format_time
 from director.plan.timeline import CameraMove, Directive, Timeline, TimelineError, load_timeline
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 DEFORUM_3D = DATA / "deforum_3d_settings.txt"
 DEFORUM_2D = DATA / "deforum_2d_settings.txt"
 PARSEQ = DATA / "parseq_lighthouse.json"

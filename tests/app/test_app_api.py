@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from gradio_client import Client, handle_file
 
-from tests.test_app_harness import (  # noqa: F401
+from tests.app.test_app_harness import (  # noqa: F401
     HEADERS, NEURAL_MODEL, SHORT_ROWS, SMALL, Api, app_url, ffprobe, fields_of,
 )
 

@@ -13,7 +13,7 @@ from director.engines.causal_wan.engine import CausalWanEngine  # noqa: E402
 from director.engines.causal_wan.config import CausalWanConfig  # noqa: E402
 from director.engines.causal_wan.lora import merge_lora, read_lora  # noqa: E402
 from director.engines.causal_wan.tiny import tiny_components  # noqa: E402
-from tests.test_causal_wan_engine import FPS, H, W, world  # noqa: E402
+from tests.engines.causal_wan.test_causal_wan_engine import FPS, H, W, world  # noqa: E402
 
 # original Wan module -> diffusers module, for the layers LongLive's LoRA targets in block 0 and 1
 TARGETS = {

@@ -54,7 +54,7 @@ def test_the_engine_runs_self_forcing_global_then_says_when_the_window_rolls():
     from director.engines.protocol import RenderSettings
     from director.engines.causal_wan.engine import ROLLING_NOTE, CausalWanEngine
     from director.engines.causal_wan.tiny import tiny_components
-    from tests.test_causal_wan_engine import requests, world
+    from tests.engines.causal_wan.test_causal_wan_engine import requests, world
 
     eng = CausalWanEngine(CausalWanConfig(max_text_tokens=24, timesteps=(1000.0,), sound="silence",
                                           attention="self-forcing"), components=tiny_components(rope_max_seq_len=64))

@@ -9,7 +9,7 @@ import time
 import pytest
 from gradio_client import Client
 
-from tests.test_app_harness import HEADERS, SMALL, Api, app_url, fields_of  # noqa: F401
+from tests.app.test_app_harness import HEADERS, SMALL, Api, app_url, fields_of  # noqa: F401
 
 PRESET = "Paris 1980s walk (built-in example)"
 TAKE_SECONDS = 12.0  # long enough (paced to real time) for every call below while it renders

@@ -163,8 +163,7 @@ def test_a_long_wander_has_no_seams():
     import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).parent))
-    from state_engine import StateEngine
+    from tests.state_engine import StateEngine
 
     world = WanderWorld(WanderConfig(scene="a park", width=32, height=18), engine=StateEngine())
     poses, frames = [], 0

@@ -25,7 +25,7 @@ from director.world.environment import WEATHER_EFFECTS
 from director.world.rig_moves import RIG_MOVES
 from director.world.state import HOUR_OF as STATE_HOURS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- camera moves -------------------------------------------------------------------------------
