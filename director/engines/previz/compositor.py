@@ -137,6 +137,9 @@ SPRITE_CACHE_BYTES = 48 * 1024 * 1024  # figure sprites kept; close-ups make lar
 DRAWING_CACHE_BYTES = 24 * 1024 * 1024  # unlit figure drawings kept (their rim outlines, added later, as much again)
 
 
+ANCHOR_IDLE_FRAMES = 48  # frames the light keeps one bucket before a transition's anchor bake is released
+
+
 class WorldRenderer:
     """Renders ``WorldState``s at one size and seed; holds every cache (nothing here is engine state)."""
 
@@ -147,6 +150,7 @@ class WorldRenderer:
         self._scenes = LRU(4)
         self._baked = LRU(2)  # a light change re-bakes by bucket, monotonically: this one and the last
         self._anchors = LRU(1)  # the anchor bake of the light group a transition is in (see ``relight``)
+        self._settled: tuple[tuple, int] = ((), 0)  # (the last bake key asked for, how many frames in a row)
         self._skies = LRU(3)
         self._grades = LRU(4)
         self._sprites = LRU(600, max_bytes=SPRITE_CACHE_BYTES)
@@ -253,7 +257,18 @@ class WorldRenderer:
                 ground = bake_ground(scene.ground_tile, scene.ground_ppm, light, grade, rec.indoor, rec.lamps)
             return layers, ground
 
+        self._release_anchor_when_settled(key)
         return self._baked.get_or(key, build)
+
+    def _release_anchor_when_settled(self, key: tuple) -> None:
+        """A transition's anchor (a whole full-day bake, ~50 MB at 1280x720) is only needed to make new light
+        buckets; once the light has kept one bucket for ANCHOR_IDLE_FRAMES its re-coloured bake is cached,
+        so the anchor is let go (it is baked again, identically, when the light next moves)."""
+        last, frames = self._settled
+        frames = frames + 1 if key == last else 1
+        self._settled = (key, frames)
+        if frames == ANCHOR_IDLE_FRAMES:
+            self._anchors.clear()
 
     def sky(self, scene: _Scene, light: Light, hour: float, grade: Grade) -> SkyTexture:
         hb = round(hour / SKY_HOUR_STEP) * SKY_HOUR_STEP

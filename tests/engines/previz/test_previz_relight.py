@@ -75,3 +75,24 @@ def test_a_grade_the_transform_cannot_follow_is_baked_fully():
         base = bake_layer(p, anchor, grade, recipe.ground, recipe.indoor, _apron(p), recipe.lamps, glow=False)
         relit.append(relight_layer(base, p, anchor, light, grade, recipe.ground, recipe.indoor, _apron(p), recipe.lamps))
     assert any(layer is None for layer in relit)  # the compositor then bakes the whole bucket fully
+
+
+def test_the_anchor_bake_is_let_go_once_the_light_has_settled():
+    """A 3-minute render must not keep a second full-day bake after night has fallen (issue 2's memory goal):
+    during the transition the anchor is held, once the light keeps its bucket it is released; frames are
+    the same either way (the anchor is a pure function of scene, light and grade)."""
+    from director.commands.reader import RULES_ONLY
+    from director.engines.previz.compositor import ANCHOR_IDLE_FRAMES
+    from director.plan.timeline import Timeline
+    from director.run.director import Director
+
+    timeline = Timeline.model_validate({"duration": 4, "width": 160, "height": 90, "fps": 24, "seed": 1,
+                                        "world": {"scene": "a street in Paris"},
+                                        "directives": [{"at": 0, "text": "night falls", "duration": 1}]})
+    director = Director(timeline, reader=RULES_ONLY)
+    held = []
+    for chunk in director.run():
+        renderer = director.engine._renderer
+        held.append(len(renderer._anchors))
+    assert held[0] == 1  # the transition re-colours from the anchor
+    assert held[-1] == 0 and 4 * 24 - 24 > ANCHOR_IDLE_FRAMES  # a settled second of night let it go
