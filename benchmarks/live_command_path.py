@@ -32,7 +32,7 @@ from director.commands.reader import RULES_ONLY  # noqa: E402
 from director.plan.assets import Assets  # noqa: E402
 from director.plan.timeline import timeline_from_data  # noqa: E402
 from director.ui.live_run import ChunkShown, LiveRun  # noqa: E402
-from director.ui.takes import Takes  # noqa: E402
+from director.run.takes import Takes  # noqa: E402
 
 PACKAGE = str(Path(__file__).resolve().parents[1] / "director")
 BELOW = ("commands", "engines", "plan")  # floors the route calls into but that are not its rooms

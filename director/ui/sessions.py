@@ -22,7 +22,7 @@ from director.plan.timeline import Timeline
 from director.run.sessions import DEFAULT_IDLE_SECONDS, DEFAULT_MAX_SESSIONS, InProcessSessions
 from director.plan.presets import default_timeline
 from director.ui.session_assets import SessionAssets
-from director.ui.takes import Takes
+from director.run.takes import Takes
 
 if TYPE_CHECKING:
     from director.ui.live_run import LiveRun

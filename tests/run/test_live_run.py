@@ -9,7 +9,7 @@ from director.plan.assets import Assets
 from director.run.pace_governor import PaceGovernor
 from director.plan.timeline import timeline_from_data
 from director.ui.live_run import ChunkShown, ExportProgress, LiveRun, RunDone
-from director.ui.takes import Takes
+from director.run.takes import Takes
 from tests.clip_tools import decode_frames, probe, video_stream
 
 W, H = 320, 180

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from director.run.director import Director
 from director.ui.direct.take_check import check_take, notes_with_verdicts, retake_time
-from director.ui.takes import Take
+from director.run.takes import Take
 from director.run.render import render
 from director.world import compile_timeline
 from director.plan.timeline import Timeline

@@ -32,7 +32,7 @@ class TakeCheck:
 
 
 def check_take(take) -> TakeCheck:
-    """Measure a finished take (``director.ui.takes.Take``) against the plan it played, live commands included."""
+    """Measure a finished take (``director.run.takes.Take``) against the plan it played, live commands included."""
     if not take.finished or take.frames < 2:
         return TakeCheck(None, "the take has no finished clip")
     try:

@@ -17,7 +17,7 @@ from director.ui.direct.take_check import check_take, notes_with_verdicts
 from director.ui.direct.views import EditorView, RunView, StripView, TakeView
 from director.ui.live_run import ChunkShown, ExportProgress, LiveRun, RunDone, RunFailed, RunNotice
 from director.ui.sessions import DirectSession
-from director.ui.takes import Take
+from director.run.takes import Take
 
 LOG_LINES = 8  # live commands listed under the status line (the latest)
 
