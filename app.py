@@ -2,7 +2,7 @@
 
 This file only builds the UI (``build_demo``) and serves it; nothing heavy is loaded at import.
 The app is a FastAPI server with Gradio mounted on it, so tabs that need their own low-latency
-routes (Wander's MJPEG stream) can add them. On Hugging Face Spaces the same ``__main__`` runs.
+routes (the live view's and Wander's MJPEG streams and sound) can add them. On Hugging Face Spaces the same ``__main__`` runs.
 """
 
 
@@ -114,6 +114,9 @@ def create_app(demo=None):
 
     demo = demo or build_demo()
     app = FastAPI(title="director")
+    from director.ui.live_view.routes import register_routes as register_live_view
+
+    register_live_view(app)  # the Direct tab's live view: the take's frames and sound
     wander = getattr(demo, "director_wander", None)
     if wander is not None and hasattr(wander, "register_routes"):
         wander.register_routes(app)

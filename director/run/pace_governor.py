@@ -1,13 +1,13 @@
 """Live pace: pick the picture size a live run can sustain in real time, from its own chunk timings.
 
 Editors play back at a proxy resolution when the machine cannot keep up, and so does a live run: the
-``PaceGovernor`` is fed the wall time each chunk took (engine, export encode, live segment: all of it)
+``PaceGovernor`` is fed the wall time each chunk took (engine, export encode, live frames: all of it)
 and answers the ``LiveLevel`` to render the next chunk at. It never lets the live view fall behind:
 
 * **down** at once when the last ``window`` chunks took more than ``margin`` of their video time (a run
   slower than real time puts the view behind; the rest of the margin is the browser's and the
   system's), unless the run is comfortably ahead of real time (more than half the ``lead``). The window
-  is two chunks because costs come in pairs: the live segment is encoded every second chunk;
+  is two chunks so that one slow chunk (a light change's bake) does not step the picture down alone;
 * **up** only after ``settle`` chunks at a level with room to spare, when the next level's estimated
   pace (this pace scaled by the pixel ratio) still fits; a step up that fails doubles the chunks it
   waits before the next try, so a machine at its limit does not flicker between two sizes;

@@ -3,7 +3,7 @@
 This is the only loop over ``Director.run()`` in the package. Rendering a file, the Direct tab's
 live take, Wander, contact sheets and the export re-render are all a ``Run`` with different sinks:
 
-    run = Run(director, [ClipSink(writer), LiveStreamSink(stream)])
+    run = Run(director, [ClipSink(writer), LiveFeed(fps, sample_rate)])
     for event in run.events():          # Progress, ChunkReady, Notice ..., then one ending
         ...                              # Finished | Stopped | Failed
     # or: ending = run.run()             # drive it to the end, return the ending

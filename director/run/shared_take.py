@@ -180,6 +180,7 @@ class SharedTake(Generic[T]):
                  limit: RateLimit | None = None, max_participants: int = MAX_PARTICIPANTS):
         self.token = secrets.token_urlsafe(TOKEN_BYTES)
         self.label = label
+        self.picture_token: str | None = None  # the surface's token for the live picture (participants watch it)
         self.view_only = False
         self.ended = False
         self.limit = limit or RateLimit()

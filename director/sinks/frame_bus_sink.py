@@ -1,6 +1,6 @@
-"""Wander's frames as a sink: each chunk's frames JPEG-encoded for the ``FrameBus`` the browser
-streams from. Encoding happens here, on the run's thread; when each frame is shown (its due time
-plus a small delay) is the surface's business, so encoded frames go to ``deliver``."""
+"""Frames as a sink for a browser view: each chunk's frames JPEG-encoded as ``Frame``s (Wander's
+``FrameBus``, the Direct tab's live feed). Encoding happens here, on the run's thread; when each frame
+is shown is the surface's business, so encoded frames go to ``deliver``."""
 
 from __future__ import annotations
 
@@ -19,6 +19,32 @@ JPEG_QUALITY = 80
 def frame_digest(frame: np.ndarray) -> str:
     """A short hash of one RGB frame (replays compare frames by it)."""
     return hashlib.blake2b(np.ascontiguousarray(frame).data, digest_size=12).hexdigest()
+
+
+def view_size(width: int, height: int, max_width: int | None) -> tuple[int, int]:
+    """Even (w, h) no wider than ``max_width`` (None: no limit) with the frame's aspect ratio."""
+    if max_width is None or width <= max_width:
+        return width, height
+    w = max_width - max_width % 2
+    return w, max(2, int(round(height * w / width / 2)) * 2)
+
+
+def encode_frames(frames: np.ndarray, start_frame: int, fps: float, *, input_seq: int = 0,
+                  max_width: int | None = None) -> list[Frame]:
+    """JPEG ``Frame``s (``seq`` 0: the publisher numbers them) of uint8 RGB ``frames`` [n, H, W, 3],
+    the first being frame ``start_frame``; frames wider than ``max_width`` are scaled down first."""
+    out = []
+    for i, image in enumerate(frames):
+        index = start_frame + i
+        h, w = image.shape[:2]
+        size = view_size(w, h, max_width)
+        if size != (w, h):
+            image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+        if not ok:
+            raise RuntimeError(f"JPEG encoding failed for frame {index} ({w}x{h})")
+        out.append(Frame(0, index, index / fps, input_seq, jpeg.tobytes()))
+    return out
 
 
 class FrameBusSink:
@@ -43,16 +69,9 @@ class FrameBusSink:
 
     def write(self, ready: ChunkReady) -> None:
         chunk = ready.chunk
-        seq = self.input_seq()
-        frames = []
-        for i, image in enumerate(chunk.frames):
-            index = chunk.start_frame + i
-            if self.keep_digests:
-                self.digests.append(frame_digest(image))
-            ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-            if not ok:
-                raise RuntimeError(f"JPEG encoding failed for frame {index}")
-            frames.append(Frame(0, index, index / self.fps, seq, jpeg.tobytes()))
+        if self.keep_digests:
+            self.digests.extend(frame_digest(image) for image in chunk.frames)
+        frames = encode_frames(chunk.frames, chunk.start_frame, self.fps, input_seq=self.input_seq())
         self.last = frames
         if self.deliver is not None:
             self.deliver(frames)

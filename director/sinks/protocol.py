@@ -3,7 +3,7 @@
 A ``Run`` hands each chunk to its sinks in the order given, then emits ``ChunkReady``; whatever ends
 the run (the last frame, a stop, an error, the listener going away) it calls every sink's ``close``
 exactly once with the ending, before emitting that ending. A sink decides there what the ending
-means for it (finish a clip, keep a ``.part`` for resume, flush a last live segment).
+means for it (finish a clip, keep a ``.part`` for resume, finish showing the live frames queued).
 """
 
 from __future__ import annotations

@@ -60,11 +60,15 @@ class SoundRing:
         with self._lock:
             return self._start + len(self._pcm)
 
-    def since(self, sample: int) -> SoundSlice:
-        """Samples from ``sample`` on (or the newest ``catch_up`` seconds when ``sample`` is gone or < 0)."""
+    def since(self, sample: int, until: int | None = None) -> SoundSlice:
+        """Samples from ``sample`` on (or the newest ``catch_up`` seconds when ``sample`` is gone or < 0),
+        up to ``until`` (exclusive; None: the newest): a view that shows frames later than they are made
+        asks only for the sound of what it has shown."""
         with self._lock:
             end = self._start + len(self._pcm)
+            if until is not None:
+                end = max(self._start, min(end, until))
             if sample < self._start or sample > end:
                 sample = max(self._start, end - self._catch_up)
-            part = self._pcm[sample - self._start:]
+            part = self._pcm[sample - self._start:end - self._start]
             return SoundSlice(sample, part.astype("<i2").tobytes(), self.sample_rate)

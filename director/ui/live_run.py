@@ -1,9 +1,10 @@
-"""One generation as the Direct tab sees it: Director → (ClipWriter, LiveStream), as typed events.
+"""One generation as the Direct tab sees it: Director → (ClipWriter, LiveFeed), as typed events.
 
 ``LiveRun.events()`` is iterated by the Start handler (a gradio generator); ``send`` and ``stop``
 come from other requests on other threads and go straight to the Director, which applies them at the
-next chunk boundary. Whatever ends the run (the last frame, Stop, an error, the tab closing), the
-clip made so far is finished into a playable MP4.
+next chunk boundary. The browser watches the take through ``feed`` (a ``LiveFeed``: frames at their
+time over MJPEG, and the sound), not through these events. Whatever ends the run (the last frame,
+Stop, an error, the tab closing), the clip made so far is finished into a playable MP4.
 
 Live means real time: a ``PaceGovernor`` measures each chunk's wall time and picks the size the next
 one is rendered at (the take's own size, or a proxy 3/4, 1/2, 3/8 as wide), and the run waits when it
@@ -32,8 +33,7 @@ from director.run.run import Run
 from director.run.takes import RewindError, Take, Takes, branch, picture_settings
 from director.sinks.clip_sink import ClipSink
 from director.sinks.clip_writer import ClipWriter
-from director.sinks.live_stream import LiveStream
-from director.sinks.live_stream_sink import LiveStreamSink
+from director.sinks.live_feed import LiveFeed
 from director.ui.export_rerender import ExportRerender, RerenderProgress
 from director.world import Interpretation
 
@@ -44,7 +44,6 @@ class ChunkShown:
     seconds: float  # video made so far
     total: float
     fps: float  # frames made per wall-clock second
-    segment: Path | None  # a new live segment, if one is complete
     commands: tuple[AppliedCommand, ...]  # live commands that took effect at this chunk
     live: LiveLevel | None = None  # the size this chunk was rendered at
     next_live: LiveLevel | None = None  # the size the governor chose for the next chunk
@@ -87,25 +86,25 @@ __all__ = ["ChunkShown", "Event", "ExportProgress", "LiveRun", "RewindError", "R
 
 
 class LiveRun:
-    def __init__(self, take: Take, writer: ClipWriter, stream: LiveStream,
+    def __init__(self, take: Take, writer: ClipWriter, feed: LiveFeed,
                  make_director: Callable[[Timeline], Director] | None = None, *, pace: bool = True):
         """``make_director(timeline)``: a full-size Director like this one (for the export re-render);
         ``pace``: keep to real time and adapt the live size (False: as fast as possible, full size)."""
         self.take = take
         self.director = take.director
         self.writer = writer
-        self.stream = stream
+        self.feed = feed
+        self.live_token: str | None = None  # the feed's token, once a surface registered it
         self.started = time.monotonic()
         self.pace = pace
         self.governor = PaceGovernor(self.director.settings.width, self.director.settings.height,
                                      lock_full=not (pace and self.director.proxy_sizes and make_director))
-        self.first_frame_s: float | None = None  # wall seconds from start() to the first segment
+        self.first_frame_s: float | None = None  # wall seconds from start() to the first frame handed to the feed
         self.export: ExportRerender | None = None
         self._make_director = make_director
         # The clip takes full-size chunks until the first proxy one; the export re-render writes the rest.
         self._clip = ClipSink(writer, on_failure="finish", keep_sidecar=True, full_size_only=True)
-        self._live = LiveStreamSink(stream)
-        self._run = Run(self.director, [self._clip, self._live])
+        self._run = Run(self.director, [self._clip, feed])
         self._stopping = threading.Event()
         self._ended = False
         self._authors: deque[str | None] = deque()  # of the commands sent and not applied yet, in order
@@ -139,10 +138,9 @@ class LiveRun:
         writer = ClipWriter(path, **size, prefix=prefix)
         take = Take(number, path, director, from_time=from_time, parent=base.number if base else None,
                     frames=writer.frames_written)
-        stream = LiveStream(folder / f"live-{number}", timeline.width, timeline.height, timeline.fps,
-                            director.settings.sample_rate)
+        feed = LiveFeed(timeline.fps, director.settings.sample_rate)
         takes.add(take)
-        return cls(take, writer, stream, make_director, pace=pace)
+        return cls(take, writer, feed, make_director, pace=pace)
 
     # -- reading (any thread) ---------------------------------------------
     @property
@@ -193,12 +191,11 @@ class LiveRun:
                 self.take.frames = self.writer.frames_written
                 if self._clip.paused_at is not None and not self._clip.handed_over:
                     self._clip.hand_over()  # the export re-render finishes the clip after the run
-                segment = self._live.segment
-                if segment is not None and self.first_frame_s is None:
+                if self.first_frame_s is None:
                     self.first_frame_s = time.monotonic() - self.started
                 with self._send_lock:
                     authors = tuple(self._authors.popleft() if self._authors else None for _ in event.commands)
-                shown = ChunkShown(event.seconds, d.record.duration, event.progress.fps, segment, event.commands,
+                shown = ChunkShown(event.seconds, d.record.duration, event.progress.fps, event.commands,
                                    level, gov.level, authors)
                 for observer in self.observers:
                     observer(shown)
@@ -213,9 +210,6 @@ class LiveRun:
                     gov.waited(time.perf_counter() - now)
                 handed = time.perf_counter()
             if failure is None:
-                last = self._live.last_segment
-                if last is not None:
-                    yield ChunkShown(d.time, d.record.duration, 0.0, last, (), gov.level, gov.level)
                 if self._clip.paused_at is not None:
                     yield from self._export()
         except Exception as exc:  # opening the engine failed: nothing was made

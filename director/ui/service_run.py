@@ -29,7 +29,8 @@ from director.run.service.protocol import (
 )
 from director.run.takes import RewindError, Take, Takes
 from director.sinks.clip_writer import ClipWriter
-from director.sinks.live_stream import LiveStream
+from director.engines.protocol import SAMPLE_RATE
+from director.sinks.live_feed import LiveFeed
 from director.ui.live_run import ChunkShown, Event, RunDone, RunFailed, RunNotice
 from director.world import Interpretation
 from director.world.compile import compile_timeline
@@ -123,7 +124,7 @@ class ServiceRuns:
         session = self.service.submit(spec)
         take = Take(number, folder / f"take-{number}.mp4", keeper)  # type: ignore[arg-type]  # a Director's reading side
         takes.add(take)
-        return ServiceLiveRun(take, keeper, session, folder)
+        return ServiceLiveRun(take, keeper, session, LiveFeed(timeline.fps, SAMPLE_RATE))
 
 
 class ServiceLiveRun:
@@ -131,11 +132,12 @@ class ServiceLiveRun:
 
     export = None  # the clip is written at full size from the stream: no re-render after it
 
-    def __init__(self, take: Take, keeper: RecordKeeper, session: Any, folder: Path):
+    def __init__(self, take: Take, keeper: RecordKeeper, session: Any, feed: LiveFeed):
         self.take = take
         self.keeper = keeper
         self.session = session
-        self.folder = folder
+        self.feed = feed  # what the page watches: the streamed chunks, at their time
+        self.live_token: str | None = None
         self.started = time.monotonic()
         self.first_frame_s: float | None = None
         self.observers: list[Callable[[ChunkShown], None]] = []
@@ -168,7 +170,6 @@ class ServiceLiveRun:
     def events(self) -> Iterator[Event]:
         keeper, take = self.keeper, self.take
         writer: ClipWriter | None = None
-        stream: LiveStream | None = None
         failure: str | None = None
         applied: list[tuple[AppliedCommand, str | None]] = []
         fps = 0.0
@@ -182,20 +183,19 @@ class ServiceLiveRun:
                 elif isinstance(event, Started) and writer is None:
                     writer = ClipWriter(take.path, width=event.width, height=event.height, fps=event.fps,
                                         sample_rate=event.sample_rate, keyframe_interval=event.chunk_frames)
-                    stream = LiveStream(self.folder / f"live-{take.number}", event.width, event.height, event.fps,
-                                        event.sample_rate)
+                    self.feed.use_sample_rate(event.sample_rate)
                 elif isinstance(event, CommandApplied):
                     author = None if event.author == "creator" else event.author
                     applied.append((keeper.apply(event), author))
                 elif isinstance(event, ChunkReady):
-                    assert writer is not None and stream is not None, "a chunk before Started"
+                    assert writer is not None, "a chunk before Started"
                     writer.write(event)  # type: ignore[arg-type]  # ChunkReady has the fields a Chunk has
-                    segment = stream.add(event.frames, event.audio)
-                    if segment is not None and self.first_frame_s is None:
+                    self.feed.add(event.frames, event.audio, event.start_frame)
+                    if self.first_frame_s is None:
                         self.first_frame_s = time.monotonic() - self.started
                     keeper.frames = take.frames = writer.frames_written
                     fps = keeper.frames / max(time.monotonic() - self.started, 1e-6)
-                    shown = ChunkShown(keeper.time, keeper.record.duration, fps, segment,
+                    shown = ChunkShown(keeper.time, keeper.record.duration, fps,
                                        tuple(a for a, _ in applied), authors=tuple(w for _, w in applied))
                     applied = []
                     for observer in self.observers:
@@ -207,15 +207,12 @@ class ServiceLiveRun:
                     take.stopped = True
                 elif isinstance(event, Failed):
                     failure = event.error
-            if stream is not None:
-                last = stream.flush()
-                if last is not None:
-                    yield ChunkShown(keeper.time, keeper.record.duration, 0.0, last, ())
         except Exception as exc:  # the service could not be read (a lost cluster): the clip keeps what came
             log.exception("service take failed")
             failure = f"{type(exc).__name__}: {exc}"
         finally:
             events.close()
+            self.feed.close()
             if failure is None and not keeper.done:
                 take.stopped = True
             self._finish(writer)

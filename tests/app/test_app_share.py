@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 
+import httpx
 import pytest
 from gradio_client import Client
 
@@ -98,8 +99,13 @@ def test_owner_and_guests_direct_one_take(app_url, tmp_path):
     assert [t for t in rows if t in {c for _, _, c in expected}] == [c for _, _, c in expected]
     # the guest saw the owner's live view and the command list while they were in
     names = endpoints_outputs(guest, "join_shared")
-    videos = [dict(zip(names, o))["live"] for o in seen]
-    assert any(isinstance(v, str) and v.endswith(".m3u8") for v in videos), "the guest got no live video"
+    owner_live = next(o["live"] for o in map(lambda o: dict(zip(endpoints_outputs(owner, "start"), o)), take.outputs())
+                      if o.get("live"))
+    lives = [dict(zip(names, o))["live"] for o in seen]
+    assert owner_live in lives, "the guest was not given the owner's live view"
+    status = httpx.get(f"{app_url.rstrip('/')}/live/{owner_live}/status", timeout=10).json()
+    assert status["ended"] and status["t"] > TAKE_SECONDS - 1  # the view showed the whole take
+    assert httpx.get(f"{app_url.rstrip('/')}/live/{owner_live[:-2]}xx/status", timeout=10).status_code == 404
     assert any(_applied(dict(zip(names, o))["share_log"])[:2] == expected[:2] for o in seen)
     with pytest.raises(Exception, match="expired"):
         guest.predict("join_shared", share_token=token)  # the take ended: so did its link

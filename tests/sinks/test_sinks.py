@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import cv2
 import numpy as np
 import pytest
@@ -17,8 +19,7 @@ from director.sinks.clip_sink import ClipSink
 from director.sinks.clip_writer import ClipWriter, clip_frames
 from director.sinks.contact_sheet import ContactSheetSink
 from director.sinks.frame_bus_sink import FrameBusSink, frame_digest
-from director.sinks.live_stream import LiveStream
-from director.sinks.live_stream_sink import LiveStreamSink
+from director.sinks.live_feed import LiveFeed
 from director.sinks.protocol import Sink
 from director.sinks.sound_ring import SoundRing
 from director.sinks.sound_ring_sink import SoundRingSink
@@ -47,7 +48,7 @@ def _director(duration: float = 2.0) -> Director:
 
 
 def test_every_sink_follows_the_protocol(tmp_path):
-    sinks = [ClipSink(_writer(tmp_path / "a.mp4")), LiveStreamSink(LiveStream(tmp_path / "live", W, H, FPS, RATE)),
+    sinks = [ClipSink(_writer(tmp_path / "a.mp4")), LiveFeed(FPS, RATE),
              CheckpointSink(CheckpointStore(tmp_path / "ck"), _director(), 2), FrameBusSink(FPS), ContactSheetSink([0]),
              SoundRingSink(SoundRing(RATE), FPS)]
     assert all(isinstance(s, Sink) for s in sinks)
@@ -93,18 +94,44 @@ def test_clip_sink_pauses_at_the_first_proxy_chunk_and_hands_the_writer_over(tmp
     assert writer.finish(keep_sidecar=True).exists()
 
 
-def test_live_stream_sink_makes_segments_and_flushes_the_rest(tmp_path):
-    sink = LiveStreamSink(LiveStream(tmp_path, W, H, FPS, RATE, segment_seconds=1.0))
-    sink.write(_ready(0))
-    first = sink.segment
-    sink.write(_ready(1))
-    assert first is not None and sink.segment is None  # the first chunk is a segment of its own
-    sink.write(_ready(2))  # completes a 1 s segment
-    assert sink.segment is not None
-    sink.write(_ready(3))
-    sink.close(Finished(24, 2.0))
-    assert sink.last_segment is not None and sink.segments[0] == first and len(sink.segments) == 3
-    assert all(p.exists() and p.suffix == ".ts" for p in sink.segments)
+def test_live_feed_shows_each_chunk_at_preview_size_at_its_time_with_its_sound(tmp_path):
+    feed = LiveFeed(FPS, RATE, max_width=32)
+    audio = np.linspace(-0.5, 0.5, 6 * RATE // FPS * 2, dtype=np.float32).reshape(-1, 2)
+    frames = np.zeros((6, H, W, 3), np.uint8)
+    frames[:, :, W // 2:] = 255  # right half white: the preview must keep the picture's shape
+    started = time.perf_counter()
+    feed.add(frames, audio, 0)
+    feed.add(frames, audio, 6)
+    feed.close()
+    feed.pacer.join(5)
+    elapsed = time.perf_counter() - started
+    assert feed.frames.closed and feed.frames.latest.index == 11 and feed.frames.latest.seq == 12
+    assert elapsed >= 11 / FPS - 0.02  # shown at their times, not in one burst
+    shown = cv2.imdecode(np.frombuffer(feed.frames.latest.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert shown.shape == (18, 32, 3) and shown[:, :12].max() < 40 and shown[:, 20:].min() > 215
+    part = feed.audio(0)  # every frame shown: all the sound, as 16-bit PCM
+    assert part.start == 0 and part.end == 12 * RATE // FPS
+    pcm = np.frombuffer(part.pcm, "<i2").reshape(-1, 2)
+    assert abs(pcm[0, 0] / 32767 + 0.5) < 1e-3
+
+
+def test_live_feed_gives_only_the_sound_of_frames_already_shown():
+    feed = LiveFeed(FPS, RATE)
+    assert feed.audio(-1).pcm == b"" and feed.shown_seconds is None  # nothing on screen yet
+    n = 6
+    audio = np.full((n * RATE // FPS, 2), 0.25, np.float32)
+    for i in range(4):  # two seconds of video at once: the run is ahead of real time
+        feed.add(np.zeros((n, H, W, 3), np.uint8), audio, i * n)
+    deadline = time.perf_counter() + 2
+    while feed.shown_seconds is None and time.perf_counter() < deadline:
+        time.sleep(0.005)
+    part = feed.audio(0)
+    shown = feed.shown_seconds
+    assert shown is not None and shown < 1.0
+    assert part.end <= round((shown + 2 / FPS) * RATE)  # not the sound of frames still to come
+    feed.abort()
+    feed.pacer.join(2)
+    assert feed.frames.closed
 
 
 def test_checkpoint_sink_saves_every_few_chunks_but_not_after_the_last(tmp_path):

@@ -197,7 +197,9 @@ def test_a_take_shows_progress_readings_and_verdicts(ctl):
     views = list(ctl.start(f))
     first, last = views[0], views[-1]
     assert first.status == "**Take 1** starting…" and first.clear_clip and first.strip.made == 0.0
-    assert any(v.segment is not None for v in views)  # the live view got pieces
+    feed = ctl.feeds.get(first.live)  # the page watches the take with this token
+    feed.pacer.join(5)  # the view shows what is queued at its time, then its stream ends
+    assert feed is not None and feed.frames.latest is not None and feed.frames.latest.index == 3 * 24 - 1
     assert any(v.status and "rendering · " in v.status for v in views)
     assert "**Take 1** done · 0:03.0 · check:" in last.status and "effects seen" in last.status
     assert last.take.clip is not None and last.take.clip.exists() and last.take.number == 1

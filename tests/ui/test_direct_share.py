@@ -53,7 +53,8 @@ def test_owner_and_guest_direct_one_take_in_arrival_order_with_authors(people):
     with pytest.raises(DirectError, match="Start a take first"):
         owner.share(BASE)
     views = owner.relay(_start(ctl, 3.0))
-    next(views)
+    first, _ = next(views)
+    assert first.live is not None and ctl.session.run.live_token == first.live
     info = owner.share(BASE)
     assert info.link.startswith(BASE + "?share=") and info.guests == []
     token = info.link.split("share=", 1)[1]
@@ -79,7 +80,7 @@ def test_owner_and_guest_direct_one_take_in_arrival_order_with_authors(people):
     assert all(c.accepted for c in shared.applied)
     # the guest saw the live view, the command list in the authors' colours, and the end
     assert got[0].message.startswith("You joined **Take 1** as") and "Guest 1" in got[0].message
-    assert any(u.run is not None and u.run.segment is not None for u in got)
+    assert got[0].run is not None and got[0].run.live == first.live  # they watch the owner's live picture
     assert got[-1].message.startswith("The take ended")
     log = got[-1].log_html
     assert log.index("it starts to rain") < log.index("night falls") < log.index("camera pans right")

@@ -31,6 +31,7 @@ from director.ui.direct.take_check import notes_with_verdicts, retake_time
 from director.ui.direct.take_run import TakeRun
 from director.ui.direct.views import EditorView, FilesView, ImageView, RunView, SelectionView, SwitchView
 from director.ui.live_run import LiveRun, RewindError
+from director.ui.live_view.feeds import LiveFeeds, default_feeds
 from director.plan.presets import load_preset_and_images
 from director.plan.timeline_images import image_keys
 from director.ui.session_assets import SessionAssets, add_upload
@@ -46,14 +47,17 @@ class DirectError(ValueError):
 
 class DirectController:
     """One session's Direct tab. ``engine_options``: the app's options per engine name; ``runs``: what
-    starts a take (``LiveRun`` in this process, or ``director.ui.service_run.ServiceRuns``)."""
+    starts a take (``LiveRun`` in this process, or ``director.ui.service_run.ServiceRuns``); ``feeds``:
+    where a take's live feed is registered for the page to watch (the server's, by default)."""
 
     def __init__(self, session: DirectSession, *, reader: Reader = WITH_MEANING,
-                 engine_options: dict[str, dict] | None = None, runs: Any = LiveRun):
+                 engine_options: dict[str, dict] | None = None, runs: Any = LiveRun,
+                 feeds: LiveFeeds | None = None):
         self.session = session
         self.reader = reader  # how the editor's and the live commands' text is read
         self.engine_options = engine_options or {}
         self.runs = runs
+        self.feeds = feeds if feeds is not None else default_feeds()
 
     # -- reading -----------------------------------------------------------------------------------
     def read(self, fields: EditorFields) -> Reading:
@@ -277,6 +281,7 @@ class DirectController:
                 raise DirectError(str(exc)) from None
             s.timeline = timeline
             s.run = run
+        run.live_token = self.feeds.add(run.feed)  # the capability the page watches the take with
         return run
 
     def _run(self, reading: Reading, run: LiveRun) -> Iterator[RunView]:

@@ -29,6 +29,7 @@ from director.ui.direct.reading import read_timeline
 from director.ui.direct.share import ShareController, ShareInfo, SharedTakeRegistry, SharedView
 from director.ui.direct.table import HEADERS, NOTE_COLUMN
 from director.ui.direct.views import EditorView, FilesView, ImageView, RunView, SelectionView
+from director.ui.live_view.component import live_view_component
 from director.plan.presets import BUILTIN_NAME, default_timeline, list_presets
 from director.run.shared_take import SharedTakes
 from director.ui.sessions import SessionStore
@@ -50,7 +51,7 @@ class DirectTab:
 
     fields: list[gr.components.Component]
     table: gr.Dataframe
-    video: gr.Video
+    live: gr.HTML  # the live view (its value: the take's live token)
     strip: gr.HTML
     shares: SharedTakeRegistry  # the running takes shared with others (app.py forgets a closed session's)
 
@@ -85,7 +86,7 @@ def build_direct_tab(store: SessionStore, *, reader: Reader = WITH_MEANING, rend
     handlers = Handlers(ui, store, reader, dict(engine_options or {}), shares, runs)
     _wire(ui, handlers, render_concurrency)
     _wire_share(ui, handlers, gr.context.Context.root_block)
-    return DirectTab(field_components(ui), ui["table"], ui["video"], ui["strip"], shares)
+    return DirectTab(field_components(ui), ui["table"], ui["live"], ui["strip"], shares)
 
 
 # -- the layout: each part registers its components in ``ui`` -------------------------------------
@@ -93,8 +94,7 @@ def build_direct_tab(store: SessionStore, *, reader: Reader = WITH_MEANING, rend
 def _stage(ui: Components, shown: EditorView) -> None:
     """What is being made, and the controls while it is made."""
     with gr.Column(scale=3, min_width=320, elem_classes="dr-stage"):
-        ui["video"] = gr.Video(label="Live view", streaming=True, autoplay=True, interactive=False,
-                               elem_id="dr-live", height=400)
+        ui["live"] = live_view_component(elem_id="dr-live")
         ui["strip"] = gr.HTML(shown.strip.html if shown.strip else "", elem_id="dr-strip")
         with gr.Row(elem_classes="dr-transport"):
             ui["start"] = gr.Button("▶  Start", variant="primary", size="lg", elem_id="dr-start", scale=3)
@@ -301,8 +301,8 @@ class Handlers:
         out |= {ui[k]: v for k, v in (("table", view.rows), ("status", view.status)) if v is not None}
         if view.strip is not None:
             out[ui["strip"]] = view.strip.html
-        if view.segment is not None:
-            out[ui["video"]] = str(view.segment)
+        if view.live is not None:
+            out[ui["live"]] = view.live
         if view.clear_clip:
             out[ui["mp4"]] = None
         if take is not None:
@@ -408,8 +408,8 @@ class Handlers:
                 out[ui["status"]] = view.status
             if view.strip is not None:
                 out[ui["strip"]] = view.strip.html
-            if view.segment is not None:
-                out[ui["video"]] = str(view.segment)
+            if view.live is not None:
+                out[ui["live"]] = view.live
         return out
 
     def switch_take(self, request: gr.Request, number):
@@ -453,7 +453,7 @@ def _wire(ui: Components, h: Handlers, render_concurrency: int) -> None:
     c = lambda *names: [ui[n] for n in names]  # noqa: E731
     editor_out = [*fields, *c("strip", "table_msg", "attach")]
     edit_out = c("table", "table_msg", "strip", "attach")
-    run_out = [*editor_out, *c("video", "status", "mp4", "takes", "take_video", "rewind_at", "share_log")]
+    run_out = [*editor_out, *c("live", "status", "mp4", "takes", "take_video", "rewind_at", "share_log")]
     on = lambda event, fn, inputs, outputs, name, limits=light: event(  # noqa: E731
         shows_errors(fn), inputs, outputs, api_name=name, **limits)
 
@@ -498,7 +498,7 @@ def _wire_share(ui: Components, h: Handlers, root: gr.Blocks | None) -> None:
     ui["share_remove"].click(shows_errors(h.share_remove), c("share_guest"), panel, api_name="share_remove",
                              **light)
     ui["share_leave"].click(shows_errors(h.share_leave), None, c("share_msg"), api_name="share_leave", **light)
-    watched = c("video", "strip", "status", "share_log", "share_msg")
+    watched = c("live", "strip", "status", "share_log", "share_msg")
     join = dict(fn=shows_errors(h.join_shared), inputs=c("share_token"), outputs=watched, **watch)
     if root is not None:  # the page's address may carry a share link
         root.load(h.share_link_token, None, c("share_token"), api_name="share_link_token", **light).then(

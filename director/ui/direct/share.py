@@ -65,6 +65,7 @@ class ShareController:
             raise DirectError("Start a take first: a take is shared while it renders.")
         fresh = self.shares.owned_by(self.key) is None
         shared = self.shares.share(self.key, run.send, label=f"Take {run.take.number}")
+        shared.picture_token = run.live_token
         if fresh:
             run.observers.append(lambda event: _record(shared, event))
         link = f"{base_url.rstrip('/')}/?share={shared.token}"
@@ -140,7 +141,8 @@ class ShareController:
         subscription = shared.watch(self.key)
         hello = (f"You joined **{shared.label}** as <span style='color:{me.colour}'>**{me.name}**</span>: "
                  "type a command below to direct it with the others.")
-        yield SharedView(None, log_html(shared), hello)
+        picture = RunView(live=shared.picture_token) if shared.picture_token else None
+        yield SharedView(picture, log_html(shared), hello)
         try:
             for update in subscription:  # ends with the take, or at once when they leave or are removed
                 if self.key not in shared.members and not shared.ended:

@@ -37,7 +37,7 @@ class TakeRun:
         take = self.run.take
         where = f" from {format_time(take.from_time)}" if take.from_time else ""
         yield RunView(status=f"**Take {self.number}** starting{where}…", editor=EditorView(self.reading.rows),
-                      clear_clip=True,
+                      clear_clip=True, live=self.run.live_token,
                       strip=StripView(self.reading.timeline, self.kinds, made=take.from_time, status="starting…"))
         for event in self.run.events():
             if isinstance(event, ChunkShown):
@@ -63,7 +63,7 @@ class TakeRun:
         progress = f"{format_time(event.seconds)} / {format_time(event.total)}{fps_text}{live_text}"
         return RunView(status=f"**Take {self.number}** · rendering · {progress}" + command_log(self.lines),
                        strip=StripView(record, self.kinds, made=event.seconds, status=progress),
-                       segment=event.segment, rows=rows)
+                       rows=rows)
 
     def _exporting(self, event: ExportProgress) -> RunView:
         p = event.progress

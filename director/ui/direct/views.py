@@ -95,7 +95,7 @@ class RunView:
 
     status: str | None = None  # the line under Start (markdown)
     strip: StripView | None = None
-    segment: Path | None = None  # a new piece of the live view
+    live: str | None = None  # the token of a new take's live feed (the live view connects to it)
     rows: list[list[str]] | None = None  # the table (live commands join it)
     editor: EditorView | None = None  # the whole editor (an invalid start, the take's end)
     take: TakeView | None = None  # the take's end

@@ -1,7 +1,7 @@
 """HTTP routes of Wander, on the app's own server (FastAPI):
 
-- ``GET  /wander/{token}/stream``  multipart/x-mixed-replace MJPEG (works in an ``<img>``; the page
-  reads it with fetch to draw on a canvas and to see each frame's headers: X-Frame, X-Time, X-Input);
+- ``GET  /wander/{token}/stream``  multipart/x-mixed-replace MJPEG (``director/ui/live_view/mjpeg.py``;
+  the page reads it with fetch to draw on a canvas and to see each frame's headers);
 - ``POST /wander/{token}/input``   ``{"held": [...], "run": bool, "drag": degrees, "seq": n}``;
 - ``GET  /wander/{token}/frame.jpg`` the newest frame;
 - ``GET  /wander/{token}/status``  JSON: time, state, render and display delay;
@@ -14,16 +14,14 @@ The token is handed only to the session that entered the world (an unguessable c
 from __future__ import annotations
 
 import math
-from typing import Annotated, AsyncIterator
+from typing import Annotated
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field, StringConstraints
 
+from director.ui.live_view.mjpeg import mjpeg_stream, pcm_response
 from director.ui.wander.registry import WanderRegistry, WanderSession
-
-BOUNDARY = "wanderframe"
-IDLE_TIMEOUT = 1.0  # seconds between disconnect checks when no frame comes
 
 
 class InputMessage(BaseModel):
@@ -52,28 +50,8 @@ def register_routes(app: FastAPI, registry: WanderRegistry | None = None) -> Non
         s = _session(registry, token)
         world = s.world
         assert world is not None
-
-        async def parts() -> AsyncIterator[bytes]:
-            registry.watched(s, +1)
-            try:
-                yield f"--{BOUNDARY}\r\n".encode()
-                last = 0
-                while world.alive or (world.frames.latest and world.frames.latest.seq > last):
-                    f = await world.frames.next(last, IDLE_TIMEOUT)
-                    if f is None:
-                        if await request.is_disconnected():
-                            break
-                        continue
-                    last = f.seq
-                    head = (f"Content-Type: image/jpeg\r\nContent-Length: {len(f.jpeg)}\r\nX-Frame: {f.index}\r\n"
-                            f"X-Time: {f.t:.4f}\r\nX-Input: {f.input_seq}\r\n\r\n").encode()
-                    # The boundary goes right after each frame: browsers show a part once the next boundary arrives.
-                    yield head + f.jpeg + f"\r\n--{BOUNDARY}\r\n".encode()
-            finally:
-                registry.watched(s, -1)
-
-        return StreamingResponse(parts(), media_type=f"multipart/x-mixed-replace; boundary={BOUNDARY}",
-                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+        return mjpeg_stream(world.frames, request, alive=lambda: world.alive,
+                            watching=lambda step: registry.watched(s, step))
 
     @app.post("/wander/{token}/input")
     async def send_input(token: str, message: InputMessage) -> JSONResponse:
@@ -97,9 +75,7 @@ def register_routes(app: FastAPI, registry: WanderRegistry | None = None) -> Non
         s = _session(registry, token)
         assert s.world is not None
         part = s.world.sound.since(start)
-        return Response(part.pcm, media_type="application/octet-stream",
-                        headers={"Cache-Control": "no-store", "X-Sample-Start": str(part.start),
-                                 "X-Sample-Rate": str(part.sample_rate)})
+        return pcm_response(part.pcm, part.start, part.sample_rate)
 
     @app.get("/wander/{token}/status")
     async def status(token: str) -> JSONResponse:

@@ -1,0 +1,89 @@
+"""Show frames at their video time: a player's clock between a run that makes frames in bursts (a chunk
+at a time, possibly ahead of real time) and a ``FrameBus`` the browser draws the newest frame of.
+
+The first frame is shown as soon as it arrives and fixes the clock (wall time of video time 0); every
+later frame is published when the clock reaches its time. A frame that arrives later than its time by
+more than ``slip`` moves the clock on by that much, as a player does after a stall: the view pauses,
+then plays on at normal speed, instead of racing through the late frames to catch up.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from typing import Callable
+
+from director.sinks.frame_bus import Frame, FrameBus
+
+SLIP_FRAMES = 1.5  # frames of lateness tolerated before the clock moves on (a thread wakes late now and then)
+
+
+class FramePacer:
+    """Publishes scheduled frames to ``bus`` at their times, on its own thread.
+
+    Args:
+        bus: where the browser's streams read the newest frame.
+        fps: the frames' rate (``slip`` is ``SLIP_FRAMES`` of them).
+        clock: seconds (monotonic); tests pass their own.
+    """
+
+    def __init__(self, bus: FrameBus, fps: float, *, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.bus = bus
+        self.slip = SLIP_FRAMES / fps
+        self.clock = clock
+        self.origin: float | None = None  # wall clock at video time 0
+        self.stalls = 0  # times the clock moved on because a frame came late
+        self.stalled_s = 0.0  # by how much in all
+        self.shown: Frame | None = None  # the newest frame published
+        self.first_shown_at: float | None = None  # clock() when the first frame went out
+        self._queue: queue.Queue[Frame | None] = queue.Queue()
+        self._abort = threading.Event()
+        self._seq = 0
+        self._thread = threading.Thread(target=self._publish_all, name="frame-pacer", daemon=True)
+        self._thread.start()
+
+    def schedule(self, frames: list[Frame]) -> None:
+        """Queue frames (in time order) to be shown at their times; from the run's thread."""
+        for frame in frames:
+            self._queue.put(frame)
+
+    def finish(self) -> None:
+        """No more frames: the queued ones are still shown at their times, then the bus closes."""
+        self._queue.put(None)
+
+    def abort(self) -> None:
+        """Stop now (nobody is watching any more): queued frames are dropped and the bus closes."""
+        self._abort.set()
+        self._queue.put(None)
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    @property
+    def queued(self) -> int:
+        """Frames waiting for their time."""
+        return self._queue.qsize()
+
+    def _publish_all(self) -> None:
+        try:
+            while not self._abort.is_set():
+                frame = self._queue.get()
+                if frame is None:
+                    break
+                now = self.clock()
+                if self.origin is None:
+                    self.origin = now - frame.t
+                    self.first_shown_at = now
+                late = now - (self.origin + frame.t)
+                if late > self.slip:
+                    self.origin += late
+                    self.stalls += 1
+                    self.stalled_s += late
+                elif late < 0 and self._abort.wait(-late):
+                    break
+                self._seq += 1
+                self.shown = Frame(self._seq, frame.index, frame.t, frame.input_seq, frame.jpeg)
+                self.bus.publish(self.shown)
+        finally:
+            self.bus.close()
