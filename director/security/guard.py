@@ -36,6 +36,7 @@ Send = Callable[[dict], Awaitable[None]]
 PUBLIC = "*"  # owner of files the page itself names
 MAX_BODY = 32 * 1024 * 1024  # JSON bodies read to find their session hash (uploads are not read)
 MAX_ENTRIES = 200_000  # session hashes and files remembered; the oldest are forgotten (then refused)
+_TEXT_TYPES = (b"text/", b"application/json", b"application/javascript", b"application/x-ndjson")
 _PUBLIC_PAGES = ("/", "/config", "/config/", "/gradio_api/info", "/gradio_api/info/")
 
 
@@ -160,10 +161,15 @@ class SessionGuard:
         carry = ""
 
         async def wrapped(message: dict) -> None:
-            nonlocal carry
-            if message["type"] == "http.response.start" and new_secret_value is not None:
-                cookie = (f"{COOKIE}={new_secret_value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000")
-                message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", cookie.encode())]}
+            nonlocal carry, scan
+            if message["type"] == "http.response.start":
+                # Cache paths are named in text (JSON, server-sent events, HTML); images, sound and
+                # video streams are not read as text (a live view's frames would be, 24 times a second).
+                kind = dict(message.get("headers", [])).get(b"content-type", b"").split(b";")[0].strip().lower()
+                scan = scan and (not kind or kind.startswith(_TEXT_TYPES))
+                if new_secret_value is not None:
+                    cookie = (f"{COOKIE}={new_secret_value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000")
+                    message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", cookie.encode())]}
             elif message["type"] == "http.response.body" and scan:
                 text = carry + message.get("body", b"").decode("utf-8", "replace")
                 self._note_files(text, owner)
