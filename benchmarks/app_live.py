@@ -7,10 +7,11 @@ Direct tab and measures, per preset, from the page itself (a sampler in the page
 * video seconds shown per wall second in every 10 s window of the live view (goal >= 1.0 in each),
   counted from the first frame on screen;
 * the live size the run chose over time (the status line names it: "live 640x360 · preview");
-* first-frame latency: Start pressed -> the first frame of the take decoded in the ``<video>``;
+* first-frame latency: Start pressed -> the first frame of the take drawn on the live view's canvas;
 * command -> visible: a live command sent at a few moments; visible when the playback position
   reaches the chunk boundary where it took effect (the status line's log gives that time);
-* export ready: Stop pressed at ``--stop-at`` of the take -> the status line says the clip is ready.
+* export ready: Stop pressed at ``--stop-at`` of the take -> the status line says the clip is ready;
+* CPU seconds per wall second of the app (python), Chromium and ffmpeg from Start to Stop.
 
     .venv/bin/python benchmarks/app_live.py [--size 1280x720] [--presets NAME;NAME] [--stop-at 0.8]
 
@@ -43,10 +44,10 @@ SAMPLER = """
 () => {
   window.__live = {samples: []};
   setInterval(() => {
-    const v = document.querySelector('#dr-live video');
+    const v = window.__drLive;
     const s = document.querySelector('#dr-status');
     const m = s ? /live (\\d+x\\d+)/.exec(s.innerText) : null;
-    window.__live.samples.push([performance.now(), v ? v.currentTime : -1, v ? v.readyState : -1,
+    window.__live.samples.push([performance.now(), v && v.t !== null ? v.t : -1, v ? v.frames : 0,
                                 m ? m[1] : null]);
   }, 250);
 }
@@ -76,6 +77,7 @@ def run_preset(page, url: str, preset: str, size: str, stop_at: float) -> dict:
     page.evaluate(SAMPLER)
     # 2. Start; send live commands while it plays; Stop near the end
     start_ms = page.evaluate("performance.now()")
+    cpu0 = cpu_seconds()
     page.locator("#dr-start").click()
     page.wait_for_function("document.querySelector('#dr-status').innerText.includes('rendering')", timeout=60000)
     sends: list[tuple[float, str]] = []
@@ -89,6 +91,7 @@ def run_preset(page, url: str, preset: str, size: str, stop_at: float) -> dict:
             break
         if stop_ms is None and shown >= stop_at * duration:
             stop_ms = page.evaluate("performance.now()")
+            cpu1 = cpu_seconds()
             page.locator("#dr-stop").click()
         elif stop_ms is None and next_command < len(COMMANDS) and shown >= (next_command + 1) * duration / 5:
             cmd = COMMANDS[next_command]
@@ -100,12 +103,37 @@ def run_preset(page, url: str, preset: str, size: str, stop_at: float) -> dict:
     ready_ms = page.evaluate("performance.now()")
     page.wait_for_timeout(500)
     samples = page.evaluate("window.__live.samples")
+    first_draw = page.evaluate("window.__drLive ? window.__drLive.firstDrawAt : null")
     final = status(page)
-    return measures(samples, start_ms, stop_ms, ready_ms, sends, final, preset, size)
+    result = measures(samples, start_ms, stop_ms, ready_ms, sends, final, preset, size)
+    if first_draw is not None:
+        result["first_frame_s"] = (first_draw - start_ms) / 1000
+    if stop_ms is not None:
+        wall = (stop_ms - start_ms) / 1000
+        result["cpu_per_s"] = {k: round((cpu1.get(k, 0.0) - cpu0.get(k, 0.0)) / wall, 2) for k in cpu1}
+    return result
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) so far of every process, summed by kind: app (python), chromium, ffmpeg."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals: dict[str, float] = {"python": 0.0, "chromium": 0.0, "ffmpeg": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        kind = next((k for k in totals if name.startswith(k)), None)
+        if kind is not None:
+            totals[kind] += (int(fields[11]) + int(fields[12])) / tick
+    return totals
 
 
 def measures(samples, start_ms, stop_ms, ready_ms, sends, final, preset, size) -> dict:
-    playing = [s for s in samples if s[1] > 0]
+    playing = [s for s in samples if s[1] >= 0]
     first_ms = playing[0][0] if playing else None
     # video seconds per wall second, 10 s windows from the first frame until Stop
     windows = []
@@ -172,8 +200,8 @@ def main() -> None:
     print(f"\nmachine: {cpu_model()}, {os.cpu_count()} cores; load average {load0:.1f} -> {os.getloadavg()[0]:.1f}; "
           f"size {args.size}; Stop at {args.stop_at:.0%} of each take")
     print("| preset | first frame s | video s per wall s, each 10 s window (min) | live size over time (s after Start) "
-          "| command → visible ms (median / max) | export ready after Stop s |")
-    print("|---|---:|---|---|---|---:|")
+          "| command → visible ms (median / max) | export ready after Stop s | CPU s per s: app / Chromium / ffmpeg |")
+    print("|---|---:|---|---|---|---:|---|")
     for r in results:
         windows = ", ".join(f"{w:.2f}" for w in r["windows"]) or "–"
         low = f" (**{min(r['windows']):.2f}**)" if r["windows"] else ""
@@ -182,7 +210,9 @@ def main() -> None:
         first = f"{r['first_frame_s']:.2f}" if r["first_frame_s"] is not None else "–"
         ready = f"{r['export_ready_s']:.1f}" if r["export_ready_s"] is not None else "–"
         ready += " (re-rendered)" if r["export_rerendered"] else ""
-        print(f"| {r['preset']} | {first} | {windows}{low} | {sizes} | {cmd} | {ready} |")
+        cpu = r.get("cpu_per_s")
+        cpu = f"{cpu['python']:.2f} / {cpu['chromium']:.2f} / {cpu['ffmpeg']:.2f}" if cpu else "–"
+        print(f"| {r['preset']} | {first} | {windows}{low} | {sizes} | {cmd} | {ready} | {cpu} |")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
 

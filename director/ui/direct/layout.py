@@ -448,7 +448,10 @@ class Handlers:
 
 def _wire(ui: Components, h: Handlers, render_concurrency: int) -> None:
     light = dict(concurrency_limit=EDIT_CONCURRENCY, concurrency_id="edit")  # never wait behind a render
-    heavy = dict(concurrency_limit=render_concurrency, concurrency_id="render")
+    # A take's own status line and strip say how it goes: gradio's loading overlay on every output
+    # (timers and shimmer redrawn each animation frame) would cost the browser a share of the two cores
+    # the live view needs (benchmarks/README.md, issue 13).
+    heavy = dict(concurrency_limit=render_concurrency, concurrency_id="render", show_progress="hidden")
     fields = field_components(ui)
     c = lambda *names: [ui[n] for n in names]  # noqa: E731
     editor_out = [*fields, *c("strip", "table_msg", "attach")]
@@ -489,7 +492,7 @@ def _wire(ui: Components, h: Handlers, render_concurrency: int) -> None:
 def _wire_share(ui: Components, h: Handlers, root: gr.Blocks | None) -> None:
     """Directing together: the owner's share panel; a share link joins on page load."""
     light = dict(concurrency_limit=EDIT_CONCURRENCY, concurrency_id="edit")
-    watch = dict(concurrency_limit=WATCH_CONCURRENCY, concurrency_id="watch")
+    watch = dict(concurrency_limit=WATCH_CONCURRENCY, concurrency_id="watch", show_progress="hidden")  # as a take
     c = lambda *names: [ui[n] for n in names]  # noqa: E731
     panel = c("share_msg", "share_view_only", "share_guest", "share_link")
     ui["share"].click(shows_errors(h.share), None, panel, api_name="share_take", **light)
