@@ -6,7 +6,9 @@ and answers the ``LiveLevel`` to render the next chunk at. It never lets the liv
 
 * **down** at once when the last ``window`` chunks took more than ``margin`` of their video time (a run
   slower than real time puts the view behind; the rest of the margin is the browser's and the
-  system's), unless the run is comfortably ahead of real time (more than half the ``lead``). The window
+  system's), unless the run is comfortably ahead of real time (more than half the ``lead``), and
+  straight to the largest level whose estimated pace (this pace scaled by the pixel ratio) fits under
+  ``up_margin``: every slow chunk is a stall in the view, so the run does not walk down a step at a time. The window
   is two chunks so that one slow chunk (a light change's bake) does not step the picture down alone;
 * **up** only after ``settle`` chunks at a level with room to spare, when the next level's estimated
   pace (this pace scaled by the pixel ratio) still fits; a step up that fails doubles the chunks it
@@ -20,9 +22,13 @@ Level 0 is the run's own size (the exported clip can be written in the same run)
 
 from __future__ import annotations
 
+import statistics
+import threading
 from dataclasses import dataclass
 
 LIVE_SCALES = (1.0, 0.75, 0.5, 0.375)  # 1280 -> 960 -> 640 -> 480 wide
+MARGIN = 0.9  # a chunk may take this share of its video time (the rest: the browser and the system)
+UP_MARGIN = 0.75  # a level is chosen only when its estimated share stays under this
 MIN_LIVE_WIDTH = 160
 
 
@@ -77,7 +83,7 @@ class PaceGovernor:
     """Chooses the live level per chunk; see the module docstring. Not thread-safe: one per run."""
 
     def __init__(self, width: int, height: int, *, scales: tuple[float, ...] = LIVE_SCALES,
-                 margin: float = 0.9, up_margin: float = 0.75, lead: float = 1.0,
+                 margin: float = MARGIN, up_margin: float = UP_MARGIN, lead: float = 1.0,
                  settle: int = 4, window: int = 2, start_level: int = 0, lock_full: bool = False) -> None:
         """``margin``: a chunk must take at most this share of its video time (the rest is the
         browser's and the system's); ``up_margin``: the estimated share at the next level up must stay
@@ -130,14 +136,19 @@ class PaceGovernor:
         if slow and self._index < lowest:
             if self._at_level <= 2 and self._index > 0 and self._came_up:
                 self._wait_up *= 2  # the step up did not hold: wait longer before the next one
-            self._move(self._index + 1, came_up=False)
+            mean = sum(recent) / len(recent)
+            fits = (i for i in range(self._index + 1, lowest + 1) if self._estimate(mean, i) < self.up_margin)
+            self._move(next(fits, lowest), came_up=False)
         elif self._index > 0 and self._at_level >= self._wait_up and self.lag <= 0:
             mean = sum(self._paces) / len(self._paces)
-            here, up = self.levels[self._index], self.levels[self._index - 1]
-            estimate = mean * (up.width * up.height) / (here.width * here.height)
-            if estimate < self.up_margin:
+            if self._estimate(mean, self._index - 1) < self.up_margin:
                 self._move(self._index - 1, came_up=True)
         return self.level
+
+    def _estimate(self, pace: float, index: int) -> float:
+        """The pace at level ``index``, from ``pace`` at the current level (cost grows with the pixels)."""
+        here, there = self.levels[self._index], self.levels[index]
+        return pace * (there.width * there.height) / (here.width * here.height)
 
     def sleep_before_next(self) -> float:
         """Seconds to wait before the next chunk so the run is at most ``lead`` ahead of real time."""
@@ -156,3 +167,33 @@ class PaceGovernor:
             self.ever_below_full = True
 
     _came_up = False
+
+
+class PaceMemory:
+    """What this machine sustained live, so that the next run starts at a size it can keep up with
+    instead of stalling its first seconds while it steps down. One per app (it is about the machine, not
+    a user): the pixel rate (pixels x video frames per wall second) each engine ran at, the median of
+    the last ``keep`` chunks of a run. Thread-safe."""
+
+    def __init__(self, keep: int = 6) -> None:
+        self.keep = keep
+        self._rates: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def remember(self, engine: str, governor: PaceGovernor, fps: float) -> None:
+        """Learn from a finished (or stopped) run's chunks; runs locked at full size teach nothing."""
+        rates = [s.level.width * s.level.height * s.video_s * fps / s.wall_s
+                 for s in governor.history[-self.keep:] if s.wall_s > 0]
+        if governor.lock_full or not rates:
+            return
+        with self._lock:
+            self._rates[engine] = statistics.median(rates)  # a light change's bakes are one chunk's, not the pace
+
+    def start_level(self, engine: str, levels: list[LiveLevel], fps: float, margin: float = UP_MARGIN) -> int:
+        """The largest of ``levels`` this machine ran ``engine`` fast enough for (0 when not known yet)."""
+        with self._lock:
+            rate = self._rates.get(engine)
+        if rate is None:
+            return 0
+        fits = (lv.index for lv in levels if lv.width * lv.height * fps / rate < margin)
+        return next(fits, len(levels) - 1)

@@ -28,7 +28,7 @@ from director.plan.assets import Assets
 from director.plan.timeline import Timeline
 from director.run.director import AppliedCommand, Director
 from director.run.events import ChunkReady, Failed
-from director.run.pace_governor import LiveLevel, PaceGovernor
+from director.run.pace_governor import LiveLevel, PaceGovernor, PaceMemory, live_levels
 from director.run.run import Run
 from director.run.takes import RewindError, Take, Takes, branch, picture_settings
 from director.sinks.clip_sink import ClipSink
@@ -87,9 +87,12 @@ __all__ = ["ChunkShown", "Event", "ExportProgress", "LiveRun", "RewindError", "R
 
 class LiveRun:
     def __init__(self, take: Take, writer: ClipWriter, feed: LiveFeed,
-                 make_director: Callable[[Timeline], Director] | None = None, *, pace: bool = True):
+                 make_director: Callable[[Timeline], Director] | None = None, *, pace: bool = True,
+                 pace_memory: PaceMemory | None = None):
         """``make_director(timeline)``: a full-size Director like this one (for the export re-render);
-        ``pace``: keep to real time and adapt the live size (False: as fast as possible, full size)."""
+        ``pace``: keep to real time and adapt the live size (False: as fast as possible, full size);
+        ``pace_memory``: what earlier runs sustained on this machine (the first chunk's size), and
+        what this one did, for the next."""
         self.take = take
         self.director = take.director
         self.writer = writer
@@ -97,8 +100,11 @@ class LiveRun:
         self.live_token: str | None = None  # the feed's token, once a surface registered it
         self.started = time.monotonic()
         self.pace = pace
-        self.governor = PaceGovernor(self.director.settings.width, self.director.settings.height,
-                                     lock_full=not (pace and self.director.proxy_sizes and make_director))
+        width, height, fps = self.director.settings.width, self.director.settings.height, self.director.fps
+        locked = not (pace and self.director.proxy_sizes and make_director)
+        self.pace_memory = None if locked else pace_memory
+        start = self.pace_memory.start_level(self._engine, live_levels(width, height), fps) if self.pace_memory else 0
+        self.governor = PaceGovernor(width, height, lock_full=locked, start_level=start)
         self.first_frame_s: float | None = None  # wall seconds from start() to the first frame handed to the feed
         self.export: ExportRerender | None = None
         self._make_director = make_director
@@ -115,7 +121,8 @@ class LiveRun:
     @classmethod
     def start(cls, folder: Path, timeline: Timeline, assets: Assets, takes: Takes, *,
               rewind_to: float | None = None, reader: Reader = WITH_MEANING,
-              engine_options: dict | None = None, pace: bool = True) -> LiveRun:
+              engine_options: dict | None = None, pace: bool = True,
+              pace_memory: PaceMemory | None = None) -> LiveRun:
         """Make a new take of ``timeline``: from the start, or (``rewind_to``) branching from the
         shown take at the last chunk boundary at or before that time. ``engine_options``: the app's
         options for the timeline's engine (weights and the like). How often the run checkpoints (so
@@ -140,7 +147,7 @@ class LiveRun:
                     frames=writer.frames_written)
         feed = LiveFeed(timeline.fps, director.settings.sample_rate)
         takes.add(take)
-        return cls(take, writer, feed, make_director, pace=pace)
+        return cls(take, writer, feed, make_director, pace=pace, pace_memory=pace_memory)
 
     # -- reading (any thread) ---------------------------------------------
     @property
@@ -216,6 +223,8 @@ class LiveRun:
             log.exception("run failed")
             failure = f"{type(exc).__name__}: {exc}"
         finally:
+            if self.pace_memory is not None:
+                self.pace_memory.remember(self._engine, gov, d.fps)
             run_events.close()  # the tab went away mid-run: the Run closes its sinks now, not at GC
             self._finish()  # also when the generator is closed because the tab went away
         if failure is None and self.export is not None:
@@ -224,6 +233,11 @@ class LiveRun:
             yield RunFailed(failure, self.take if self.take.finished else None)
         else:
             yield RunDone(self.take)
+
+    @property
+    def _engine(self) -> str:
+        """What the pace memory knows this run's speed by: its engine's kind."""
+        return type(self.director.engine).__name__
 
     def _level_of(self, chunk) -> LiveLevel:
         height, width = chunk.frames.shape[1:3]

@@ -106,9 +106,10 @@ class ServiceRuns:
 
     def start(self, folder: Path, timeline: Timeline, assets: Assets, takes: Takes, *,
               rewind_to: float | None = None, reader: Reader = WITH_MEANING,
-              engine_options: Any = None, pace: bool = True) -> ServiceLiveRun:
+              engine_options: Any = None, pace: bool = True, pace_memory: Any = None) -> ServiceLiveRun:
         """As ``LiveRun.start``, on the service: the worker reads the commands with ``reader``'s choice,
-        and this side reads them again the same way to keep the record."""
+        and this side reads them again the same way to keep the record (``pace_memory`` is not used:
+        the worker keeps its own pace, ``live_lead``)."""
         if rewind_to is not None:
             raise RewindError("Rewinding needs the take's checkpoints in this app: it runs with --ray, "
                               "where they stay on the workers. Press Start for a new take.")

@@ -6,7 +6,7 @@ import numpy as np
 
 from director.commands.reader import RULES_ONLY
 from director.plan.assets import Assets
-from director.run.pace_governor import PaceGovernor
+from director.run.pace_governor import PaceGovernor, PaceMemory
 from director.plan.timeline import timeline_from_data
 from director.ui.live_run import ChunkShown, ExportProgress, LiveRun, RunDone
 from director.run.takes import Takes
@@ -84,3 +84,17 @@ def test_the_run_and_its_take_show_how_each_directive_was_read(tmp_path):
     assert texts == ["camera pans left", "it starts to rain", "night falls"]  # the live command in record order
     assert run.interpretations == run.take.interpretations == tuple(run.director.script.interpretations)
     assert isinstance(run.interpretations, tuple)
+
+
+def test_a_take_starts_at_the_size_the_machine_sustained_and_teaches_the_next(tmp_path):
+    memory = PaceMemory()
+    slow = PaceGovernor(W, H)
+    for _ in range(6):
+        slow.record(0.5, 5.0)  # an earlier take: 10x real time even at the smallest size
+    memory.remember("PrevizEngine", slow, 12)
+    run = LiveRun.start(tmp_path, _timeline(), Assets(), Takes(), reader=RULES_ONLY, pace_memory=memory)
+    assert run.governor.level.index == len(run.governor.levels) - 1  # no stalls while it steps down
+    shown = [e for e in run.events() if isinstance(e, ChunkShown)]
+    assert shown[0].live.index == len(run.governor.levels) - 1 and run.take.finished
+    # this run kept up with room to spare (not 10x slower): the next take starts at a larger size
+    assert memory.start_level("PrevizEngine", run.governor.levels, 12) < len(run.governor.levels) - 1

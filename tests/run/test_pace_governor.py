@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from director.run.pace_governor import LiveLevel, PaceGovernor, live_levels
+from director.run.pace_governor import LiveLevel, PaceGovernor, PaceMemory, live_levels
 
 CHUNK = 0.5  # seconds of video per chunk
 
@@ -37,8 +37,8 @@ def test_a_fast_machine_stays_at_full_quality():
 
 def test_a_slow_machine_steps_down_until_it_keeps_up_and_stays_there():
     gov = PaceGovernor(1280, 720)
-    used = feed(gov, 1.0, 40)  # full size takes 2x real time; 640 wide takes 0.5x
-    assert used[0] == 0 and used[1] == 1 and used[2] == 2  # one step per slow chunk
+    used = feed(gov, 1.0, 40)  # full size takes 2x real time; 960 wide 1.125x; 640 wide 0.5x
+    assert used[0] == 0 and used[1] == 2  # straight to the size that keeps up: each slow chunk is a stall
     assert set(used[5:]) <= {1, 2}
     assert gov.ever_below_full
     # 960 wide would take 1.125x: any try up fails at once and the tries get rarer
@@ -83,7 +83,7 @@ def test_history_records_each_chunk():
     assert gov.history[-1].lag_s == pytest.approx(0.9 - 1.5)
 
 
-def test_a_segment_encoded_every_second_chunk_is_no_reason_to_step_down():
+def test_one_costly_chunk_in_two_is_no_reason_to_step_down():
     gov = PaceGovernor(1280, 720)
     for i in range(20):
         gov.record(CHUNK, 0.55 if i % 2 else 0.15)  # 1.1x and 0.3x of real time: 0.7x per segment
@@ -99,3 +99,29 @@ def test_a_stall_while_ahead_of_real_time_is_absorbed():
     gov.record(CHUNK, 2.0)
     gov.record(CHUNK, 2.0)  # now it is behind and still slow
     assert gov.level.index > 0
+
+
+def test_a_slightly_slow_chunk_steps_down_one_level_only():
+    gov = PaceGovernor(1280, 720)
+    gov.record(CHUNK, 0.5)  # 1.0x real time at full size: 960 wide (0.56x) fits
+    assert gov.level.index == 1
+
+
+def test_the_next_run_starts_at_the_size_this_machine_sustained():
+    memory = PaceMemory()
+    levels = live_levels(1280, 720)
+    assert memory.start_level("previz", levels, 24.0) == 0  # nothing known: full size
+    slow = PaceGovernor(1280, 720)
+    feed(slow, 1.0, 12)  # settles at 640 wide
+    memory.remember("previz", slow, 24.0)
+    assert memory.start_level("previz", levels, 24.0) == 2
+    assert memory.start_level("previz", live_levels(640, 360), 24.0) == 0  # a smaller take fits at full size
+    assert memory.start_level("causal", levels, 24.0) == 0  # another engine: not known
+    fast = PaceGovernor(1280, 720)
+    feed(fast, 0.1, 12)
+    memory.remember("previz", fast, 24.0)  # the machine got faster (another job ended)
+    assert memory.start_level("previz", levels, 24.0) == 0
+    locked = PaceGovernor(1280, 720, lock_full=True)
+    feed(locked, 5.0, 6)
+    memory.remember("previz", locked, 24.0)  # an engine without proxies says nothing about proxies
+    assert memory.start_level("previz", levels, 24.0) == 0

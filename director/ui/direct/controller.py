@@ -30,6 +30,7 @@ from director.ui.direct.table import notes_for
 from director.ui.direct.take_check import notes_with_verdicts, retake_time
 from director.ui.direct.take_run import TakeRun
 from director.ui.direct.views import EditorView, FilesView, ImageView, RunView, SelectionView, SwitchView
+from director.run.pace_governor import PaceMemory
 from director.ui.live_run import LiveRun, RewindError
 from director.ui.live_view.feeds import LiveFeeds, default_feeds
 from director.plan.presets import load_preset_and_images
@@ -48,16 +49,18 @@ class DirectError(ValueError):
 class DirectController:
     """One session's Direct tab. ``engine_options``: the app's options per engine name; ``runs``: what
     starts a take (``LiveRun`` in this process, or ``director.ui.service_run.ServiceRuns``); ``feeds``:
-    where a take's live feed is registered for the page to watch (the server's, by default)."""
+    where a take's live feed is registered for the page to watch (the server's, by default);
+    ``pace_memory``: the app's record of what this machine sustained live (a take's first size)."""
 
     def __init__(self, session: DirectSession, *, reader: Reader = WITH_MEANING,
                  engine_options: dict[str, dict] | None = None, runs: Any = LiveRun,
-                 feeds: LiveFeeds | None = None):
+                 feeds: LiveFeeds | None = None, pace_memory: PaceMemory | None = None):
         self.session = session
         self.reader = reader  # how the editor's and the live commands' text is read
         self.engine_options = engine_options or {}
         self.runs = runs
         self.feeds = feeds if feeds is not None else default_feeds()
+        self.pace_memory = pace_memory
 
     # -- reading -----------------------------------------------------------------------------------
     def read(self, fields: EditorFields) -> Reading:
@@ -275,8 +278,8 @@ class DirectController:
                 raise DirectError("A take is already rendering: Stop it first.")
             try:
                 run = self.runs.start(s.folder, timeline, s.assets, s.takes, rewind_to=rewind_to,
-                                      reader=self.reader,
-                                    engine_options=self.engine_options.get(timeline.engine))
+                                      reader=self.reader, engine_options=self.engine_options.get(timeline.engine),
+                                      pace_memory=self.pace_memory)
             except (RewindError, TimelineError, AssetError, EngineError) as exc:
                 raise DirectError(str(exc)) from None
             s.timeline = timeline

@@ -31,6 +31,7 @@ from director.ui.direct.table import HEADERS, NOTE_COLUMN
 from director.ui.direct.views import EditorView, FilesView, ImageView, RunView, SelectionView
 from director.ui.live_view.component import live_view_component
 from director.plan.presets import BUILTIN_NAME, default_timeline, list_presets
+from director.run.pace_governor import PaceMemory
 from director.run.shared_take import SharedTakes
 from director.ui.sessions import SessionStore
 
@@ -259,11 +260,13 @@ class Handlers:
         self.reader = reader
         self.engine_options = engine_options
         self.shares = shares
+        self.pace_memory = PaceMemory()  # what this machine sustained live: the next take starts there
 
     def controller(self, request: gr.Request) -> DirectController:
         session = self.store.get(session_key(request))  # the session hash bound to this browser's secret
         extra = {} if self.runs is None else {"runs": self.runs}
-        return DirectController(session, reader=self.reader, engine_options=self.engine_options, **extra)
+        return DirectController(session, reader=self.reader, engine_options=self.engine_options,
+                                pace_memory=self.pace_memory, **extra)
 
     def sharer(self, request: gr.Request) -> ShareController:
         key = session_key(request)
