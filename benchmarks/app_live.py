@@ -84,9 +84,9 @@ def run_preset(page, url: str, preset: str, size: str, stop_at: float) -> dict:
     stop_ms = None
     next_command = 0
     while True:
-        samples = page.evaluate("window.__live.samples")
-        shown = max((s[1] for s in samples), default=0.0)
-        text = status(page)
+        # one small read a poll (the page keeps the samples): the benchmark should not cost the browser much
+        shown, text = page.evaluate("[window.__drLive && window.__drLive.t !== null ? window.__drLive.t : 0, "
+                                    "document.querySelector('#dr-status').innerText]")
         if re.search(r"done|stopped|failed|Full-quality", text) and "rendering the full-quality" not in text:
             break
         if stop_ms is None and shown >= stop_at * duration:
@@ -99,7 +99,7 @@ def run_preset(page, url: str, preset: str, size: str, stop_at: float) -> dict:
             sends.append((page.evaluate("performance.now()"), cmd))
             page.locator("#dr-send").click()
             next_command += 1
-        page.wait_for_timeout(200)
+        page.wait_for_timeout(250)
     ready_ms = page.evaluate("performance.now()")
     page.wait_for_timeout(500)
     samples = page.evaluate("window.__live.samples")

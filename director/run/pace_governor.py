@@ -154,6 +154,12 @@ class PaceGovernor:
         """Seconds to wait before the next chunk so the run is at most ``lead`` ahead of real time."""
         return max(0.0, -self.lag - self.lead)
 
+    def align(self, ahead: float) -> None:
+        """Real time is what the viewer sees: the run is ``ahead`` seconds of video past the frame on
+        screen now. A view that stalled (a slow chunk) plays on from where it stopped, so the run must
+        not count the stall as time it may run ahead by (commands would show that much later)."""
+        self._wall = self._video - ahead
+
     def waited(self, seconds: float) -> None:
         """Account a wait (``sleep_before_next``) as wall time spent."""
         self._wall += max(0.0, seconds)

@@ -60,6 +60,11 @@ class FramePacer:
     def join(self, timeout: float | None = None) -> None:
         self._thread.join(timeout)
 
+    def view_time(self) -> float | None:
+        """The video time the view is at now (None before the first frame went out)."""
+        origin = self.origin
+        return None if origin is None else self.clock() - origin
+
     @property
     def queued(self) -> int:
         """Frames waiting for their time."""

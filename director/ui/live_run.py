@@ -210,6 +210,9 @@ class LiveRun:
                 # the chunk's wall time includes the encoders and whatever the consumer did with it
                 now = time.perf_counter()
                 gov.record(chunk.num_frames / d.fps, now - handed)
+                shown = self.feed.pacer.view_time()
+                if shown is not None:  # keep to the viewer's clock (it stalls when a chunk comes late)
+                    gov.align(event.seconds - shown)
                 d.set_live_size(gov.level.size)
                 wait = gov.sleep_before_next() if self.pace else 0.0
                 if wait > 0:

@@ -125,3 +125,13 @@ def test_the_next_run_starts_at_the_size_this_machine_sustained():
     feed(locked, 5.0, 6)
     memory.remember("previz", locked, 24.0)  # an engine without proxies says nothing about proxies
     assert memory.start_level("previz", levels, 24.0) == 0
+
+
+def test_the_run_keeps_to_the_viewers_clock_not_its_own():
+    gov = PaceGovernor(640, 360, lead=1.0)
+    gov.record(CHUNK, 3.0)  # a slow first chunk: by its own clock the run is 2.5 s behind...
+    gov.align(0.5)  # ...but the view started when that chunk came: the run is 0.5 s ahead of the viewer
+    assert gov.lag == pytest.approx(-0.5) and gov.sleep_before_next() == 0.0
+    gov.record(CHUNK, 0.1)
+    gov.align(1.6)  # the view stalled for a while: the run is now 1.6 s of video past the frame on screen
+    assert gov.sleep_before_next() == pytest.approx(0.6)  # wait, or commands show 1.6 s after they apply
