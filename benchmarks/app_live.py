@@ -58,7 +58,7 @@ def status(page) -> str:
     return page.locator("#dr-status").inner_text()
 
 
-def run_preset(page, url: str, preset: str, size: str, stop_at: float) -> dict:
+def run_preset(page, url: str, preset: str, size: str, stop_at: float, roots: tuple[int, ...]) -> dict:
     """One take of ``preset`` at ``size``; returns the measures."""
     page.goto(url, wait_until="load")
     page.wait_for_selector("#dr-start")
@@ -77,7 +77,7 @@ def run_preset(page, url: str, preset: str, size: str, stop_at: float) -> dict:
     page.evaluate(SAMPLER)
     # 2. Start; send live commands while it plays; Stop near the end
     start_ms = page.evaluate("performance.now()")
-    cpu0 = cpu_seconds()
+    cpu0 = cpu_seconds(roots)
     page.locator("#dr-start").click()
     page.wait_for_function("document.querySelector('#dr-status').innerText.includes('rendering')", timeout=60000)
     sends: list[tuple[float, str]] = []
@@ -91,7 +91,7 @@ def run_preset(page, url: str, preset: str, size: str, stop_at: float) -> dict:
             break
         if stop_ms is None and shown >= stop_at * duration:
             stop_ms = page.evaluate("performance.now()")
-            cpu1 = cpu_seconds()
+            cpu1 = cpu_seconds(roots)
             page.locator("#dr-stop").click()
         elif stop_ms is None and next_command < len(COMMANDS) and shown >= (next_command + 1) * duration / 5:
             cmd = COMMANDS[next_command]
@@ -104,8 +104,10 @@ def run_preset(page, url: str, preset: str, size: str, stop_at: float) -> dict:
     page.wait_for_timeout(500)
     samples = page.evaluate("window.__live.samples")
     first_draw = page.evaluate("window.__drLive ? window.__drLive.firstDrawAt : null")
+    view = page.evaluate("fetch(`/live/${window.__drLive.token}/status`).then(r => r.json())")
     final = status(page)
     result = measures(samples, start_ms, stop_ms, ready_ms, sends, final, preset, size)
+    result["stalls"] = (view["stalls"], view["stalled_s"])  # the view waited for late chunks: how often, how long
     if first_draw is not None:
         result["first_frame_s"] = (first_draw - start_ms) / 1000
     if stop_ms is not None:
@@ -114,21 +116,28 @@ def run_preset(page, url: str, preset: str, size: str, stop_at: float) -> dict:
     return result
 
 
-def cpu_seconds() -> dict[str, float]:
-    """CPU seconds (user + system) so far of every process, summed by kind: app (python), chromium, ffmpeg."""
+def cpu_seconds(roots: tuple[int, ...]) -> dict[str, float]:
+    """CPU seconds (user + system) so far of the processes under ``roots`` (the app; this benchmark, whose
+    Playwright driver runs Chromium), summed by kind: app (python), chromium, ffmpeg."""
     tick = os.sysconf("SC_CLK_TCK")
-    totals: dict[str, float] = {"python": 0.0, "chromium": 0.0, "ffmpeg": 0.0}
+    procs: dict[int, tuple[int, str, float]] = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/stat") as f:
                 stat = f.read()
         except OSError:
             continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2:].split()
+        procs[int(pid)] = (int(fields[1]), stat[stat.index("(") + 1:stat.rindex(")")],
+                           (int(fields[11]) + int(fields[12])) / tick)
+    totals: dict[str, float] = {"python": 0.0, "chromium": 0.0, "ffmpeg": 0.0}
+    for pid, (_, name, cpu) in procs.items():
+        up, seen = pid, 0
+        while up not in roots and up in procs and seen < 64:
+            up, seen = procs[up][0], seen + 1
         kind = next((k for k in totals if name.startswith(k)), None)
-        if kind is not None:
-            totals[kind] += (int(fields[11]) + int(fields[12])) / tick
+        if up in roots and kind is not None and (kind != "python" or pid in roots):
+            totals[kind] += cpu
     return totals
 
 
@@ -194,7 +203,7 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             for preset in args.presets.split(";"):
-                results.append(run_preset(page, app.url, preset, args.size, args.stop_at))
+                results.append(run_preset(page, app.url, preset, args.size, args.stop_at, (app.pid, os.getpid())))
                 print(json.dumps(results[-1]), flush=True)
             browser.close()
     print(f"\nmachine: {cpu_model()}, {os.cpu_count()} cores; load average {load0:.1f} -> {os.getloadavg()[0]:.1f}; "

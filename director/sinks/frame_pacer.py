@@ -3,8 +3,10 @@ at a time, possibly ahead of real time) and a ``FrameBus`` the browser draws the
 
 The first frame is shown as soon as it arrives and fixes the clock (wall time of video time 0); every
 later frame is published when the clock reaches its time. A frame that arrives later than its time by
-more than ``slip`` moves the clock on by that much, as a player does after a stall: the view pauses,
-then plays on at normal speed, instead of racing through the late frames to catch up.
+more than ``SLIP_SECONDS`` moves the clock on by that much, as a player does after a stall: the view
+pauses, then plays on at normal speed, instead of racing through the late frames to catch up. A frame
+less late than that (a busy machine wakes a thread late now and then) is shown at once and the clock
+keeps its time, so the view does not lose the hiccup for good.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Callable
 
 from director.sinks.frame_bus import Frame, FrameBus
 
-SLIP_FRAMES = 1.5  # frames of lateness tolerated before the clock moves on (a thread wakes late now and then)
+SLIP_SECONDS = 0.25  # lateness caught up rather than waited out (about a human's notice of a hitch)
 
 
 class FramePacer:
@@ -24,13 +26,14 @@ class FramePacer:
 
     Args:
         bus: where the browser's streams read the newest frame.
-        fps: the frames' rate (``slip`` is ``SLIP_FRAMES`` of them).
+        fps: the frames' rate.
         clock: seconds (monotonic); tests pass their own.
     """
 
     def __init__(self, bus: FrameBus, fps: float, *, clock: Callable[[], float] = time.perf_counter) -> None:
         self.bus = bus
-        self.slip = SLIP_FRAMES / fps
+        self.slip = SLIP_SECONDS
+        self.fps = fps
         self.clock = clock
         self.origin: float | None = None  # wall clock at video time 0
         self.stalls = 0  # times the clock moved on because a frame came late
