@@ -136,7 +136,7 @@ def cpu_seconds(roots: tuple[int, ...]) -> dict[str, float]:
         while up not in roots and up in procs and seen < 64:
             up, seen = procs[up][0], seen + 1
         kind = next((k for k in totals if name.startswith(k)), None)
-        if up in roots and kind is not None and (kind != "python" or pid in roots):
+        if up in roots and kind is not None and (kind != "python" or pid == roots[0]):
             totals[kind] += cpu
     return totals
 
@@ -209,8 +209,8 @@ def main() -> None:
     print(f"\nmachine: {cpu_model()}, {os.cpu_count()} cores; load average {load0:.1f} -> {os.getloadavg()[0]:.1f}; "
           f"size {args.size}; Stop at {args.stop_at:.0%} of each take")
     print("| preset | first frame s | video s per wall s, each 10 s window (min) | live size over time (s after Start) "
-          "| command → visible ms (median / max) | export ready after Stop s | CPU s per s: app / Chromium / ffmpeg |")
-    print("|---|---:|---|---|---|---:|---|")
+          "| command → visible ms (median / max) | export ready after Stop s | CPU s per s: app / Chromium / ffmpeg | view stalls (count, s) |")
+    print("|---|---:|---|---|---|---:|---|---|")
     for r in results:
         windows = ", ".join(f"{w:.2f}" for w in r["windows"]) or "–"
         low = f" (**{min(r['windows']):.2f}**)" if r["windows"] else ""
@@ -221,7 +221,8 @@ def main() -> None:
         ready += " (re-rendered)" if r["export_rerendered"] else ""
         cpu = r.get("cpu_per_s")
         cpu = f"{cpu['python']:.2f} / {cpu['chromium']:.2f} / {cpu['ffmpeg']:.2f}" if cpu else "–"
-        print(f"| {r['preset']} | {first} | {windows}{low} | {sizes} | {cmd} | {ready} | {cpu} |")
+        stalls = f"{r['stalls'][0]}, {r['stalls'][1]:.2f}" if r.get("stalls") else "–"
+        print(f"| {r['preset']} | {first} | {windows}{low} | {sizes} | {cmd} | {ready} | {cpu} | {stalls} |")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
 
