@@ -84,13 +84,17 @@ class PaceGovernor:
 
     def __init__(self, width: int, height: int, *, scales: tuple[float, ...] = LIVE_SCALES,
                  margin: float = MARGIN, up_margin: float = UP_MARGIN, lead: float = 1.0,
-                 settle: int = 4, window: int = 2, start_level: int = 0, lock_full: bool = False) -> None:
+                 settle: int = 4, window: int = 2, start_level: int = 0, ceiling: int = 0,
+                 lock_full: bool = False) -> None:
         """``margin``: a chunk must take at most this share of its video time (the rest is the
         browser's and the system's); ``up_margin``: the estimated share at the next level up must stay
         under this (and the run must not be behind schedule); ``lead``: seconds the
         run may be ahead of real time; ``settle``: chunks at a level before a step up is considered;
         ``window``: chunks whose mean pace decides a step down;
-        ``lock_full``: never leave level 0 (engines that cannot render a proxy size)."""
+        ``start_level``: the level of the first chunk; ``ceiling``: the largest level a run that left
+        full size steps back up to (above it a view shown no larger gains nothing, and the clip is
+        re-rendered after the run anyway); ``lock_full``: never leave level 0 (engines that cannot
+        render a proxy size)."""
         self.levels = live_levels(width, height, scales)
         self.margin = margin
         self.up_margin = up_margin
@@ -99,6 +103,7 @@ class PaceGovernor:
         self.window = window
         self.lock_full = lock_full
         self._index = 0 if lock_full else min(start_level, len(self.levels) - 1)
+        self.ceiling = min(ceiling, len(self.levels) - 1)
         self._at_level = 0  # chunks made at the current level
         self._wait_up = settle
         self._video = 0.0  # video seconds made so far in this run
@@ -139,7 +144,8 @@ class PaceGovernor:
             mean = sum(recent) / len(recent)
             fits = (i for i in range(self._index + 1, lowest + 1) if self._estimate(mean, i) < self.up_margin)
             self._move(next(fits, lowest), came_up=False)
-        elif self._index > 0 and self._at_level >= self._wait_up and self.lag <= 0:
+        elif (self._index > max(self.ceiling, 0) and self._at_level >= self._wait_up
+              and self.lag <= -self.lead / 2):  # ahead enough to absorb the new size's first (re-baking) chunk
             mean = sum(self._paces) / len(self._paces)
             if self._estimate(mean, self._index - 1) < self.up_margin:
                 self._move(self._index - 1, came_up=True)
@@ -195,11 +201,13 @@ class PaceMemory:
         with self._lock:
             self._rates[engine] = statistics.median(rates)  # a light change's bakes are one chunk's, not the pace
 
-    def start_level(self, engine: str, levels: list[LiveLevel], fps: float, margin: float = UP_MARGIN) -> int:
-        """The largest of ``levels`` this machine ran ``engine`` fast enough for (0 when not known yet)."""
+    def start_level(self, engine: str, levels: list[LiveLevel], fps: float, margin: float = UP_MARGIN,
+                    unknown: int = 0) -> int:
+        """The largest of ``levels`` this machine ran ``engine`` fast enough for (``unknown`` when it
+        has not run it yet)."""
         with self._lock:
             rate = self._rates.get(engine)
         if rate is None:
-            return 0
+            return unknown
         fits = (lv.index for lv in levels if lv.width * lv.height * fps / rate < margin)
         return next(fits, len(levels) - 1)

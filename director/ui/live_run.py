@@ -103,8 +103,14 @@ class LiveRun:
         width, height, fps = self.director.settings.width, self.director.settings.height, self.director.fps
         locked = not (pace and self.director.proxy_sizes and make_director)
         self.pace_memory = None if locked else pace_memory
-        start = self.pace_memory.start_level(self._engine, live_levels(width, height), fps) if self.pace_memory else 0
-        self.governor = PaceGovernor(width, height, lock_full=locked, start_level=start)
+        levels = live_levels(width, height)
+        # The live view is shown no wider than the feed's frames: a run below full size gains nothing
+        # above that size (the clip is re-rendered after it anyway), and a machine not known yet starts
+        # there rather than stall its first seconds at full size (editors start on proxies too).
+        preview = next((lv.index for lv in levels if lv.width <= feed.max_width), len(levels) - 1)
+        start = (self.pace_memory.start_level(self._engine, levels, fps, unknown=preview)
+                 if self.pace_memory else 0)
+        self.governor = PaceGovernor(width, height, lock_full=locked, start_level=start, ceiling=preview)
         self.first_frame_s: float | None = None  # wall seconds from start() to the first frame handed to the feed
         self.export: ExportRerender | None = None
         self._make_director = make_director

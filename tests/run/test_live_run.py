@@ -98,3 +98,15 @@ def test_a_take_starts_at_the_size_the_machine_sustained_and_teaches_the_next(tm
     assert shown[0].live.index == len(run.governor.levels) - 1 and run.take.finished
     # this run kept up with room to spare (not 10x slower): the next take starts at a larger size
     assert memory.start_level("PrevizEngine", run.governor.levels, 12) < len(run.governor.levels) - 1
+
+
+def test_a_machine_not_known_yet_starts_at_the_preview_size(tmp_path):
+    timeline = _timeline().model_copy(update={"width": 1280, "height": 720})
+    run = LiveRun.start(tmp_path, timeline, Assets(), Takes(), reader=RULES_ONLY, pace_memory=PaceMemory())
+    assert run.governor.level.size == (640, 360) == (run.feed.max_width, 360)  # as wide as the view shows
+    assert run.governor.ceiling == run.governor.level.index
+    unpaced = LiveRun.start(tmp_path, timeline, Assets(), Takes(), reader=RULES_ONLY, pace=False)
+    assert unpaced.governor.level.index == 0  # a run that need not keep to real time stays full size
+    for r in (run, unpaced):
+        r.stop()
+        list(r.events())

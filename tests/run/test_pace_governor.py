@@ -135,3 +135,9 @@ def test_the_run_keeps_to_the_viewers_clock_not_its_own():
     gov.record(CHUNK, 0.1)
     gov.align(1.6)  # the view stalled for a while: the run is now 1.6 s of video past the frame on screen
     assert gov.sleep_before_next() == pytest.approx(0.6)  # wait, or commands show 1.6 s after they apply
+
+
+def test_below_full_size_it_climbs_no_higher_than_its_ceiling():
+    gov = PaceGovernor(1280, 720, start_level=3, ceiling=2)  # a view shown 640 wide
+    used = feed(gov, 0.05, 40)  # fast enough for full size, but the clip is re-rendered anyway
+    assert used[0] == 3 and 2 in used and min(used) == 2
