@@ -28,6 +28,7 @@ class RenderSettings:
     fps: float = 24.0  # output frames per second
     seed: int = 0  # same seed, same world
     sample_rate: int = SAMPLE_RATE  # audio is float32 stereo in [-1, 1]
+    first_size: tuple[int, int] | None = None  # the first chunk's size when it is a live proxy: what to prepare
 
 
 def sample_index(frame: int, fps: float, sample_rate: int = SAMPLE_RATE) -> int:

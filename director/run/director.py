@@ -8,6 +8,8 @@ chunks). ``rewind(t)`` restores the checkpoint at or before t so generation cont
 
 from __future__ import annotations
 
+import dataclasses
+
 import logging
 import threading
 from bisect import bisect_right
@@ -263,7 +265,9 @@ class Director:
     # -- steps ------------------------------------------------------------
     def _open(self) -> None:
         if not self._opened:
-            self.engine.open(self.settings, self.script.state_at(0.0), self.assets)
+            # A live run that starts at a proxy size has the engine prepare that size, not the full one.
+            settings = dataclasses.replace(self.settings, first_size=self.live_size)
+            self.engine.open(settings, self.script.state_at(0.0), self.assets)
             self._opened = True
 
     def _restore(self, ckpt: RunCheckpoint, record: Timeline) -> None:

@@ -190,8 +190,8 @@ class LiveRun:
         failure: str | None = None
         run_events = self._run.events()
         try:
+            d.set_live_size(gov.level.size)  # first: the engine prepares the size the first chunk is made at
             d.open()  # painting / loading is not a chunk's pace
-            d.set_live_size(gov.level.size)
             handed = time.perf_counter()
             for event in run_events:
                 if isinstance(event, Failed):  # the engine or encoder failed: the clip keeps what was made

@@ -78,7 +78,7 @@ class PrevizEngine:
         self._sound = Soundscape(settings.seed, settings.sample_rate, settings.width, settings.height)
         self._proxies = {}
         self._next_frame = 0
-        self._renderer.render(world, 0)  # warm the caches
+        self._renderer_for(settings.first_size).render(world, 0)  # warm the caches of the first chunk's size
 
     def render(self, request: ChunkRequest) -> Chunk:
         """Frames uint8 [n, H, W, 3] and audio float32 [sample_end - sample_start, 2] for ``request``."""
