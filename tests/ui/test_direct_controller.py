@@ -237,3 +237,19 @@ def test_re_take_failed_starts_a_new_take_where_the_check_first_failed(ctl):
     assert "**Take 2** done · 0:03.0" in views[-1].status, views[-1].status
     second = ctl.session.takes.shown
     assert second.number == 2 and second.from_time == 1.0 and second.parent == 1 and second.finished
+
+
+def test_while_the_full_quality_clip_renders_start_and_stop_say_so(ctl):
+    from types import SimpleNamespace
+
+    from director.ui.export_rerender import RerenderProgress
+
+    stopped = []
+    ctl.session.run = SimpleNamespace(take=SimpleNamespace(number=3), stop=lambda: stopped.append(1),
+                                      export=SimpleNamespace(progress=RerenderProgress(40, 100, False)))
+    with pytest.raises(DirectError, match=r"Take 3's full-quality clip is being rendered \(40%\)"):
+        ctl.start(_fields(ctl))
+    assert ctl.stop() == "The live part is over; the full-quality clip is 40% rendered." and not stopped
+    ctl.session.run.export = None  # rendering live: Stop stops it
+    assert ctl.stop().startswith("Stopping after this chunk") and stopped == [1]
+    ctl.session.run = None

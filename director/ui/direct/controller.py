@@ -243,6 +243,9 @@ class DirectController:
         run = self.session.run
         if run is None:
             return "Nothing is rendering."
+        export = getattr(run, "export", None)
+        if export is not None and not export.progress.done:  # stopped already: the export finishes what was shown
+            return f"The live part is over; the full-quality clip is {export.progress.fraction:.0%} rendered."
         run.stop()
         return "Stopping after this chunk… the clip made so far will be ready to download."
 
@@ -275,7 +278,7 @@ class DirectController:
         s = self.session
         with s.lock:
             if s.run is not None:
-                raise DirectError("A take is already rendering: Stop it first.")
+                raise DirectError(_busy(s.run))
             try:
                 run = self.runs.start(s.folder, timeline, s.assets, s.takes, rewind_to=rewind_to,
                                       reader=self.reader, engine_options=self.engine_options.get(timeline.engine),
@@ -314,9 +317,18 @@ class DirectController:
         return [(rgba, key) for key, rgba in self.session.assets.preloaded.items()]
 
 
+def _busy(run: Any) -> str:
+    """Why a new take cannot start yet: the take renders live, or its full-quality clip is being made."""
+    export = getattr(run, "export", None)
+    if export is None or export.progress.done:
+        return "A take is already rendering: Stop it first."
+    return (f"Take {run.take.number}'s full-quality clip is being rendered ({export.progress.fraction:.0%}): "
+            "Start again once it is ready (the status line says so).")
+
+
 def _ensure_idle(session: DirectSession) -> None:
     if session.run is not None:
-        raise DirectError("A take is rendering: Stop it first.")
+        raise DirectError(_busy(session.run))
 
 
 def _row_index(selected: str, n: int) -> int:
