@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from director.commands.reader import RULES_ONLY
 from director.plan.timeline import Timeline
 from director.run.director import Director
+from director.run.events import ChunkReady, Failed
+from director.run.run import Run
 from director.sinks.frame_bus_sink import frame_digest
 
 
@@ -19,22 +21,17 @@ def replay_digests(record: Timeline, live_sizes: Sequence[tuple[int, int]] | Non
     """``frame_digest`` of every frame of ``record`` replayed from the start: at its own size, or with
     ``live_sizes`` (one (width, height) per frame, as ``WanderWorld.live_sizes``) each chunk at the size
     its first frame was made at live. Frames past the end of ``live_sizes`` are made at full size."""
-    director = Director(record, reader=RULES_ONLY)  # as the live world reads
-    digests: list[str] = []
-    try:
-        for chunk in _run(director, live_sizes):
-            digests.extend(frame_digest(f) for f in chunk.frames)
-    finally:
-        director.close()
-    return digests
 
-
-def _run(director: Director, live_sizes: Sequence[tuple[int, int]] | None):
-    """``director.run()`` with the live size set before each chunk (it applies at the chunk's boundary)."""
     def size_at(frame: int) -> tuple[int, int] | None:
         return live_sizes[frame] if live_sizes is not None and frame < len(live_sizes) else None
 
-    director.set_live_size(size_at(director.next_frame))
-    for chunk in director.run():
-        yield chunk
-        director.set_live_size(size_at(director.next_frame))
+    director = Director(record, reader=RULES_ONLY)  # read as the live world reads
+    digests: list[str] = []
+    director.set_live_size(size_at(0))
+    for event in Run(director).events():  # the Run makes each chunk when asked for the next event
+        if isinstance(event, Failed):
+            raise event.error
+        if isinstance(event, ChunkReady):
+            digests.extend(frame_digest(f) for f in event.chunk.frames)
+            director.set_live_size(size_at(director.next_frame))  # applies at the next chunk's boundary
+    return digests
