@@ -17,7 +17,7 @@ and answers the ``LiveLevel`` to render the next chunk at. It never lets the liv
 Runs with short chunks (Wander: 2 frames, 83 ms) tune it by seconds rather than chunks: a longer
 ``window`` and ``settle``; ``min_window``, so one chunk that a scheduler hiccup slowed is no reason to
 step down; ``warmup``, so a level's first chunk, which pays one-off costs (previz paints its textures
-for a new width: 0.5-1 s, ~20 short chunks' worth), is not taken for its pace; and ``rejoin`` for a run
+for a new width: 0.5-1.6 s on 2 cores, 6-20 short chunks' worth), is not taken for its pace; and ``rejoin`` for a run
 that drops its lag instead of catching up (a live view that shows the newest moment).
 
 Level 0 is the run's own size (the exported clip can be written in the same run); the others are
@@ -148,8 +148,7 @@ class PaceGovernor:
                 and self.lag > -self.lead / 2)
         if slow and self._index < lowest:
             # a step up undone within its first window of counted chunks did not hold
-            if self._at_level <= self.warmup + max(self.window, self.min_window) and self._index > 0 \
-                    and self._came_up:
+            if self._at_level <= self.warmup + self.window and self._index > 0 and self._came_up:
                 self._wait_up *= 2  # the step up did not hold: wait longer before the next one
             self._move(self._index + 1, came_up=False)
         elif self._index > 0 and self._at_level >= self._wait_up and self.lag <= 0:

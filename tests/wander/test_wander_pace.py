@@ -162,5 +162,7 @@ def test_the_governor_windows_are_set_in_video_seconds(size):
     world = WanderWorld(WanderConfig(scene="a beach", width=size[0], height=size[1]), engine=StateEngine())
     gov = world.governor
     assert (gov.window, gov.min_window, gov.settle, gov.warmup) == (6, 6, 24, 1)  # 0.5 s, 0.5 s, 2 s of 2-frame chunks
+    # two proxy sizes: previz keeps two proxy renderers, so none is painted twice
+    assert [lv.size for lv in gov.levels] == [size, (size[0] * 3 // 4, size[1] * 3 // 4), (size[0] // 2, size[1] // 2)]
     assert gov.lock_full  # an engine without proxy sizes renders at its own size
     world.stop()

@@ -159,8 +159,8 @@ def _build(demo: gr.Blocks, registry: WanderRegistry, direct_sessions: Any | Non
             return gr.update()
         if w.state == "failed":
             return f"The world stopped: {w.error}"
-        return (f"{w.time:.1f} s walked · {w.live.describe()} · render {w.render_seconds * 1e3:.0f} ms/chunk · "
-                f"shown {w.delay * 1e3:.0f} ms after due · {w.state}")
+        return (f"{w.time:.1f} s walked · {w.live.describe()} · "
+                f"render {w.render_seconds * 1e3:.0f} ms/chunk · shown {w.delay * 1e3:.0f} ms after due · {w.state}")
 
     def _record(request: gr.Request):
         key = _session_key(request)

@@ -4,7 +4,7 @@ The worker thread, per chunk: (1) wait for the chunk's wall-clock start (real ti
 (2) turn the input held now into directives and ``send`` them (they apply at this boundary and are
 recorded there); (3) render the chunk at the live size; its sinks encode its frames and add its sound
 to the ring the page polls; (4) a ``PaceGovernor`` is told the chunk's wall time and picks the live size
-of the next chunk: the world's own size, or a proxy 3/4, 1/2, 3/8 as wide when the machine cannot
+of the next chunk: the world's own size, or a proxy 3/4 or 1/2 as wide when the machine cannot
 render it fast enough for the key → screen budget (the same world drawn with fewer pixels,
 ``Director.set_live_size``), stepping back up when it can; (5) the frames are queued for the publisher,
 which shows each at its time plus a small constant delay (following the render time), so motion is
@@ -54,7 +54,11 @@ PACE_UP_MARGIN = 0.6  # the next size up, estimated by its pixels, must take les
 # Chunks are 6x shorter than the Direct tab's, so the governor's windows are set in video seconds.
 PACE_WINDOW_SECONDS = 0.5  # chunks whose mean pace decides a step down (one slow chunk is a hiccup)
 PACE_SETTLE_SECONDS = 2.0  # at a size before a step up is tried (doubled after a try that failed)
-PACE_WARMUP_CHUNKS = 1  # a size's first chunk paints its textures (previz: 0.5-1 s): not its pace
+PACE_WARMUP_CHUNKS = 1  # a size's first chunk paints its textures (previz: 0.5-1.6 s): not its pace
+# Two proxy sizes, not the Direct tab's three: previz keeps the renderers of the two proxy sizes used
+# last, so with two each is painted once per world; a third made every step between sizes a repaint
+# that froze the view for a second (measured: max key → screen 0.7 s with three).
+LIVE_SCALES = (1.0, 0.75, 0.5)  # 1280 -> 960 -> 640 wide
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ class WanderWorld:
         self.digests: list[str] = self._encoded.digests  # one per frame made, by frame index
         self.live_sizes: list[tuple[int, int]] = []  # (width, height) each digest's frame was made at
         self.governor = PaceGovernor(
-            config.width, config.height, lock_full=not (config.pace and self.director.proxy_sizes),
+            config.width, config.height, scales=LIVE_SCALES, lock_full=not (config.pace and self.director.proxy_sizes),
             margin=PACE_MARGIN, up_margin=PACE_UP_MARGIN, window=self._chunks(PACE_WINDOW_SECONDS),
             min_window=self._chunks(PACE_WINDOW_SECONDS), settle=self._chunks(PACE_SETTLE_SECONDS),
             warmup=PACE_WARMUP_CHUNKS)
