@@ -56,8 +56,8 @@ PACE_WINDOW_SECONDS = 0.5  # chunks whose mean pace decides a step down (one slo
 PACE_SETTLE_SECONDS = 2.0  # at a size before a step up is tried (doubled after a try that failed)
 PACE_WARMUP_CHUNKS = 1  # a size's first chunk paints its textures (previz: 0.5-1.6 s): not its pace
 # Two proxy sizes, not the Direct tab's three: previz keeps the renderers of the two proxy sizes used
-# last, so with two each is painted once per world; a third made every step between sizes a repaint
-# that froze the view for a second (measured: max key → screen 0.7 s with three).
+# last, so with two each is painted once per world; with a third, a step back to an evicted size is
+# another repaint that freezes the view for a second (a measured max key → screen: 760 ms).
 LIVE_SCALES = (1.0, 0.75, 0.5)  # 1280 -> 960 -> 640 wide
 
 
