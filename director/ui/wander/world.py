@@ -109,11 +109,11 @@ class WanderWorld:
         self._encoded = FrameBusSink(self.director.fps, input_seq=lambda: self._input_seq, keep_digests=keep_digests)
         self.digests: list[str] = self._encoded.digests  # one per frame made, by frame index
         self.live_sizes: list[tuple[int, int]] = []  # (width, height) each digest's frame was made at
+        window = self._chunks(PACE_WINDOW_SECONDS)
         self.governor = PaceGovernor(
-            config.width, config.height, scales=LIVE_SCALES, lock_full=not (config.pace and self.director.proxy_sizes),
-            margin=PACE_MARGIN, up_margin=PACE_UP_MARGIN, window=self._chunks(PACE_WINDOW_SECONDS),
-            min_window=self._chunks(PACE_WINDOW_SECONDS), settle=self._chunks(PACE_SETTLE_SECONDS),
-            warmup=PACE_WARMUP_CHUNKS)
+            config.width, config.height, scales=LIVE_SCALES, margin=PACE_MARGIN, up_margin=PACE_UP_MARGIN,
+            window=window, min_window=window, settle=self._chunks(PACE_SETTLE_SECONDS), warmup=PACE_WARMUP_CHUNKS,
+            lock_full=not (config.pace and self.director.proxy_sizes))
         self.live: LiveLevel = self.governor.level  # the size the newest chunk was rendered at
         self._made_any = False  # a chunk was made
         self._new_level = True  # the newest chunk is the first at its size (or the world's first)
