@@ -16,6 +16,12 @@ and answers the ``LiveLevel`` to render the next chunk at. It never lets the liv
 * ``sleep_before_next()``: how long to wait so the run stays at most ``lead`` seconds ahead of real
   time (a live view that runs ahead buffers, and live commands then show up late).
 
+Runs with short chunks (Wander: 2 frames, 83 ms) tune it by seconds rather than chunks: a longer
+``window`` and ``settle``; ``min_window``, so one chunk that a scheduler hiccup slowed is no reason to
+step down; ``warmup``, so a level's first chunk, which pays one-off costs (previz paints its textures
+for a new width: 0.5-1.6 s on 2 cores, 6-20 short chunks' worth), is not taken for its pace; and ``rejoin`` for a run
+that drops its lag instead of catching up (a live view that shows the newest moment).
+
 Level 0 is the run's own size (the exported clip can be written in the same run); the others are
 ``scales`` of it. Pure bookkeeping on numbers: no clock is read here, so tests feed timings directly.
 """
@@ -85,7 +91,8 @@ class PaceGovernor:
     def __init__(self, width: int, height: int, *, scales: tuple[float, ...] = LIVE_SCALES,
                  margin: float = MARGIN, up_margin: float = UP_MARGIN, lead: float = 1.0,
                  settle: int = 4, window: int = 2, start_level: int = 0, ceiling: int = 0,
-                 lock_full: bool = False) -> None:
+                 lock_full: bool = False, min_window: int = 1, warmup: int = 0,
+                 up_ahead: float | None = None) -> None:
         """``margin``: a chunk must take at most this share of its video time (the rest is the
         browser's and the system's); ``up_margin``: the estimated share at the next level up must stay
         under this (and the run must not be behind schedule); ``lead``: seconds the
@@ -94,7 +101,17 @@ class PaceGovernor:
         ``start_level``: the level of the first chunk; ``ceiling``: the largest level a run that left
         full size steps back up to (above it a view shown no larger gains nothing, and the clip is
         re-rendered after the run anyway); ``lock_full``: never leave level 0 (engines that cannot
-        render a proxy size)."""
+        render a proxy size);
+        ``min_window``: chunks counted at a level before it may step down (1: at once);
+        ``warmup``: chunks at a new level (and the run's first) whose pace is not counted (their wall
+        time still counts towards the lag);
+        ``up_ahead``: seconds the run must be ahead of real time to step up, so that the lead absorbs
+        the new size's first chunk, which re-bakes (None: half the ``lead``; 0 for a run that never
+        runs ahead, as Wander's)."""
+        if not 1 <= min_window <= window:
+            raise ValueError(f"PaceGovernor: min_window must be 1..window ({window}), got {min_window}")
+        if warmup < 0:
+            raise ValueError(f"PaceGovernor: warmup must be >= 0, got {warmup}")
         self.levels = live_levels(width, height, scales)
         self.margin = margin
         self.up_margin = up_margin
@@ -102,6 +119,9 @@ class PaceGovernor:
         self.settle = settle
         self.window = window
         self.lock_full = lock_full
+        self.min_window = min_window
+        self.warmup = warmup
+        self.up_ahead = lead / 2 if up_ahead is None else up_ahead
         self._index = 0 if lock_full else min(start_level, len(self.levels) - 1)
         self.ceiling = min(ceiling, len(self.levels) - 1)
         self._at_level = 0  # chunks made at the current level
@@ -131,21 +151,25 @@ class PaceGovernor:
         self._wall += wall_s
         pace = wall_s / video_s
         self.history.append(PaceSample(level, video_s, wall_s, self.lag))
-        self._paces = (self._paces + [pace])[-max(self.settle, self.window):]
         self._at_level += 1
+        if self._at_level <= self.warmup:  # one-off costs of a new level say nothing of its pace
+            return self.level
+        self._paces = (self._paces + [pace])[-max(self.settle, self.window):]
         if self.lock_full:
             return self.level
         lowest = len(self.levels) - 1
         recent = self._paces[-self.window:]
-        slow = sum(recent) / len(recent) > self.margin and self.lag > -self.lead / 2
+        slow = (len(recent) >= self.min_window and sum(recent) / len(recent) > self.margin
+                and self.lag > -self.lead / 2)
         if slow and self._index < lowest:
-            if self._at_level <= 2 and self._index > 0 and self._came_up:
+            # a step up undone within its first window of counted chunks did not hold
+            if self._at_level <= self.warmup + self.window and self._index > 0 and self._came_up:
                 self._wait_up *= 2  # the step up did not hold: wait longer before the next one
             mean = sum(recent) / len(recent)
             fits = (i for i in range(self._index + 1, lowest + 1) if self._estimate(mean, i) < self.up_margin)
             self._move(next(fits, lowest), came_up=False)
         elif (self._index > max(self.ceiling, 0) and self._at_level >= self._wait_up
-              and self.lag <= -self.lead / 2):  # ahead enough to absorb the new size's first (re-baking) chunk
+              and self.lag <= -self.up_ahead):
             mean = sum(self._paces) / len(self._paces)
             if self._estimate(mean, self._index - 1) < self.up_margin:
                 self._move(self._index - 1, came_up=True)
@@ -169,6 +193,11 @@ class PaceGovernor:
     def waited(self, seconds: float) -> None:
         """Account a wait (``sleep_before_next``) as wall time spent."""
         self._wall += max(0.0, seconds)
+
+    def rejoin(self) -> None:
+        """The run dropped its lag instead of catching up (it jumped to real time, as Wander does when
+        it fell behind): count it as on schedule from here, so the lag it gave up blocks no step up."""
+        self._wall = min(self._wall, self._video)
 
     def _move(self, index: int, came_up: bool) -> None:
         self._index = index

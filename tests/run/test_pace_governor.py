@@ -141,3 +141,72 @@ def test_below_full_size_it_climbs_no_higher_than_its_ceiling():
     gov = PaceGovernor(1280, 720, start_level=3, ceiling=2)  # a view shown 640 wide
     used = feed(gov, 0.05, 40)  # fast enough for full size, but the clip is re-rendered anyway
     assert used[0] == 3 and 2 in used and min(used) == 2
+
+
+# -- short chunks (Wander: 2 frames at 24 fps) --------------------------------------------------------
+SHORT = 2 / 24
+
+
+def feed_short(gov: PaceGovernor, cost_at_full: float, chunks: int, first_cost: float | None = None) -> list[int]:
+    """Like ``feed`` for 83 ms chunks, on schedule (never ahead: each chunk waits for its due time);
+    ``first_cost``: the wall time of the first chunk at each new level (textures painted for it)."""
+    used = []
+    full = gov.levels[0]
+    for _ in range(chunks):
+        level = gov.level
+        used.append(level.index)
+        area = level.width * level.height / (full.width * full.height)
+        new = not gov.history or gov.history[-1].level != level
+        cost = first_cost if first_cost is not None and new else cost_at_full * area
+        gov.record(SHORT, cost)
+        gov.waited(-gov.lag)  # the wait for the next chunk's due time (none when behind)
+        if gov.lag > 0.25:
+            gov.rejoin()  # a Wander that fell this far behind drops its debt
+    return used
+
+
+def test_the_first_chunk_at_a_level_is_not_taken_for_its_pace():
+    gov = PaceGovernor(1280, 720, window=6, min_window=6, settle=24, warmup=1)
+    used = feed_short(gov, 0.04, 40, first_cost=1.0)  # a 1 s paint, then 0.5x of real time
+    assert set(used) == {0}
+    cascade = PaceGovernor(1280, 720)  # without warmup the paint alone steps it down
+    feed_short(cascade, 0.04, 2, first_cost=1.0)
+    assert cascade.level.index > 0
+
+
+def test_one_slow_short_chunk_is_no_reason_to_step_down_but_a_slow_window_is():
+    gov = PaceGovernor(1280, 720, margin=0.75, window=6, min_window=6, settle=24, warmup=1)
+    feed_short(gov, 0.03, 10)
+    gov.record(SHORT, 0.2)  # a hiccup: 2.4x one chunk
+    assert gov.level.index == 0
+    used = feed_short(gov, 0.1, 12)  # 1.2x, chunk after chunk
+    assert used[-1] > 0 and used.index(1) <= 6  # down within half a second of video
+
+
+def test_short_chunks_step_down_and_back_up_without_flicker():
+    gov = PaceGovernor(1280, 720, margin=0.75, up_margin=0.6, window=6, min_window=6, settle=24, warmup=1,
+                       up_ahead=0.0)  # as Wander: never ahead of real time
+    used = feed_short(gov, 0.15, 120, first_cost=0.6)  # full size 1.8x real time; 640 wide 0.45x
+    assert used[-1] >= 1 and 0 not in used[30:]
+    changes = sum(1 for a, b in zip(used, used[1:]) if a != b)
+    assert changes <= 6, used  # a failed step up doubles the wait before the next
+    used = feed_short(gov, 0.03, 200, first_cost=0.6)  # the load went away
+    assert used[-1] == 0
+
+
+def test_rejoin_forgives_the_lag_given_up():
+    gov = PaceGovernor(1280, 720)
+    gov.record(CHUNK, 3.0)
+    assert gov.lag == pytest.approx(2.5)
+    gov.rejoin()
+    assert gov.lag == 0.0
+    gov.record(CHUNK, 0.1)
+    gov.rejoin()  # ahead of real time: nothing to forgive
+    assert gov.lag == pytest.approx(-0.4)
+
+
+def test_short_chunk_settings_are_checked():
+    with pytest.raises(ValueError, match="min_window"):
+        PaceGovernor(1280, 720, window=2, min_window=3)
+    with pytest.raises(ValueError, match="warmup"):
+        PaceGovernor(1280, 720, warmup=-1)

@@ -17,6 +17,7 @@ import pytest
 from director.run.director import Director
 from director.plan.timeline import load_timeline
 from director.ui.wander.registry import WanderRegistry
+from director.ui.wander.replay import replay_digests
 from director.ui.wander.world import frame_digest
 
 pytestmark = pytest.mark.browser
@@ -93,7 +94,10 @@ def test_hold_d_for_one_second_moves_the_view_right(page, server):
     _settle(page, 12)
     after = _canvas(page)
     page.screenshot(path=str(ARTIFACTS / "wander_after_d.png"))
-    ga, gb = (cv2.cvtColor(x, cv2.COLOR_RGB2GRAY).astype(np.float32) for x in (before, after))
+    # The pace governor may have changed the live size in between: compare at the world's own size.
+    size = (_world(server).config.width, _world(server).config.height)
+    ga, gb = (cv2.cvtColor(cv2.resize(x, size, interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2GRAY).astype(np.float32)
+              for x in (before, after))
     (dx, _), _ = cv2.phaseCorrelate(ga, gb)
     assert dx < -2, f"trucking right should move the picture left, moved {dx:.1f} px"
     cam = _world(server).director.state_at(_world(server).time).camera
@@ -125,12 +129,23 @@ def test_recorded_wander_replays_to_the_streamed_frames(page, server):
     page.wait_for_function("document.querySelector('#wander-heard').innerText.includes('Saved')", timeout=10_000)
     session = next(s for s in server.registry.sessions() if s.world is not None)
     record = load_timeline(session.folder / "wander.json")
-    live = list(session.world.digests)
+    live, sizes = list(session.world.digests), list(session.world.live_sizes)
     assert any(d.text == "night falls" for d in record.directives)
     assert any(d.camera and d.camera.move == "truck" for d in record.directives)
-    replay = [frame_digest(f) for chunk in Director(record, use_embeddings=False).run() for f in chunk.frames]
-    assert len(replay) == round(record.duration * record.fps)
+    frames = round(record.duration * record.fps)
+    # The stream was made at the live sizes the pace governor chose: replayed at them, the same frames.
+    replay = replay_digests(record, sizes[:frames])
+    assert len(replay) == frames
     assert replay == live[: len(replay)]
+    # The record itself is full size: replayed as saved, every frame is, and equals the live frames made at it.
+    full = Director(record, use_embeddings=False)
+    chunks = list(full.run())
+    assert all(c.frames.shape[1:3] == (record.height, record.width) for c in chunks)
+    replay_full = [frame_digest(f) for c in chunks for f in c.frames]
+    assert len(replay_full) == frames
+    for i, (made, size) in enumerate(zip(live, sizes[:frames])):
+        if size == (record.width, record.height):
+            assert replay_full[i] == made, f"frame {i}"
 
 
 def test_sound_is_off_until_the_toggle_then_plays_the_worlds_audio(page, server):
@@ -140,8 +155,28 @@ def test_sound_is_off_until_the_toggle_then_plays_the_worlds_audio(page, server)
     toggle.click()
     page.wait_for_function("window.__wander.sound.blocks >= 5", timeout=10_000)
     assert toggle.get_attribute("aria-pressed") == "true" and "on" in toggle.inner_text()
+    # Live: the sound queued in WebAudio keeps pace with the world (48 kHz per second of world time).
+    sound = "(() => { const S = window.__wander.sound; return [S.next, S.ctx.currentTime, S.ctx.state]; })()"
+    world = _world(server)
+    (n0, t0, state), w0 = page.evaluate(sound), world.time
+    time.sleep(1.5)
+    (n1, t1, _), w1 = page.evaluate(sound), world.time
+    assert state == "running"
+    assert (n1 - n0) / 48000 == pytest.approx(w1 - w0, abs=0.35), "the page queues the sound the world makes"
+    assert w1 - w0 > 0.5 and t1 - t0 > 1.0
     toggle.click()
     assert toggle.get_attribute("aria-pressed") == "false"
+
+
+def test_the_status_says_which_live_size_is_used(page, server):
+    world = _world(server)
+    sizes = {lv.describe() for lv in world.governor.levels}
+    page.wait_for_function("/live \\d+x\\d+ · (full quality|preview)/.test("
+                           "document.querySelector('#wander-status').innerText)", timeout=10_000)
+    line = page.locator("#wander-status").inner_text()
+    assert any(d in line for d in sizes), line
+    status = page.evaluate("fetch(`/wander/${window.__wander.token}/status`).then(r => r.json())")
+    assert status["live"] in sizes
 
 
 def test_closing_the_tab_stops_the_world(page, server):

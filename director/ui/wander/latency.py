@@ -2,7 +2,9 @@
 
 The page's own JS stamps each movement keydown (``performance.now()``) and the moment the first frame
 that differs from the one before it is drawn on the canvas (a 64x36 thumbnail diff). A static scene
-(no weather, no characters) makes any change the key's doing. Run:
+(no weather, no characters) makes any change the key's doing. The world picks its live size by pace
+(``WanderWorld.governor``): the result says which sizes its chunks were rendered at, with the machine's
+CPU model and load average before and after. Run:
 
     python -m director.ui.wander.latency --size 1280x720 --presses 20
 """
@@ -11,11 +13,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import time
+from collections import Counter
+from pathlib import Path
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def cpu_model() -> str:
+    """The CPU's model name (Linux), or the platform's word for it."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
 
 
 def measure(size: str = "1280x720", presses: int = 20, scene: str = "a quiet street in Paris") -> dict:
@@ -23,6 +39,7 @@ def measure(size: str = "1280x720", presses: int = 20, scene: str = "a quiet str
 
     from director.ui.wander.dev_server import serve
 
+    load_before = os.getloadavg()
     dev = serve()
     try:
         with sync_playwright() as p:
@@ -42,9 +59,12 @@ def measure(size: str = "1280x720", presses: int = 20, scene: str = "a quiet str
                 time.sleep(0.45)  # let the view come to rest so the next change is the next key's
             samples = [s["ms"] for s in page.evaluate("window.__wander.latency")]
             status = page.evaluate("fetch(`/wander/${window.__wander.token}/status`).then(r => r.json())")
+            [world] = [s.world for s in dev.registry.sessions() if s.world is not None]
+            made_at = Counter(f"{s.level.width}x{s.level.height}" for s in world.governor.history)
             browser.close()
     finally:
         dev.close()
+    load_after = os.getloadavg()
     samples.sort()
     return {
         "size": size, "presses": presses, "measured": len(samples),
@@ -52,7 +72,11 @@ def measure(size: str = "1280x720", presses: int = 20, scene: str = "a quiet str
         "p90_ms": round(samples[int(0.9 * (len(samples) - 1))], 1) if samples else None,
         "max_ms": round(samples[-1], 1) if samples else None,
         "render_ms_per_chunk": status.get("render_ms"), "display_delay_ms": status.get("delay_ms"),
-        "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}",
+        "live_at_end": status.get("live"),
+        "chunks_by_live_size": dict(made_at.most_common()),
+        "load_average_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
+        "machine": f"{cpu_model()}, {platform.machine()}, {os.cpu_count()} cores, "
+                   f"{platform.python_implementation()} {platform.python_version()}",
     }
 
 

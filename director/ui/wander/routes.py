@@ -4,7 +4,7 @@
   the page reads it with fetch to draw on a canvas and to see each frame's headers);
 - ``POST /wander/{token}/input``   ``{"held": [...], "run": bool, "drag": degrees, "seq": n}``;
 - ``GET  /wander/{token}/frame.jpg`` the newest frame;
-- ``GET  /wander/{token}/status``  JSON: time, state, render and display delay;
+- ``GET  /wander/{token}/status``  JSON: time, state, render and display delay, live size ("live 960x540 · preview");
 - ``GET  /wander/{token}/audio?from=N`` the chunks' sound from sample N on: 16-bit stereo PCM
   (headers X-Sample-Start, X-Sample-Rate); the page plays it through WebAudio when unmuted.
 
@@ -84,4 +84,4 @@ def register_routes(app: FastAPI, registry: WanderRegistry | None = None) -> Non
         assert w is not None
         return JSONResponse({"state": w.state, "t": round(w.time, 3), "render_ms": round(w.render_seconds * 1e3, 1),
                              "delay_ms": round(w.delay * 1e3, 1), "error": w.error,
-                             "watchers": w.frames.subscribers})
+                             "watchers": w.frames.subscribers, "live": w.live.describe()})

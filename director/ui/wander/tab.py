@@ -30,7 +30,7 @@ VIEW_TEMPLATE = """
 <div class="wander-view" data-token="${value}">
   <canvas width="1280" height="720" tabindex="0"></canvas>
   <div class="wander-hint">Enter a world to start.</div>
-  <button class="wander-sound" type="button" aria-pressed="false" title="play the world's sound">🔇 Sound off</button>
+  <button class="wander-sound" type="button" aria-pressed="false" title="play the world's sound">♪ Sound off</button>
   <div class="wander-pad">
     <button data-action="turn_left" title="turn left (Q)">⟲</button>
     <button data-action="forward" title="forward (W)">▲</button>
@@ -159,8 +159,8 @@ def _build(demo: gr.Blocks, registry: WanderRegistry, direct_sessions: Any | Non
             return gr.update()
         if w.state == "failed":
             return f"The world stopped: {w.error}"
-        return (f"{w.time:.1f} s walked · render {w.render_seconds * 1e3:.0f} ms/chunk · "
-                f"shown {w.delay * 1e3:.0f} ms after due · {w.state}")
+        return (f"{w.time:.1f} s walked · {w.live.describe()} · "
+                f"render {w.render_seconds * 1e3:.0f} ms/chunk · shown {w.delay * 1e3:.0f} ms after due · {w.state}")
 
     def _record(request: gr.Request):
         key = _session_key(request)

@@ -186,7 +186,7 @@
     if (S.timer) { clearInterval(S.timer); S.timer = null; }
     if (on) S.timer = setInterval(pollSound, SOUND_POLL_MS);
     const btn = W.element.querySelector(".wander-sound");
-    if (btn) { btn.setAttribute("aria-pressed", on ? "true" : "false"); btn.textContent = on ? "🔊 Sound on" : "🔇 Sound off"; }
+    if (btn) { btn.setAttribute("aria-pressed", on ? "true" : "false"); btn.textContent = on ? "♪ Sound on" : "♪ Sound off"; }  // ♪: in every font, unlike emoji
   }
   W.setSound = setSound;
   W.soundBound = W.soundBound || new WeakSet();  // not a data- attribute: gradio re-renders attributes
