@@ -68,6 +68,11 @@ def test_new_user_directs_a_short_clip(browser, app_url, tmp_path):
     page.locator("#dr-send").click()
     page.wait_for_timeout(700)
     page.wait_for_function("window.__drLive && window.__drLive.frames > 5", timeout=15000)  # the take plays live
+    sound = page.locator("#dr-live .dr-live-sound")
+    assert sound.get_attribute("aria-pressed") == "false"  # silent until asked
+    sound.click()
+    page.wait_for_function("window.__drLive.sound.blocks >= 3", timeout=10000)  # its sound plays too
+    assert sound.get_attribute("aria-pressed") == "true" and "on" in sound.inner_text()
     page.screenshot(path=ARTIFACTS / "direct-1280-rendering.png", full_page=True)
     # The take's last word: done (after any full-quality re-render and the directive check), stopped or failed;
     # not the "live part done" of a live run that stepped down to a proxy size.

@@ -10,14 +10,19 @@ TEMPLATE = """
 <div class="dr-live-view" data-token="${value}">
   <canvas width="640" height="360" aria-label="live view of the take"></canvas>
   <div class="dr-live-hint">Press Start: the take plays here while it is made.</div>
-  <button class="dr-live-sound" type="button" aria-pressed="false" title="play the take's sound">🔇 Sound off</button>
+  <button class="dr-live-sound" type="button" aria-pressed="false" title="play the take's sound">♪ Sound off</button>
 </div>
 """
 
 
+def live_lib_script() -> str:
+    """The page's stream reader, frame drawer and sound player (``window.__liveLib``), shared with Wander."""
+    return (STATIC / "live_lib.js").read_text() + "\n"
+
+
 def live_view_script() -> str:
-    """The page's code for the live view (the shared stream and sound helpers first)."""
-    return (STATIC / "live_lib.js").read_text() + "\n" + (STATIC / "live_view.js").read_text()
+    """The page's code for the live view (the shared helpers first)."""
+    return live_lib_script() + (STATIC / "live_view.js").read_text()
 
 
 def live_view_component(**kwargs):

@@ -16,6 +16,7 @@ import gradio as gr
 from director.plan.assets import AssetError
 from director.plan.limits import LimitError
 from director.security import session_key
+from director.ui.live_view.component import live_lib_script
 from director.ui.wander.record import export_mp4, save_timeline
 from director.ui.wander.registry import TooManyWorlds, WanderRegistry
 from director.ui.wander.world import WanderConfig, WanderWorld
@@ -92,7 +93,7 @@ def _build(demo: gr.Blocks, registry: WanderRegistry, direct_sessions: Any | Non
             status = gr.Markdown("", elem_id="wander-status")
         with gr.Column(scale=3):
             view = gr.HTML(value="", html_template=VIEW_TEMPLATE, css_template=(STATIC / "wander.css").read_text(),
-                           js_on_load=(STATIC / "wander.js").read_text(), elem_id="wander-view")
+                           js_on_load=live_lib_script() + (STATIC / "wander.js").read_text(), elem_id="wander-view")
             with gr.Row():
                 command = gr.Textbox(label="Tell the world", placeholder="it starts to rain · night falls · a cat runs in",
                                      elem_id="wander-command", scale=4)

@@ -91,10 +91,10 @@ window.__liveLib = window.__liveLib || (() => {
     S.rejoin = () => { S.next = -1; };
     return S;
   }
-  // A toggle button showing the sound's state ("🔇 Sound off" / "🔊 Sound on").
+  // A toggle button showing the sound's state ("♪ Sound off" / "♪ Sound on": ♪ is in every font, unlike emoji).
   function bindSoundButton(btn, sound, bound) {
     const paint = () => { btn.setAttribute("aria-pressed", sound.on ? "true" : "false");
-                          btn.textContent = sound.on ? "🔊 Sound on" : "🔇 Sound off"; };
+                          btn.textContent = sound.on ? "♪ Sound on" : "♪ Sound off"; };
     if (!bound.has(btn)) {
       bound.add(btn);
       btn.addEventListener("click", (e) => { e.preventDefault(); sound.set(!sound.on); paint(); });
