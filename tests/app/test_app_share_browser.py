@@ -67,7 +67,10 @@ def test_two_pages_direct_one_take_and_see_each_other(browser, app_url):  # noqa
     _send(guest, "camera pans right")
     guest.wait_for_function("document.querySelectorAll('#dr-share-log li').length >= 2", timeout=WAIT_MS)
     guest.wait_for_function("document.querySelector('#dr-strip').innerText.length > 0", timeout=WAIT_MS)
-    guest.wait_for_timeout(1500)  # a few more live segments for the screenshot
+    # the guest watches the owner's take: the same live feed, drawn on their canvas
+    guest.wait_for_function("window.__drLive && window.__drLive.frames > 10", timeout=WAIT_MS)
+    assert guest.evaluate("window.__drLive.token") == owner.evaluate("window.__drLive.token")
+    guest.wait_for_timeout(1500)  # a moment more of the take for the screenshot
     # the strip rings each live command in its author's colour (Guest 1's is the second of the palette)
     guest.wait_for_function("document.querySelector('#dr-strip').innerHTML.includes('--dr-by:#f59e0b')",
                             timeout=WAIT_MS)
