@@ -100,13 +100,17 @@ def test_a_take_starts_at_the_size_the_machine_sustained_and_teaches_the_next(tm
     assert memory.start_level("PrevizEngine", run.governor.levels, 12) < len(run.governor.levels) - 1
 
 
-def test_a_machine_not_known_yet_starts_at_the_preview_size(tmp_path):
-    timeline = _timeline().model_copy(update={"width": 1280, "height": 720})
+def test_a_machine_not_known_yet_starts_at_the_preview_size_and_exports_full_size(tmp_path):
+    timeline = _timeline(2.0).model_copy(update={"width": 1280, "height": 720})
     run = LiveRun.start(tmp_path, timeline, Assets(), Takes(), reader=RULES_ONLY, pace_memory=PaceMemory())
     assert run.governor.level.size == (640, 360) == (run.feed.max_width, 360)  # as wide as the view shows
     assert run.governor.ceiling == run.governor.level.index
+    events = list(run.events())
+    assert {e.live.size for e in events if isinstance(e, ChunkShown) and e.live} == {(640, 360)}
+    assert isinstance(events[-1], RunDone) and run.export is not None and run.take.finished
+    info = video_stream(probe(run.take.path))  # the clip was re-rendered from frame 0 at full size
+    assert (int(info["width"]), int(info["height"]), int(info["nb_frames"])) == (1280, 720, 24)
     unpaced = LiveRun.start(tmp_path, timeline, Assets(), Takes(), reader=RULES_ONLY, pace=False)
     assert unpaced.governor.level.index == 0  # a run that need not keep to real time stays full size
-    for r in (run, unpaced):
-        r.stop()
-        list(r.events())
+    unpaced.stop()
+    list(unpaced.events())
