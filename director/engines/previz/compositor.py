@@ -162,9 +162,10 @@ class WorldRenderer:
         self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
 
     def _tick(self, stage: str, since: float) -> float:
+        if self.timings is None:  # not timing: no clock read (a system call per stage and layer)
+            return 0.0
         now = time.process_time()  # CPU time: robust to other processes sharing the cores
-        if self.timings is not None:
-            self.timings[stage] = self.timings.get(stage, 0.0) + now - since
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - since
         return now
 
     # -- caches ------------------------------------------------------------------------------------
@@ -280,7 +281,7 @@ class WorldRenderer:
         """RGB uint8 [H, W, 3] for ``state`` (``light``: that baked bucket as it is, for the light probes)."""
         probe = light is not None
         # 1. View, light, grade, textures
-        t0 = time.process_time()
+        t0 = time.process_time() if self.timings is not None else 0.0
         shot = View.from_state(state.camera, self.width, self.height, state.t, self.seed)
         rolled = abs(shot.roll) > 0.01
         view = shot.rolled_canvas() if rolled else shot  # over-render a margin that the roll brings in
