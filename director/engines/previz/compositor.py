@@ -277,8 +277,10 @@ class WorldRenderer:
         return self._skies.get_or(key, lambda: bake_sky(scene.recipe, light, hb, grade, self.width, self.seed))
 
     # -- frame ---------------------------------------------------------------------------------------
-    def render(self, state: WorldState, frame_index: int, light: Light | None = None) -> np.ndarray:
-        """RGB uint8 [H, W, 3] for ``state`` (``light``: that baked bucket as it is, for the light probes)."""
+    def render(self, state: WorldState, frame_index: int, light: Light | None = None,
+               out: np.ndarray | None = None) -> np.ndarray:
+        """RGB uint8 [H, W, 3] for ``state`` (``light``: that baked bucket as it is, for the light probes).
+        ``out``: a C-contiguous uint8 [H, W, 3] to draw into (a chunk's frame: no copy per frame)."""
         probe = light is not None
         # 1. View, light, grade, textures
         t0 = time.process_time() if self.timings is not None else 0.0
@@ -290,7 +292,8 @@ class WorldRenderer:
         gain = None if probe else self._light_match.gain(state)  # fades between buckets
         grade = self.grade(state, scene)
         layers, ground = self.baked(scene, light, grade, anchor_light(light, state.environment))
-        frame = np.empty((view.height, view.width, 3), np.uint8)
+        drawn_in_place = out is not None and view is shot and out.shape == (view.height, view.width, 3)
+        frame = out if drawn_in_place else np.empty((view.height, view.width, 3), np.uint8)
         horizon = view.horizon_row
         sky = self.sky(scene, light, state.environment.hour, grade)
         t0 = self._tick("textures", t0)
@@ -335,7 +338,7 @@ class WorldRenderer:
             m = cv2.getRotationMatrix2D((view.width / 2.0, view.height / 2.0), -shot.roll, 1.0)
             m[0, 2] += (self.width - view.width) / 2.0
             m[1, 2] += (self.height - view.height) / 2.0
-            frame = cv2.warpAffine(frame, m, (self.width, self.height), flags=cv2.INTER_LINEAR,
+            frame = cv2.warpAffine(frame, m, (self.width, self.height), dst=out, flags=cv2.INTER_LINEAR,
                                    borderMode=cv2.BORDER_REPLICATE)  # replicate only covers rounding
         grade.finish(frame, frame_index, self.seed)
         self._tick("roll+finish", t0)
@@ -344,7 +347,11 @@ class WorldRenderer:
             before = dataclasses.replace(state, scene=env.dissolve_from, scene_kind=env.dissolve_from_kind, scene_image=None,
                                          environment=dataclasses.replace(env, dissolve=0.0, dissolve_from=None,
                                                                          dissolve_from_kind=None))
-            frame = cv2.addWeighted(self.render(before, frame_index), env.dissolve, frame, 1.0 - env.dissolve, 0.0)
+            frame = cv2.addWeighted(self.render(before, frame_index), env.dissolve, frame, 1.0 - env.dissolve, 0.0,
+                                    dst=out)
+        if out is not None and frame is not out:
+            out[...] = frame
+            return out
         return frame
 
     # -- pieces --------------------------------------------------------------------------------------
