@@ -373,18 +373,25 @@ def _sky_distance(el: np.ndarray, az: np.ndarray, sun_az: float, sun_el: float) 
                          np.ascontiguousarray(np.broadcast_to((el - np.float32(sun_el))[:, None], (len(el), len(az)))))
 
 
+def _rows_repeated(values: np.ndarray, cols: int) -> np.ndarray:
+    """float32 [rows, cols, C] holding row i's ``values[i]`` ([rows, C]) in every column. Nearest-neighbour
+    upscaling of the one-column image is an exact copy, ~4x faster than ``np.repeat`` (2 vs 9 ms for a
+    1280-wide sky)."""
+    rows, ch = values.shape
+    return cv2.resize(np.ascontiguousarray(values, np.float32).reshape(rows, 1, ch), (cols, rows),
+                      interpolation=cv2.INTER_NEAREST).reshape(rows, cols, ch)
+
+
 def _sky_with_glow(grad: np.ndarray, cols: int, el: np.ndarray, az: np.ndarray, sun_az: float, sun_el: float,
                    color: np.ndarray, terms: tuple[tuple[float, float], ...]) -> np.ndarray:
     """The sky image ``grad`` (float32 [rows, 3], one colour per row) repeated over ``cols`` columns, plus
     ``color * sum(weight * exp(-dist / scale))`` over ``terms`` of (scale, weight): a new float32 image.
 
     Broad terms (scale >= GLOW_COARSE_SCALE) are smooth: evaluated every GLOW_STEP texels and upscaled
-    linearly; the upscaled glow is the image's first full-size array and the rows' colours are added to
-    it (one pass instead of a repeat and an add: the same float sums). Sharp ones have a cusp at the
-    centre: evaluated exactly, on the box of texels where they reach a tenth of a level (GLOW_REACH
-    scales; beyond it exp(-d/s) * 255 < 0.1)."""
+    linearly. Sharp ones have a cusp at the centre: evaluated exactly, on the box of texels where they
+    reach a tenth of a level (GLOW_REACH scales; beyond it exp(-d/s) * 255 < 0.1)."""
     rows = len(grad)
-    img = None
+    img = _rows_repeated(grad, cols)
     broad = tuple(t for t in terms if t[0] >= GLOW_COARSE_SCALE)
     if broad:
         s = GLOW_STEP
@@ -398,10 +405,7 @@ def _sky_with_glow(grad: np.ndarray, cols: int, el: np.ndarray, az: np.ndarray, 
         # coloured on the coarse grid, then upscaled (linear, so the same as colouring after) and added
         # by OpenCV: no full-size temporary per channel
         glow3 = np.ascontiguousarray(glow[..., None] * np.asarray(color, np.float32))
-        img = cv2.resize(glow3, (cols, rows), interpolation=cv2.INTER_LINEAR)
-        np.add(img, grad[:, None, :], out=img)  # float addition commutes: grad + glow as before, bit for bit
-    else:
-        img = np.repeat(grad[:, None, :], cols, axis=1)
+        cv2.add(img, cv2.resize(glow3, (cols, rows), interpolation=cv2.INTER_LINEAR), dst=img)
     for scale, weight in terms:
         if scale >= GLOW_COARSE_SCALE:
             continue
@@ -424,7 +428,8 @@ def _sky_with_glow(grad: np.ndarray, cols: int, el: np.ndarray, az: np.ndarray, 
                 continue
             dist = _sky_distance(el[r0:r1], az[a:b], sun_az, sun_el)
             part = np.exp(dist * np.float32(-1.0 / scale)) * np.float32(weight)
-            img[r0:r1, a:b] += part[..., None] * color
+            # part * color by OpenCV (the same float32 products; numpy broadcast it 3 values at a time)
+            img[r0:r1, a:b] += cv2.multiply(cv2.merge([part, part, part]), (*np.float32(color).tolist(), 0.0))
     return img
 
 
@@ -521,7 +526,11 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
     if k:
         band = img[:k]
         row_mean = cv2.reduce(band, 1, cv2.REDUCE_AVG)  # [k, 1, 3]; numpy's strided mean was ~10 ms here
-        _blend(band, np.broadcast_to(top[:k, None], band.shape[:2]), row_mean)
+        # _blend's float32 steps (t = mean - img; t *= w; img += t) by OpenCV on full-size operands:
+        # numpy broadcasting a [k, 1, 3] over the band ran its inner loop 3 values at a time
+        t = cv2.subtract(_rows_repeated(row_mean.reshape(k, 3), period), band)
+        cv2.multiply(t, _rows_repeated(np.repeat(top[:k, None], 3, axis=1), period), dst=t)
+        cv2.add(band, t, dst=band)
     graded = grade.apply(np.clip(img, 0, 255, out=img).astype(np.uint8))
     ext = min(period, int(ppr * 3.5))
     tex = np.empty((rows, period + ext, 3), np.uint8)
