@@ -148,8 +148,11 @@ def bench_command_latency(width: int, height: int, trials: int = 8) -> dict:
 
 
 def main() -> None:
+    from director.run.opencv_threads import opencv_threads_wait_passively
     from director.run.process_memory import keep_rss_near_live_memory
 
+    if not opencv_threads_wait_passively():  # as the CLI does
+        print("note: cv2 was imported before main(): OpenCV's threads still spin while idle", file=sys.stderr)
     keep_rss_near_live_memory()  # as the CLI and the app do
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=3.0)

@@ -260,8 +260,10 @@ def cmd_engines(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
+    from director.run.opencv_threads import opencv_threads_wait_passively
     from director.run.process_memory import keep_rss_near_live_memory
 
+    opencv_threads_wait_passively()  # before anything imports cv2: OpenCV reads it once, on import
     keep_rss_near_live_memory()
     from director.plan.assets import AssetError
     from director.sinks.clip_writer import ClipWriterError

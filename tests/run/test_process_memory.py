@@ -71,3 +71,36 @@ def test_a_finished_sessions_memory_is_returned_by_release_free_memory():
         pytest.skip("no glibc malloc_trim here")
     before, after = map(int, out.split())
     assert after < 40 and after < before / 2, (before, after)  # 200 MB were allocated and freed on the thread
+
+
+FAULTS_CODE = """
+import resource, sys
+import numpy as np
+from director.run.process_memory import keep_rss_near_live_memory
+
+kept = int(sys.argv[1])
+if not (keep_rss_near_live_memory(heap_top=kept) if kept else keep_rss_near_live_memory()):
+    print("unsupported"); sys.exit(0)
+warm = np.ones(3 << 20, np.uint8); del warm
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(100):  # a frame's temporary (under the mmap threshold), made and freed per frame
+    a = np.ones(3 << 20, np.uint8)
+    del a
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+def _faults(heap_top: int) -> str:
+    root = str(Path(__file__).resolve().parents[2])
+    return subprocess.run([sys.executable, "-c", FAULTS_CODE, str(heap_top)], capture_output=True, text=True,
+                          check=True, cwd=root, env={"PYTHONPATH": root}).stdout.strip()
+
+
+def test_a_frames_freed_temporaries_are_reused_without_page_faults():
+    kept = _faults(0)  # the entry points' setting
+    if kept == "unsupported":
+        pytest.skip("no glibc mallopt here")
+    trimmed = _faults(128 * 1024)  # glibc's own trim threshold: the heap top is returned and faulted in again
+    pages = (3 << 20) // 4096
+    assert int(kept) < pages, kept  # 100 arrays of 768 pages: reused, not faulted in per frame
+    assert int(trimmed) > 50 * pages, trimmed  # the difference is the setting

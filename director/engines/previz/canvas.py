@@ -69,16 +69,17 @@ class Canvas:
                 cv2.fillPoly(self.emissive, [q], 0, cv2.LINE_AA, _SHIFT)
 
     def rect(self, x0: float, y0: float, x1: float, y1: float, color: Color, emissive: int = 0) -> None:
-        """``poly`` of the four corners, with the same arithmetic on plain floats: a city paints ~11 000
-        windows, and numpy's per-call overhead on four points was most of opening a scene."""
-        ppm = self.ppm
-        r0, r1 = round((self.y_top - y0) * ppm * _ONE), round((self.y_top - y1) * ppm * _ONE)
-        fill = (*color, 255)
+        """``poly`` of the four corners, their fixed-point coordinates computed without numpy: a city
+        paints thousands of windows, and numpy's per-call overhead on four points was most of their cost.
+        The same float64 operations and round-half-even as ``_pts``: the same pixels."""
+        x0, y0, x1, y1 = float(x0), float(y0), float(x1), float(y1)
+        ppm, top = self.ppm, self.y_top
+        r0, r1 = round((top - y0) * ppm * _ONE), round((top - y1) * ppm * _ONE)
         for dx in self._copies(min(x0, x1), max(x0, x1)):
             c0, c1 = round((x0 + dx) * ppm * _ONE), round((x1 + dx) * ppm * _ONE)
             q = np.array([[c0, r0], [c1, r0], [c1, r1], [c0, r1]], np.int32)
-            cv2.fillPoly(self.albedo, [q], fill, cv2.LINE_AA, _SHIFT)
-            cv2.fillPoly(self.emissive, [q], emissive, cv2.LINE_AA, _SHIFT)
+            cv2.fillPoly(self.albedo, [q], (*color, 255), cv2.LINE_AA, _SHIFT)
+            cv2.fillPoly(self.emissive, [q], emissive, cv2.LINE_AA, _SHIFT)  # 0 clears glow under opaque paint
 
     def circle(self, x: float, y: float, r: float, color: Color, emissive: int = 0) -> None:
         for dx in self._copies(x - r, x + r):

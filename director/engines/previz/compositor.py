@@ -124,13 +124,16 @@ def _light_sprite(rgba: np.ndarray, light: Light, recipe: SceneRecipe, edge=None
     so figures read at night and in fog.
     """
     lamps = 0.0 if recipe.indoor else recipe.lamps
-    rgb = cv2.multiply(np.ascontiguousarray(rgba[..., :3]), (*light.figure_fill(lamps).tolist(), 0.0))
+    # (OpenCV's channel copy and per-channel products: numpy's strided copy of 3 of 4 channels and its
+    # broadcast over 3-value rows were most of a sprite's lighting; the same bytes)
+    rgb = cv2.multiply(cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB), (*light.figure_fill(lamps).tolist(), 0.0))
     col, strength = light.rim(lamps)
     if strength < 0.02:
         return rgb
     edge = _rim_edge(rgba) if edge is None else edge()
-    rim = (edge[..., None] * (col * strength)[None, None, :]).clip(0, 255).astype(np.uint8)
-    return cv2.add(rgb, rim)
+    e64 = edge.astype(np.float64)  # the float64 products of edge x (col x strength), as numpy made them
+    rim = cv2.multiply(cv2.merge([e64, e64, e64]), (*np.asarray(col * strength, np.float64).tolist(), 0.0))
+    return cv2.add(rgb, np.clip(rim, 0, 255, out=rim).astype(np.uint8))
 
 
 SPRITE_CACHE_BYTES = 48 * 1024 * 1024  # figure sprites kept; close-ups make large ones
@@ -162,9 +165,10 @@ class WorldRenderer:
         self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
 
     def _tick(self, stage: str, since: float) -> float:
+        if self.timings is None:  # not timing: no clock read (a system call per stage and layer)
+            return 0.0
         now = time.process_time()  # CPU time: robust to other processes sharing the cores
-        if self.timings is not None:
-            self.timings[stage] = self.timings.get(stage, 0.0) + now - since
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - since
         return now
 
     # -- caches ------------------------------------------------------------------------------------
@@ -276,11 +280,13 @@ class WorldRenderer:
         return self._skies.get_or(key, lambda: bake_sky(scene.recipe, light, hb, grade, self.width, self.seed))
 
     # -- frame ---------------------------------------------------------------------------------------
-    def render(self, state: WorldState, frame_index: int, light: Light | None = None) -> np.ndarray:
-        """RGB uint8 [H, W, 3] for ``state`` (``light``: that baked bucket as it is, for the light probes)."""
+    def render(self, state: WorldState, frame_index: int, light: Light | None = None,
+               out: np.ndarray | None = None) -> np.ndarray:
+        """RGB uint8 [H, W, 3] for ``state`` (``light``: that baked bucket as it is, for the light probes).
+        ``out``: a C-contiguous uint8 [H, W, 3] to draw into (a chunk's frame: no copy per frame)."""
         probe = light is not None
         # 1. View, light, grade, textures
-        t0 = time.process_time()
+        t0 = time.process_time() if self.timings is not None else 0.0
         shot = View.from_state(state.camera, self.width, self.height, state.t, self.seed)
         rolled = abs(shot.roll) > 0.01
         view = shot.rolled_canvas() if rolled else shot  # over-render a margin that the roll brings in
@@ -289,7 +295,8 @@ class WorldRenderer:
         gain = None if probe else self._light_match.gain(state)  # fades between buckets
         grade = self.grade(state, scene)
         layers, ground = self.baked(scene, light, grade, anchor_light(light, state.environment))
-        frame = np.empty((view.height, view.width, 3), np.uint8)
+        drawn_in_place = out is not None and view is shot and out.shape == (view.height, view.width, 3)
+        frame = out if drawn_in_place else np.empty((view.height, view.width, 3), np.uint8)
         horizon = view.horizon_row
         sky = self.sky(scene, light, state.environment.hour, grade)
         t0 = self._tick("textures", t0)
@@ -334,7 +341,7 @@ class WorldRenderer:
             m = cv2.getRotationMatrix2D((view.width / 2.0, view.height / 2.0), -shot.roll, 1.0)
             m[0, 2] += (self.width - view.width) / 2.0
             m[1, 2] += (self.height - view.height) / 2.0
-            frame = cv2.warpAffine(frame, m, (self.width, self.height), flags=cv2.INTER_LINEAR,
+            frame = cv2.warpAffine(frame, m, (self.width, self.height), dst=out, flags=cv2.INTER_LINEAR,
                                    borderMode=cv2.BORDER_REPLICATE)  # replicate only covers rounding
         grade.finish(frame, frame_index, self.seed)
         self._tick("roll+finish", t0)
@@ -343,7 +350,11 @@ class WorldRenderer:
             before = dataclasses.replace(state, scene=env.dissolve_from, scene_kind=env.dissolve_from_kind, scene_image=None,
                                          environment=dataclasses.replace(env, dissolve=0.0, dissolve_from=None,
                                                                          dissolve_from_kind=None))
-            frame = cv2.addWeighted(self.render(before, frame_index), env.dissolve, frame, 1.0 - env.dissolve, 0.0)
+            frame = cv2.addWeighted(self.render(before, frame_index), env.dissolve, frame, 1.0 - env.dissolve, 0.0,
+                                    dst=out)
+        if out is not None and frame is not out:
+            out[...] = frame
+            return out
         return frame
 
     # -- pieces --------------------------------------------------------------------------------------
@@ -539,7 +550,9 @@ class WorldRenderer:
 
             rgb = _light_sprite(rgba, light, recipe, edge)
             if haze > 0:
-                rgb = cv2.addWeighted(rgb, 1 - haze, np.full_like(rgb, 0) + np.clip(light.fog_color(), 0, 255).astype(np.uint8), haze, 0)
+                fog = np.clip(light.fog_color(), 0, 255).astype(np.uint8).reshape(1, 1, 3)
+                fog = cv2.resize(fog, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)  # filled, fast
+                rgb = cv2.addWeighted(rgb, 1 - haze, fog, haze, 0)
             rgb = grade.apply(rgb)
             a = np.ascontiguousarray(rgba[..., 3])
             pm = cv2.multiply(rgb, cv2.cvtColor(a, cv2.COLOR_GRAY2RGB), scale=1.0 / 255.0)

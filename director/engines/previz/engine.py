@@ -91,7 +91,7 @@ class PrevizEngine:
         renderer = self._renderer_for(request.size)
         frames = np.empty((request.num_frames, renderer.height, renderer.width, 3), np.uint8)
         for i, state in enumerate(request.states):
-            frames[i] = renderer.render(state, request.start_frame + i)
+            renderer.render(state, request.start_frame + i, out=frames[i])
         t1 = time.perf_counter()
         if self.options.audio:
             audio = self._sound.render(request.states, request.frame_times, request.sample_start, request.sample_end)

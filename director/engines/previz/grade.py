@@ -72,12 +72,17 @@ class Grade:
     style: Style
     lab_lut: np.ndarray | None = None  # from a style image, see ``transfer_lut``
     _tone: np.ndarray = field(init=False, repr=False)
+    _tone_cv: np.ndarray = field(init=False, repr=False)  # the LUT given to cv2.LUT (see __post_init__)
     _screen: dict[tuple[int, int], tuple[np.ndarray | None, list[tuple[np.ndarray, np.ndarray]]]] = field(
         default_factory=dict, repr=False
     )
 
     def __post_init__(self) -> None:
         self._tone = _tone_lut(self.style)
+        # One curve for all channels (no lift, gain or tint per channel: the natural and noir styles) is
+        # applied as a one-channel LUT, which OpenCV runs ~3.5x faster than a per-channel one; same bytes.
+        same = all(np.array_equal(self._tone[..., 0], self._tone[..., c]) for c in range(1, 3))
+        self._tone_cv = np.ascontiguousarray(self._tone[..., :1]) if same else self._tone
 
     @property
     def key(self) -> tuple:
@@ -96,7 +101,7 @@ class Grade:
         if abs(sat - 1.0) > 1e-3:
             grey = cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
             img = cv2.addWeighted(img, sat, grey, 1.0 - sat, 0.0)
-        img = cv2.LUT(img, self._tone)
+        img = cv2.LUT(img, self._tone_cv)
         return img.reshape(shape)
 
     def apply_color(self, rgb: tuple[float, float, float]) -> tuple[int, int, int]:

@@ -337,14 +337,14 @@ class SkyTexture:
         return self._periodic
 
 
-def _blend(img: np.ndarray, weight: np.ndarray, color) -> None:
+def _blend(img: np.ndarray, weight: np.ndarray, color, weight3: np.ndarray | None = None) -> None:
     """In place: ``img = img * (1 - w) + w * color`` (``color`` RGB, or per-pixel values that broadcast),
-    with one temporary instead of four."""
+    with one temporary instead of four. ``weight3``: the weight already merged over 3 channels, if cached."""
     color = np.asarray(color, np.float32)
     if color.shape == (3,) and img.flags.c_contiguous and weight.flags.c_contiguous:
         # the same float32 operations by OpenCV: numpy's broadcast of the weight over channels is ~3x slower
         t = cv2.subtract((*color.tolist(), 0.0), img)  # the colour as an OpenCV scalar: no full-size copy
-        cv2.multiply(t, cv2.merge([weight, weight, weight]), dst=t)
+        cv2.multiply(t, cv2.merge([weight, weight, weight]) if weight3 is None else weight3, dst=t)
         cv2.add(img, t, dst=img)
         return
     t = np.subtract(color, img, dtype=np.float32)
@@ -373,14 +373,25 @@ def _sky_distance(el: np.ndarray, az: np.ndarray, sun_az: float, sun_el: float) 
                          np.ascontiguousarray(np.broadcast_to((el - np.float32(sun_el))[:, None], (len(el), len(az)))))
 
 
-def _add_glow(img: np.ndarray, el: np.ndarray, az: np.ndarray, sun_az: float, sun_el: float, color: np.ndarray,
-              terms: tuple[tuple[float, float], ...]) -> None:
-    """In place: ``img += color * sum(weight * exp(-dist / scale))`` over ``terms`` of (scale, weight).
+def _rows_repeated(values: np.ndarray, cols: int) -> np.ndarray:
+    """float32 [rows, cols, C] holding row i's ``values[i]`` ([rows, C]) in every column. Nearest-neighbour
+    upscaling of the one-column image is an exact copy, ~4x faster than ``np.repeat`` (2 vs 9 ms for a
+    1280-wide sky)."""
+    rows, ch = values.shape
+    return cv2.resize(np.ascontiguousarray(values, np.float32).reshape(rows, 1, ch), (cols, rows),
+                      interpolation=cv2.INTER_NEAREST).reshape(rows, cols, ch)
+
+
+def _sky_with_glow(grad: np.ndarray, cols: int, el: np.ndarray, az: np.ndarray, sun_az: float, sun_el: float,
+                   color: np.ndarray, terms: tuple[tuple[float, float], ...]) -> np.ndarray:
+    """The sky image ``grad`` (float32 [rows, 3], one colour per row) repeated over ``cols`` columns, plus
+    ``color * sum(weight * exp(-dist / scale))`` over ``terms`` of (scale, weight): a new float32 image.
 
     Broad terms (scale >= GLOW_COARSE_SCALE) are smooth: evaluated every GLOW_STEP texels and upscaled
     linearly. Sharp ones have a cusp at the centre: evaluated exactly, on the box of texels where they
     reach a tenth of a level (GLOW_REACH scales; beyond it exp(-d/s) * 255 < 0.1)."""
-    rows, cols = img.shape[:2]
+    rows = len(grad)
+    img = _rows_repeated(grad, cols)
     broad = tuple(t for t in terms if t[0] >= GLOW_COARSE_SCALE)
     if broad:
         s = GLOW_STEP
@@ -417,7 +428,9 @@ def _add_glow(img: np.ndarray, el: np.ndarray, az: np.ndarray, sun_az: float, su
                 continue
             dist = _sky_distance(el[r0:r1], az[a:b], sun_az, sun_el)
             part = np.exp(dist * np.float32(-1.0 / scale)) * np.float32(weight)
-            img[r0:r1, a:b] += part[..., None] * color
+            # part * color by OpenCV (the same float32 products; numpy broadcast it 3 values at a time)
+            img[r0:r1, a:b] += cv2.multiply(cv2.merge([part, part, part]), (*np.float32(color).tolist(), 0.0))
+    return img
 
 
 def _blend_disc(img: np.ndarray, el: np.ndarray, az: np.ndarray, sun_az: float, sun_el: float, radius: float,
@@ -449,7 +462,7 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
     w = np.clip(el / (math.pi / 2), 0, 1) ** 0.45
     grad = hor[None, :] * (1 - w[:, None]) + zen[None, :] * w[:, None]
     grad = np.where((el < 0)[:, None], hor[None, :] * 0.85, grad)
-    img = np.repeat(grad.astype(np.float32)[:, None, :], period, axis=1)
+    grad = np.ascontiguousarray(grad, np.float32)
     rng = np.random.default_rng([seed & 0xFFFFFFFF, 0x5C1])
     # sun (day) or moon (night): the glows are smooth, so they are computed on a grid GLOW_STEP times
     # coarser and upscaled; the discs exactly, on the few rows they cross
@@ -457,12 +470,12 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
     if light.daylight > 0.12:
         sun_col = np.array([255, 240, 200]) * (1 - light.warmth) + np.array([255, 170, 90]) * light.warmth
         strength = 1.0 - 0.8 * light.overcast
-        _add_glow(img, el, az, sun_az, sun_el, sun_col.astype(np.float32) * np.float32(0.8 * strength),
-                  ((0.25, 0.35), (0.05, 0.5)))
+        img = _sky_with_glow(grad, period, el, az, sun_az, sun_el,
+                             sun_col.astype(np.float32) * np.float32(0.8 * strength), ((0.25, 0.35), (0.05, 0.5)))
         _blend_disc(img, el, az, sun_az, sun_el, 0.03, 0.005, strength, sun_col)
     else:
         moon = 1 - light.overcast
-        _add_glow(img, el, az, sun_az, sun_el, np.full(3, 25 * moon, np.float32), ((0.08, 1.0),))
+        img = _sky_with_glow(grad, period, el, az, sun_az, sun_el, np.full(3, 25 * moon, np.float32), ((0.08, 1.0),))
         _blend_disc(img, el, az, sun_az, sun_el, 0.025, 0.004, moon, (235, 235, 220))
     # stars
     night = max(0.0, 1.0 - light.daylight / 0.3) * (1.0 - light.overcast)
@@ -489,15 +502,16 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
             small = periodic_noise_2d(max(8, rows // 4), max(8, period // 4), rng, 5.0)
             cl = cv2.resize(small, (period, rows), interpolation=cv2.INTER_CUBIC)
             thr = 0.6 - cover * 0.8
-            return (np.clip((cl - np.float32(thr)) / np.float32(0.35), 0, 1)
+            dens = (np.clip((cl - np.float32(thr)) / np.float32(0.35), 0, 1)
                     * np.clip(tan_el / 0.12, 0, 1).astype(np.float32)[:, None]) * np.float32(0.9)
+            return dens, cv2.merge([dens, dens, dens])  # and over the channels, as the blend takes it
 
         with _CLOUDS_LOCK:  # sessions may bake skies on several threads
-            dens = _CLOUDS.get_or(key, density)
+            dens, dens3 = _CLOUDS.get_or(key, density)
         base = 0.3 + 0.65 * light.daylight
         cloud_col = np.array([245, 245, 250]) * base * (1 - 0.35 * light.overcast)
         cloud_col = cloud_col * (1 - light.warmth * 0.3) + np.array([255, 160, 120]) * light.warmth * 0.3 * base
-        _blend(img, dens, cloud_col)
+        _blend(img, dens, cloud_col, dens3)
     if light.fog > 0:
         # As thick as on the far layers at the horizon (so hills and sky meet in one fog colour),
         # thinning towards the zenith: fog lies on the ground.
@@ -512,8 +526,16 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
     if k:
         band = img[:k]
         row_mean = cv2.reduce(band, 1, cv2.REDUCE_AVG)  # [k, 1, 3]; numpy's strided mean was ~10 ms here
-        _blend(band, np.broadcast_to(top[:k, None], band.shape[:2]), row_mean)
-    tex = grade.apply(np.clip(img, 0, 255, out=img).astype(np.uint8))
+        # _blend's float32 steps (t = mean - img; t *= w; img += t) by OpenCV on full-size operands:
+        # numpy broadcasting a [k, 1, 3] over the band ran its inner loop 3 values at a time
+        t = cv2.subtract(_rows_repeated(row_mean.reshape(k, 3), period), band)
+        cv2.multiply(t, _rows_repeated(np.repeat(top[:k, None], 3, axis=1), period), dst=t)
+        cv2.add(band, t, dst=band)
+    graded = grade.apply(np.clip(img, 0, 255, out=img).astype(np.uint8))
     ext = min(period, int(ppr * 3.5))
-    tex = np.concatenate([tex, tex[:, :ext]], axis=1)
-    return SkyTexture(tex=np.ascontiguousarray(tex), ppr=ppr, period_px=period)
+    tex = np.empty((rows, period + ext, 3), np.uint8)
+    tex[:, :period] = graded
+    tex[:, period:] = graded[:, :ext]
+    sky = SkyTexture(tex=tex, ppr=ppr, period_px=period)
+    sky._periodic = np.ascontiguousarray(graded)  # one period, as ``periodic`` would copy it out of ``tex``
+    return sky

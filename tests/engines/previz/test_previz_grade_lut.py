@@ -1,0 +1,27 @@
+"""The tone curve through a one-channel LUT (styles with one curve for all channels) gives the same bytes."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from director.engines.previz.grade import Grade
+from director.plan.styles import STYLES, get_style
+
+
+@pytest.mark.parametrize("name", sorted(STYLES))
+def test_grade_applies_the_per_channel_curve(name):
+    grade = Grade(get_style(name))
+    img = np.random.default_rng(2).integers(0, 256, (37, 53, 3), np.uint8)
+    saturation = grade.style.saturation
+    ref = img
+    if abs(saturation - 1.0) > 1e-3:
+        grey = cv2.cvtColor(cv2.cvtColor(ref, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+        ref = cv2.addWeighted(ref, saturation, grey, 1.0 - saturation, 0.0)
+    ref = cv2.LUT(ref, grade._tone)  # the per-channel curve [256, 1, 3]
+    assert np.array_equal(grade.apply(img), ref)
+
+
+def test_natural_uses_the_one_channel_lut():
+    assert Grade(get_style("natural"))._tone_cv.shape == (256, 1, 1)  # the fast path is taken where it can be
