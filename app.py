@@ -149,6 +149,9 @@ def main(argv: list[str] | None = None) -> None:
                              "a local one, else a cluster address; the app server then holds no engine "
                              "(needs `pip install ray`; default: takes run in this process)")
     args = parser.parse_args(argv)
+    from director.run.opencv_threads import opencv_threads_wait_passively
+
+    opencv_threads_wait_passively()  # before anything imports cv2: idle OpenCV threads leave the cores to the rest
     from director.engines.causal_wan.zerogpu import import_spaces_first
 
     import_spaces_first()  # ZeroGPU: `spaces` must patch torch before anything touches CUDA
