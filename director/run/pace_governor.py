@@ -137,6 +137,10 @@ class PaceGovernor:
         """The level the next chunk should be rendered at."""
         return self.levels[self._index]
 
+    def level_of(self, width: int, height: int) -> LiveLevel:
+        """The level a picture of ``width`` x ``height`` was rendered at (level 0 if none matches)."""
+        return next((lv for lv in self.levels if lv.size == (width, height)), self.levels[0])
+
     @property
     def lag(self) -> float:
         """Seconds the run is behind real time (negative: ahead)."""
@@ -223,9 +227,11 @@ class PaceMemory:
 
     def remember(self, engine: str, governor: PaceGovernor, fps: float) -> None:
         """Learn from a finished (or stopped) run's chunks; runs locked at full size teach nothing."""
+        if governor.lock_full:
+            return
         rates = [s.level.width * s.level.height * s.video_s * fps / s.wall_s
                  for s in governor.history[-self.keep:] if s.wall_s > 0]
-        if governor.lock_full or not rates:
+        if not rates:
             return
         with self._lock:
             self._rates[engine] = statistics.median(rates)  # a light change's bakes are one chunk's, not the pace

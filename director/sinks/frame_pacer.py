@@ -26,20 +26,17 @@ class FramePacer:
 
     Args:
         bus: where the browser's streams read the newest frame.
-        fps: the frames' rate.
         clock: seconds (monotonic); tests pass their own.
     """
 
-    def __init__(self, bus: FrameBus, fps: float, *, clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(self, bus: FrameBus, *, clock: Callable[[], float] = time.perf_counter) -> None:
         self.bus = bus
         self.slip = SLIP_SECONDS
-        self.fps = fps
         self.clock = clock
         self.origin: float | None = None  # wall clock at video time 0
         self.stalls = 0  # times the clock moved on because a frame came late
         self.stalled_s = 0.0  # by how much in all
         self.shown: Frame | None = None  # the newest frame published
-        self.first_shown_at: float | None = None  # clock() when the first frame went out
         self._queue: queue.Queue[Frame | None] = queue.Queue()
         self._abort = threading.Event()
         self._seq = 0
@@ -68,11 +65,6 @@ class FramePacer:
         origin = self.origin
         return None if origin is None else self.clock() - origin
 
-    @property
-    def queued(self) -> int:
-        """Frames waiting for their time."""
-        return self._queue.qsize()
-
     def _publish_all(self) -> None:
         try:
             while not self._abort.is_set():
@@ -82,7 +74,6 @@ class FramePacer:
                 now = self.clock()
                 if self.origin is None:
                     self.origin = now - frame.t
-                    self.first_shown_at = now
                 late = now - (self.origin + frame.t)
                 if late > self.slip:
                     self.origin += late

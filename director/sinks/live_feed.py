@@ -35,7 +35,7 @@ class LiveFeed:
         self.max_width = max_width
         self.frames = FrameBus()
         self.sound = SoundRing(sample_rate)
-        self.pacer = FramePacer(self.frames, fps)
+        self.pacer = FramePacer(self.frames)
         self.ended = False
 
     # -- the run's side ---------------------------------------------------------------------------------

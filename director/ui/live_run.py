@@ -200,7 +200,7 @@ class LiveRun:
                 if not isinstance(event, ChunkReady):
                     continue
                 chunk = event.chunk
-                level = self._level_of(chunk)
+                level = gov.level_of(chunk.frames.shape[2], chunk.frames.shape[1])
                 self.take.frames = self.writer.frames_written
                 if self._clip.paused_at is not None and not self._clip.handed_over:
                     self._clip.hand_over()  # the export re-render finishes the clip after the run
@@ -216,9 +216,9 @@ class LiveRun:
                 # the chunk's wall time includes the encoders and whatever the consumer did with it
                 now = time.perf_counter()
                 gov.record(chunk.num_frames / d.fps, now - handed)
-                shown = self.feed.pacer.view_time()
-                if shown is not None:  # keep to the viewer's clock (it stalls when a chunk comes late)
-                    gov.align(event.seconds - shown)
+                on_screen = self.feed.pacer.view_time()
+                if on_screen is not None:  # keep to the viewer's clock (it stalls when a chunk comes late)
+                    gov.align(event.seconds - on_screen)
                 d.set_live_size(gov.level.size)
                 wait = gov.sleep_before_next() if self.pace else 0.0
                 if wait > 0:
@@ -247,10 +247,6 @@ class LiveRun:
     def _engine(self) -> str:
         """What the pace memory knows this run's speed by: its engine's kind."""
         return type(self.director.engine).__name__
-
-    def _level_of(self, chunk) -> LiveLevel:
-        height, width = chunk.frames.shape[1:3]
-        return next((lv for lv in self.governor.levels if lv.size == (width, height)), self.governor.levels[0])
 
     def _export(self) -> Iterator[ExportProgress]:
         """Render the rest of the clip at full quality, reporting progress until it is written."""

@@ -210,3 +210,9 @@ def test_short_chunk_settings_are_checked():
         PaceGovernor(1280, 720, window=2, min_window=3)
     with pytest.raises(ValueError, match="warmup"):
         PaceGovernor(1280, 720, warmup=-1)
+
+
+def test_a_pictures_size_names_its_level():
+    gov = PaceGovernor(1280, 720)
+    assert gov.level_of(640, 360).index == 2 and gov.level_of(1280, 720).full
+    assert gov.level_of(333, 111).index == 0  # not one of its sizes: taken as full size

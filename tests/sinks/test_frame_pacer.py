@@ -29,7 +29,7 @@ def _shown_at(bus: FrameBus, count: int, timeout: float = 5.0) -> list[tuple[flo
 
 def test_frames_queued_at_once_are_shown_at_their_times():
     bus = FrameBus()
-    pacer = FramePacer(bus, FPS)
+    pacer = FramePacer(bus)
     pacer.schedule(_frames(0, 25))  # half a second of video in one burst
     got = _shown_at(bus, 25)
     assert [f.index for _, f in got] == list(range(25)) and [f.seq for _, f in got] == list(range(1, 26))
@@ -43,7 +43,7 @@ def test_frames_queued_at_once_are_shown_at_their_times():
 
 def test_a_late_chunk_moves_the_clock_on_instead_of_racing_through_it():
     bus = FrameBus()
-    pacer = FramePacer(bus, FPS)
+    pacer = FramePacer(bus)
     pacer.schedule(_frames(0, 5))
     _shown_at(bus, 5)
     time.sleep(0.5)  # the next chunk comes 0.4 s late
@@ -58,7 +58,7 @@ def test_a_late_chunk_moves_the_clock_on_instead_of_racing_through_it():
 
 def test_abort_drops_what_is_queued_and_closes_the_bus():
     bus = FrameBus()
-    pacer = FramePacer(bus, FPS)
+    pacer = FramePacer(bus)
     pacer.schedule(_frames(0, 500))  # ten seconds queued
     _shown_at(bus, 2)
     pacer.abort()
@@ -68,7 +68,7 @@ def test_abort_drops_what_is_queued_and_closes_the_bus():
 
 def test_a_hitch_shorter_than_the_slip_is_caught_up_and_the_clock_keeps_its_time():
     bus = FrameBus()
-    pacer = FramePacer(bus, FPS)
+    pacer = FramePacer(bus)
     pacer.schedule(_frames(0, 5))
     _shown_at(bus, 5)
     time.sleep(0.1)  # 0.02 s late for frame 5: shown at once, the rest on their old times

@@ -31,6 +31,7 @@ from director.ui.direct.take_check import notes_with_verdicts, retake_time
 from director.ui.direct.take_run import TakeRun
 from director.ui.direct.views import EditorView, FilesView, ImageView, RunView, SelectionView, SwitchView
 from director.run.pace_governor import PaceMemory
+from director.ui.export_rerender import RerenderProgress
 from director.ui.live_run import LiveRun, RewindError
 from director.ui.live_view.feeds import LiveFeeds, default_feeds
 from director.plan.presets import load_preset_and_images
@@ -243,9 +244,9 @@ class DirectController:
         run = self.session.run
         if run is None:
             return "Nothing is rendering."
-        export = getattr(run, "export", None)
-        if export is not None and not export.progress.done:  # stopped already: the export finishes what was shown
-            return f"The live part is over; the full-quality clip is {export.progress.fraction:.0%} rendered."
+        exporting = _exporting(run)
+        if exporting is not None:  # stopped already: the export finishes what was shown
+            return f"The live part is over; the full-quality clip is {exporting.fraction:.0%} rendered."
         run.stop()
         return "Stopping after this chunk… the clip made so far will be ready to download."
 
@@ -317,12 +318,18 @@ class DirectController:
         return [(rgba, key) for key, rgba in self.session.assets.preloaded.items()]
 
 
+def _exporting(run: Any) -> RerenderProgress | None:
+    """The progress of ``run``'s full-quality re-render while it is under way (None: not rendering one)."""
+    export = getattr(run, "export", None)  # a service run has none
+    return export.progress if export is not None and not export.progress.done else None
+
+
 def _busy(run: Any) -> str:
     """Why a new take cannot start yet: the take renders live, or its full-quality clip is being made."""
-    export = getattr(run, "export", None)
-    if export is None or export.progress.done:
+    exporting = _exporting(run)
+    if exporting is None:
         return "A take is already rendering: Stop it first."
-    return (f"Take {run.take.number}'s full-quality clip is being rendered ({export.progress.fraction:.0%}): "
+    return (f"Take {run.take.number}'s full-quality clip is being rendered ({exporting.fraction:.0%}): "
             "Start again once it is ready (the status line says so).")
 
 

@@ -214,7 +214,7 @@ class WanderWorld:
         self._applied_seq = controls.seq
         frames = ready.chunk.frames
         height, width = frames.shape[1:3]
-        level = next((lv for lv in self.governor.levels if lv.size == (width, height)), self.governor.levels[0])
+        level = self.governor.level_of(width, height)
         self._new_level, self.live = level != self.live or not self._made_any, level
         self._made_any = True
         if self.keep_digests:

@@ -7,9 +7,10 @@
                                                   bound: new WeakSet()};
   V.element = element;
   const hint = () => V.element.querySelector(".dr-live-hint");
+  const say = (text) => { const h = hint(); if (h) { h.hidden = !text; if (text) h.textContent = text; } };
   const draw = L.drawer(() => V.element.querySelector("canvas"), (part) => {
     V.frames += 1; V.t = part.meta.t; V.frame = part.meta.frame; V.lastDraw = performance.now();
-    if (V.firstDrawAt === null) { V.firstDrawAt = V.lastDraw; const h = hint(); if (h) h.hidden = true; }
+    if (V.firstDrawAt === null) { V.firstDrawAt = V.lastDraw; say(null); }
   });
   V.sound = V.sound || L.soundPlayer((from) => V.token ? `/live/${V.token}/audio?from=${from}` : null);
   async function connect(token) {
@@ -17,18 +18,18 @@
     if (!token) return;  // no take yet: the last picture (or the hint) stays
     V.token = token; V.frames = 0; V.t = null; V.firstDrawAt = null; V.sound.rejoin();
     const ctrl = new AbortController(); V.abort = ctrl;
-    const h = hint(); if (h) { h.hidden = false; h.textContent = "Starting…"; }
+    say("Starting…");
     try {
       await L.readStream(`/live/${token}/stream`, ctrl.signal, draw);
     } catch (err) {
-      if (err.name !== "AbortError") { const h2 = hint(); if (h2 && V.frames === 0) { h2.hidden = false; h2.textContent = "The live view could not be opened."; } }
+      if (err.name !== "AbortError" && V.frames === 0) say("The live view could not be opened.");
     }
   }
   V.connect = connect;
   function bind() {
     const btn = V.element.querySelector(".dr-live-sound");
     if (btn) L.bindSoundButton(btn, V.sound, V.bound);
-    const h = hint(); if (h && V.frames > 0) h.hidden = true;
+    if (V.frames > 0) say(null);
   }
   bind();
   watch("value", () => { bind(); if (props.value !== V.token) connect(props.value); });
