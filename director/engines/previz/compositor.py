@@ -266,12 +266,16 @@ class WorldRenderer:
 
     def _release_anchor_when_settled(self, key: tuple) -> None:
         """A transition's anchor (a whole full-day bake, ~50 MB at 1280x720) is only needed to make new light
-        buckets; once the light has kept one bucket for ANCHOR_IDLE_FRAMES its re-coloured bake is cached,
-        so the anchor is let go (it is baked again, identically, when the light next moves)."""
+        buckets and the columns of re-lit ones not seen yet; once the light has kept one bucket for
+        ANCHOR_IDLE_FRAMES its re-coloured bake is completed and cached, so the anchor is let go (it is baked
+        again, identically, when the light next moves)."""
         last, frames = self._settled
         frames = frames + 1 if key == last else 1
         self._settled = (key, frames)
         if frames == ANCHOR_IDLE_FRAMES:
+            for layers, _ in self._baked.values():  # re-lit layers made lazily read the anchor until complete
+                for layer in layers:
+                    layer.ready()
             self._anchors.clear()
 
     def sky(self, scene: _Scene, light: Light, hour: float, grade: Grade) -> SkyTexture:

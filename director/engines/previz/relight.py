@@ -78,14 +78,6 @@ def _premultiplied_matrix(m: np.ndarray) -> np.ndarray:
     return out.astype(np.float32)  # float32: cv2.transform runs ~1.5x faster than with float64
 
 
-def _wrap(tex: np.ndarray, period: int, first: int, last: int) -> None:
-    """Fill the wrap columns (after ``period``) of rows [first, last) by repeating the period's start."""
-    ext = tex.shape[1] - period
-    for k in range(-(-ext // period)):
-        n = min(period, ext - k * period)
-        tex[first:last, period * (k + 1) : period * (k + 1) + n] = tex[first:last, :n]
-
-
 def _samples(painted: Painted, inputs, r0: int, r1: int) -> np.ndarray:
     """The distinct opaque albedo colours of rows [r0, r1) of a layer (every FIT_SAMPLE_STEP-th texel
     each way, so even a thin strip of its own colour is in), [N, 1, 3] uint8; cached on the layer."""
@@ -103,39 +95,86 @@ def _samples(painted: Painted, inputs, r0: int, r1: int) -> np.ndarray:
     return found
 
 
+FILL_BLOCK = 256  # texture columns re-lit together: a view asks for ~1300-1800 of a layer's ~5900 at 1280
+
+
+class _RelitColumns:
+    """``fill(c0, c1)`` for a re-lit layer: transforms the anchor bake's columns [c0, c1) (in blocks of
+    FILL_BLOCK) as ``relight_layer`` describes, the first time they are asked for. Each texel depends only
+    on the same texel of the anchor bake, so the order columns are asked in never changes a byte."""
+
+    def __init__(self, base: np.ndarray, out: np.ndarray, period: int,
+                 bands: list[tuple[int, int, np.ndarray | None]], glow) -> None:
+        self.base, self.out, self.period = base, out, period
+        self.bands = bands  # (first row, last row, 4x4 matrix; None: copied as it is)
+        self.glow = glow  # ((first row, last row), emissive [rows, period] uint8, colour scalar) or None
+        self.done = np.zeros(-(-out.shape[1] // FILL_BLOCK), bool)
+
+    def __call__(self, c0: int, c1: int) -> None:
+        b0, b1 = max(0, c0 // FILL_BLOCK), min(len(self.done), -(-c1 // FILL_BLOCK))
+        todo = np.flatnonzero(~self.done[b0:b1]) + b0
+        if not len(todo):
+            return
+        # consecutive blocks in one call per band: fewer, longer OpenCV calls
+        runs = np.split(todo, np.flatnonzero(np.diff(todo) > 1) + 1)
+        for run in runs:
+            self._make(int(run[0]) * FILL_BLOCK, min(self.out.shape[1], (int(run[-1]) + 1) * FILL_BLOCK))
+        self.done[todo] = True
+
+    def _make(self, a: int, b: int) -> None:
+        for r0, r1, m in self.bands:
+            if m is None:
+                self.out[r0:r1, a:b] = self.base[r0:r1, a:b]
+            else:
+                cv2.transform(self.base[r0:r1, a:b], m, dst=self.out[r0:r1, a:b])
+        if self.glow is None:
+            return
+        (e0, e1), em, colour = self.glow
+        # the emissive canvas holds one period: texture column c is its column c % period
+        c = a
+        while c < b:
+            p0 = c % self.period
+            n = min(b - c, self.period - p0)
+            e = em[:, p0 : p0 + n]
+            term = cv2.multiply(cv2.merge([e, e, e, np.zeros_like(e)]), colour)
+            cv2.add(self.out[e0:e1, c : c + n], term, dst=self.out[e0:e1, c : c + n])
+            c += n
+
+
 def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Light, grade: Grade, ground,
                   indoor: bool, apron_ground: bool, lamps: float) -> LayerTexture | None:
-    """``base`` (the layer baked at ``anchor``, no window glow) re-lit for ``light``; None if the fit is poor."""
+    """``base`` (the layer baked at ``anchor``, no window glow) re-lit for ``light``; None if the fit is poor.
+
+    The transforms are fitted here; the texels are made as views ask for their columns (``LayerTexture.fill``):
+    a light bucket lasts a few frames of a transition, which see well under half of a layer's period."""
     inputs = bake_inputs(painted, ground, apron_ground)
     spec = painted.spec
-    tex = base.tex
+    tex = base.ready()
     period = base.period_px
     first, last = base.content_rows()
-    out = np.zeros_like(tex)  # rows without an opaque texel stay transparent black (premultiplied)
-    # the apron rows (distant ground under the layer) are lit like the ground: a transform of their own;
-    # only the painted rows of one period are transformed, the wrap columns are copied after
+    out = np.zeros(tex.shape, tex.dtype)  # rows without an opaque texel stay transparent black (premultiplied)
+    bands: list[tuple[int, int, np.ndarray | None]] = []
+    # the apron rows (distant ground under the layer) are lit like the ground: a transform of their own
     for r0, r1, apron in ((first, min(last, inputs.ground_rows), False), (max(first, inputs.ground_rows), last, True)):
         if r1 <= r0:
             continue
         x = _samples(painted, inputs, r0, r1)
         if len(x) == 0:
-            out[r0:r1, :period] = tex[r0:r1, :period]
+            bands.append((r0, r1, None))
             continue
         c1 = layer_colors(x, anchor, grade, spec.depth, indoor, lamps, apron).reshape(-1, 3)
         c2 = layer_colors(x, light, grade, spec.depth, indoor, lamps, apron).reshape(-1, 3)
         m, rms = _fit(c1, c2)
         if rms > FIT_TOLERANCE:
             return None
-        cv2.transform(tex[r0:r1, :period], _premultiplied_matrix(m), dst=out[r0:r1, :period])
+        bands.append((r0, r1, _premultiplied_matrix(m)))
     glow = layer_glow(painted, light, grade, spec.depth, indoor, inputs.glows)
+    glow_term = None
     if glow is not None:
         (e0, e1), em_col = glow
-        first, last = min(first, e0), max(last, e1)  # windows glow even where the paint is transparent
-        em = painted.canvas.emissive[e0:e1]
-        term = cv2.multiply(cv2.merge([em, em, em, np.zeros_like(em)]), (*(em_col / 255.0).tolist(), 0.0))
-        cv2.add(out[e0:e1, :period], term, dst=out[e0:e1, :period])
-    _wrap(out, period, first, last)
-    layer = LayerTexture(spec=spec, tex=out, ppm=base.ppm, period_px=base.period_px, y_top=base.y_top)
+        glow_term = ((e0, e1), painted.canvas.emissive[e0:e1], (*(em_col / 255.0).tolist(), 0.0))
+    layer = LayerTexture(spec=spec, tex=out, ppm=base.ppm, period_px=base.period_px, y_top=base.y_top,
+                         fill=_RelitColumns(tex, out, period, bands, glow_term))
     layer._content_rows = base.content_rows()  # alpha is unchanged
     return layer
 

@@ -12,6 +12,7 @@ import math
 import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
@@ -87,6 +88,9 @@ class LayerTexture:
     ppm: float  # pixels per metre
     period_px: int
     y_top: float  # metres at row 0
+    # Made on demand (a re-lit light bucket, see ``relight``): ``fill(c0, c1)`` makes columns [c0, c1) of
+    # ``tex`` final; ``window`` asks for the columns it returns, so a transition only re-lights what is seen.
+    fill: Callable[[int, int], None] | None = None
 
     @property
     def ext_px(self) -> int:
@@ -99,7 +103,16 @@ class LayerTexture:
         s0 = start % self.period_px
         if width > self.ext_px:
             self._widen(width)
+        if self.fill is not None:
+            self.fill(s0, s0 + width)
         return self.tex[:, s0 : s0 + width], start
+
+    def ready(self) -> np.ndarray:
+        """The whole texture, every column made (for callers that read ``tex`` itself)."""
+        if self.fill is not None:
+            self.fill(0, self.tex.shape[1])
+            self.fill = None
+        return self.tex
 
     def content_rows(self) -> tuple[int, int]:
         """(first, last + 1) texture rows holding any opaque texel: the rows above and below warp to
@@ -112,7 +125,7 @@ class LayerTexture:
         """Repeat the period further once, so wider views (a camera moved back or aside) stay slices:
         gathering the columns for every frame cost ~10 ms per layer at 1280x720."""
         ext = int(width * 1.25) + 2
-        base = self.tex[:, : self.period_px]
+        base = self.ready()[:, : self.period_px]
         reps = -(-(self.period_px + ext) // self.period_px)
         self.tex = np.ascontiguousarray(np.tile(base, (1, reps, 1))[:, : self.period_px + ext])
 

@@ -49,7 +49,7 @@ def test_relit_layers_and_ground_match_a_full_bake(text, hour):
         base = bake_layer(p, anchor, grade, recipe.ground, recipe.indoor, _apron(p), recipe.lamps, glow=False)
         relit = relight_layer(base, p, anchor, light, grade, recipe.ground, recipe.indoor, _apron(p), recipe.lamps)
         assert relit is not None and relit.tex.shape == full.tex.shape
-        diff = np.abs(relit.tex.astype(int) - full.tex.astype(int))
+        diff = np.abs(relit.ready().astype(int) - full.tex.astype(int))
         close = np.mean(diff.max(axis=2) <= 2)
         assert close > 0.98 and diff.max() <= 8 and diff.mean() < 0.2, (p.spec.name, close, diff.max(), diff.mean())
         assert relit.content_rows() == full.content_rows()
@@ -60,6 +60,32 @@ def test_relit_layers_and_ground_match_a_full_bake(text, hour):
     diff = np.abs(relit_g.tex.astype(int) - full_g.tex.astype(int))
     assert diff.max() <= 2 and diff.mean() < 0.3
     assert np.array_equal(relit_g.haze_color, full_g.haze_color) and np.array_equal(relit_g.fog_color, full_g.fog_color)
+
+
+def test_a_relit_layer_made_column_by_column_is_the_whole_relight_in_any_order():
+    """Views ask for the columns they see (``LayerTexture.window``); whatever they asked before, a column holds
+    the same bytes as when the whole layer is made at once, windows glowing at night included."""
+    recipe, painted, _ = _scene("a street in Paris")
+    grade = Grade(get_style("natural"))
+    env = Environment(hour=20.5)
+    light = Light.from_environment(env)
+    anchor = anchor_light(light, env)
+    rng = np.random.default_rng(3)
+    for p in painted:
+        base = bake_layer(p, anchor, grade, recipe.ground, recipe.indoor, _apron(p), recipe.lamps, glow=False)
+        whole = relight_layer(base, p, anchor, light, grade, recipe.ground, recipe.indoor, _apron(p), recipe.lamps)
+        lazy = relight_layer(base, p, anchor, light, grade, recipe.ground, recipe.indoor, _apron(p), recipe.lamps)
+        expected = whole.ready()
+        period = lazy.period_px
+        for _ in range(6):  # windows anywhere, some across the wrap, some wider than a fill block
+            s0 = float(rng.uniform(-2 * period, 2 * period))
+            view, start = lazy.window(s0, s0 + float(rng.uniform(10, period * 0.6)))
+            cols = (start % period + np.arange(view.shape[1])) % period  # a wide view widens the texture
+            assert np.array_equal(view, expected[:, cols])
+        assert lazy.fill is None or not np.array_equal(lazy.tex, expected)  # columns not looked at are not made yet
+        made = lazy.ready()
+        assert np.array_equal(made[:, (np.arange(made.shape[1]) % period)], made) and np.array_equal(made[:, :period], expected[:, :period])
+        assert np.array_equal(expected[:, period:], expected[:, : expected.shape[1] - period])  # wrap columns
 
 
 def test_a_grade_the_transform_cannot_follow_is_baked_fully():
