@@ -159,8 +159,7 @@ class WorldRenderer:
         self._sprites = LRU(600, max_bytes=SPRITE_CACHE_BYTES)
         self._drawings = LRU(300, max_bytes=DRAWING_CACHE_BYTES)  # figures as drawn, before light and grade
         self._particles = Particles(seed)
-        self._light_match = LightMatcher(
-            lambda w, h: WorldRenderer(w, h, seed, self.assets), SKY_HOUR_STEP)
+        self._light_match = LightMatcher(lambda w, h: WorldRenderer(w, h, seed, self.assets))
         self._sky_maps: OrderedDict = OrderedDict()
         self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
 
