@@ -361,13 +361,22 @@ class ClipWriter:
         self._audio_thread.start()
         self._stderr_thread = threading.Thread(target=self._read_stderr, name=f"stderr←{self.part.name}", daemon=True)
         self._stderr_thread.start()
+        # Frames reach ffmpeg from a thread of their own, one chunk at a time, while the caller makes the next
+        # one: on two cores the engine and x264 then overlap instead of taking turns at the pipe.
+        self._frames_queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=1)
+        self._frames_error: OSError | None = None
+        self._frames_thread = threading.Thread(target=self._feed_frames, name=f"frames→{self.part.name}", daemon=True)
+        self._frames_thread.start()
 
     # -- writing -------------------------------------------------------------------------------------
     def write(self, chunk: Chunk) -> None:
         """Append ``chunk``: frames uint8 [n, H, W, 3] and audio float32 [samples, 2] in [-1, 1].
 
         The chunk must start at ``frames_written`` and carry exactly the audio samples of its frames
-        (``sample_index(end) - sample_index(start)`` rows). Blocks while ffmpeg catches up.
+        (``sample_index(end) - sample_index(start)`` rows). Returns once the *previous* chunk's frames are
+        in ffmpeg: this chunk's are sent while the caller makes the next one, so its frames must not be
+        changed afterwards (engines hand out a new array per chunk). A failure to send them is raised by
+        the next ``write`` or by ``finish``.
         """
         if self._closed:
             raise ClipWriterError(f"{self.path}: write() after finish() or abort()")
@@ -380,12 +389,30 @@ class ClipWriter:
         except OSError as e:
             self._fail(e)
         self._put_audio(pcm)
-        # 2. Frames to ffmpeg's stdin, as they are: no copy of the chunk is kept.
-        try:
-            self._ffmpeg.stdin.write(memoryview(frames).cast("B"))  # type: ignore[union-attr]
-        except OSError as e:  # BrokenPipeError: ffmpeg has died (disk full, killed)
-            self._fail(e)
+        # 2. Frames to ffmpeg's stdin, as they are (no copy), once the previous chunk's are all in.
+        self._wait_frames_sent()
+        self._frames_queue.put(frames)
         self.frames_written += chunk.num_frames
+
+    def _wait_frames_sent(self) -> None:
+        """Block until the frames handed over so far are in ffmpeg; raise if sending them failed."""
+        self._frames_queue.join()
+        if self._frames_error is not None:  # BrokenPipeError: ffmpeg has died (disk full, killed)
+            self._fail(self._frames_error)
+
+    def _feed_frames(self) -> None:
+        """Writer thread: queued frames → ffmpeg's stdin. After a failure it only drains the queue."""
+        while True:
+            frames = self._frames_queue.get()
+            try:
+                if frames is None:
+                    return
+                if self._frames_error is None:
+                    self._ffmpeg.stdin.write(memoryview(frames).cast("B"))  # type: ignore[union-attr]
+            except OSError as e:
+                self._frames_error = e
+            finally:
+                self._frames_queue.task_done()
 
     def _check_chunk(self, chunk: Chunk) -> tuple[np.ndarray, np.ndarray]:
         s = self.settings
@@ -506,6 +533,9 @@ class ClipWriter:
         """End both inputs, wait for ffmpeg; raise if it failed."""
         self._closed = True
         self._audio_file.close()
+        self._frames_queue.join()  # the last chunk's frames first (a failure shows in ffmpeg's exit status)
+        self._frames_queue.put(None)
+        self._frames_thread.join(_STOP_TIMEOUT_S)
         try:
             self._ffmpeg.stdin.close()  # type: ignore[union-attr]
         except OSError:
@@ -542,6 +572,8 @@ class ClipWriter:
                     self._audio_queue.put_nowait(None)
                 except queue.Full:
                     pass
+            if self._frames_thread.is_alive():
+                self._frames_queue.put(None)  # it drains what is queued: ffmpeg is gone
             stderr = "\n".join(self._stderr_tail)
             if cause is not None and cause.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
                 raise ClipWriterError(f"cannot write {self.path}: disk full ({cause.strerror})") from cause
