@@ -136,6 +136,7 @@ def _light_sprite(rgba: np.ndarray, light: Light, recipe: SceneRecipe, edge=None
     return cv2.add(rgb, np.clip(rim, 0, 255, out=rim).astype(np.uint8))
 
 
+SPRITE_SIZE_SLACK = 0.02  # a sprite within 2 % of its size is blended as drawn, otherwise resized to it
 SPRITE_CACHE_BYTES = 48 * 1024 * 1024  # figure sprites kept; close-ups make large ones
 DRAWING_CACHE_BYTES = 24 * 1024 * 1024  # unlit figure drawings kept (their rim outlines, added later, as much again)
 
@@ -563,7 +564,7 @@ class WorldRenderer:
 
         sprite, anchor = self._sprites.get_or(key, build)
         scale = h_px / hb
-        if abs(scale - 1.0) > 0.05:
+        if abs(scale - 1.0) > SPRITE_SIZE_SLACK:
             sprite = cv2.resize(sprite, (max(1, int(sprite.shape[1] * scale)), max(1, int(sprite.shape[0] * scale))),
                                 interpolation=cv2.INTER_LINEAR)
             anchor = (anchor[0] * scale, anchor[1] * scale)
