@@ -185,6 +185,46 @@ def test_720p_two_seconds(tmp_path: Path) -> None:
     assert (a["codec_name"], int(a["sample_rate"]), a["channels"]) == ("aac", SR, 2)
 
 
+def test_a_chunk_is_sent_while_the_next_is_made_and_one_at_most_waits(tmp_path: Path) -> None:
+    """write() hands the frames to a thread and returns; the next write() waits until they are in ffmpeg.
+    With ffmpeg paused, the first write of a chunk bigger than the pipe returns at once, the second one
+    waits; resumed, every frame reaches the clip in order."""
+    w = ClipWriter(tmp_path / "overlap.mp4")  # 1280x720: a chunk is 33 MB, far more than the pipe holds
+    chunks = [make_chunk(i, width=1280, height=720) for i in range(3)]
+    w.write(chunks[0])
+    w._wait_frames_sent()  # chunk 0 is in ffmpeg
+    os.kill(w._ffmpeg.pid, signal.SIGSTOP)
+    second = threading.Thread(target=w.write, args=(chunks[1],))
+    try:
+        t0 = time.monotonic()
+        second.start()
+        second.join(1.0)
+        assert not second.is_alive() and time.monotonic() - t0 < 1.0  # chunk 1 was taken: its write returned
+        third = threading.Thread(target=w.write, args=(chunks[2],))
+        third.start()
+        third.join(1.0)
+        assert third.is_alive()  # chunk 1 is not in ffmpeg yet: chunk 2 waits for it
+    finally:
+        os.kill(w._ffmpeg.pid, signal.SIGCONT)
+    third.join(30)
+    assert not third.is_alive()
+    out = w.finish()
+    frames = decode_video(out)
+    assert len(frames) == 3 * N
+    assert_matches_source(frames[::5], np.concatenate([c.frames for c in chunks])[::5])
+
+
+def test_ffmpeg_dying_while_a_chunk_is_sent_is_reported_by_the_next_write(tmp_path: Path) -> None:
+    w = ClipWriter(tmp_path / "died.mp4", W, H, FPS, SR, N)
+    w.write(make_chunk(0))
+    w._ffmpeg.kill()
+    w._ffmpeg.wait()
+    with pytest.raises(ClipWriterError, match="died.mp4"):
+        for i in range(1, 4):  # the chunk in flight fails in the thread; a later write says so
+            w.write(make_chunk(i))
+    assert part_path(tmp_path / "died.mp4").exists() or sidecar_path(tmp_path / "died.mp4").exists()
+
+
 @pytest.mark.parametrize("chunk_frames", [1, 5, 24])
 def test_never_stalls_on_any_chunk_size(tmp_path: Path, chunk_frames: int) -> None:
     """Video on stdin, audio on a second pipe: whatever the chunking, ffmpeg drains both."""
