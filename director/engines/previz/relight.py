@@ -194,5 +194,9 @@ def relight_ground(base: GroundTexture, tile: np.ndarray, anchor: Light, light: 
 
 
 def anchor_light(light: Light, env) -> Light:
-    """The anchor bucket's light for ``env`` (same weather, hour side and explicit lamps)."""
-    return Light.from_environment(env, daylight=anchor_daylight(light.daylight))
+    """The anchor bucket's light for ``env``: the brightest daylight of its group under a sky without rain or
+    snow (same fog, hour side and explicit lamps). Clouds only darken the light (a gain per channel and a
+    greyer fog colour, which the fit follows), so a storm rolling in re-lights one anchor bake instead of
+    baking a new anchor for each of its overcast steps (~150 ms each at 1280x720)."""
+    clear = replace(env, rain=0.0, snow=0.0)
+    return Light.from_environment(clear, daylight=anchor_daylight(light.daylight))
