@@ -106,15 +106,16 @@ def _blend_sprite(frame: np.ndarray, sprite: np.ndarray, x0: int, y0: int, opaci
 
 
 def _rim_edge(rgba: np.ndarray) -> np.ndarray:
-    """Float32 [H, W] outline of a sprite on the side facing the key light (up and to the left): its alpha
-    minus itself shifted away from the light, blurred. Independent of the light: drawn once per drawing."""
+    """Outline of a sprite on the side facing the key light (up and to the left), uint8 [H, W, 3] (0..255 on
+    every channel): its alpha minus itself shifted away from the light, blurred. Independent of the light:
+    made once per drawing."""
     h = rgba.shape[0]
     k = max(1, int(round(h / 70)))
     a = rgba[..., 3].astype(np.float32) / 255.0
     shifted = np.zeros_like(a)
     shifted[k:, k:] = a[:-k, :-k]  # the neighbour towards the light (up-left)
-    edge = np.clip(a - shifted, 0, 1)
-    return cv2.GaussianBlur(edge, (0, 0), max(0.5, k / 2))
+    edge = cv2.GaussianBlur(np.clip(a - shifted, 0, 1), (0, 0), max(0.5, k / 2))
+    return cv2.cvtColor(cv2.convertScaleAbs(edge, alpha=255.0), cv2.COLOR_GRAY2RGB)
 
 
 def _light_sprite(rgba: np.ndarray, light: Light, recipe: SceneRecipe, edge=None) -> np.ndarray:
@@ -125,15 +126,15 @@ def _light_sprite(rgba: np.ndarray, light: Light, recipe: SceneRecipe, edge=None
     """
     lamps = 0.0 if recipe.indoor else recipe.lamps
     # (OpenCV's channel copy and per-channel products: numpy's strided copy of 3 of 4 channels and its
-    # broadcast over 3-value rows were most of a sprite's lighting; the same bytes)
+    # broadcast over 3-value rows were most of a sprite's lighting)
     rgb = cv2.multiply(cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB), (*light.figure_fill(lamps).tolist(), 0.0))
     col, strength = light.rim(lamps)
     if strength < 0.02:
         return rgb
     edge = _rim_edge(rgba) if edge is None else edge()
-    e64 = edge.astype(np.float64)  # the float64 products of edge x (col x strength), as numpy made them
-    rim = cv2.multiply(cv2.merge([e64, e64, e64]), (*np.asarray(col * strength, np.float64).tolist(), 0.0))
-    return cv2.add(rgb, np.clip(rim, 0, 255, out=rim).astype(np.uint8))
+    # the rim in 8 bits (the outline stored 0..255, scaled by colour x strength): within one level of the
+    # float64 products it replaced, ~8x cheaper (a light transition re-lights every sprite it meets)
+    return cv2.add(rgb, cv2.multiply(edge, (*(np.asarray(col, np.float64) * strength / 255.0).tolist(), 0.0)))
 
 
 SPRITE_SIZE_SLACK = 0.02  # a sprite within 2 % of its size is blended as drawn, otherwise resized to it
