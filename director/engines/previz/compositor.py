@@ -570,7 +570,12 @@ class WorldRenderer:
         tex, start = layer.window((centre_a - half) * layer.ppm, (centre_a + half) * layer.ppm)
         origin = layer.spec.depth * n + (start / layer.ppm - layer.spec.depth * view.yaw) * r + layer.y_top * UP
         hmat = view.plane_homography(origin, r / layer.ppm, -UP / layer.ppm)
-        covered = covered_rows(np.linalg.inv(hmat), tex.shape[1], layer.opaque_rows(), top, bottom, view.width)
+        try:
+            inv = np.linalg.inv(hmat)
+        except np.linalg.LinAlgError:  # the plane edge-on: it covers nothing
+            inv = None
+        covered = (np.zeros(bottom - top, bool) if inv is None else
+                   covered_rows(inv, tex.shape[1], layer.opaque_rows(), top, bottom, view.width))
         return _LayerPlacement(tex, hmat, top, bottom, covered)
 
     def _draw_layer(self, frame: np.ndarray, placed: _LayerPlacement, hidden: np.ndarray | None = None) -> None:

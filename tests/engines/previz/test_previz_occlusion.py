@@ -42,7 +42,8 @@ def test_skipping_hidden_rows_changes_no_pixel(monkeypatch, scene, camera, env):
     skipping = [WorldRenderer(W, H, seed=3).render(state, 5, out=np.full((H, W, 3), fill, np.uint8))
                 for fill in (0, 255)]  # stale bytes under the skipped rows must never show
     assert sum(hidden_rows) > 0, "the case must have rows that an opaque layer covers"
-    monkeypatch.setattr(compositor, "covered_rows", lambda *args: np.zeros(max(0, args[4] - args[3]), bool))
+    monkeypatch.setattr(compositor, "covered_rows",
+                        lambda inv, window, opaque, top, bottom, width: np.zeros(bottom - top, bool))
     drawing_all = WorldRenderer(W, H, seed=3).render(state, 5)
     assert np.array_equal(skipping[0], skipping[1])
     # a layer drawn in row runs is warped piecewise: its matrix moved by a run's first row rounds a
