@@ -437,6 +437,8 @@ class WorldRenderer:
         above the horizon begins are left alone.
         """
         rows = int(min(view.height, max(1, math.ceil(horizon + 2))))
+        if rows % REDUCE and rows + 1 <= view.height:
+            rows += 1  # an exact upscale (the ground covers the extra row), so its top alone can be made
         dst = frame[:rows]
         hs, ws = max(1, (rows + 1) // REDUCE), max(1, (view.width + 1) // REDUCE)
         end = hs  # small rows any visible row of the band is upscaled from: 0..end - 1
@@ -469,6 +471,12 @@ class WorldRenderer:
         map_x = cv2.add(col_az[:end], float(offset))
         small = np.empty((hs, ws, 3), np.uint8)
         cv2.remap(sky.periodic, map_x, map_y[:end], cv2.INTER_LINEAR, dst=small[:end], borderMode=cv2.BORDER_WRAP)
+        if end < hs and rows == REDUCE * hs:
+            # Upscaled exactly, the small rows above ``end`` give the same output rows above REDUCE * end - 1
+            # as the whole band would; that last row (clamped at the edge) and those below are hidden.
+            cv2.resize(small[:end], (view.width, REDUCE * end), dst=dst[: REDUCE * end],
+                       interpolation=cv2.INTER_LINEAR)
+            return
         small[end:] = small[end - 1]  # hidden: anything will do; the upscale of the rest is as if drawn
         cv2.resize(small, (view.width, rows), dst=dst, interpolation=cv2.INTER_LINEAR)
 
