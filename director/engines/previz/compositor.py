@@ -11,7 +11,8 @@ is a handful of OpenCV warps of premultiplied uint8 textures and small sprite bl
 4. layers and figures, far to near: layers are planes facing the view direction at their depth, so
    rotation slides every depth alike and translation gives parallax; a layer is drawn only on the
    rows whose rays meet it in front of the camera (``View.steep_row``), never mirrored from behind;
-   figures get fill and rim light so they read at night and in fog;
+   figures get fill and rim light so they read at night and in fog; rows that a nearer layer covers
+   from edge to edge are not drawn behind it (``occlusion``: no sky, ground or farther layer there);
 5. rain, snow and lightning; the roll rotation; the style's vignette and grain.
 
 Homographies are never normalised by their [2, 2] entry: that is the depth of the texture's origin,
@@ -374,8 +375,8 @@ class WorldRenderer:
         hidden = np.zeros(view.height, bool)
         behind: list[np.ndarray | None] = [None] * len(items)  # per layer: the rows nearer layers hide
         for i in range(len(items) - 1, -1, -1):
-            placed = items[i][2]
-            if items[i][1] == 0 and isinstance(placed, _LayerPlacement):
+            depth, kind, placed = items[i]
+            if kind == 0:
                 behind[i] = hidden.copy()
                 hidden[placed.top : placed.bottom] |= placed.covered
         t0 = self._tick("layers", t0)
