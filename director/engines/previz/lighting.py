@@ -18,6 +18,11 @@ LIGHT_STEPS = 16  # daylight quantisation for baked textures
 LIGHTS_STEPS = 4  # artificial-light quantisation
 FOG_STEPS = 8
 OVERCAST_STEPS = 4
+CLEAR_AIR_M = 2500.0  # metres over which clear air fades a distant thing by 1/e
+FOG_M = 400.0  # the same in the lightest fog (thicker fog divides it, see ``Light.haze``)
+NIGHT_AIR = 0.4  # how far the night air itself glows, at NIGHT_AIR_M and beyond
+NIGHT_AIR_M = 25.0
+MAX_HAZE = 0.96  # the farthest thing keeps a trace of itself
 
 # Sky colour keys: (daylight, zenith RGB, horizon RGB).
 _NIGHT = ((10, 15, 38), (30, 38, 70))  # a moonlit sky, not a black one: night scenes must read
@@ -134,13 +139,21 @@ class Light:
 
     def haze(self, depth: float) -> float:
         """Fraction of fog colour at ``depth`` metres: light aerial haze plus fog."""
-        clear_km = 2500.0
-        fog_m = 400.0 / (1.0 + 60.0 * self.fog**1.5)
+        fog_m = FOG_M / (1.0 + 60.0 * self.fog**1.5)
         # At night the air itself glows faintly with moonlight: distance fades into blue-grey, not black,
         # which keeps a night landscape's layers apart (as night cinematography's backlit haze does).
-        night_air = 0.4 * self.darkness() * min(1.0, depth / 25.0)
-        clear = math.exp(-depth / clear_km - (depth / fog_m if self.fog > 0 else 0.0))
-        return float(min(0.96, 1.0 - clear * (1.0 - night_air)))
+        night_air = NIGHT_AIR * self.darkness() * min(1.0, depth / NIGHT_AIR_M)
+        clear = math.exp(-depth / CLEAR_AIR_M - (depth / fog_m if self.fog > 0 else 0.0))
+        return float(min(MAX_HAZE, 1.0 - clear * (1.0 - night_air)))
+
+    def hazes(self, depths: np.ndarray) -> np.ndarray:
+        """``haze`` of every depth in an array (float64, same shape): the ground's rows, without a Python
+        loop over them (the same formula, element by element)."""
+        d = np.asarray(depths, np.float64)
+        fog_m = FOG_M / (1.0 + 60.0 * self.fog**1.5)
+        night_air = NIGHT_AIR * self.darkness() * np.minimum(1.0, d / NIGHT_AIR_M)
+        clear = np.exp(-d / CLEAR_AIR_M - (d / fog_m if self.fog > 0 else 0.0))
+        return np.minimum(MAX_HAZE, 1.0 - clear * (1.0 - night_air))
 
     def sun_direction(self, hour: float) -> tuple[float, float]:
         """(azimuth radians from +z, elevation radians) of the sun, or the moon at night."""

@@ -121,6 +121,14 @@ class LayerTexture:
             self._content_rows = _filled_rows(cv2.extractChannel(self.tex, 3))
         return self._content_rows
 
+    def opaque_rows(self) -> np.ndarray:
+        """bool [H]: texture rows opaque (alpha 255) over the whole period. Drawn, such a row hides all
+        behind it across the frame's width, so the compositor skips what is behind (once per bake)."""
+        if not hasattr(self, "_opaque_rows"):
+            alpha = cv2.extractChannel(self.tex, 3)[:, : self.period_px]
+            self._opaque_rows = cv2.reduce(alpha, 1, cv2.REDUCE_MIN)[:, 0] == 255
+        return self._opaque_rows
+
     def _widen(self, width: int) -> None:
         """Repeat the period further once, so wider views (a camera moved back or aside) stay slices:
         gathering the columns for every frame cost ~10 ms per layer at 1280x720."""
