@@ -175,7 +175,8 @@ def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Li
         glow_term = ((e0, e1), painted.canvas.emissive[e0:e1], (*(em_col / 255.0).tolist(), 0.0))
     layer = LayerTexture(spec=spec, tex=out, ppm=base.ppm, period_px=base.period_px, y_top=base.y_top,
                          fill=_RelitColumns(tex, out, period, bands, glow_term))
-    layer._content_rows = base.content_rows()  # alpha is unchanged
+    layer._content_rows = base.content_rows()  # alpha is unchanged (and not made yet in ``out``)
+    layer._opaque_rows = base.opaque_rows()
     return layer
 
 
