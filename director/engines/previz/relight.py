@@ -95,7 +95,8 @@ def _samples(painted: Painted, inputs, r0: int, r1: int) -> np.ndarray:
     return found
 
 
-FILL_BLOCK = 256  # texture columns re-lit together: a view asks for ~1300-1800 of a layer's ~5900 at 1280
+FILL_BLOCK = 512  # texture columns re-lit together (a view asks for ~1300-1800 of ~5900 at 1280; narrower blocks
+# cost OpenCV more per row than they save)
 
 
 class _RelitColumns:
@@ -142,17 +143,23 @@ class _RelitColumns:
 
 
 def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Light, grade: Grade, ground,
-                  indoor: bool, apron_ground: bool, lamps: float) -> LayerTexture | None:
+                  indoor: bool, apron_ground: bool, lamps: float, out: np.ndarray | None = None) -> LayerTexture | None:
     """``base`` (the layer baked at ``anchor``, no window glow) re-lit for ``light``; None if the fit is poor.
 
     The transforms are fitted here; the texels are made as views ask for their columns (``LayerTexture.fill``):
-    a light bucket lasts a few frames of a transition, which see well under half of a layer's period."""
+    a light bucket lasts a few frames of a transition, which see well under half of a layer's period.
+    ``out``: an array of the base's shape to make them in (a texture the caller no longer needs: fresh pages
+    cost as much to fault in as the transform itself); its old texels are never read."""
     inputs = bake_inputs(painted, ground, apron_ground)
     spec = painted.spec
     tex = base.ready()
     period = base.period_px
     first, last = base.content_rows()
-    out = np.zeros(tex.shape, tex.dtype)  # rows without an opaque texel stay transparent black (premultiplied)
+    if out is None or out.shape != tex.shape or out.dtype != tex.dtype:
+        out = np.zeros(tex.shape, tex.dtype)  # rows without an opaque texel stay transparent black (premultiplied)
+    else:  # the bands' rows are made as views ask; the rest must be transparent black, as a fresh array is
+        out[:first] = 0
+        out[last:] = 0
     bands: list[tuple[int, int, np.ndarray | None]] = []
     # the apron rows (distant ground under the layer) are lit like the ground: a transform of their own
     for r0, r1, apron in ((first, min(last, inputs.ground_rows), False), (max(first, inputs.ground_rows), last, True)):
