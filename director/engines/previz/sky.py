@@ -232,38 +232,43 @@ def glow_field(geo: SkyGeometry, sun_az: float, sun_el: float, terms: tuple[tupl
     for scale, weight in terms:
         if scale >= GLOW_COARSE_SCALE:
             continue
-        reach = scale * GLOW_REACH
-        band = np.nonzero(np.abs(el - np.float32(sun_el)) < reach)[0]
-        if band.size == 0:
-            continue
-        r0, r1 = int(band.min()), int(band.max()) + 1
-        min_cos = float(np.cos(el[r0:r1]).min())
-        half = reach / max(min_cos, 1e-3)  # azimuth half-width of the box, radians
-        if 2 * half >= 2 * math.pi:
-            spans = [(0, cols)]
-        else:  # the box's columns, split where it wraps around the panorama (slices, not gathers)
-            centre = int(round(sun_az / (2 * math.pi) * cols))
-            span = int(math.ceil(half / (2 * math.pi) * cols)) + 2
-            c0, c1 = (centre - span) % cols, (centre + span + 1) % cols
-            spans = [(c0, c1)] if c0 < c1 else [(c0, cols), (0, c1)]
+        r0, r1, spans = _box(geo, sun_az, sun_el, scale * GLOW_REACH)
         for a, b in spans:
-            if b <= a:
-                continue
             dist = _sky_distance(el[r0:r1], az[a:b], sun_az, sun_el)
             glow[r0:r1, a:b] += np.exp(dist * np.float32(-1.0 / scale)) * np.float32(weight)
     return glow
 
 
+def _box(geo: SkyGeometry, sun_az: float, sun_el: float, reach: float) -> tuple[int, int, list[tuple[int, int]]]:
+    """(first row, last row + 1, column spans) of the texels within ``reach`` radians of the sun/moon: the
+    columns split where the box wraps around the panorama (slices, not gathers); no spans if none."""
+    cols = geo.period
+    band = np.nonzero(np.abs(geo.el - np.float32(sun_el)) < reach)[0]
+    if band.size == 0:
+        return 0, 0, []
+    r0, r1 = int(band.min()), int(band.max()) + 1
+    min_cos = float(np.cos(geo.el[r0:r1]).min())
+    half = reach / max(min_cos, 1e-3)  # azimuth half-width of the box, radians
+    if 2 * half >= 2 * math.pi:
+        return r0, r1, [(0, cols)]
+    centre = int(round(sun_az / (2 * math.pi) * cols))
+    span = int(math.ceil(half / (2 * math.pi) * cols)) + 2
+    c0, c1 = (centre - span) % cols, (centre + span + 1) % cols
+    spans = [(c0, c1)] if c0 < c1 else [(c0, cols), (0, c1)]
+    return r0, r1, [(a, b) for a, b in spans if b > a]
+
+
 def _disc(geo: SkyGeometry, sun_az: float, sun_el: float, radius: float, edge: float,
           strength: float) -> tuple[np.ndarray, np.ndarray]:
     """The sun/moon disc (``radius``, soft ``edge``, radians): (flat texel index int64 [n], its weight [n])."""
-    rows = np.nonzero(np.abs(geo.el - np.float32(sun_el)) < radius + edge)[0]
-    if rows.size == 0 or strength <= 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    r0, r1 = int(rows.min()), int(rows.max()) + 1
-    weight = np.clip((radius - _sky_distance(geo.el[r0:r1], geo.az, sun_az, sun_el)) / edge, 0, 1) * strength
-    ys, xs = np.nonzero(weight)
-    return (ys + r0).astype(np.int64) * geo.period + xs, weight[ys, xs]
+    r0, r1, spans = _box(geo, sun_az, sun_el, radius + edge) if strength > 0 else (0, 0, [])
+    at, weights = [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
+    for a, b in spans:
+        weight = np.clip((radius - _sky_distance(geo.el[r0:r1], geo.az[a:b], sun_az, sun_el)) / edge, 0, 1) * strength
+        ys, xs = np.nonzero(weight)
+        at.append((ys + r0).astype(np.int64) * geo.period + xs + a)
+        weights.append(weight[ys, xs])
+    return np.concatenate(at), np.concatenate(weights)
 
 
 @dataclass(frozen=True)
