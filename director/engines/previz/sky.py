@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import cv2
 import numpy as np
@@ -56,10 +56,17 @@ CLOUD_THICKEST = 0.9  # the densest cloud hides this much of the sky behind it
 # transform's constant; shorter runs (rows that each differ: fog, stars in the top fade) are mixed
 # without it and get their colours added as a row-repeated image, which costs a pass.
 MIN_CONSTANT_ROWS = 8
-# float -> uint8 by truncation (as numpy's astype, which the grade's tables were tuned on) in one
-# OpenCV pass: convertScaleAbs rounds, so shift by just under half a level
+# float -> uint8 by truncation, as the sky always was (numpy's astype), in one OpenCV pass: its
+# convertScaleAbs rounds, so shift by just under half a level (the texels are never negative)
 TRUNCATE = -0.4999
 MIX_BAND_ROWS = 64  # rows mixed at a time: a band's float32 temporaries (1.3 MB at 1280) stay in the cache
+
+
+def _read_only(a: np.ndarray | None) -> np.ndarray | None:
+    """``a``, made read only: cached arrays are shared by every bake and thread."""
+    if a is not None:
+        a.flags.writeable = False
+    return a
 
 
 @dataclass
@@ -92,6 +99,7 @@ class SkyGeometry:
     fade: np.ndarray  # float32 [k]: weight of the row mean in the first k rows (see ``_fade_top``)
 
     @classmethod
+    @lru_cache(maxsize=8)  # a few output widths per process (the render, proxies, the light probes)
     def for_width(cls, width: int) -> SkyGeometry:
         ppr = reference_focal(width) * SKY_PPR
         period = int(round(2 * math.pi * ppr))
@@ -106,7 +114,7 @@ class SkyGeometry:
         # into streaks). The fading rows are the first ones (tan_el falls row by row).
         top = np.clip((tan_el - SKY_TAN_TOP * 0.6) / (SKY_TAN_TOP * 0.35), 0, 1).astype(np.float32)
         fade = top[: int(np.count_nonzero(top))]
-        return cls(rows, period, ppr, tan_el, el, az, w, fade)
+        return cls(rows, period, ppr, *(_read_only(a) for a in (tan_el, el, az, w, fade)))
 
     def row_colours(self, zenith: np.ndarray, horizon: np.ndarray) -> np.ndarray:
         """float32 [rows, 3]: the gradient from the horizon to the zenith colour (darker below the horizon)."""
@@ -132,12 +140,6 @@ class SkyFields:
 
 _FIELDS = LRU(2)  # SkyFields, ~15 MB each at 1280 (20 MB with a milky way); read only
 _FIELDS_LOCK = threading.Lock()
-
-
-def _read_only(a: np.ndarray | None) -> np.ndarray | None:
-    if a is not None:
-        a.flags.writeable = False
-    return a
 
 
 def sky_fields(geo: SkyGeometry, stars: float, cover: float, seed: int, night: bool) -> SkyFields:
@@ -364,7 +366,7 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
     # 4. The planes and their colours. Under clouds of density d and fog f a texel is
     #    (grad + glow + milky way) * (1 - d)(1 - f) + cloud * d (1 - f) + fog colour * f, and grad is
     #    horizon + (zenith - horizon) * w above the horizon: the horizon and fog colours are row colours.
-    glow_lit = glow if fields.clear is None else cv2.multiply(fields.clear, glow)
+    glow_lit = glow if fields.clear is None else cv2.multiply(fields.clear, glow)  # (step 3 read it unfaded)
     terms = [(fields.under_clouds, sl.zenith - sl.horizon), (_fade_top(glow_lit, geo.fade), sl.glow_color)]
     if clouds:
         terms.append((fields.clouds, sl.cloud_color - sl.horizon))
