@@ -44,16 +44,14 @@ from director.engines.previz.relight import anchor_light, relight_ground, religh
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import SceneRecipe, recipe_for
 from director.world.scene_kind import SceneChoice
+from director.engines.previz.sky import SKY_TAN_TOP, SkyTexture, bake_sky
 from director.engines.previz.textures import (
     LRU,
-    SKY_TAN_TOP,
     GroundTexture,
     LayerTexture,
     Painted,
-    SkyTexture,
     bake_ground,
     bake_layer,
-    bake_sky,
     paint_ground,
     paint_layers,
 )
@@ -482,7 +480,7 @@ class WorldRenderer:
             horiz, azimuth = cv2.cartToPolar(fwd, side)  # azimuth from the view direction, [0, 2pi)
             up = (sp + cp * y)[:, None].astype(np.float32)
             tan_el = up / np.maximum(horiz, 1e-6)
-            map_y = ((SKY_TAN_TOP - tan_el) * sky.ppr - 0.5).clip(0, sky.tex.shape[0] - 1).astype(np.float32)
+            map_y = ((SKY_TAN_TOP - tan_el) * sky.ppr - 0.5).clip(0, sky.periodic.shape[0] - 1).astype(np.float32)
             maps = (azimuth * np.float32(sky.ppr), map_y)
             self._sky_maps[key] = maps
             while len(self._sky_maps) > 8:

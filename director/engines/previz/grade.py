@@ -73,6 +73,7 @@ class Grade:
     lab_lut: np.ndarray | None = None  # from a style image, see ``transfer_lut``
     _tone: np.ndarray = field(init=False, repr=False)
     _tone_cv: np.ndarray = field(init=False, repr=False)  # the LUT given to cv2.LUT (see __post_init__)
+    _tone_identity: bool = field(init=False, repr=False)  # the curve changes nothing
     _screen: dict[tuple[int, int], tuple[np.ndarray | None, list[tuple[np.ndarray, np.ndarray]]]] = field(
         default_factory=dict, repr=False
     )
@@ -83,6 +84,8 @@ class Grade:
         # applied as a one-channel LUT, which OpenCV runs ~3.5x faster than a per-channel one; same bytes.
         same = all(np.array_equal(self._tone[..., 0], self._tone[..., c]) for c in range(1, 3))
         self._tone_cv = np.ascontiguousarray(self._tone[..., :1]) if same else self._tone
+        # The natural style's curve maps every level to itself: its LUT pass (~2 ms on a 1280 sky) is skipped.
+        self._tone_identity = same and np.array_equal(self._tone[:, 0, 0], np.arange(256))
 
     @property
     def key(self) -> tuple:
@@ -98,9 +101,18 @@ class Grade:
             lab = cv2.cvtColor(img, cv2.COLOR_RGB2Lab)
             img = cv2.cvtColor(cv2.LUT(lab, self.lab_lut), cv2.COLOR_Lab2RGB)
         sat = self.style.saturation
+        if sat == 0.0 and self._tone_cv.shape[-1] == 1:
+            # black and white with one curve: the mix is the grey itself (weights 0 and 1), so the curve
+            # runs on the one grey channel before it is spread over three (same bytes, a third of the LUT)
+            grey = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+            if not self._tone_identity:
+                grey = cv2.LUT(grey, self._tone_cv)
+            return cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB).reshape(shape)
         if abs(sat - 1.0) > 1e-3:
             grey = cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
             img = cv2.addWeighted(img, sat, grey, 1.0 - sat, 0.0)
+        if self._tone_identity:
+            return (img.copy() if np.may_share_memory(img, rgb) else img).reshape(shape)
         img = cv2.LUT(img, self._tone_cv)
         return img.reshape(shape)
 

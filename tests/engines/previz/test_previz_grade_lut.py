@@ -25,3 +25,13 @@ def test_grade_applies_the_per_channel_curve(name):
 
 def test_natural_uses_the_one_channel_lut():
     assert Grade(get_style("natural"))._tone_cv.shape == (256, 1, 1)  # the fast path is taken where it can be
+
+
+@pytest.mark.parametrize("name", ["natural", "noir"])
+def test_a_grade_that_skips_its_curve_still_returns_a_new_array(name):
+    """natural's curve is the identity (skipped); noir's runs on the grey channel: callers own the result."""
+    img = np.random.default_rng(3).integers(0, 256, (5, 7, 3), np.uint8)
+    out = Grade(get_style(name)).apply(img)
+    assert not np.may_share_memory(out, img) and out.shape == img.shape
+    if name == "natural":
+        assert Grade(get_style(name))._tone_identity and np.array_equal(out, img)

@@ -42,7 +42,7 @@ def test_sky_bakes_at_every_sun_and_moon_position():
     from director.engines.previz.grade import Grade
     from director.engines.previz.lighting import Light
     from director.engines.previz.scenes import recipe_for
-    from director.engines.previz.textures import bake_sky
+    from director.engines.previz.sky import bake_sky
     from director.plan.styles import get_style
     from director.world.state import Environment
 
