@@ -89,6 +89,26 @@ def test_a_relit_layer_made_column_by_column_is_the_whole_relight_in_any_order()
         assert np.array_equal(expected[:, period:], expected[:, : expected.shape[1] - period])  # wrap columns
 
 
+def test_a_layer_re_lit_into_a_used_array_is_the_same_as_into_a_fresh_one():
+    """A transition re-lights a bucket into the arrays of the bucket it drops: whatever they held (here 255
+    everywhere, or another layer's texels), what views read is what a fresh array gives."""
+    recipe, painted, _ = _scene("a street in Paris")
+    grade = Grade(get_style("natural"))
+    env = Environment(hour=20.5)
+    light = Light.from_environment(env)
+    anchor = anchor_light(light, env)
+    for p in painted:
+        base = bake_layer(p, anchor, grade, recipe.ground, recipe.indoor, _apron(p), recipe.lamps, glow=False)
+        fresh = relight_layer(base, p, anchor, light, grade, recipe.ground, recipe.indoor, _apron(p), recipe.lamps)
+        used = np.full_like(base.tex, 255)
+        reused = relight_layer(base, p, anchor, light, grade, recipe.ground, recipe.indoor, _apron(p), recipe.lamps,
+                               out=used)
+        assert reused.tex is used
+        view, _ = reused.window(100.0, 900.0)
+        assert np.array_equal(view, fresh.window(100.0, 900.0)[0])
+        assert np.array_equal(reused.ready(), fresh.ready())
+
+
 def test_a_grade_the_transform_cannot_follow_is_baked_fully():
     """Film noir's hard curve bends too much between day and night for one affine map: no relit layer."""
     assert "noir" in STYLES

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
+import pytest
 
 from director.plan.assets import Assets
 from director.engines.protocol import ChunkRequest, RenderSettings, sample_index
@@ -272,10 +275,12 @@ def test_night_falls_without_steps():
     assert np.median(jumps) > 0.2 and jumps.max() < 8 * np.median(jumps), (jumps.max(), np.median(jumps))
 
 
-def test_light_fade_is_a_function_of_the_state():
-    """Resume and rewind render a frame on its own: it must equal the frame inside a full run."""
-    states = _dusk(96)
+@pytest.mark.parametrize("scene", ["countryside fields", "a street in Paris"])
+def test_light_fade_is_a_function_of_the_state(scene):
+    """Resume and rewind render a frame on its own: it must equal the frame inside a full run (where
+    buckets are re-lit lazily, into the textures of the buckets dropped before; the street's windows glow)."""
+    states = [dataclasses.replace(s, scene=scene) for s in _dusk(96)]
     whole = render(states).frames
-    for i in (37, 70):
+    for i in (37, 70, 95):
         alone = render([states[i]], start=i).frames[0]
         assert np.array_equal(alone, whole[i]), i
