@@ -347,7 +347,8 @@ class WorldRenderer:
         if frames == ANCHOR_IDLE_FRAMES:
             for layers, _ in self._baked.values():  # re-lit layers made lazily read the anchor until complete
                 for layer in layers:
-                    layer.ready()
+                    if getattr(layer.fill, "reads_anchor", False):
+                        layer.ready()
             self._anchors.clear()
 
     def sky(self, scene: _Scene, light: Light, hour: float, grade: Grade) -> SkyTexture:

@@ -32,6 +32,7 @@ import numpy as np
 from director.engines.previz.grade import Grade
 from director.engines.previz.lighting import LIGHT_STEPS, Light
 from director.engines.previz.textures import (
+    ColumnBlocks,
     GroundTexture,
     LayerTexture,
     Painted,
@@ -99,35 +100,29 @@ FILL_BLOCK = 512  # texture columns re-lit together (a view asks for ~1300-1800 
 # cost OpenCV more per row than they save)
 
 
-class _RelitColumns:
-    """``fill(c0, c1)`` for a re-lit layer: transforms the anchor bake's columns [c0, c1) (in blocks of
-    FILL_BLOCK) as ``relight_layer`` describes, the first time they are asked for. Each texel depends only
-    on the same texel of the anchor bake, so the order columns are asked in never changes a byte."""
+class _RelitColumns(ColumnBlocks):
+    """``fill`` of a re-lit layer: transforms the anchor bake's columns [a, b) as ``relight_layer`` describes
+    (making them in the anchor first: it is baked as asked too). Each texel depends only on the same texel of
+    the anchor bake, so the order columns are asked in never changes a byte."""
 
-    def __init__(self, base: np.ndarray, out: np.ndarray, period: int,
+    reads_anchor = True  # until complete, the layer holds its anchor bake (see WorldRenderer)
+
+    def __init__(self, base: LayerTexture, out: np.ndarray, period: int,
                  bands: list[tuple[int, int, np.ndarray | None]], glow) -> None:
+        super().__init__(out.shape[1], FILL_BLOCK)
         self.base, self.out, self.period = base, out, period
         self.bands = bands  # (first row, last row, 4x4 matrix; None: copied as it is)
         self.glow = glow  # ((first row, last row), emissive [rows, period] uint8, colour scalar) or None
-        self.done = np.zeros(-(-out.shape[1] // FILL_BLOCK), bool)
 
-    def __call__(self, c0: int, c1: int) -> None:
-        b0, b1 = max(0, c0 // FILL_BLOCK), min(len(self.done), -(-c1 // FILL_BLOCK))
-        todo = np.flatnonzero(~self.done[b0:b1]) + b0
-        if not len(todo):
-            return
-        # consecutive blocks in one call per band: fewer, longer OpenCV calls
-        runs = np.split(todo, np.flatnonzero(np.diff(todo) > 1) + 1)
-        for run in runs:
-            self._make(int(run[0]) * FILL_BLOCK, min(self.out.shape[1], (int(run[-1]) + 1) * FILL_BLOCK))
-        self.done[todo] = True
-
-    def _make(self, a: int, b: int) -> None:
+    def make(self, a: int, b: int) -> None:
+        if self.base.fill is not None:
+            self.base.fill(a, b)
+        src = self.base.tex
         for r0, r1, m in self.bands:
             if m is None:
-                self.out[r0:r1, a:b] = self.base[r0:r1, a:b]
+                self.out[r0:r1, a:b] = src[r0:r1, a:b]
             else:
-                cv2.transform(self.base[r0:r1, a:b], m, dst=self.out[r0:r1, a:b])
+                cv2.transform(src[r0:r1, a:b], m, dst=self.out[r0:r1, a:b])
         if self.glow is None:
             return
         (e0, e1), em, colour = self.glow
@@ -152,7 +147,7 @@ def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Li
     cost as much to fault in as the transform itself); its old texels are never read."""
     inputs = bake_inputs(painted, ground, apron_ground)
     spec = painted.spec
-    tex = base.ready()
+    tex = base.tex  # its texels are made as the re-lit columns ask for them
     period = base.period_px
     first, last = base.content_rows()
     if out is None or out.shape != tex.shape or out.dtype != tex.dtype:
@@ -181,7 +176,7 @@ def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Li
         (e0, e1), em_col = glow
         glow_term = ((e0, e1), painted.canvas.emissive[e0:e1], (*(em_col / 255.0).tolist(), 0.0))
     layer = LayerTexture(spec=spec, tex=out, ppm=base.ppm, period_px=base.period_px, y_top=base.y_top,
-                         fill=_RelitColumns(tex, out, period, bands, glow_term))
+                         fill=_RelitColumns(base, out, period, bands, glow_term))
     layer._content_rows = base.content_rows()  # alpha is unchanged (and not made yet in ``out``)
     layer._opaque_rows = base.opaque_rows()
     return layer

@@ -228,31 +228,86 @@ def layer_glow(painted: Painted, light: Light, grade: Grade, depth: float, indoo
     return rows, em_col
 
 
+BAKE_BLOCK = 512  # texture columns baked together when a view first asks for them
+
+
+class ColumnBlocks:
+    """Makes the columns of a texture on demand, in blocks of ``block``: ``self(c0, c1)`` makes every block
+    of [c0, c1) not made yet with ``make(a, b)`` (consecutive blocks in one call). A subclass's ``make``
+    must give each texel from inputs alone, so the order columns are asked in never changes a byte."""
+
+    def __init__(self, width: int, block: int) -> None:
+        self.width, self.block = width, block
+        self.done = np.zeros(-(-width // block), bool)
+
+    def __call__(self, c0: int, c1: int) -> None:
+        b0, b1 = max(0, c0 // self.block), min(len(self.done), -(-c1 // self.block))
+        todo = np.flatnonzero(~self.done[b0:b1]) + b0
+        if not len(todo):
+            return
+        for run in np.split(todo, np.flatnonzero(np.diff(todo) > 1) + 1):
+            self.make(int(run[0]) * self.block, min(self.width, (int(run[-1]) + 1) * self.block))
+        self.done[todo] = True
+
+    def make(self, a: int, b: int) -> None:
+        raise NotImplementedError
+
+
+class _BakedColumns(ColumnBlocks):
+    """``bake_layer``'s texels for texture columns [a, b): column c is the painted layer's column c % period."""
+
+    def __init__(self, out: np.ndarray, period: int, inputs, emissive: np.ndarray, amb, amb_g, fog, grade: Grade,
+                 glow_col) -> None:
+        super().__init__(out.shape[1], BAKE_BLOCK)
+        self.out, self.period, self.inputs, self.emissive = out, period, inputs, emissive
+        self.amb, self.amb_g, self.fog, self.grade, self.glow_col = amb, amb_g, fog, grade, glow_col
+
+    def make(self, a: int, b: int) -> None:
+        c = a
+        while c < b:
+            p0 = c % self.period
+            n = min(b - c, self.period - p0)
+            self.out[:, c : c + n] = self._bake(p0, p0 + n)
+            c += n
+
+    def _bake(self, p0: int, p1: int) -> np.ndarray:
+        """Lit, fogged, graded, premultiplied RGBA of painted columns [p0, p1) (per texel: any split gives
+        the bytes of the whole)."""
+        inputs = self.inputs
+        rgb, alpha, ground_rows = inputs.rgb[:, p0:p1], inputs.alpha[:, p0:p1], inputs.ground_rows
+        lit = cv2.multiply(rgb, (*self.amb.tolist(), 0.0))
+        if self.amb_g is not None:
+            lit[ground_rows:] = cv2.multiply(rgb[ground_rows:], (*self.amb_g.tolist(), 0.0))
+        cv2.add(lit, (*self.fog.tolist(), 0.0), dst=lit)
+        lit = self.grade.apply(lit)
+        premult = cv2.multiply(lit, cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB), scale=1.0 / 255.0)
+        if self.glow_col is not None:
+            em = cv2.cvtColor(np.ascontiguousarray(self.emissive[:, p0:p1]), cv2.COLOR_GRAY2RGB)
+            cv2.add(premult, cv2.multiply(em, (*(self.glow_col / 255.0).tolist(), 0.0)), dst=premult)
+        return cv2.merge([premult, np.ascontiguousarray(alpha)])
+
+
 def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec, indoor: bool,
                apron_ground: bool, lamps: float = 0.0, glow: bool = True) -> LayerTexture:
-    """Light, fog, grade and premultiply one painted layer; append the wrap columns.
+    """Light, fog, grade and premultiply one painted layer, with wrap columns after its period.
 
-    ``glow=False`` leaves out the emissive windows (the base that ``relight`` transforms for other buckets)."""
+    The texels are made as views ask for their columns (``LayerTexture.fill``): a view sees under half of a
+    layer's period, so opening a scene or crossing into a new light group bakes what is seen (~100 ms a layer
+    at 1280 for the whole). ``glow=False`` leaves out the emissive windows (the base that ``relight``
+    transforms for other buckets)."""
     c = painted.canvas
     spec = painted.spec
     inputs = bake_inputs(painted, ground, apron_ground)
-    rgb, alpha, ground_rows = inputs.rgb, inputs.alpha, inputs.ground_rows
     _, amb, amb_g, fog = _layer_light(light, spec.depth, indoor, lamps)
-    lit = cv2.multiply(rgb, (*amb.tolist(), 0.0))
-    if ground_rows < c.height and not indoor:
-        lit[ground_rows:] = cv2.multiply(rgb[ground_rows:], (*amb_g.tolist(), 0.0))
-    cv2.add(lit, (*fog.tolist(), 0.0), dst=lit)
-    lit = grade.apply(lit)
-    premult = cv2.multiply(lit, cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB), scale=1.0 / 255.0)
     emit = layer_glow(painted, light, grade, spec.depth, indoor, inputs.glows) if glow else None
-    if emit is not None:
-        em = cv2.cvtColor(c.emissive, cv2.COLOR_GRAY2RGB)
-        cv2.add(premult, cv2.multiply(em, (*(emit[1] / 255.0).tolist(), 0.0)), dst=premult)
-    tex = cv2.merge([premult, alpha])
-    ext = min(tex.shape[1], max(64, int(tex.shape[1] * 0.5)))
-    tex = np.concatenate([tex, tex[:, :ext]], axis=1)
-    layer = LayerTexture(spec=spec, tex=tex, ppm=c.ppm, period_px=c.width, y_top=spec.y_top)
-    layer._content_rows = _filled_rows(alpha)  # from the one-channel alpha: cheaper than from ``tex`` later
+    ext = min(c.width, max(64, int(c.width * 0.5)))
+    tex = np.zeros((c.height, c.width + ext, 4), np.uint8)
+    apron = amb_g if inputs.ground_rows < c.height and not indoor else None
+    layer = LayerTexture(spec=spec, tex=tex, ppm=c.ppm, period_px=c.width, y_top=spec.y_top,
+                         fill=_BakedColumns(tex, c.width, inputs, c.emissive, amb, apron, fog, grade,
+                                            None if emit is None else emit[1]))
+    layer._content_rows = _filled_rows(inputs.alpha)  # from the one-channel alpha: its texels come later
+    layer._opaque_rows = cv2.reduce(inputs.alpha, 1, cv2.REDUCE_MIN)[:, 0] == 255
     return layer
 
 

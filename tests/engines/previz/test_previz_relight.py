@@ -50,7 +50,7 @@ def test_relit_layers_and_ground_match_a_full_bake(text, hour, rain, snow):
         base = bake_layer(p, anchor, grade, recipe.ground, recipe.indoor, _apron(p), recipe.lamps, glow=False)
         relit = relight_layer(base, p, anchor, light, grade, recipe.ground, recipe.indoor, _apron(p), recipe.lamps)
         assert relit is not None and relit.tex.shape == full.tex.shape
-        diff = np.abs(relit.ready().astype(int) - full.tex.astype(int))
+        diff = np.abs(relit.ready().astype(int) - full.ready().astype(int))
         close = np.mean(diff.max(axis=2) <= 2)
         assert close > 0.98 and diff.max() <= 8 and diff.mean() < 0.2, (p.spec.name, close, diff.max(), diff.mean())
         assert relit.content_rows() == full.content_rows()

@@ -65,3 +65,34 @@ def test_layer_content_rows_bound_the_opaque_texels():
     layer = LayerTexture(spec=None, tex=tex, ppm=10.0, period_px=32, y_top=5.0)
     assert layer.content_rows() == (12, 41)
     assert LayerTexture(spec=None, tex=np.zeros((5, 40, 4), np.uint8), ppm=10.0, period_px=32, y_top=5.0).content_rows() == (0, 0)
+
+
+def test_a_layer_baked_as_views_ask_is_the_whole_bake_in_any_order():
+    """Opening a scene bakes only the columns a view asks for; whatever was asked before, a column holds the
+    bytes of the whole bake (apron, lamps and glowing windows of a street at dusk included)."""
+    from director.engines.previz.grade import Grade
+    from director.engines.previz.lighting import Light
+    from director.engines.previz.scenes import recipe_for
+    from director.engines.previz.textures import bake_layer, paint_layers
+    from director.plan.styles import get_style
+    from director.world.scene_kind import choose_scene
+    from director.world.state import Environment
+
+    recipe = recipe_for(choose_scene("a street in Paris", use_embeddings=False))
+    light = Light.from_environment(Environment(hour=20.0))
+    grade = Grade(get_style("1980s film"))
+    rng = np.random.default_rng(5)
+    for p in paint_layers(recipe, 320, 5):
+        args = (p, light, grade, recipe.ground, recipe.indoor, True, recipe.lamps)
+        whole = bake_layer(*args).ready()
+        lazy = bake_layer(*args)
+        period = lazy.period_px
+        made = LayerTexture(None, whole, 1.0, period, 0.0)
+        assert lazy.content_rows() == made.content_rows()
+        assert np.array_equal(lazy.opaque_rows(), made.opaque_rows())
+        for _ in range(5):
+            s0 = float(rng.uniform(-period, 2 * period))
+            view, start = lazy.window(s0, s0 + float(rng.uniform(5, period * 0.4)))
+            assert np.array_equal(view, whole[:, (start % period + np.arange(view.shape[1])) % period])
+        assert np.array_equal(lazy.ready(), whole)
+        assert np.array_equal(whole[:, period:], whole[:, : whole.shape[1] - period])  # the wrap repeats the period
