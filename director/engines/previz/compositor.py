@@ -306,13 +306,15 @@ class WorldRenderer:
         def build():
             if anchor is None or anchor.key == light.key:
                 return full()
-            base_layers, base_ground = self._anchors.get_or((scene.key, anchor.key, grade.key), base)
+            anchor_key = (scene.key, anchor.key, grade.key)
+            base_layers, base_ground = self._anchors.get_or(anchor_key, base)
             spares = self._dropped_textures()
             layers = []
-            for p, b in zip(scene.painted, base_layers):
+            for i, (p, b) in enumerate(zip(scene.painted, base_layers)):
                 spare = spares.get(b.tex.shape)
                 layer = relight_layer(b, p, anchor, light, grade, rec.ground, rec.indoor, apron(p), rec.lamps,
-                                      out=spare.pop() if spare else None)
+                                      out=spare.pop() if spare else None,
+                                      base_again=lambda i=i: self._anchors.get_or(anchor_key, base)[0][i])
                 if layer is None:
                     return full()
                 layers.append(layer)
@@ -339,17 +341,13 @@ class WorldRenderer:
     def _release_anchor_when_settled(self, key: tuple) -> None:
         """A transition's anchor (a whole full-day bake, ~50 MB at 1280x720) is only needed to make new light
         buckets and the columns of re-lit ones not seen yet; once the light has kept one bucket for
-        ANCHOR_IDLE_FRAMES its re-coloured bake is completed and cached, so the anchor is let go (it is baked
-        again, identically, when the light next moves)."""
+        ANCHOR_IDLE_FRAMES, the anchor is let go (it is baked again, identically and only where asked, when
+        the light next moves or the camera turns to columns of the re-lit layers not made yet)."""
         last, frames = self._settled
         frames = frames + 1 if key == last else 1
         self._settled = (key, frames)
         if frames == ANCHOR_IDLE_FRAMES:
-            for layers, _ in self._baked.values():  # re-lit layers made lazily read the anchor until complete
-                for layer in layers:
-                    if getattr(layer.fill, "reads_anchor", False):
-                        layer.ready()
-            self._anchors.clear()
+            self._anchors.clear()  # re-lit layers ask for it again (baked anew, as asked) if a view needs more
 
     def sky(self, scene: _Scene, light: Light, hour: float, grade: Grade) -> SkyTexture:
         hb = round(hour / SKY_HOUR_STEP) * SKY_HOUR_STEP

@@ -24,6 +24,7 @@ was drawn before, so resume and rewind give byte-identical frames.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
 import cv2
@@ -103,11 +104,10 @@ FILL_BLOCK = 512  # texture columns re-lit together (a view asks for ~1300-1800 
 class _RelitColumns(ColumnBlocks):
     """``fill`` of a re-lit layer: transforms the anchor bake's columns [a, b) as ``relight_layer`` describes
     (making them in the anchor first: it is baked as asked too). Each texel depends only on the same texel of
-    the anchor bake, so the order columns are asked in never changes a byte."""
+    the anchor bake, so the order columns are asked in never changes a byte. ``base()`` gives the anchor bake
+    when asked: the layer does not keep it, so a renderer can let it go and bake it again if need be."""
 
-    reads_anchor = True  # until complete, the layer holds its anchor bake (see WorldRenderer)
-
-    def __init__(self, base: LayerTexture, out: np.ndarray, period: int,
+    def __init__(self, base: Callable[[], LayerTexture], out: np.ndarray, period: int,
                  bands: list[tuple[int, int, np.ndarray | None]], glow) -> None:
         super().__init__(out.shape[1], FILL_BLOCK)
         self.base, self.out, self.period = base, out, period
@@ -115,9 +115,10 @@ class _RelitColumns(ColumnBlocks):
         self.glow = glow  # ((first row, last row), emissive [rows, period] uint8, colour scalar) or None
 
     def make(self, a: int, b: int) -> None:
-        if self.base.fill is not None:
-            self.base.fill(a, b)
-        src = self.base.tex
+        base = self.base()
+        if base.fill is not None:
+            base.fill(a, b)
+        src = base.tex
         for r0, r1, m in self.bands:
             if m is None:
                 self.out[r0:r1, a:b] = src[r0:r1, a:b]
@@ -138,13 +139,15 @@ class _RelitColumns(ColumnBlocks):
 
 
 def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Light, grade: Grade, ground,
-                  indoor: bool, apron_ground: bool, lamps: float, out: np.ndarray | None = None) -> LayerTexture | None:
+                  indoor: bool, apron_ground: bool, lamps: float, out: np.ndarray | None = None,
+                  base_again: Callable[[], LayerTexture] | None = None) -> LayerTexture | None:
     """``base`` (the layer baked at ``anchor``, no window glow) re-lit for ``light``; None if the fit is poor.
 
     The transforms are fitted here; the texels are made as views ask for their columns (``LayerTexture.fill``):
     a light bucket lasts a few frames of a transition, which see well under half of a layer's period.
     ``out``: an array of the base's shape to make them in (a texture the caller no longer needs: fresh pages
-    cost as much to fault in as the transform itself); its old texels are never read."""
+    cost as much to fault in as the transform itself); its old texels are never read. ``base_again``: how to
+    get the anchor bake later (the same, or baked again: it is a pure function); by default ``base`` is kept."""
     inputs = bake_inputs(painted, ground, apron_ground)
     spec = painted.spec
     tex = base.tex  # its texels are made as the re-lit columns ask for them
@@ -176,7 +179,7 @@ def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Li
         (e0, e1), em_col = glow
         glow_term = ((e0, e1), painted.canvas.emissive[e0:e1], (*(em_col / 255.0).tolist(), 0.0))
     layer = LayerTexture(spec=spec, tex=out, ppm=base.ppm, period_px=base.period_px, y_top=base.y_top,
-                         fill=_RelitColumns(base, out, period, bands, glow_term))
+                         fill=_RelitColumns(base_again or (lambda: base), out, period, bands, glow_term))
     layer._content_rows = base.content_rows()  # alpha is unchanged (and not made yet in ``out``)
     layer._opaque_rows = base.opaque_rows()
     return layer

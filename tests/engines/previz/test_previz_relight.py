@@ -143,3 +143,21 @@ def test_the_anchor_bake_is_let_go_once_the_light_has_settled():
         held.append(len(renderer._anchors))
     assert held[0] == 1  # the transition re-colours from the anchor
     assert held[-1] == 0 and 4 * 24 - 24 > ANCHOR_IDLE_FRAMES  # a settled second of night let it go
+
+
+def test_columns_first_seen_after_the_anchor_was_let_go_are_baked_again_the_same():
+    """A settled light lets its anchor go; when the camera then turns to columns of the re-lit layers no view
+    has asked for, the anchor is baked again where asked: the frame is the one a fresh renderer draws."""
+    from director.engines.previz.compositor import ANCHOR_IDLE_FRAMES, WorldRenderer
+    from director.world.state import CameraState, WorldState
+
+    env = Environment(hour=18.7)  # a re-lit bucket (dusk, street lamps and windows on)
+    still = WorldState(0.0, scene="a street in Paris", environment=env)
+    renderer = WorldRenderer(1280, 720, 4)  # wide enough that a view sees under half of each layer
+    for i in range(ANCHOR_IDLE_FRAMES + 2):
+        renderer.render(still, i)
+    assert len(renderer._anchors) == 0  # let go
+    turned = WorldState(0.0, scene="a street in Paris", environment=env, camera=CameraState(yaw=150.0))
+    frame = renderer.render(turned, 99)
+    assert len(renderer._anchors) == 1  # baked again for the new columns
+    assert np.array_equal(frame, WorldRenderer(1280, 720, 4).render(turned, 99))
