@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 SAMPLE_MARGIN = 2  # canvas pixels around every point the roll samples: its bilinear neighbour plus rounding
-STRIP_ROWS = 96  # rows per strip: more strips waste fewer corner pixels, but each is one more warp per layer
+STRIP_ROWS = 48  # rows per strip: more strips waste fewer corner pixels, but each is one more warp per layer
+MERGE_PIXELS = 8000  # neighbouring strips are drawn as one when that draws at most this many pixels more:
+# ~ what one more warp and blend call costs (~40 us against ~5 ns a pixel), so near-full rows are one piece
 MEMO_ENTRIES = 16  # reductions kept per footprint (the ground's band moves with the pitch)
 
 
@@ -28,27 +30,37 @@ class Footprint:
     width: int  # columns of the image
     _memo: dict = field(default_factory=dict, compare=False, repr=False)  # strips and reductions asked before
 
-    def pieces(self, first: int, end: int, strip: int = STRIP_ROWS) -> list[tuple[int, int, int, int]]:
+    def pieces(self, first: int, end: int, strip: int = STRIP_ROWS,
+               merge: int = MERGE_PIXELS) -> list[tuple[int, int, int, int]]:
         """(row, end row, column, end column) rectangles covering the footprint on rows ``first``..``end - 1``:
-        the rows cut at multiples of ``strip``, each piece as wide as its whole strip's spans together (a
-        strip cut short by ``first`` or ``end`` keeps its columns: a few more pixels, no numpy per call)."""
-        spans = self._memo.get(("strips", strip))
-        if spans is None:
-            spans = self._memo[("strips", strip)] = self._strips(strip)
-        out = []
-        for k in range(max(0, first) // strip, (min(end, len(self.x0)) + strip - 1) // strip):
-            c0, c1 = spans[k]
-            if c1 > c0:
-                out.append((max(first, k * strip), min(end, (k + 1) * strip), c0, c1))
-        return out
+        the rows cut into strips of ``strip`` rows (neighbours joined while that adds at most ``merge``
+        pixels), each as wide as its rows' spans together (a strip cut short by ``first`` or ``end`` keeps
+        its columns: a few more pixels, no numpy per call)."""
+        key = ("strips", strip, merge)
+        strips = self._memo.get(key)
+        if strips is None:
+            strips = self._memo[key] = self._strips(strip, merge)
+        return [(max(first, a), min(end, b), c0, c1) for a, b, c0, c1 in strips if a < end and b > first]
 
-    def _strips(self, strip: int) -> list[tuple[int, int]]:
-        """(column, end column) per strip of ``strip`` rows: the union of its rows' spans ((0, 0): none)."""
+    def _strips(self, strip: int, merge: int) -> list[tuple[int, int, int, int]]:
+        """(row, end row, column, end column) of every strip with pixels to draw, neighbours joined."""
         live = self.x1 > self.x0
         starts = np.arange(0, len(self.x0), strip)
-        lo = np.minimum.reduceat(np.where(live, self.x0, self.width), starts)
-        hi = np.maximum.reduceat(np.where(live, self.x1, 0), starts)
-        return [(int(a), int(b)) if b > a else (0, 0) for a, b in zip(lo, hi)]
+        lo = np.minimum.reduceat(np.where(live, self.x0, self.width), starts).tolist()
+        hi = np.maximum.reduceat(np.where(live, self.x1, 0), starts).tolist()
+        out: list[tuple[int, int, int, int]] = []
+        for a, c0, c1 in zip(starts.tolist(), lo, hi):
+            b = min(a + strip, len(self.x0))
+            if c1 <= c0:
+                continue
+            if out and out[-1][1] == a:
+                pa, _, p0, p1 = out[-1]
+                joined = (b - pa) * (max(p1, c1) - min(p0, c0))
+                if joined - (a - pa) * (p1 - p0) - (b - a) * (c1 - c0) <= merge:
+                    out[-1] = (pa, b, min(p0, c0), max(p1, c1))
+                    continue
+            out.append((a, b, c0, c1))
+        return out
 
     def reduced(self, first: int, rows: int, small_rows: int, small_width: int) -> Footprint:
         """The footprint of an image of ``small_rows`` x ``small_width`` that a bilinear resize stretches over
