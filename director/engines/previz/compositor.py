@@ -127,7 +127,8 @@ def _wrapped_row_maps(inv: np.ndarray, rows: int, cols: int, period: tuple[int, 
     return _fill_row_maps(_row_lines(inv, rows, period, first), period, 0, cols)
 
 
-def _row_lines(inv: np.ndarray, rows: int, period: tuple[int, int], first: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+def _row_lines(inv: np.ndarray, rows: int, period: tuple[int, int],
+               first: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per image row ``first``..``rows - 1`` and texture axis (column, row): the row's wrapped start and its
     step per image column, float32 (see ``_wrapped_row_maps``)."""
     i = np.arange(first, rows, dtype=np.float64)
@@ -407,7 +408,8 @@ class WorldRenderer:
         if drawn_in_place:
             frame = out
         else:  # a rolled canvas is kept (the roll makes the frame returned); a level frame is returned itself
-            frame = self._canvas(view.height, view.width) if rolled else np.empty((view.height, view.width, 3), np.uint8)
+            frame = (self._canvas(view.height, view.width) if rolled
+                     else np.empty((view.height, view.width, 3), np.uint8))
         roll_m = None
         footprint = None  # what of the canvas the roll reads (None: all of it)
         if rolled:
