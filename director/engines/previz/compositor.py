@@ -37,6 +37,7 @@ from director.engines.previz import figures
 from director.engines.previz.backdrop import backdrop_layers
 from director.engines.previz.camera import View
 from director.engines.previz.cutout import cutout_sprite
+from director.engines.previz.footprint import MERGE_PIXELS, STRIP_ROWS, Footprint, is_full, roll_footprint
 from director.engines.previz.grade import Grade, fade_to_black, transfer_lut
 from director.engines.previz.light_match import LightMatcher
 from director.engines.previz.occlusion import HIDDEN, MIXED, OPAQUE, covered_rows, hidden_from, row_runs, visible_from
@@ -68,6 +69,7 @@ GROUND_ALIAS_FAR = 90.0
 SKY_HOUR_STEP = 0.25  # hours per baked sky (sun position)
 MIN_LAYER_DISTANCE = 0.4  # metres; a layer the camera has passed is not drawn
 REDUCE = 2  # sky and ground (smooth, hazy) are warped at 1/REDUCE resolution and upscaled
+SMALL_STRIPS = (STRIP_ROWS // REDUCE, MERGE_PIXELS // REDUCE**2)  # their footprint's strips: the same rows
 
 
 @dataclass
@@ -97,12 +99,16 @@ def _blend_premultiplied(dst: np.ndarray, src: np.ndarray) -> None:
     cv2.add(dst, cv2.cvtColor(src, cv2.COLOR_RGBA2RGB), dst=dst)
 
 
-def _warp_affine_rgb(rgb: np.ndarray, m: np.ndarray, size: tuple[int, int], out: np.ndarray | None) -> np.ndarray:
+def _warp_affine_rgb(rgb: np.ndarray, m: np.ndarray, size: tuple[int, int], out: np.ndarray | None,
+                     scratch: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """``cv2.warpAffine`` of an RGB uint8 image (bilinear, edges replicated: they only cover rounding) into
     ``out`` (or a new image), by way of RGBA: OpenCV's bilinear warp has SIMD code for 4 channels and not
-    for 3 (8 ms against 3 ms at 1280x720 on one thread), and the same arithmetic, so the same bytes."""
-    turned = cv2.warpAffine(cv2.cvtColor(rgb, cv2.COLOR_RGB2RGBA), m, size, flags=cv2.INTER_LINEAR,
-                            borderMode=cv2.BORDER_REPLICATE)
+    for 3 (8 ms against 3 ms at 1280x720 on one thread), and the same arithmetic, so the same bytes.
+    ``scratch``: RGBA uint8 images of ``rgb``'s size and of ``size`` to use on the way (fresh ones cost
+    their page faults, ~0.5 ms a frame)."""
+    wide, turned = scratch if scratch is not None else (None, None)
+    turned = cv2.warpAffine(cv2.cvtColor(rgb, cv2.COLOR_RGB2RGBA, dst=wide), m, size, dst=turned,
+                            flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return cv2.cvtColor(turned, cv2.COLOR_RGBA2RGB, dst=out)
 
 
@@ -116,16 +122,32 @@ def _wrapped_row_maps(inv: np.ndarray, rows: int, cols: int, period: tuple[int, 
     back wrapped into [0, period] (the upper end by rounding only): their row start is wrapped in float64
     first, so float32 keeps sub-pixel precision however far the plane reaches.
     """
+    return _fill_row_maps(_row_lines(inv, rows, period, first), period, 0, cols)
+
+
+def _row_lines(inv: np.ndarray, rows: int, period: tuple[int, int],
+               first: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per image row ``first``..``rows - 1`` and texture axis (column, row): the row's wrapped start and its
+    step per image column, float32 (see ``_wrapped_row_maps``)."""
     i = np.arange(first, rows, dtype=np.float64)
     n = len(i)
     p0 = inv @ np.stack([np.zeros(n), i, np.ones(n)])  # column 0 of every row
     p1 = inv @ np.stack([np.ones(n), i, np.ones(n)])  # column 1
-    maps = []
+    lines = []
     for k, size in ((0, period[1]), (1, period[0])):
         start = p0[k] / p0[2]
         step = (p1[k] / p1[2] - start).astype(np.float32)
-        start = np.mod(start, size).astype(np.float32)
-        m = np.arange(cols, dtype=np.float32)[None, :] * step[:, None]
+        lines.append((np.mod(start, size).astype(np.float32), step))
+    return lines
+
+
+def _fill_row_maps(lines: list[tuple[np.ndarray, np.ndarray]], period: tuple[int, int], col0: int,
+                   col1: int) -> tuple[np.ndarray, np.ndarray]:
+    """The maps of columns ``col0``..``col1 - 1`` of the rows ``lines`` describe (``_row_lines``): every
+    element the same float32 arithmetic whatever the columns, so pieces of a band equal the whole band."""
+    maps = []
+    for (start, step), size in zip(lines, (period[1], period[0])):
+        m = np.arange(col0, col1, dtype=np.float32)[None, :] * step[:, None]
         m += start[:, None]
         q = m * np.float32(1.0 / size)  # m mod size, by floor: numpy's float mod is ~50x slower
         np.floor(q, out=q)
@@ -140,6 +162,27 @@ def _reduced_rows(row: int, rows: int, reduced: int) -> tuple[int, int]:
     src = (row + 0.5) * reduced / rows - 0.5
     lo = min(reduced - 1, max(0, int(math.floor(src))))
     return lo, min(reduced, lo + 2)
+
+
+def _upscale(small: np.ndarray, dst: np.ndarray, pieces: list[tuple[int, int, int, int]] | None,
+             end: int | None = None) -> None:
+    """``cv2.resize`` (bilinear) of ``small`` onto ``dst``; with ``pieces`` (rectangles of ``small``, ``dst``
+    exactly REDUCE times its size) only the pixels of ``dst`` interpolated inside them, each made from its
+    piece and a pixel of border: with an exact scale the weights are the whole image's, so are the bytes.
+    ``end``: rows of ``small`` that hold anything (the rows below are read as the last one, as if cut off)."""
+    end = small.shape[0] if end is None else end
+    if pieces is None:
+        cv2.resize(small[:end], (dst.shape[1], dst.shape[0]), dst=dst, interpolation=cv2.INTER_LINEAR)
+        return
+    for a, b, c0, c1 in pieces:
+        sa, sb, sc0, sc1 = max(0, a - 1), min(end, b + 1), max(0, c0 - 1), min(small.shape[1], c1 + 1)
+        if sb <= sa or sc1 <= sc0:
+            continue
+        big = cv2.resize(small[sa:sb, sc0:sc1], (REDUCE * (sc1 - sc0), REDUCE * (sb - sa)),
+                         interpolation=cv2.INTER_LINEAR)
+        ya, yb = REDUCE * a, REDUCE * min(b, end)
+        xa, xb = REDUCE * c0, REDUCE * c1
+        dst[ya:yb, xa:xb] = big[ya - REDUCE * sa : yb - REDUCE * sa, xa - REDUCE * sc0 : xb - REDUCE * sc0]
 
 
 def _blend_sprite(frame: np.ndarray, sprite: np.ndarray, x0: int, y0: int, opacity: float) -> None:
@@ -220,6 +263,9 @@ class WorldRenderer:
         self._light_match = LightMatcher(lambda w, h: WorldRenderer(w, h, seed, self.assets))
         self._sky_maps: OrderedDict = OrderedDict()
         self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
+        self._buffers = LRU(3)  # a rolled view's canvas and the roll's RGBA images, kept (no page faults)
+        self._footprints = LRU(4)  # per roll and canvas size
+        self.clip_roll = True  # draw a rolled canvas only where the roll reads it (``footprint``); False: all of it
 
     def _tick(self, stage: str, since: float) -> float:
         if self.timings is None:  # not timing: no clock read (a system call per stage and layer)
@@ -371,7 +417,24 @@ class WorldRenderer:
         grade = self.grade(state, scene)
         layers, ground = self.baked(scene, light, grade, anchor_light(light, state.environment))
         drawn_in_place = out is not None and view is shot and out.shape == (view.height, view.width, 3)
-        frame = out if drawn_in_place else np.empty((view.height, view.width, 3), np.uint8)
+        if drawn_in_place:
+            frame = out
+        else:  # a rolled canvas is kept (the roll makes the frame returned); a level frame is returned itself
+            frame = (self._canvas(view.height, view.width) if rolled
+                     else np.empty((view.height, view.width, 3), np.uint8))
+        roll_m = None
+        footprint = None  # what of the canvas the roll reads (None: all of it)
+        if rolled:
+            roll_m = cv2.getRotationMatrix2D((view.width / 2.0, view.height / 2.0), -shot.roll, 1.0)
+            roll_m[0, 2] += (self.width - view.width) / 2.0
+            roll_m[1, 2] += (self.height - view.height) / 2.0
+            if self.clip_roll:
+                def clip() -> Footprint | None:  # None: the roll reads the whole canvas (at 90 degrees)
+                    fp = roll_footprint(cv2.invertAffineTransform(roll_m), self.width, self.height, view.width,
+                                        view.height)
+                    return None if is_full(fp) else fp
+
+                footprint = self._footprints.get_or((round(shot.roll, 9), view.width, view.height), clip)
         horizon = view.horizon_row
         sky = self.sky(scene, light, state.environment.hour, grade)
         t0 = self._tick("textures", t0)
@@ -398,15 +461,15 @@ class WorldRenderer:
                 hidden[placed.top : placed.bottom] |= placed.covered
         t0 = self._tick("layers", t0)
         # 3. Sky above the horizon
-        self._draw_sky(frame, view, sky, horizon, sky_drift(state), hidden)
+        self._draw_sky(frame, view, sky, horizon, sky_drift(state), hidden, footprint)
         t0 = self._tick("sky", t0)
         # 4. Ground below it
-        self._draw_ground(frame, view, ground, light, horizon, hidden)
+        self._draw_ground(frame, view, ground, light, horizon, hidden, footprint)
         t0 = self._tick("ground", t0)
         # 5. Layers and figures, far to near
         for i, (depth, kind, obj) in enumerate(items):
             if kind == 0:
-                self._draw_layer(frame, obj, behind[i])
+                self._draw_layer(frame, obj, behind[i], footprint)
                 t0 = self._tick("layers", t0)
             else:
                 self._draw_entity(frame, view, obj, depth, light, grade, state.camera.yaw, scene.recipe)
@@ -426,10 +489,10 @@ class WorldRenderer:
         fade_to_black(frame, env.fade)
         t0 = self._tick("weather", t0)
         if rolled:
-            m = cv2.getRotationMatrix2D((view.width / 2.0, view.height / 2.0), -shot.roll, 1.0)
-            m[0, 2] += (self.width - view.width) / 2.0
-            m[1, 2] += (self.height - view.height) / 2.0
-            frame = _warp_affine_rgb(frame, m, (self.width, self.height), out)
+            scratch = self._buffers.get_or(("roll", view.width, view.height), lambda: (
+                np.empty((view.height, view.width, 4), np.uint8), np.empty((self.height, self.width, 4), np.uint8)))
+            # (converting only the footprint's pieces to RGBA measured no faster: whole rows convert in one run)
+            frame = _warp_affine_rgb(frame, roll_m, (self.width, self.height), out, scratch)
         grade.finish(frame, frame_index, self.seed)
         self._tick("roll+finish", t0)
         if env.dissolve > 0.004 and env.dissolve_from and not probe:
@@ -445,14 +508,19 @@ class WorldRenderer:
         return frame
 
     # -- pieces --------------------------------------------------------------------------------------
+    def _canvas(self, height: int, width: int) -> np.ndarray:
+        """A rolled view's canvas, kept from frame to frame (a fresh one costs its page faults): every pixel
+        the roll reads is drawn again, the rest holds anything (tests fill it)."""
+        return self._buffers.get_or(("canvas", height, width), lambda: np.empty((height, width, 3), np.uint8))
+
     def _draw_sky(self, frame: np.ndarray, view: View, sky: SkyTexture, horizon: float, drift: float = 0.0,
-                  hidden: np.ndarray | None = None) -> None:
+                  hidden: np.ndarray | None = None, footprint: Footprint | None = None) -> None:
         """The sky by direction: each pixel's ray gives (azimuth, tan elevation) in the sky texture.
 
         Exact for any tilt (no plane at infinity that straight-up rays would meet edge-on or behind),
         at half resolution. The maps depend on pitch and lens only; yaw adds a column offset.
         ``hidden``: bool per frame row, covered by an opaque layer: the rows from where the hidden run
-        above the horizon begins are left alone.
+        above the horizon begins are left alone. ``footprint``: only its pixels are made (see ``footprint``).
         """
         rows = int(min(view.height, max(1, math.ceil(horizon + 2))))
         if rows % REDUCE and rows + 1 <= view.height:
@@ -486,9 +554,15 @@ class WorldRenderer:
                 self._sky_maps.popitem(last=False)
         col_az, map_y = maps
         offset = ((view.yaw + drift) * sky.ppr - 0.5) % sky.period_px
-        map_x = cv2.add(col_az[:end], float(offset))
         small = np.empty((hs, ws, 3), np.uint8)
-        cv2.remap(sky.periodic, map_x, map_y[:end], cv2.INTER_LINEAR, dst=small[:end], borderMode=cv2.BORDER_WRAP)
+        pieces = None if footprint is None else footprint.reduced(0, rows, hs, ws).pieces(0, end, *SMALL_STRIPS)
+        for a, b, c0, c1 in pieces or [(0, end, 0, ws)]:  # a remap is per pixel: pieces are exact
+            map_x = cv2.add(col_az[a:b, c0:c1], float(offset))
+            cv2.remap(sky.periodic, map_x, map_y[a:b, c0:c1], cv2.INTER_LINEAR, dst=small[a:b, c0:c1],
+                      borderMode=cv2.BORDER_WRAP)
+        if pieces is not None and rows == REDUCE * hs and view.width == REDUCE * ws:
+            _upscale(small, dst[: REDUCE * end], pieces, end)  # (the row below ``end``: as below)
+            return
         if end < hs and rows == REDUCE * hs:
             # Upscaled exactly, the small rows above ``end`` give the same output rows above REDUCE * end - 1
             # as the whole band would; that last row (clamped at the edge) and those below are hidden.
@@ -499,7 +573,7 @@ class WorldRenderer:
         cv2.resize(small, (view.width, rows), dst=dst, interpolation=cv2.INTER_LINEAR)
 
     def _draw_ground(self, frame: np.ndarray, view: View, ground: GroundTexture, light: Light, horizon: float,
-                     hidden: np.ndarray | None = None) -> None:
+                     hidden: np.ndarray | None = None, footprint: Footprint | None = None) -> None:
         """The ground plane y = 0 on the rows below the horizon, at half resolution, hazed with distance.
 
         The view is level here (roll turns the finished frame), so every row is a line of constant distance
@@ -508,6 +582,7 @@ class WorldRenderer:
         neighbours inside the tile: warping the unbounded plane with BORDER_WRAP took OpenCV's per-pixel
         border path nearly everywhere (2-3 ms against 0.6 ms on one 640x176 band). ``hidden``: bool per
         frame row, covered by an opaque layer: the hidden run below the horizon is left alone.
+        ``footprint``: only its pixels are made (see ``footprint``).
         """
         cam_h = float(view.position[1])
         if cam_h <= 0.01:
@@ -531,21 +606,28 @@ class WorldRenderer:
                 return
             first = _reduced_rows(y0, h, hs)[0]
         small = np.empty((hs, ws, 3), np.uint8)
-        map_x, map_y = _wrapped_row_maps(np.linalg.inv(to_small @ hmat), hs, ws, ground.tex.shape[:2], first)
-        fixed, frac = cv2.convertMaps(map_x, map_y, cv2.CV_16SC2)  # fixed point, as the warps use inside
-        cv2.remap(ground.tex, fixed, frac, cv2.INTER_LINEAR, dst=small[first:], borderMode=cv2.BORDER_WRAP)
-        self._haze_ground(small[first:], view, ground, light, r0, h, cam_h, first)
+        period = ground.tex.shape[:2]
+        lines = _row_lines(np.linalg.inv(to_small @ hmat), hs, period, first)
+        haze, fog_col = self._ground_haze(view, ground, light, r0, h, cam_h, first, hs)
+        pieces = None if footprint is None else footprint.reduced(r0, h, hs, ws).pieces(first, hs, *SMALL_STRIPS)
+        for a, b, c0, c1 in pieces or [(first, hs, 0, ws)]:  # per pixel and per row: pieces are exact
+            map_x, map_y = _fill_row_maps([(s[a - first : b - first], d[a - first : b - first]) for s, d in lines],
+                                          period, c0, c1)
+            fixed, frac = cv2.convertMaps(map_x, map_y, cv2.CV_16SC2)  # fixed point, as the warps use inside
+            piece = small[a:b, c0:c1]
+            cv2.remap(ground.tex, fixed, frac, cv2.INTER_LINEAR, dst=piece, borderMode=cv2.BORDER_WRAP)
+            self._haze_rows(piece, haze[a - first : b - first], fog_col)
         small[:first] = small[first]  # hidden: anything will do; the upscale of the rest is as if drawn
-        cv2.resize(small, (w, h), dst=band, interpolation=cv2.INTER_LINEAR)
+        exact = h == REDUCE * hs and w == REDUCE * ws  # else the pieces' weights would not be the band's
+        _upscale(small, band, pieces if exact else None)
 
     @staticmethod
-    def _haze_ground(small: np.ndarray, view: View, ground: GroundTexture, light: Light, r0: int, band_h: int,
-                     cam_h: float, first: int = 0) -> None:
-        """Haze the half-resolution ground band's rows ``first``.. (``small``, in place) by each row's
-        distance; far rows, where the tile would alias, fade to its average colour."""
+    def _ground_haze(view: View, ground: GroundTexture, light: Light, r0: int, band_h: int, cam_h: float,
+                     first: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+        """(haze per row ``first``..``rows - 1`` of the half-resolution ground band, by each row's distance,
+        0..1; the colour it fades to): far rows, where the tile would alias, fade to its average colour."""
         fog_col = ground.haze_color if light.fog <= 0 else (
             ground.haze_color * (1 - light.fog) + ground.fog_color * light.fog)  # both graded
-        rows = first + small.shape[0]
         v = r0 + (np.arange(first, rows) + 0.5) * band_h / rows
         ray_y = -(v - view.height / 2.0) / view.focal
         cp, sp = math.cos(view.pitch), math.sin(view.pitch)
@@ -554,7 +636,11 @@ class WorldRenderer:
         dist = np.where(wy < -1e-6, cam_h * np.abs(wz) / np.maximum(-wy, 1e-6), 1e9)
         alias = np.clip((dist - GROUND_ALIAS_NEAR) / (GROUND_ALIAS_FAR - GROUND_ALIAS_NEAR), 0, 1)
         fog = light.hazes(np.minimum(dist, 1e6))
-        a = np.maximum(alias * 0.9, fog)
+        return np.maximum(alias * 0.9, fog), fog_col
+
+    @staticmethod
+    def _haze_rows(small: np.ndarray, a: np.ndarray, fog_col: np.ndarray) -> None:
+        """Haze the rows of ``small`` (in place) by ``a`` per row (``_ground_haze``)."""
         solid = a > 0.985
         if solid.any():
             small[solid] = np.clip(fog_col, 0, 255).astype(np.uint8)
@@ -604,9 +690,11 @@ class WorldRenderer:
                    covered_rows(inv, tex.shape[1], layer.opaque_rows(), top, bottom, view.width))
         return _LayerPlacement(tex, hmat, top, bottom, covered)
 
-    def _draw_layer(self, frame: np.ndarray, placed: _LayerPlacement, hidden: np.ndarray | None = None) -> None:
+    def _draw_layer(self, frame: np.ndarray, placed: _LayerPlacement, hidden: np.ndarray | None = None,
+                    footprint: Footprint | None = None) -> None:
         """Warp and blend a placed layer over ``frame``; not on rows ``hidden`` (bool per frame row) by
-        nearer opaque layers, and rows it covers itself are copied, not blended (the same bytes)."""
+        nearer opaque layers, and rows it covers itself are copied, not blended (the same bytes).
+        ``footprint``: only its pixels are drawn, in pieces (see ``footprint``)."""
         top, bottom = placed.top, placed.bottom
         kinds = np.where(placed.covered, OPAQUE, MIXED)
         if hidden is not None:
@@ -614,12 +702,14 @@ class WorldRenderer:
         for kind, a, b in row_runs(kinds, top):
             if kind == HIDDEN:
                 continue
-            hmat = np.array([[1, 0, 0], [0, 1, -a], [0, 0, 1.0]]) @ placed.hmat
-            warped = self._warp(placed.tex, hmat, (frame.shape[1], b - a), cv2.BORDER_CONSTANT)
-            if kind == OPAQUE:  # alpha 255 throughout: the blend would give the layer's colour
-                cv2.cvtColor(warped, cv2.COLOR_RGBA2RGB, dst=frame[a:b])
-            else:
-                _blend_premultiplied(frame[a:b], warped)
+            pieces = [(a, b, 0, frame.shape[1])] if footprint is None else footprint.pieces(a, b)
+            for y0, y1, x0, x1 in pieces:
+                hmat = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]]) @ placed.hmat
+                warped = self._warp(placed.tex, hmat, (x1 - x0, y1 - y0), cv2.BORDER_CONSTANT)
+                if kind == OPAQUE:  # alpha 255 throughout: the blend would give the layer's colour
+                    cv2.cvtColor(warped, cv2.COLOR_RGBA2RGB, dst=frame[y0:y1, x0:x1])
+                else:
+                    _blend_premultiplied(frame[y0:y1, x0:x1], warped)
 
     @staticmethod
     def _affine(hmat: np.ndarray) -> np.ndarray | None:
