@@ -388,11 +388,13 @@ class WorldRenderer:
         """A transition's anchor (a whole full-day bake, ~50 MB at 1280x720) is only needed to make new light
         buckets and the columns of re-lit ones not seen yet; once the light has kept one bucket for
         ANCHOR_IDLE_FRAMES, the anchor is let go (it is baked again, identically and only where asked, when
-        the light next moves or the camera turns to columns of the re-lit layers not made yet)."""
+        the light next moves or the camera turns to columns of the re-lit layers not made yet). Baked again
+        for such columns while the light stays settled, it is let go again at the next frame: held, it
+        grew a 3-minute render's memory by ~50 MB after its first pan."""
         last, frames = self._settled
         frames = frames + 1 if key == last else 1
         self._settled = (key, frames)
-        if frames == ANCHOR_IDLE_FRAMES:
+        if frames >= ANCHOR_IDLE_FRAMES and len(self._anchors):
             self._anchors.clear()  # re-lit layers ask for it again (baked anew, as asked) if a view needs more
 
     def sky(self, scene: _Scene, light: Light, hour: float, grade: Grade) -> SkyTexture:

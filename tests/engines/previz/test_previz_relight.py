@@ -161,3 +161,5 @@ def test_columns_first_seen_after_the_anchor_was_let_go_are_baked_again_the_same
     frame = renderer.render(turned, 99)
     assert len(renderer._anchors) == 1  # baked again for the new columns
     assert np.array_equal(frame, WorldRenderer(1280, 720, 4).render(turned, 99))
+    renderer.render(turned, 100)
+    assert len(renderer._anchors) == 0  # and let go again: the light is still settled
