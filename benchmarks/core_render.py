@@ -82,15 +82,20 @@ def bench_render(minutes: float, width: int, height: int, out_dir: Path) -> dict
     tl = timeline(minutes, width, height)
     samples: dict[str, float] = {}
     peak = {"py": 0.0, "ff": 0.0}
+    video_t = [0.0]
+    trace: list[tuple[float, float]] = []  # (video seconds done, python RSS MB) every 0.2 s
     stop = threading.Event()
 
     def watch() -> None:
         while not stop.wait(0.2):
-            peak["py"] = max(peak["py"], rss_mb(os.getpid()))
+            rss = rss_mb(os.getpid())
+            trace.append((video_t[0], rss))
+            peak["py"] = max(peak["py"], rss)
             peak["ff"] = max(peak["ff"], children_rss_mb())
 
     def progress(p) -> None:
         t = p.frames_done / tl.fps
+        video_t[0] = t
         for minute in (1, 1.5, 2, 3):
             key = f"rss_min{minute:g}"
             if key not in samples and t >= minute * 60:
@@ -102,7 +107,24 @@ def bench_render(minutes: float, width: int, height: int, out_dir: Path) -> dict
     stop.set()
     watcher.join()
     return {"video_s": result.duration, "wall_s": result.wall_seconds, "frames": result.frames,
-            "fps": result.frames / result.wall_seconds, "peak_py": peak["py"], "peak_ff": peak["ff"], **samples}
+            "fps": result.frames / result.wall_seconds, "peak_py": peak["py"], "peak_ff": peak["ff"],
+            "rss_windows": rss_windows(trace, result.duration), **samples}
+
+
+RSS_WINDOW_S = 30.0  # video seconds per median of the RSS trace
+
+
+def rss_windows(trace: list[tuple[float, float]], duration: float) -> list[tuple[float, float]]:
+    """Median python RSS per RSS_WINDOW_S of video: (window start s, MB). One sample at minute 1 and one at
+    minute 3 moves by a chunk or two in flight (33 MB each at 1280x720); medians show the level it holds."""
+    out = []
+    start = 0.0
+    while start < duration:
+        window = sorted(r for t, r in trace if start <= t < start + RSS_WINDOW_S)
+        if window:
+            out.append((start, window[len(window) // 2]))
+        start += RSS_WINDOW_S
+    return out
 
 
 def bench_encoder_alone(width: int, height: int, seconds: float, out_dir: Path) -> dict:
@@ -178,6 +200,8 @@ def main() -> None:
     later = (r.get("rss_min3", 0) / r["rss_min1.5"] - 1) * 100 if "rss_min1.5" in r else float("nan")
     print(f"| RSS at minute 1.5 / 2 / 3 (growth 1.5 → 3) | {r.get('rss_min1.5', 0):.0f} / {r.get('rss_min2', 0):.0f} / "
           f"{r.get('rss_min3', 0):.0f} MB ({later:+.1f}%) |")
+    levels = ", ".join(f"{start:.0f}s {mb:.0f}" for start, mb in r["rss_windows"])
+    print(f"| median RSS per {RSS_WINDOW_S:.0f} s of video (MB) | {levels} |")
     print(f"| live command → first frame showing it | the first frame of the next chunk (chunk = {lat['chunk_s']:.2f} s of video); "
           f"wall time from send() to that chunk ready: median {lat['median_wall_ms']:.0f} ms, max {lat['max_wall_ms']:.0f} ms |")
 
