@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from director.engines.previz.compositor import _light_sprite, _rim_edge
+from director.engines.previz.compositor import _light_sprite
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import recipe_for
 from director.world.scene_kind import choose_scene
