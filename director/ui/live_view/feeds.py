@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 
 from director.sinks.live_feed import LiveFeed
+from director.ui.server_wide import server_wide
 
 MAX_FEEDS = 64  # feeds kept at once on this server (live ones are bounded by the render concurrency)
 TOKEN_BYTES = 18  # 24 URL-safe characters: not guessable, short in a URL
@@ -55,14 +56,5 @@ class LiveFeeds:
             return len(self._feeds)
 
 
-_default: LiveFeeds | None = None
-_default_lock = threading.Lock()
-
-
-def default_feeds() -> LiveFeeds:
-    """The server's feeds, shared by the Direct tab (which adds them) and the routes (which serve them)."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = LiveFeeds()
-        return _default
+default_feeds = server_wide(
+    LiveFeeds, "The server's feeds, shared by the Direct tab (which adds them) and the routes (which serve them).")

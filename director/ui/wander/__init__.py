@@ -3,21 +3,11 @@
 
 from __future__ import annotations
 
-import threading
-
+from director.ui.server_wide import server_wide
 from director.ui.wander.registry import WanderRegistry
 
-_default: WanderRegistry | None = None
-_default_lock = threading.Lock()
-
-
-def default_registry() -> WanderRegistry:
-    """The server's registry of live worlds (keyed by browser session), shared by the tab and the routes."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = WanderRegistry()
-        return _default
+default_registry = server_wide(
+    WanderRegistry, "The server's registry of live worlds (keyed by browser session), shared by the tab and the routes.")
 
 
 def build_wander_tab(demo, registry: WanderRegistry | None = None, direct_sessions=None) -> None:
