@@ -42,6 +42,7 @@ from director.engines.previz.textures import (
     ground_haze_colors,
     layer_colors,
     layer_glow,
+    period_spans,
 )
 
 ANCHOR_GROUP = 16  # daylight buckets per full bake: one anchor (full day) for every bucket but full night
@@ -97,10 +98,6 @@ def _samples(painted: Painted, inputs, r0: int, r1: int) -> np.ndarray:
     return found
 
 
-FILL_BLOCK = 512  # texture columns re-lit together (a view asks for ~1300-1800 of ~5900 at 1280; narrower blocks
-# cost OpenCV more per row than they save)
-
-
 class _RelitColumns(ColumnBlocks):
     """``fill`` of a re-lit layer: transforms the anchor bake's columns [a, b) as ``relight_layer`` describes
     (making them in the anchor first: it is baked as asked too). Each texel depends only on the same texel of
@@ -109,7 +106,7 @@ class _RelitColumns(ColumnBlocks):
 
     def __init__(self, base: Callable[[], LayerTexture], out: np.ndarray, period: int,
                  bands: list[tuple[int, int, np.ndarray | None]], glow) -> None:
-        super().__init__(out.shape[1], FILL_BLOCK)
+        super().__init__(out.shape[1])
         self.base, self.out, self.period = base, out, period
         self.bands = bands  # (first row, last row, 4x4 matrix; None: copied as it is)
         self.glow = glow  # ((first row, last row), emissive [rows, period] uint8, colour scalar) or None
@@ -127,15 +124,10 @@ class _RelitColumns(ColumnBlocks):
         if self.glow is None:
             return
         (e0, e1), em, colour = self.glow
-        # the emissive canvas holds one period: texture column c is its column c % period
-        c = a
-        while c < b:
-            p0 = c % self.period
-            n = min(b - c, self.period - p0)
+        for c, p0, n in period_spans(a, b, self.period):  # the emissive canvas holds one period
             e = em[:, p0 : p0 + n]
             term = cv2.multiply(cv2.merge([e, e, e, np.zeros_like(e)]), colour)
             cv2.add(self.out[e0:e1, c : c + n], term, dst=self.out[e0:e1, c : c + n])
-            c += n
 
 
 def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Light, grade: Grade, ground,
