@@ -37,6 +37,11 @@ class CameraState:
     target: str | None = None  # entity kept framed (follow / focus), if any
 
 
+SUNRISE_HOUR = 6.0  # ``Environment.daylight``'s sun arc: above the horizon from 6 h for 14 hours
+DAY_HOURS = 14.0
+TWILIGHT = 0.15  # daylight the sky keeps as the sun crosses the horizon
+
+
 @dataclass(frozen=True)
 class Environment:
     hour: float = 12.0  # 0..24 local time; 6.5 dawn, 12 day, 19 dusk, 23 night
@@ -61,8 +66,18 @@ class Environment:
         h = self.hour % 24
         if h < 5.0 or h > 21.0:
             return 0.0
-        elevation = math.sin(math.pi * (h - 6.0) / 14.0)
-        return max(0.0, min(1.0, 0.15 + elevation))
+        elevation = math.sin(math.pi * (h - SUNRISE_HOUR) / DAY_HOURS)
+        return max(0.0, min(1.0, TWILIGHT + elevation))
+
+    @staticmethod
+    def hour_of_daylight(daylight: float, morning: bool) -> float:
+        """The hour at which ``daylight`` (0..1) is reached, before noon if ``morning``: the inverse of
+        ``daylight`` (0 maps to the end of twilight)."""
+        import math
+
+        elevation = max(-1.0, min(1.0, daylight - TWILIGHT))
+        offset = DAY_HOURS / math.pi * math.asin(elevation)  # hours after sunrise (negative: before)
+        return SUNRISE_HOUR + offset if morning else SUNRISE_HOUR + DAY_HOURS - offset
 
 
 @dataclass(frozen=True)

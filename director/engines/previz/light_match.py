@@ -9,34 +9,25 @@ one half at the boundary, where the frames on both sides then meet at the same m
 How much brighter the neighbour is depends on the scene (a lamp-lit street at night barely changes
 where a field goes black), so it is measured: the scene is rendered once per bucket at a small probe
 size (96x54, camera at rest, nobody in it) and the ratio of the two probes' mean colours is the gain.
-Probes are cached per scene, style and bucket, each rendered at its bucket's own hour (``bucket_hour``:
-the sun where that daylight puts it), not at the frame's quarter hour: a 17:00-21:00 transition renders
-one probe per bucket it crosses (~15) instead of one per bucket and quarter hour (~40, 0.3-0.5 s).
+Probes are cached per scene, style and bucket, each rendered at its bucket's own hour
+(``Environment.hour_of_daylight``: the sun where that daylight puts it), not at the frame's quarter
+hour: a 17:00-21:00 transition renders one probe per bucket it crosses (~15) instead of one per bucket
+and quarter hour (~40, 0.3-0.5 s).
 Pure function of the state: resume and rewind give the same frames.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 import numpy as np
 
 from director.engines.previz.lighting import Light
 from director.engines.previz.textures import LRU
-from director.world.state import CameraState, WorldState
+from director.world.state import CameraState, Environment, WorldState
 
 PROBE_SIZE = (96, 54)
-SUNRISE_HOUR, SUNSET_HOUR, DAY_SPAN = 6.0, 20.0, 14.0  # ``Environment.daylight``'s sun arc
 GAIN_EPS = 2e-3  # gains this close to 1 change nothing visible: no per-frame multiply
-
-
-def bucket_hour(daylight: float, is_dawn: bool) -> float:
-    """The hour at which ``Environment.daylight`` reaches ``daylight`` (0..1), before noon if ``is_dawn``:
-    daylight = 0.15 + sin(pi (hour - 6) / 14) between 5 and 21 h, 0 outside."""
-    elevation = float(np.clip(daylight - 0.15, -1.0, 1.0))
-    offset = DAY_SPAN / math.pi * math.asin(elevation)  # hours after sunrise (negative: before)
-    return SUNRISE_HOUR + offset if is_dawn else SUNSET_HOUR - offset
 
 
 class LightMatcher:
@@ -61,7 +52,7 @@ class LightMatcher:
 
     def _mean(self, state: WorldState, light: Light) -> np.ndarray:
         env = state.environment
-        hour = bucket_hour(light.daylight, light.is_dawn)
+        hour = Environment.hour_of_daylight(light.daylight, light.is_dawn)
         key = (state.scene, state.scene_image, state.style, state.style_image, light.key, env.rain > 0.01,
                env.snow > 0.01)
 

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from director.engines.previz.compositor import WorldRenderer
-from director.engines.previz.light_match import bucket_hour
 from director.engines.previz.lighting import LIGHT_STEPS, Light
 from director.world.state import Environment, WorldState
 
@@ -14,7 +13,7 @@ from director.world.state import Environment, WorldState
 @pytest.mark.parametrize("is_dawn", [True, False])
 def test_every_daylight_bucket_has_an_hour_on_its_side_of_noon(is_dawn):
     for b in range(LIGHT_STEPS + 1):
-        hour = bucket_hour(b / LIGHT_STEPS, is_dawn)
+        hour = Environment.hour_of_daylight(b / LIGHT_STEPS, is_dawn)
         light = Light.from_environment(Environment(hour=hour))
         assert light.daylight == b / LIGHT_STEPS and light.is_dawn == is_dawn, (b, hour, light)
 
