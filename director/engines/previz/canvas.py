@@ -61,12 +61,14 @@ class Canvas:
         """Filled polygon; points in metres (x, y)."""
         p = np.asarray(pts_m, dtype=np.float64)
         for dx in self._copies(p[:, 0].min(), p[:, 0].max()):
-            q = self._pts(p, dx)
-            cv2.fillPoly(self.albedo, [q], (*color, alpha), cv2.LINE_AA, _SHIFT)
-            if emissive:
-                cv2.fillPoly(self.emissive, [q], emissive, cv2.LINE_AA, _SHIFT)
-            elif alpha == 255:
-                cv2.fillPoly(self.emissive, [q], 0, cv2.LINE_AA, _SHIFT)
+            self._fill(self._pts(p, dx), color, emissive, alpha)
+
+    def _fill(self, q: np.ndarray, color: Color, emissive: int, alpha: int = 255) -> None:
+        """Fill the fixed-point polygon ``q`` with ``color``; its glow is ``emissive``, and opaque paint
+        without glow clears the glow under it."""
+        cv2.fillPoly(self.albedo, [q], (*color, alpha), cv2.LINE_AA, _SHIFT)
+        if emissive or alpha == 255:
+            cv2.fillPoly(self.emissive, [q], emissive, cv2.LINE_AA, _SHIFT)
 
     def rect(self, x0: float, y0: float, x1: float, y1: float, color: Color, emissive: int = 0) -> None:
         """``poly`` of the four corners, their fixed-point coordinates computed without numpy: a city
@@ -77,9 +79,7 @@ class Canvas:
         r0, r1 = round((top - y0) * ppm * _ONE), round((top - y1) * ppm * _ONE)
         for dx in self._copies(min(x0, x1), max(x0, x1)):
             c0, c1 = round((x0 + dx) * ppm * _ONE), round((x1 + dx) * ppm * _ONE)
-            q = np.array([[c0, r0], [c1, r0], [c1, r1], [c0, r1]], np.int32)
-            cv2.fillPoly(self.albedo, [q], (*color, 255), cv2.LINE_AA, _SHIFT)
-            cv2.fillPoly(self.emissive, [q], emissive, cv2.LINE_AA, _SHIFT)  # 0 clears glow under opaque paint
+            self._fill(np.array([[c0, r0], [c1, r0], [c1, r1], [c0, r1]], np.int32), color, emissive)
 
     def circle(self, x: float, y: float, r: float, color: Color, emissive: int = 0) -> None:
         for dx in self._copies(x - r, x + r):

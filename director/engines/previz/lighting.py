@@ -139,21 +139,21 @@ class Light:
 
     def haze(self, depth: float) -> float:
         """Fraction of fog colour at ``depth`` metres: light aerial haze plus fog."""
-        fog_m = FOG_M / (1.0 + 60.0 * self.fog**1.5)
-        # At night the air itself glows faintly with moonlight: distance fades into blue-grey, not black,
-        # which keeps a night landscape's layers apart (as night cinematography's backlit haze does).
-        night_air = NIGHT_AIR * self.darkness() * min(1.0, depth / NIGHT_AIR_M)
-        clear = math.exp(-depth / CLEAR_AIR_M - (depth / fog_m if self.fog > 0 else 0.0))
-        return float(min(MAX_HAZE, 1.0 - clear * (1.0 - night_air)))
+        return float(self._haze(depth, math.exp, min))
 
     def hazes(self, depths: np.ndarray) -> np.ndarray:
         """``haze`` of every depth in an array (float64, same shape): the ground's rows, without a Python
         loop over them (the same formula, element by element)."""
-        d = np.asarray(depths, np.float64)
+        return self._haze(np.asarray(depths, np.float64), np.exp, np.minimum)
+
+    def _haze(self, depth, exp, least):
+        """The haze formula on a depth or an array of them (``exp``, ``least``: math's or numpy's)."""
         fog_m = FOG_M / (1.0 + 60.0 * self.fog**1.5)
-        night_air = NIGHT_AIR * self.darkness() * np.minimum(1.0, d / NIGHT_AIR_M)
-        clear = np.exp(-d / CLEAR_AIR_M - (d / fog_m if self.fog > 0 else 0.0))
-        return np.minimum(MAX_HAZE, 1.0 - clear * (1.0 - night_air))
+        # At night the air itself glows faintly with moonlight: distance fades into blue-grey, not black,
+        # which keeps a night landscape's layers apart (as night cinematography's backlit haze does).
+        night_air = NIGHT_AIR * self.darkness() * least(1.0, depth / NIGHT_AIR_M)
+        clear = exp(-depth / CLEAR_AIR_M - (depth / fog_m if self.fog > 0 else 0.0))
+        return least(MAX_HAZE, 1.0 - clear * (1.0 - night_air))
 
     def sun_direction(self, hour: float) -> tuple[float, float]:
         """(azimuth radians from +z, elevation radians) of the sun, or the moon at night."""
