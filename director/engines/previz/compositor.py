@@ -112,23 +112,15 @@ def _warp_affine_rgb(rgb: np.ndarray, m: np.ndarray, size: tuple[int, int], out:
     return cv2.cvtColor(turned, cv2.COLOR_RGBA2RGB, dst=out)
 
 
-def _wrapped_row_maps(inv: np.ndarray, rows: int, cols: int, period: tuple[int, int],
-                      first: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """``cv2.remap`` maps (float32 [rows - first, cols] each) of image rows ``first``..``rows - 1`` of a
-    level view of a periodic plane texture.
-
-    ``inv``: 3x3 from image pixels to texture pixels, with rows of the image lines of constant depth (its
-    coordinates are then linear along a row). ``period``: (rows, columns) of the tile. Coordinates come
-    back wrapped into [0, period] (the upper end by rounding only): their row start is wrapped in float64
-    first, so float32 keeps sub-pixel precision however far the plane reaches.
-    """
-    return _fill_row_maps(_row_lines(inv, rows, period, first), period, 0, cols)
-
-
 def _row_lines(inv: np.ndarray, rows: int, period: tuple[int, int],
                first: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per image row ``first``..``rows - 1`` and texture axis (column, row): the row's wrapped start and its
-    step per image column, float32 (see ``_wrapped_row_maps``)."""
+    step per image column, float32, for ``_fill_row_maps``.
+
+    ``inv``: 3x3 from image pixels to texture pixels of a level view of a periodic plane texture, with
+    rows of the image lines of constant depth (its coordinates are then linear along a row). ``period``:
+    (rows, columns) of the tile. A row's start is wrapped in float64 first, so float32 keeps sub-pixel
+    precision however far the plane reaches."""
     i = np.arange(first, rows, dtype=np.float64)
     n = len(i)
     p0 = inv @ np.stack([np.zeros(n), i, np.ones(n)])  # column 0 of every row
@@ -143,7 +135,8 @@ def _row_lines(inv: np.ndarray, rows: int, period: tuple[int, int],
 
 def _fill_row_maps(lines: list[tuple[np.ndarray, np.ndarray]], period: tuple[int, int], col0: int,
                    col1: int) -> tuple[np.ndarray, np.ndarray]:
-    """The maps of columns ``col0``..``col1 - 1`` of the rows ``lines`` describe (``_row_lines``): every
+    """``cv2.remap`` maps (float32 [rows, col1 - col0] each) of columns ``col0``..``col1 - 1`` of the rows
+    ``lines`` describe (``_row_lines``), wrapped into [0, period] (the upper end by rounding only): every
     element the same float32 arithmetic whatever the columns, so pieces of a band equal the whole band."""
     maps = []
     for (start, step), size in zip(lines, (period[1], period[0])):

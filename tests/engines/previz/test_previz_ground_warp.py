@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from director.engines.previz.camera import View
-from director.engines.previz.compositor import _warp_affine_rgb, _wrapped_row_maps
+from director.engines.previz.compositor import _fill_row_maps, _row_lines, _warp_affine_rgb
 from director.engines.previz.lighting import Light
 from director.world.state import CameraState, Environment
 
@@ -38,7 +38,7 @@ def test_wrapped_maps_draw_the_ground_as_a_wrapped_warp(yaw, pitch, x, z):
     tile = _tile()
     reference = cv2.warpPerspective(tile, hmat, (view.width, rows), flags=cv2.INTER_LINEAR,
                                     borderMode=cv2.BORDER_WRAP)
-    map_x, map_y = _wrapped_row_maps(np.linalg.inv(hmat), rows, view.width, TILE)
+    map_x, map_y = _fill_row_maps(_row_lines(np.linalg.inv(hmat), rows, TILE), TILE, 0, view.width)
     assert map_x.min() >= 0 and map_x.max() <= TILE[1] and map_y.min() >= 0 and map_y.max() <= TILE[0]
     fixed, frac = cv2.convertMaps(map_x, map_y, cv2.CV_16SC2)
     got = cv2.remap(tile, fixed, frac, cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP)
