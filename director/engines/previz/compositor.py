@@ -59,14 +59,25 @@ from director.engines.previz.textures import (
 from director.engines.previz.sky_drift import sky_drift
 from director.engines.previz.weather import Particles, draw_rain, draw_snow, flash
 from director.plan.styles import get_style
-from director.world.state import EntityState, WorldState
+from director.world.state import EntityState, Environment, WorldState
 
 log = logging.getLogger(__name__)
 
 UP = np.array([0.0, 1.0, 0.0])
 GROUND_ALIAS_NEAR = 25.0  # metres: beyond this the ground fades to its average colour (hides aliasing)
 GROUND_ALIAS_FAR = 90.0
-SKY_HOUR_STEP = 0.25  # hours per baked sky (sun position)
+SKY_HOUR_STEP = 0.25  # hours per baked sky (sun position) while the light keeps one bucket
+
+
+def sky_hour(light: Light, hour: float) -> float:
+    """The hour a sky is baked at for ``light`` and the exact ``hour``: the quarter hour by day and by night,
+    and the light bucket's own hour at dawn and dusk (``Environment.hour_of_daylight``), where a bucket
+    lasts 0.27-0.45 h. There the sun then moves in the light's steps: with both steps, a dusk baked a sky
+    whenever either the quarter hour or the bucket changed (~2 per bucket, each ~10 ms at 1280), and the
+    sky of a frame now is the one its light probe (``light_match``) measured."""
+    if 0.0 < light.daylight < 1.0:
+        return Environment.hour_of_daylight(light.daylight, light.is_dawn)
+    return round(hour / SKY_HOUR_STEP) * SKY_HOUR_STEP
 MIN_LAYER_DISTANCE = 0.4  # metres; a layer the camera has passed is not drawn
 REDUCE = 2  # sky and ground (smooth, hazy) are warped at 1/REDUCE resolution and upscaled
 SMALL_STRIPS = (STRIP_ROWS // REDUCE, MERGE_PIXELS // REDUCE**2)  # their footprint's strips: the same rows
@@ -391,7 +402,7 @@ class WorldRenderer:
             self._anchors.clear()  # re-lit layers ask for it again (baked anew, as asked) if a view needs more
 
     def sky(self, scene: _Scene, light: Light, hour: float, grade: Grade) -> SkyTexture:
-        hb = round(hour / SKY_HOUR_STEP) * SKY_HOUR_STEP
+        hb = sky_hour(light, hour)
         key = (scene.key, light.key, hb, grade.key)
         return self._skies.get_or(key, lambda: bake_sky(scene.recipe, light, hb, grade, self.width, self.seed))
 
