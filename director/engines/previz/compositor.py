@@ -27,6 +27,7 @@ import math
 import dataclasses
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -55,6 +56,8 @@ from director.engines.previz.textures import (
     bake_layer,
     paint_ground,
     paint_layers,
+    reference_focal,
+    shrink_painted,
 )
 from director.engines.previz.sky_drift import sky_drift
 from director.engines.previz.weather import Particles, draw_rain, draw_snow, flash
@@ -251,9 +254,13 @@ ANCHOR_IDLE_FRAMES = 48  # frames the light keeps one bucket before a transition
 class WorldRenderer:
     """Renders ``WorldState``s at one size and seed; holds every cache (nothing here is engine state)."""
 
-    def __init__(self, width: int, height: int, seed: int, assets: Assets | None = None) -> None:
+    def __init__(self, width: int, height: int, seed: int, assets: Assets | None = None,
+                 paintings: Callable[[tuple, int], list[Painted] | None] | None = None) -> None:
+        """``paintings(scene key, width)``: a scene's layers already painted elsewhere, for this width (or
+        None: they are painted here). The light probes' small renderer borrows the frame renderer's."""
         self.width, self.height, self.seed = width, height, seed
         self.assets = assets or Assets()
+        self._paintings = paintings
         self._choices = LRU(32)  # scene texts already logged
         self._scenes = LRU(4)
         self._baked = LRU(2)  # a light change re-bakes by bucket, monotonically: this one and the last
@@ -264,7 +271,7 @@ class WorldRenderer:
         self._sprites = LRU(600, max_bytes=SPRITE_CACHE_BYTES)
         self._drawings = LRU(300, max_bytes=DRAWING_CACHE_BYTES)  # figures as drawn, before light and grade
         self._particles = Particles(seed)
-        self._light_match = LightMatcher(lambda w, h: WorldRenderer(w, h, seed, self.assets))
+        self._light_match = LightMatcher(lambda w, h: WorldRenderer(w, h, seed, self.assets, self._shrunk_paintings))
         self._sky_maps: OrderedDict = OrderedDict()
         self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
         self._buffers = LRU(3)  # a rolled view's canvas and the roll's RGBA images, kept (no page faults)
@@ -306,14 +313,23 @@ class WorldRenderer:
                state.scene_image if self._image(state.scene_image) is not None else None)
 
         def build() -> _Scene:
-            if key[2] is not None:  # the picture replaces the painted layers (the ground stays under it)
+            painted = self._paintings(key, self.width) if self._paintings is not None else None
+            if painted is None and key[2] is not None:  # the picture replaces the painted layers (not the ground)
                 painted = backdrop_layers(self._image(key[2]), self.width, self.height)
-            else:
+            elif painted is None:
                 painted = paint_layers(recipe, self.width, self.seed)
             tile, ppm = paint_ground(recipe.ground, self.width, self.seed)
             return _Scene(recipe, painted, tile, ppm, key)
 
         return self._scenes.get_or(key, build)
+
+    def _shrunk_paintings(self, key: tuple, width: int) -> list[Painted] | None:
+        """The layers of the scene ``key`` as painted here, shrunk for a renderer ``width`` wide (None if this
+        renderer has not painted that scene, or is not wider)."""
+        scene = self._scenes.get(key)
+        if scene is None or width >= self.width:
+            return None
+        return shrink_painted(scene.painted, reference_focal(width) / reference_focal(self.width))
 
     def grade(self, state: WorldState, scene: _Scene) -> Grade:
         style = get_style(state.style)

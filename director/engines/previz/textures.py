@@ -194,6 +194,30 @@ def paint_layers(recipe: SceneRecipe, width: int, seed: int) -> list[Painted]:
     return out
 
 
+def shrink_painted(painted: list[Painted], factor: float) -> list[Painted]:
+    """``painted`` at ``factor`` (< 1) of its pixels per metre, area-averaged: what the light probes
+    (``light_match``: 96 px wide) render instead of painting the scene again at their size. A city's
+    ~10 000 windows cost ~0.14 s to paint at any width; resizing a painting costs a few ms, and a probe
+    only measures the frame's mean colour."""
+    step = max(1, int(1.0 / factor))  # an integer reduction first: OpenCV's fast area path (~4x faster)
+
+    def shrink(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+        h, w = image.shape[:2]
+        if step > 1 and h >= step and w >= step:
+            image = cv2.resize(image[: h // step * step, : w // step * step], (w // step, h // step),
+                               interpolation=cv2.INTER_AREA)
+        return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+    out = []
+    for p in painted:
+        big = p.canvas
+        small = Canvas(big.period_m, big.y_bottom, big.y_top, big.ppm * factor)
+        size = (small.width, small.height)
+        small.albedo, small.emissive = shrink(big.albedo, size), shrink(big.emissive, size)
+        out.append(Painted(p.spec, small))
+    return out
+
+
 def ground_far_color(ground: GroundSpec) -> np.ndarray:
     return np.asarray(ground.color, dtype=np.float64)
 
