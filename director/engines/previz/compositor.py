@@ -569,18 +569,22 @@ class WorldRenderer:
             horiz, azimuth = cv2.cartToPolar(fwd, side)  # azimuth from the view direction, [0, 2pi)
             up = (sp + cp * y)[:, None].astype(np.float32)
             tan_el = up / np.maximum(horiz, 1e-6)
-            map_y = ((SKY_TAN_TOP - tan_el) * sky.ppr - 0.5).clip(0, sky.periodic.shape[0] - 1).astype(np.float32)
-            maps = (azimuth * np.float32(sky.ppr), map_y)
+            map_y = ((SKY_TAN_TOP - tan_el) * sky.ppr - 0.5).clip(0, sky.texels.shape[0] - 1).astype(np.float32)
+            # the columns read, either side of the view direction (azimuths past pi are to its left)
+            signed = np.where(azimuth > np.pi, azimuth - 2 * np.pi, azimuth) * sky.ppr
+            maps = (azimuth * np.float32(sky.ppr), map_y, float(signed.min()), float(signed.max()))
             self._sky_maps[key] = maps
             while len(self._sky_maps) > 8:
                 self._sky_maps.popitem(last=False)
-        col_az, map_y = maps
+        col_az, map_y, left, right = maps
         offset = ((view.yaw + drift) * sky.ppr - 0.5) % sky.period_px
+        # a bilinear read at x takes columns floor(x) and floor(x) + 1; one more either side for rounding
+        texels = sky.made(math.floor(offset + left) - 2, math.ceil(offset + right) + 3)
         small = np.empty((hs, ws, 3), np.uint8)
         pieces = None if footprint is None else footprint.reduced(0, rows, hs, ws).pieces(0, end, *SMALL_STRIPS)
         for a, b, c0, c1 in pieces or [(0, end, 0, ws)]:  # a remap is per pixel: pieces are exact
             map_x = cv2.add(col_az[a:b, c0:c1], float(offset))
-            cv2.remap(sky.periodic, map_x, map_y[a:b, c0:c1], cv2.INTER_LINEAR, dst=small[a:b, c0:c1],
+            cv2.remap(texels, map_x, map_y[a:b, c0:c1], cv2.INTER_LINEAR, dst=small[a:b, c0:c1],
                       borderMode=cv2.BORDER_WRAP)
         if pieces is not None and rows == REDUCE * hs and view.width == REDUCE * ws:
             _upscale(small, dst[: REDUCE * end], pieces, end)  # (the row below ``end``: as below)

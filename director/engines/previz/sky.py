@@ -34,7 +34,7 @@ from director.engines.previz.canvas import periodic_noise_2d
 from director.engines.previz.grade import Grade
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import SceneRecipe
-from director.engines.previz.textures import LRU, reference_focal
+from director.engines.previz.textures import LRU, ColumnBlocks, period_spans, reference_focal
 
 SKY_TAN_TOP = 2.4  # tan(elevation) of the sky texture's first row
 SKY_TAN_BOTTOM = -0.4
@@ -60,6 +60,7 @@ MIN_CONSTANT_ROWS = 8
 # convertScaleAbs rounds, so shift by just under half a level (the texels are never negative)
 TRUNCATE = -0.4999
 MIX_BAND_ROWS = 64  # rows mixed at a time: a band's float32 temporaries (1.3 MB at 1280) stay in the cache
+SKY_COLUMN_BLOCK = 128  # sky columns made together when a view first asks for them (a turn is ~1 500 at 1280)
 
 
 def _read_only(a: np.ndarray | None) -> np.ndarray | None:
@@ -71,11 +72,29 @@ def _read_only(a: np.ndarray | None) -> np.ndarray | None:
 
 @dataclass
 class SkyTexture:
-    """A baked sky: one period of azimuth, graded, uint8 [rows, period_px, 3]."""
+    """A baked sky: one period of azimuth, graded, uint8 [rows, period_px, 3].
 
-    periodic: np.ndarray  # uint8 [H, period_px, 3], contiguous: for ``cv2.remap`` with ``BORDER_WRAP``
+    Its columns are made when asked for (``made``): a view sees a fifth to a third of the turn, and a light
+    transition bakes a sky per light bucket. ``periodic`` makes them all."""
+
+    texels: np.ndarray  # uint8 [H, period_px, 3], contiguous; columns not made yet hold anything
     ppr: float  # pixels per radian of azimuth (and per unit tan(elevation))
     period_px: int
+    fill: ColumnBlocks | None = None  # makes columns [c0, c1) of ``texels`` (None: all are made)
+
+    def made(self, c0: int, c1: int) -> np.ndarray:
+        """``texels`` with columns [c0, c1) made (any integers: they wrap around the period)."""
+        if self.fill is not None:
+            if c1 - c0 >= self.period_px:
+                c0, c1 = 0, self.period_px
+            for _, p0, n in period_spans(c0, c1, self.period_px):
+                self.fill(p0, p0 + n)
+        return self.texels
+
+    @property
+    def periodic(self) -> np.ndarray:
+        """uint8 [H, period_px, 3], every column made: for ``cv2.remap`` with ``BORDER_WRAP``."""
+        return self.made(0, self.period_px)
 
     @cached_property
     def tex(self) -> np.ndarray:
@@ -366,58 +385,108 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
     # 4. The planes and their colours. Under clouds of density d and fog f a texel is
     #    (grad + glow + milky way) * (1 - d)(1 - f) + cloud * d (1 - f) + fog colour * f, and grad is
     #    horizon + (zenith - horizon) * w above the horizon: the horizon and fog colours are row colours.
-    glow_lit = glow if fields.clear is None else cv2.multiply(fields.clear, glow)  # (step 3 read it unfaded)
-    terms = [(fields.under_clouds, sl.zenith - sl.horizon), (_fade_top(glow_lit, geo.fade), sl.glow_color)]
+    #    The glow and the milky way pass the clouds as they are mixed (``_Plane``), column block by block.
+    terms = [(_Plane(fields.under_clouds), sl.zenith - sl.horizon),
+             (_Plane(glow, fields.clear, geo.fade), sl.glow_color)]  # (step 3 read the glow unfaded)
     if clouds:
-        terms.append((fields.clouds, sl.cloud_color - sl.horizon))
+        terms.append((_Plane(fields.clouds), sl.cloud_color - sl.horizon))
     if fields.milky_way is not None and sl.night > 0:
-        mw = fields.milky_way.copy() if fields.clear is None else cv2.multiply(fields.clear, fields.milky_way)
-        terms.append((_fade_top(mw, geo.fade), np.asarray(MILKY_WAY_COLOR) * sl.night))
+        terms.append((_Plane(fields.milky_way, fields.clear, geo.fade, copy=True), np.asarray(MILKY_WAY_COLOR) * sl.night))
 
-    # 5. Mix: one colour matrix per texel, the disc and stars, floor; grade
-    mixed = _mix(terms, row_colour, row_scale if sl.fog > 0 else None, texels, delta, cols)
-    return SkyTexture(periodic=grade.apply(mixed), ppr=geo.ppr, period_px=cols)
+    # 5. Mix (one colour matrix per texel, the disc and stars, floor; grade) as views ask for columns
+    out = np.empty((rows, cols, 3), np.uint8)
+    mix = _SkyMix(out, terms, row_colour, row_scale if sl.fog > 0 else None, texels, delta, grade)
+    return SkyTexture(texels=out, ppr=geo.ppr, period_px=cols, fill=mix)
 
 
-def _mix(terms: list[tuple[np.ndarray, np.ndarray]], row_colour: np.ndarray, row_scale: np.ndarray | None,
-         texels: np.ndarray, delta: np.ndarray | None, cols: int) -> np.ndarray:
-    """uint8 [rows, cols, 3]: ``row_colour[r] + row_scale[r] * sum(colour * plane)`` over ``terms`` of
-    (plane float32 [rows, cols], colour RGB), plus ``delta`` (float [n, 3]) at the flat ``texels``
-    (sorted), truncated to levels.
+class _Plane:
+    """A term's plane of the sky mix, as ``part`` gives its texels [a:b, c0:c1]: ``plane`` itself, or (with
+    ``clear``) ``clear * plane`` faded at the top (``_fade_top``), made a block at a time. The fade's row
+    means are those of the whole rows, made once (the fade covers the top third of the rows)."""
+
+    def __init__(self, plane: np.ndarray, clear: np.ndarray | None = None, fade: np.ndarray | None = None,
+                 copy: bool = False) -> None:
+        self.plane, self.clear, self.fade = plane, clear, fade
+        self.made = None  # a whole plane made at once (``copy``: numpy's copy, then faded as a whole)
+        self.means = None
+        if fade is None:
+            return
+        k = len(fade)
+        if clear is None and not copy:  # the glow without clouds: faded in place, as it always was
+            self.made = _fade_top(plane, fade)
+        elif clear is None:
+            self.made = _fade_top(plane.copy(), fade)
+        elif k:
+            self.means = cv2.multiply(clear[:k], plane[:k]).mean(axis=1, dtype=np.float32)
+
+    def part(self, a: int, b: int, c0: int, c1: int) -> np.ndarray:
+        if self.made is not None:
+            return self.made[a:b, c0:c1]
+        if self.clear is None:
+            return self.plane[a:b, c0:c1]
+        out = cv2.multiply(self.clear[a:b, c0:c1], self.plane[a:b, c0:c1])
+        k = len(self.fade)
+        if a < k:  # _fade_top's arithmetic, on these rows of the block
+            rows = out[: min(b, k) - a]
+            rows *= (1 - self.fade[a : min(b, k)])[:, None]
+            rows += (self.fade[a : min(b, k)] * self.means[a : min(b, k)])[:, None]
+        return out
+
+
+class _SkyMix(ColumnBlocks):
+    """``out``'s columns [c0, c1): ``row_colour[r] + row_scale[r] * sum(colour * plane)`` over ``terms`` of
+    (``_Plane``, colour RGB), plus ``delta`` (float [n, 3]) at the flat ``texels`` (sorted), truncated to
+    levels and graded. Each texel depends on its own inputs alone: the columns of any block are the bytes
+    of a whole bake.
 
     Three planes per ``cv2.transform`` (its fast 3x3 case), in bands of MIX_BAND_ROWS rows: a band's
     float32 temporaries stay in the CPU cache and on the heap (a whole sky's are 15 MB each, which
     glibc maps afresh, and faults in page by page, for every bake)."""
-    rows = len(row_colour)
-    groups = []
-    for i in range(0, len(terms), 3):
-        group = terms[i : i + 3]
-        colours = [np.asarray(c, np.float64) for _, c in group] + [np.zeros(3)] * (3 - len(group))
-        groups.append(([p for p, _ in group], np.stack(colours, axis=1)))
-    out = np.empty((rows, cols, 3), np.uint8)
-    # The row colour is the transform's constant on runs of equal rows, unless a row scale (fog) or a
-    # second group of planes must come first.
-    simple = row_scale is None and len(groups) == 1
-    for r0, r1, constant in _row_runs(row_colour) if simple else [(0, rows, False)]:
-        for a in range(r0, r1, MIX_BAND_ROWS):
-            b = min(r1, a + MIX_BAND_ROWS)
-            band = None
-            for g, (planes, matrix) in enumerate(groups):
-                pad = [np.zeros((b - a, cols), np.float32)] * (3 - len(planes))
-                bias = row_colour[a] if constant and simple else np.zeros(3)
-                part = cv2.transform(cv2.merge([p[a:b] for p in planes] + pad), np.hstack([matrix, bias[:, None]]))
-                band = part if band is None else cv2.add(band, part, dst=band)
-            if row_scale is not None:
-                flat = band.reshape(b - a, cols * 3)
-                flat *= row_scale[a:b, None]
-            if not constant:
-                cv2.add(band, _rows_repeated(row_colour[a:b], cols), dst=band)
-            if delta is not None:
-                i0, i1 = np.searchsorted(texels, (a * cols, b * cols))
-                if i1 > i0:
-                    band.reshape(-1, 3)[texels[i0:i1] - a * cols] += delta[i0:i1].astype(np.float32)
-            cv2.convertScaleAbs(band, dst=out[a:b], alpha=1.0, beta=TRUNCATE)
-    return out
+
+    def __init__(self, out: np.ndarray, terms: list[tuple[_Plane, np.ndarray]], row_colour: np.ndarray,
+                 row_scale: np.ndarray | None, texels: np.ndarray, delta: np.ndarray | None, grade: Grade) -> None:
+        super().__init__(out.shape[1], SKY_COLUMN_BLOCK)
+        self.out, self.row_colour, self.row_scale, self.grade = out, row_colour, row_scale, grade
+        self.groups = []
+        for i in range(0, len(terms), 3):
+            group = terms[i : i + 3]
+            colours = [np.asarray(c, np.float64) for _, c in group] + [np.zeros(3)] * (3 - len(group))
+            self.groups.append(([p for p, _ in group], np.stack(colours, axis=1)))
+        # The row colour is the transform's constant on runs of equal rows, unless a row scale (fog) or a
+        # second group of planes must come first.
+        self.simple = row_scale is None and len(self.groups) == 1
+        self.runs = _row_runs(row_colour) if self.simple else [(0, len(row_colour), False)]
+        cols = out.shape[1]
+        self.texels, self.delta = texels, delta
+        self.tex_row, self.tex_col = (texels // cols, texels % cols) if delta is not None else (None, None)
+
+    def make(self, c0: int, c1: int) -> None:
+        cols, width = self.out.shape[1], c1 - c0
+        mixed = self.out[:, c0:c1]
+        for r0, r1, constant in self.runs:
+            for a in range(r0, r1, MIX_BAND_ROWS):
+                b = min(r1, a + MIX_BAND_ROWS)
+                band = None
+                for planes, matrix in self.groups:
+                    pad = [np.zeros((b - a, width), np.float32)] * (3 - len(planes))
+                    bias = self.row_colour[a] if constant and self.simple else np.zeros(3)
+                    part = cv2.transform(cv2.merge([p.part(a, b, c0, c1) for p in planes] + pad),
+                                         np.hstack([matrix, bias[:, None]]))
+                    band = part if band is None else cv2.add(band, part, dst=band)
+                if self.row_scale is not None:
+                    flat = band.reshape(b - a, width * 3)
+                    flat *= self.row_scale[a:b, None]
+                if not constant:
+                    cv2.add(band, _rows_repeated(self.row_colour[a:b], width), dst=band)
+                if self.delta is not None:
+                    i0, i1 = np.searchsorted(self.texels, (a * cols, b * cols))
+                    c = self.tex_col[i0:i1]
+                    inside = (c >= c0) & (c < c1)
+                    if inside.any():
+                        at = (self.tex_row[i0:i1][inside] - a) * width + c[inside] - c0
+                        band.reshape(-1, 3)[at] += self.delta[i0:i1][inside].astype(np.float32)
+                cv2.convertScaleAbs(band, dst=mixed[a:b], alpha=1.0, beta=TRUNCATE)
+        mixed[...] = self.grade.apply(mixed)
 
 
 def _row_runs(row_colour: np.ndarray) -> list[tuple[int, int, bool]]:

@@ -122,3 +122,40 @@ def test_the_wrapped_texture_repeats_the_period():
     tex, period = baked.tex, baked.period_px
     assert tex.shape[1] > period and np.array_equal(tex[:, :period], baked.periodic)
     assert np.array_equal(tex[:, period:], baked.periodic[:, : tex.shape[1] - period])
+
+
+@pytest.mark.parametrize("scene, hour, weather", [
+    ("a street in Paris", 13.0, {}),  # clouds, the sun's disc and glow
+    ("countryside fields", 19.5, {"fog": 0.6}),  # a row scale
+    ("night sky full of stars", 19.25, {"snow": 0.5}),  # four planes, stars in the faded top rows
+    ("a street in Paris", 18.75, {"rain": 0.3}),
+])
+def test_a_skys_columns_made_as_asked_are_the_bytes_of_a_whole_bake(scene, hour, weather):
+    """Columns are made when a view asks for them (a view sees a fifth to a third of the turn): in any
+    order, and across the wrap, they are the bytes of the sky made at once."""
+    recipe, env = _recipe(scene), Environment(hour=hour, **weather)
+    light, grade = Light.from_environment(env), Grade(get_style("noir" if "fog" in weather else "natural"))
+    whole = sky.bake_sky(recipe, light, hour, grade, WIDTH, SEED).periodic.copy()
+    lazy = sky.bake_sky(recipe, light, hour, grade, WIDTH, SEED)
+    period = lazy.period_px
+    lazy.made(period - 50, period + 40)  # across the wrap: the last 50 columns and the first 40
+    assert np.array_equal(lazy.texels[:, period - 50 :], whole[:, period - 50 :])
+    assert np.array_equal(lazy.texels[:, :40], whole[:, :40])
+    assert not lazy.fill.done.all()  # the rest is not made yet
+    lazy.made(period // 2, period // 2 + 10)
+    assert np.array_equal(lazy.periodic, whole)
+
+
+def test_a_frame_makes_only_the_sky_it_sees():
+    from director.engines.previz.compositor import WorldRenderer
+    from director.world.state import CameraState, WorldState
+
+    renderer = WorldRenderer(640, 360, SEED)
+    state = WorldState(0.0, scene="a beach by the sea", camera=CameraState(yaw=30.0, pitch=5.0),
+                       environment=Environment(hour=15.0))
+    frame = renderer.render(state, 0).copy()
+    (baked,) = renderer._skies.values()
+    made = baked.fill.done.mean()
+    assert 0 < made < 0.5, made  # ~60 of 360 degrees are seen
+    baked.periodic  # the whole turn made: the frame is the same
+    assert np.array_equal(renderer.render(state, 0), frame)
