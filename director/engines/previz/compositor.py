@@ -474,7 +474,7 @@ class WorldRenderer:
         wc = light.ambient() * 190 + 25
         if env.rain > 0.01:
             draw_rain(frame, self._particles, env.rain, state.world_time, env.wind, view.yaw, view.pitch, view.focal,
-                      grade.apply_color(tuple(wc * np.array([0.9, 0.95, 1.0]))))
+                      grade.apply_color(tuple(wc * np.array([0.9, 0.95, 1.0]))), footprint)
         if env.snow > 0.01:
             draw_snow(frame, self._particles, env.snow, state.world_time, env.wind, view.yaw, view.pitch, view.focal,
                       grade.apply_color(tuple(light.ambient() * 235 + 20)))
