@@ -43,6 +43,7 @@ from director.engines.previz.grade import Grade, fade_to_black, transfer_lut
 from director.engines.previz.light_match import LightMatcher
 from director.engines.previz.occlusion import HIDDEN, MIXED, OPAQUE, covered_rows, hidden_from, row_runs, visible_from
 from director.engines.previz.relight import anchor_light, relight_ground, relight_layer
+from director.engines.previz.roll import Roll
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import SceneRecipe, recipe_for
 from director.world.scene_kind import SceneChoice
@@ -111,19 +112,6 @@ def _blend_premultiplied(dst: np.ndarray, src: np.ndarray) -> None:
     inv = cv2.bitwise_not(cv2.extractChannel(src, 3))
     cv2.multiply(dst, cv2.cvtColor(inv, cv2.COLOR_GRAY2RGB), dst=dst, scale=1.0 / 255.0)
     cv2.add(dst, cv2.cvtColor(src, cv2.COLOR_RGBA2RGB), dst=dst)
-
-
-def _warp_affine_rgb(rgb: np.ndarray, m: np.ndarray, size: tuple[int, int], out: np.ndarray | None,
-                     scratch: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-    """``cv2.warpAffine`` of an RGB uint8 image (bilinear, edges replicated: they only cover rounding) into
-    ``out`` (or a new image), by way of RGBA: OpenCV's bilinear warp has SIMD code for 4 channels and not
-    for 3 (8 ms against 3 ms at 1280x720 on one thread), and the same arithmetic, so the same bytes.
-    ``scratch``: RGBA uint8 images of ``rgb``'s size and of ``size`` to use on the way (fresh ones cost
-    their page faults, ~0.5 ms a frame)."""
-    wide, turned = scratch if scratch is not None else (None, None)
-    turned = cv2.warpAffine(cv2.cvtColor(rgb, cv2.COLOR_RGB2RGBA, dst=wide), m, size, dst=turned,
-                            flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return cv2.cvtColor(turned, cv2.COLOR_RGBA2RGB, dst=out)
 
 
 def _row_lines(inv: np.ndarray, rows: int, period: tuple[int, int],
@@ -274,8 +262,9 @@ class WorldRenderer:
         self._light_match = LightMatcher(lambda w, h: WorldRenderer(w, h, seed, self.assets, self._shrunk_paintings))
         self._sky_maps: OrderedDict = OrderedDict()
         self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
-        self._buffers = LRU(3)  # a rolled view's canvas and the roll's RGBA images, kept (no page faults)
+        self._buffers = LRU(2)  # a rolled view's canvas, kept (no page faults)
         self._footprints = LRU(4)  # per roll and canvas size
+        self._rolls = LRU(4)  # the roll's tiles and their scratch images, per roll and canvas size
         self.clip_roll = True  # draw a rolled canvas only where the roll reads it (``footprint``); False: all of it
 
     def _tick(self, stage: str, since: float) -> float:
@@ -501,7 +490,7 @@ class WorldRenderer:
         wc = light.ambient() * 190 + 25
         if env.rain > 0.01:
             draw_rain(frame, self._particles, env.rain, state.world_time, env.wind, view.yaw, view.pitch, view.focal,
-                      grade.apply_color(tuple(wc * np.array([0.9, 0.95, 1.0]))))
+                      grade.apply_color(tuple(wc * np.array([0.9, 0.95, 1.0]))), footprint)
         if env.snow > 0.01:
             draw_snow(frame, self._particles, env.snow, state.world_time, env.wind, view.yaw, view.pitch, view.focal,
                       grade.apply_color(tuple(light.ambient() * 235 + 20)))
@@ -511,10 +500,9 @@ class WorldRenderer:
         fade_to_black(frame, env.fade)
         t0 = self._tick("weather", t0)
         if rolled:
-            scratch = self._buffers.get_or(("roll", view.width, view.height), lambda: (
-                np.empty((view.height, view.width, 4), np.uint8), np.empty((self.height, self.width, 4), np.uint8)))
-            # (converting only the footprint's pieces to RGBA measured no faster: whole rows convert in one run)
-            frame = _warp_affine_rgb(frame, roll_m, (self.width, self.height), out, scratch)
+            turn = self._rolls.get_or((round(shot.roll, 9), view.width, view.height), lambda: Roll.make(
+                roll_m, (self.width, self.height), (view.width, view.height)))
+            frame = turn.apply(frame, out)
         grade.finish(frame, frame_index, self.seed)
         self._tick("roll+finish", t0)
         if env.dissolve > 0.004 and env.dissolve_from and not probe:

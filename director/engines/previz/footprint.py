@@ -62,6 +62,16 @@ class Footprint:
             out.append((a, b, c0, c1))
         return out
 
+    def meets(self, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> np.ndarray:
+        """bool per box (float arrays of its corners, x0 <= x1 and y0 <= y1, inclusive): whether it meets one of
+        the pieces that cover the footprint (``pieces``): False only for boxes wholly outside the footprint."""
+        boxes = np.array(self.pieces(0, len(self.x0)), np.float64).reshape(-1, 4)  # rows a..b-1, columns c0..c1-1
+        if not len(boxes):
+            return np.zeros(len(x0), bool)
+        a, b, c0, c1 = (boxes[:, k][None, :] for k in range(4))
+        hit = (y1[:, None] >= a) & (y0[:, None] < b) & (x1[:, None] >= c0) & (x0[:, None] < c1)
+        return hit.any(axis=1)
+
     def reduced(self, first: int, rows: int, small_rows: int, small_width: int) -> Footprint:
         """The footprint of an image of ``small_rows`` x ``small_width`` that a bilinear resize stretches over
         rows ``first``..``first + rows - 1`` and all columns (``cv2.resize``: pixel centres aligned): every small

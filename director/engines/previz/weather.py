@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from director.engines.previz.footprint import Footprint
+
 RAIN_MAX = 2200  # streaks at rain = 1 on a 1280x720 frame
 SNOW_MAX = 1800
+STREAK_REACH = 2.0  # pixels around a streak's box that its anti-aliased line may touch (OpenCV's reaches ~1.2)
 DEPTH_GROUPS = 3  # brightness groups (far, mid, near)
 TABLE_SIZE = 4 * RAIN_MAX  # particles per kind at most (4K frames)
 _STREAMS = {"rain": 1, "snow": 2}
@@ -42,8 +45,10 @@ def _shift(yaw: float, pitch: float, focal: float, w: int, h: int) -> tuple[floa
 
 
 def draw_rain(frame: np.ndarray, parts: Particles, amount: float, t: float, wind: float, yaw: float,
-              pitch: float, focal: float, color: tuple[int, int, int]) -> None:
-    """Add rain streaks in place; ``color`` is the lit streak colour."""
+              pitch: float, focal: float, color: tuple[int, int, int], seen: Footprint | None = None) -> None:
+    """Add rain streaks in place; ``color`` is the lit streak colour. ``seen``: the pixels of ``frame`` that
+    are ever read (a rolled view's canvas, ``footprint``): streaks that touch none of them are not drawn
+    (the same pixels there; at a 10 degree roll ~30 % of the streaks fall in the canvas corners)."""
     h, w = frame.shape[:2]
     n = int(RAIN_MAX * min(1.0, amount) * (w * h) / (1280 * 720) ** 1 + 0.5)
     if n <= 0:
@@ -56,8 +61,14 @@ def draw_rain(frame: np.ndarray, parts: Particles, amount: float, t: float, wind
     y = ((p[:, 1] + sy + speed * t) % 1.2 - 0.1) * h
     length = (0.02 + 0.06 * near) * h
     dx = wind * 0.35 * length
+    drawn = None
+    if seen is not None:
+        r = STREAK_REACH
+        drawn = seen.meets(np.minimum(x, x + dx) - r, y - r, np.maximum(x, x + dx) + r, y + length + r)
     for g in range(DEPTH_GROUPS):
         sel = (near >= 0.3 + 0.7 * g / DEPTH_GROUPS) & (near < 0.3 + 0.7 * (g + 1) / DEPTH_GROUPS + 1e-9)
+        if drawn is not None:
+            sel &= drawn
         if not sel.any():
             continue
         seg = np.stack([np.stack([x[sel], y[sel]], 1), np.stack([x[sel] + dx[sel], y[sel] + length[sel]], 1)], 1)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from director.engines.previz.camera import View
-from director.engines.previz.compositor import _fill_row_maps, _row_lines, _warp_affine_rgb
+from director.engines.previz.compositor import _fill_row_maps, _row_lines
 from director.engines.previz.lighting import Light
 from director.world.state import CameraState, Environment
 
@@ -56,14 +56,3 @@ def test_hazes_are_haze_row_by_row():
     for env in (Environment(hour=15), Environment(hour=23, fog=0.6), Environment(hour=19, rain=0.5, fog=0.2)):
         light = Light.from_environment(env)
         assert np.allclose(light.hazes(depths), [light.haze(d) for d in depths], rtol=0, atol=1e-12)
-
-
-def test_roll_by_way_of_rgba_is_the_plain_rgb_warp():
-    rng = np.random.default_rng(2)
-    canvas = rng.integers(0, 256, (97, 131, 3), dtype=np.uint8)
-    m = cv2.getRotationMatrix2D((65.5, 48.5), -10.0, 1.0)
-    plain = cv2.warpAffine(canvas, m, (120, 80), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    out = np.zeros((80, 120, 3), np.uint8)
-    got = _warp_affine_rgb(canvas, m, (120, 80), out)
-    assert got is out
-    assert np.array_equal(out, plain)
