@@ -36,6 +36,7 @@ from director.plan.assets import Assets, AssetError
 from director.engines.previz import figures
 from director.engines.previz.backdrop import backdrop_layers
 from director.engines.previz.camera import View
+from director.engines.previz.coverage import Coverage
 from director.engines.previz.cutout import cutout_sprite
 from director.engines.previz.footprint import MERGE_PIXELS, STRIP_ROWS, Footprint, is_full, roll_footprint
 from director.engines.previz.grade import Grade, fade_to_black, transfer_lut
@@ -81,6 +82,9 @@ class _LayerPlacement:
     top: int  # frame rows top..bottom - 1 are drawn
     bottom: int
     covered: np.ndarray  # bool [bottom - top]: rows it covers from edge to edge (``occlusion.covered_rows``)
+    coverage: Coverage | None = None  # where the texture holds anything (None: draw every blended row whole)
+    inv: np.ndarray | None = None  # 3x3 from frame pixels to window pixels
+    column0: int = 0  # the texture column of the window's column 0 (unbounded: ``LayerTexture.window``)
 
 
 @dataclass
@@ -683,13 +687,14 @@ class WorldRenderer:
             inv = None
         covered = (np.zeros(bottom - top, bool) if inv is None else
                    covered_rows(inv, tex.shape[1], layer.opaque_rows(), top, bottom, view.width))
-        return _LayerPlacement(tex, hmat, top, bottom, covered)
+        return _LayerPlacement(tex, hmat, top, bottom, covered, None if inv is None else layer.coverage(), inv, start)
 
     def _draw_layer(self, frame: np.ndarray, placed: _LayerPlacement, hidden: np.ndarray | None = None,
                     footprint: Footprint | None = None) -> None:
         """Warp and blend a placed layer over ``frame``; not on rows ``hidden`` (bool per frame row) by
         nearer opaque layers, and rows it covers itself are copied, not blended (the same bytes).
-        ``footprint``: only its pixels are drawn, in pieces (see ``footprint``)."""
+        ``footprint``: only its pixels are drawn, in pieces (see ``footprint``). Blended rows are drawn only
+        in the rectangles where the layer holds anything (``coverage``)."""
         top, bottom = placed.top, placed.bottom
         kinds = np.where(placed.covered, OPAQUE, MIXED)
         if hidden is not None:
@@ -698,6 +703,9 @@ class WorldRenderer:
             if kind == HIDDEN:
                 continue
             pieces = [(a, b, 0, frame.shape[1])] if footprint is None else footprint.pieces(a, b)
+            if kind == MIXED and placed.coverage is not None:
+                pieces = [r for y0, y1, x0, x1 in pieces for r in placed.coverage.rects(
+                    placed.inv, placed.column0, placed.tex.shape[1], (y0, y1), (x0, x1))]
             for y0, y1, x0, x1 in pieces:
                 hmat = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]]) @ placed.hmat
                 warped = self._warp(placed.tex, hmat, (x1 - x0, y1 - y0), cv2.BORDER_CONSTANT)
