@@ -27,7 +27,9 @@ import numpy as np
 BLOCK_ROWS, BLOCK_COLUMNS = 8, 16  # texels per block of the sums (~0.7 MB a layer of 1800 x 5900 texels)
 CELL_ROWS, CELL_COLUMNS = 48, 32  # frame pixels per cell: smaller cells skip more, but cost more calls
 SAMPLE_MARGIN = 1  # texels counted beyond a cell's bilinear reach: its sample positions round in float32
-MAX_FILLED = 0.8  # blocks of a region's texture rows filled beyond this share: the region is drawn whole
+MERGE_PIXELS = 6000  # a strip is joined to the rectangles above it when that draws at most this many
+# pixels more: ~ what one more warp and blend call costs
+MAX_FILLED = 0.6  # blocks of a region's texture rows filled beyond this share: the region is drawn whole
 MIN_GAP_CELLS = 4  # a run of empty cells shorter than this between filled ones is drawn: ~25 us per
 # warp-and-blend call against ~4.5 ns a pixel (4 cells of 32 x 48 pixels: ~28 us)
 
@@ -69,7 +71,7 @@ class Coverage:
         x0, x1 = cols
         if b <= a or x1 <= x0:
             return []
-        if self._mostly_filled(inv, a, b, (x0 + x1) / 2.0):
+        if self._mostly_filled(inv, column0, rows, cols):
             return [(a, b, x0, x1)]
         tops = np.arange(a, b, CELL_ROWS, dtype=np.float64)
         ns = len(tops)
@@ -87,49 +89,53 @@ class Coverage:
         if not (u[:, -1] > u[:, 0]).all():  # a mirrored view (never drawn): no shortcut
             return [(a, b, x0, x1)]
         v = (inv[1, 0] * xs[0] + inv[1, 1] * ys + inv[1, 2]) / w[:, 0]
-        # 2. Texels inside the texture and the window only (the rest read as transparent black), the columns
-        # modulo the period (a reach of a whole period or more is all of it)
-        j0 = np.maximum(np.floor(np.minimum(u[:ns, :-1], u[ns:, :-1])) - SAMPLE_MARGIN, 0)
-        j1 = np.minimum(np.floor(np.maximum(u[:ns, 1:], u[ns:, 1:])) + 1 + SAMPLE_MARGIN, window_width - 1)
-        t0 = np.maximum(np.floor(np.minimum(v[:ns], v[ns:])) - SAMPLE_MARGIN, 0)
-        t1 = np.minimum(np.floor(np.maximum(v[:ns], v[ns:])) + 1 + SAMPLE_MARGIN, self.rows - 1)
-        inside = (j1 >= j0) & (t1 >= t0)[:, None]
-        n = np.maximum(j1 - j0 + 1, 1).astype(np.int64)
+        # 2. Texels inside the window and the texture only (the rest read as transparent black): the columns
+        # modulo the period (a reach of a whole period or more is all of it; none: an empty block range), the
+        # rows as block rows (none: an empty range)
+        j0 = np.floor(np.minimum(u[:ns, :-1], u[ns:, :-1])) - SAMPLE_MARGIN
+        np.maximum(j0, 0, out=j0)
+        j1 = np.floor(np.maximum(u[:ns, 1:], u[ns:, 1:])) + (1 + SAMPLE_MARGIN)
+        np.minimum(j1, window_width - 1, out=j1)
+        n = np.clip(j1 - j0 + 1, 0, self.period).astype(np.int64)
         c0 = (j0.astype(np.int64) + column0) % self.period
-        c1 = c0 + n - 1
-        whole = n >= self.period
-        if whole.any():
-            c0[whole], c1[whole] = 0, self.period - 1
-        # 3. Filled blocks there (prefix sums at the block rectangle's four corners, as flat indices)
-        cols = self.sums.shape[1]
-        k0, k1 = c0 // BLOCK_COLUMNS, c1 // BLOCK_COLUMNS + 1
-        r0 = (t0.astype(np.int64) // BLOCK_ROWS * cols)[:, None]
-        r1 = ((np.maximum(t1, t0).astype(np.int64) // BLOCK_ROWS + 1) * cols)[:, None]
-        s = self.sums.ravel()
-        filled = ((s[r1 + k1] - s[r0 + k1] - s[r1 + k0] + s[r0 + k0]) > 0) & inside
+        k0, k1 = c0 // BLOCK_COLUMNS, (c0 + n - 1) // BLOCK_COLUMNS + 1
+        t0 = np.maximum(np.floor(np.minimum(v[:ns], v[ns:])) - SAMPLE_MARGIN, 0).astype(np.int64)
+        t1 = np.minimum(np.floor(np.maximum(v[:ns], v[ns:])) + 1 + SAMPLE_MARGIN, self.rows - 1).astype(np.int64)
+        r0 = np.minimum(t0 // BLOCK_ROWS, self.sums.shape[0] - 1)
+        r1 = np.where(t1 >= t0, t1 // BLOCK_ROWS + 1, r0)
+        # 3. Filled blocks there: per strip, the filled blocks of its block rows counted along the columns
+        along = self.sums[r1] - self.sums[r0]
+        filled = np.take_along_axis(along, k1, 1) > np.take_along_axis(along, k0, 1)
         return _runs(filled, a, b, x0, x1)
 
-    def _mostly_filled(self, inv: np.ndarray, a: int, b: int, x: float) -> bool:
-        """Whether the texture rows that frame rows ``a``..``b - 1`` show are filled in more than
-        MAX_FILLED of their blocks over the period: cells would skip too little to pay for finding them."""
-        ts = []
-        for y in (a, b - 1.0):
-            w = inv[2, 0] * x + inv[2, 1] * y + inv[2, 2]
-            if w <= 1e-9:
-                return False
-            ts.append((inv[1, 0] * x + inv[1, 1] * y + inv[1, 2]) / w)
-        rb = self.sums.shape[0] - 1
-        r0 = min(rb, max(0, int(math.floor(min(ts))) // BLOCK_ROWS))
+    def _mostly_filled(self, inv: np.ndarray, column0: int, rows: tuple[int, int], cols: tuple[int, int]) -> bool:
+        """Whether the texture the frame region shows (its corners' bounding box) has more than MAX_FILLED of
+        its blocks filled: cells would skip too little of it to pay for finding them (scalars: ~10 us)."""
+        us, ts = [], []
+        for y in (rows[0], rows[1] - 1.0):
+            for x in (cols[0], cols[1] - 1.0):
+                w = inv[2, 0] * x + inv[2, 1] * y + inv[2, 2]
+                if w <= 1e-9:
+                    return False
+                us.append((inv[0, 0] * x + inv[0, 1] * y + inv[0, 2]) / w)
+                ts.append((inv[1, 0] * x + inv[1, 1] * y + inv[1, 2]) / w)
+        rb, cb = self.sums.shape[0] - 1, self.sums.shape[1] - 1
+        r0 = min(rb - 1, max(0, int(math.floor(min(ts))) // BLOCK_ROWS))
         r1 = min(rb, max(r0 + 1, int(math.floor(max(ts))) // BLOCK_ROWS + 1))
-        per_row = self.sums.shape[1] - 1  # column blocks over the two periods
-        got = float(self.sums[r1, -1] - self.sums[r0, -1])
-        return got > MAX_FILLED * per_row * (r1 - r0)
+        lo = max(-1e9, min(us))
+        c0 = (int(math.floor(lo)) + column0) % self.period
+        n = min(self.period, max(1, int(math.floor(min(1e9, max(us))) - math.floor(lo)) + 1))
+        k0, k1 = c0 // BLOCK_COLUMNS, min(cb, (c0 + n - 1) // BLOCK_COLUMNS + 1)
+        s = self.sums
+        got = int(s[r1, k1] - s[r0, k1] - s[r1, k0] + s[r0, k0])
+        return got > MAX_FILLED * (r1 - r0) * (k1 - k0)
 
 
 def _runs(filled: np.ndarray, a: int, b: int, x0: int, x1: int) -> list[tuple[int, int, int, int]]:
     """Rectangles of the filled cells of a grid (strips of CELL_ROWS from row ``a``, cells of CELL_COLUMNS
     from column ``x0``, clipped to ``b`` and ``x1``): per strip its runs of filled cells, gaps shorter than
-    MIN_GAP_CELLS between two runs filled in, and consecutive strips with the same runs joined."""
+    MIN_GAP_CELLS between two runs filled in; a strip whose runs pair with those of the strip above is
+    joined to them (each rectangle as wide as both) when that draws at most MERGE_PIXELS more."""
     ns, nc = filled.shape
     padded = np.zeros((ns, nc + 2), np.int8)
     padded[:, 1:-1] = filled
@@ -142,9 +148,9 @@ def _runs(filled: np.ndarray, a: int, b: int, x0: int, x1: int) -> list[tuple[in
     keep_start = np.concatenate([[True], ~join])
     keep_end = np.concatenate([~join, [True]])
     strip, start, end = strip[keep_start].tolist(), start[keep_start].tolist(), end[keep_end].tolist()
-    out: list[tuple[int, int, int, int]] = []
-    prev_strip, prev_runs, prev_rects = -2, None, None
-    i = 0
+    out: list[list[int]] = []  # [row, end row, first cell, end cell]
+    group: list[int] = []  # indices in ``out`` of the rectangles the last strip joined
+    i, last = 0, -2
     while i < len(strip):
         k = strip[i]
         runs = []
@@ -152,12 +158,23 @@ def _runs(filled: np.ndarray, a: int, b: int, x0: int, x1: int) -> list[tuple[in
             runs.append((start[i], end[i]))
             i += 1
         y0, y1 = a + k * CELL_ROWS, min(b, a + (k + 1) * CELL_ROWS)
-        if k == prev_strip + 1 and runs == prev_runs:  # the same runs as the strip above: one taller rectangle
-            for j in prev_rects:
+        if k == last + 1 and len(runs) == len(group):
+            more, joined, prev_end = 0, [], 0
+            for j, (c0, c1) in zip(group, runs):
                 r = out[j]
-                out[j] = (r[0], y1, r[2], r[3])
-        else:
-            prev_rects = list(range(len(out), len(out) + len(runs)))
-            out.extend((y0, y1, x0 + c0 * CELL_COLUMNS, min(x1, x0 + c1 * CELL_COLUMNS)) for c0, c1 in runs)
-        prev_strip, prev_runs = k, runs
-    return out
+                lo, hi = min(r[2], c0), max(r[3], c1)
+                if lo < prev_end:  # the joined rectangles would overlap: a pixel must be blended once
+                    more = MERGE_PIXELS + 1
+                    break
+                more += ((hi - lo - (r[3] - r[2])) * (r[1] - r[0]) + (hi - lo - (c1 - c0)) * (y1 - y0)) * CELL_COLUMNS
+                joined.append([r[0], y1, lo, hi])
+                prev_end = hi
+            if more <= MERGE_PIXELS:
+                for j, r in zip(group, joined):
+                    out[j] = r
+                last = k
+                continue
+        group = list(range(len(out), len(out) + len(runs)))
+        out.extend([y0, y1, c0, c1] for c0, c1 in runs)
+        last = k
+    return [(r[0], r[1], x0 + r[2] * CELL_COLUMNS, min(x1, x0 + r[3] * CELL_COLUMNS)) for r in out]

@@ -34,6 +34,7 @@ def cells_for_the_small_frame(monkeypatch):
     """Cells a quarter of their size at 1280 x 720, as the frames here are (a skyline's gaps span as many)."""
     monkeypatch.setattr(coverage, "CELL_ROWS", coverage.CELL_ROWS // 4)
     monkeypatch.setattr(coverage, "CELL_COLUMNS", coverage.CELL_COLUMNS // 4)
+    monkeypatch.setattr(coverage, "MERGE_PIXELS", coverage.MERGE_PIXELS // 16)
 
 
 def _whole(self, inv, column0, window_width, rows, cols):
@@ -172,3 +173,16 @@ def test_the_bake_counts_every_texel_its_layers_fill():
             filled = np.diff(np.diff(made.sums, axis=0), axis=1)
             assert (filled <= blocks).all()
             assert filled.sum() > 0 and blocks.sum() < blocks.size  # a real layer, with room to skip
+
+
+def test_strips_join_when_that_draws_little_more_and_never_overlap():
+    rows, cols = coverage.CELL_ROWS, coverage.CELL_COLUMNS
+    grid = np.zeros((4, 30), bool)
+    grid[0, 2:6] = grid[1, 2:7] = True  # one cell wider: joined
+    grid[0, 20:24] = grid[1, 20:24] = True
+    grid[2, 2:13] = grid[2, 18:24] = True  # the left run reaches towards the right one: not joined (far more)
+    grid[3, 2:20] = grid[3, 25:29] = True  # joined, the left one would cover the right one's first cells
+    got = coverage._runs(grid, 0, 4 * rows, 0, 30 * cols)
+    assert got[:2] == [(0, 2 * rows, 2 * cols, 7 * cols), (0, 2 * rows, 20 * cols, 24 * cols)]
+    assert got[2:] == [(2 * rows, 3 * rows, 2 * cols, 13 * cols), (2 * rows, 3 * rows, 18 * cols, 24 * cols),
+                       (3 * rows, 4 * rows, 2 * cols, 20 * cols), (3 * rows, 4 * rows, 25 * cols, 29 * cols)]
