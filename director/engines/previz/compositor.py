@@ -182,6 +182,19 @@ def _upscale(small: np.ndarray, dst: np.ndarray, pieces: list[tuple[int, int, in
         dst[ya:yb, xa:xb] = big[ya - REDUCE * sa : yb - REDUCE * sa, xa - REDUCE * sc0 : xb - REDUCE * sc0]
 
 
+def _intersect(pieces: list[tuple[int, int, int, int]],
+               rects: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """The non-empty intersections of two sets of disjoint (row, end row, column, end column) rectangles
+    (disjoint too)."""
+    out = []
+    for y0, y1, x0, x1 in pieces:
+        for r0, r1, c0, c1 in rects:
+            a, b, c, d = max(y0, r0), min(y1, r1), max(x0, c0), min(x1, c1)
+            if a < b and c < d:
+                out.append((a, b, c, d))
+    return out
+
+
 def _blend_sprite(frame: np.ndarray, sprite: np.ndarray, x0: int, y0: int, opacity: float) -> None:
     """Blend a premultiplied RGBA sprite with its top-left at (x0, y0), clipped to the frame."""
     h, w = frame.shape[:2]
@@ -703,9 +716,10 @@ class WorldRenderer:
             if kind == HIDDEN:
                 continue
             pieces = [(a, b, 0, frame.shape[1])] if footprint is None else footprint.pieces(a, b)
-            if kind == MIXED and placed.coverage is not None:
-                pieces = [r for y0, y1, x0, x1 in pieces for r in placed.coverage.rects(
-                    placed.inv, placed.column0, placed.tex.shape[1], (y0, y1), (x0, x1))]
+            if kind == MIXED and placed.coverage is not None:  # planned once for the run, then cut by the pieces
+                rects = placed.coverage.rects(placed.inv, placed.column0, placed.tex.shape[1], (a, b),
+                                              (0, frame.shape[1]))
+                pieces = rects if footprint is None else _intersect(pieces, rects)
             for y0, y1, x0, x1 in pieces:
                 hmat = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]]) @ placed.hmat
                 warped = self._warp(placed.tex, hmat, (x1 - x0, y1 - y0), cv2.BORDER_CONSTANT)

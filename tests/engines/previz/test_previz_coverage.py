@@ -186,3 +186,10 @@ def test_strips_join_when_that_draws_little_more_and_never_overlap():
     assert got[:2] == [(0, 2 * rows, 2 * cols, 7 * cols), (0, 2 * rows, 20 * cols, 24 * cols)]
     assert got[2:] == [(2 * rows, 3 * rows, 2 * cols, 13 * cols), (2 * rows, 3 * rows, 18 * cols, 24 * cols),
                        (3 * rows, 4 * rows, 2 * cols, 20 * cols), (3 * rows, 4 * rows, 25 * cols, 29 * cols)]
+
+
+def test_a_rolled_view_cuts_the_planned_rectangles_by_its_footprint_pieces():
+    pieces = [(0, 10, 5, 50), (10, 30, 0, 60)]
+    rects = [(4, 20, 0, 20), (4, 20, 40, 60), (25, 40, 10, 30)]
+    assert compositor._intersect(pieces, rects) == [(4, 10, 5, 20), (4, 10, 40, 50), (10, 20, 0, 20),
+                                                     (10, 20, 40, 60), (25, 30, 10, 30)]
