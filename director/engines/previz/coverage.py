@@ -29,7 +29,8 @@ CELL_ROWS, CELL_COLUMNS = 48, 32  # frame pixels per cell: smaller cells skip mo
 SAMPLE_MARGIN = 1  # texels counted beyond a cell's bilinear reach: its sample positions round in float32
 MERGE_PIXELS = 6000  # a strip is joined to the rectangles above it when that draws at most this many
 # pixels more: ~ what one more warp and blend call costs
-MAX_FILLED = 0.6  # blocks of a region's texture rows filled beyond this share: the region is drawn whole
+MAX_FILLED = 0.4  # blocks of the texture a region shows filled beyond this share: drawn whole (a skyline
+# shows ~0.4-0.7 and cells skip little of it: short gaps; the trees of a near layer ~0.1-0.4)
 MIN_GAP_CELLS = 4  # a run of empty cells shorter than this between filled ones is drawn: ~25 us per
 # warp-and-blend call against ~4.5 ns a pixel (4 cells of 32 x 48 pixels: ~28 us)
 

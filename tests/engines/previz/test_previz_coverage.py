@@ -35,6 +35,7 @@ def cells_for_the_small_frame(monkeypatch):
     monkeypatch.setattr(coverage, "CELL_ROWS", coverage.CELL_ROWS // 4)
     monkeypatch.setattr(coverage, "CELL_COLUMNS", coverage.CELL_COLUMNS // 4)
     monkeypatch.setattr(coverage, "MERGE_PIXELS", coverage.MERGE_PIXELS // 16)
+    monkeypatch.setattr(coverage, "MAX_FILLED", 1.0)  # every region planned (the shortcut: its own test)
 
 
 def _whole(self, inv, column0, window_width, rows, cols):
@@ -193,3 +194,13 @@ def test_a_rolled_view_cuts_the_planned_rectangles_by_its_footprint_pieces():
     rects = [(4, 20, 0, 20), (4, 20, 40, 60), (25, 40, 10, 30)]
     assert compositor._intersect(pieces, rects) == [(4, 10, 5, 20), (4, 10, 40, 50), (10, 20, 0, 20),
                                                      (10, 20, 40, 60), (25, 30, 10, 30)]
+
+
+def test_a_region_whose_texture_is_mostly_filled_is_drawn_whole_without_a_plan(monkeypatch):
+    monkeypatch.setattr(coverage, "MAX_FILLED", 0.4)
+    part = np.zeros((40, 320), np.uint8)
+    part[:, :200] = 1  # ~60 % of the blocks the region shows
+    assert Coverage.of(part).rects(np.eye(3), 0, 320, (0, 40), (0, 320)) == [(0, 40, 0, 320)]
+    part[:, 60:200] = 0  # ~20 %: planned, the empty columns left out
+    got = Coverage.of(part).rects(np.eye(3), 0, 320, (0, 40), (0, 320))
+    assert len(got) == 1 and got[0][3] < 120
