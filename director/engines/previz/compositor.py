@@ -182,16 +182,18 @@ def _upscale(small: np.ndarray, dst: np.ndarray, pieces: list[tuple[int, int, in
         dst[ya:yb, xa:xb] = big[ya - REDUCE * sa : yb - REDUCE * sa, xa - REDUCE * sc0 : xb - REDUCE * sc0]
 
 
-def _intersect(pieces: list[tuple[int, int, int, int]],
-               rects: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """The non-empty intersections of two sets of disjoint (row, end row, column, end column) rectangles
-    (disjoint too)."""
+def _clip_to_footprint(rects: list[tuple[int, int, int, int]], footprint: Footprint) -> list[tuple[int, int, int, int]]:
+    """``rects`` (row, end row, column, end column) each cut to the columns the footprint spans on any of its
+    rows (dropped where it spans none): one warp per rectangle still, every footprint pixel in them kept (the
+    rest of the canvas may hold anything, see ``footprint``)."""
     out = []
-    for y0, y1, x0, x1 in pieces:
-        for r0, r1, c0, c1 in rects:
-            a, b, c, d = max(y0, r0), min(y1, r1), max(x0, c0), min(x1, c1)
-            if a < b and c < d:
-                out.append((a, b, c, d))
+    for y0, y1, x0, x1 in rects:
+        spans = footprint.x1[y0:y1] > footprint.x0[y0:y1]
+        if not spans.any():
+            continue
+        lo, hi = max(x0, int(footprint.x0[y0:y1][spans].min())), min(x1, int(footprint.x1[y0:y1][spans].max()))
+        if lo < hi:
+            out.append((y0, y1, lo, hi))
     return out
 
 
@@ -719,7 +721,7 @@ class WorldRenderer:
             if kind == MIXED and placed.coverage is not None:  # planned once for the run, then cut by the pieces
                 rects = placed.coverage.rects(placed.inv, placed.column0, placed.tex.shape[1], (a, b),
                                               (0, frame.shape[1]))
-                pieces = rects if footprint is None else _intersect(pieces, rects)
+                pieces = rects if footprint is None else _clip_to_footprint(rects, footprint)
             for y0, y1, x0, x1 in pieces:
                 hmat = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]]) @ placed.hmat
                 warped = self._warp(placed.tex, hmat, (x1 - x0, y1 - y0), cv2.BORDER_CONSTANT)

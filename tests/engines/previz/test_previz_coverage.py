@@ -189,11 +189,14 @@ def test_strips_join_when_that_draws_little_more_and_never_overlap():
                        (3 * rows, 4 * rows, 2 * cols, 20 * cols), (3 * rows, 4 * rows, 25 * cols, 29 * cols)]
 
 
-def test_a_rolled_view_cuts_the_planned_rectangles_by_its_footprint_pieces():
-    pieces = [(0, 10, 5, 50), (10, 30, 0, 60)]
-    rects = [(4, 20, 0, 20), (4, 20, 40, 60), (25, 40, 10, 30)]
-    assert compositor._intersect(pieces, rects) == [(4, 10, 5, 20), (4, 10, 40, 50), (10, 20, 0, 20),
-                                                     (10, 20, 40, 60), (25, 30, 10, 30)]
+def test_a_rolled_view_cuts_the_planned_rectangles_to_its_footprint():
+    from director.engines.previz.footprint import Footprint
+
+    x0 = np.array([10] * 10 + [0] * 10 + [30] * 10 + [5] * 10)
+    x1 = np.array([50] * 10 + [60] * 10 + [30] * 10 + [40] * 10)  # rows 20..29: nothing to draw
+    fp = Footprint(x0, x1, 64)
+    rects = [(4, 20, 0, 20), (4, 20, 40, 64), (20, 30, 0, 64), (25, 40, 20, 64)]
+    assert compositor._clip_to_footprint(rects, fp) == [(4, 20, 0, 20), (4, 20, 40, 60), (25, 40, 20, 40)]
 
 
 def test_a_region_whose_texture_is_mostly_filled_is_drawn_whole_without_a_plan(monkeypatch):
