@@ -37,6 +37,7 @@ from director.plan.assets import Assets, AssetError
 from director.engines.previz import figures
 from director.engines.previz.backdrop import backdrop_layers
 from director.engines.previz.camera import View
+from director.engines.previz.coverage import Coverage
 from director.engines.previz.cutout import cutout_sprite
 from director.engines.previz.footprint import MERGE_PIXELS, STRIP_ROWS, Footprint, is_full, roll_footprint
 from director.engines.previz.grade import Grade, fade_to_black, transfer_lut
@@ -96,6 +97,9 @@ class _LayerPlacement:
     top: int  # frame rows top..bottom - 1 are drawn
     bottom: int
     covered: np.ndarray  # bool [bottom - top]: rows it covers from edge to edge (``occlusion.covered_rows``)
+    coverage: Coverage | None = None  # where the texture holds anything (None: draw every blended row whole)
+    inv: np.ndarray | None = None  # 3x3 from frame pixels to window pixels
+    column0: int = 0  # the texture column of the window's column 0 (unbounded: ``LayerTexture.window``)
 
 
 @dataclass
@@ -178,6 +182,21 @@ def _upscale(small: np.ndarray, dst: np.ndarray, pieces: list[tuple[int, int, in
         ya, yb = REDUCE * a, REDUCE * min(b, end)
         xa, xb = REDUCE * c0, REDUCE * c1
         dst[ya:yb, xa:xb] = big[ya - REDUCE * sa : yb - REDUCE * sa, xa - REDUCE * sc0 : xb - REDUCE * sc0]
+
+
+def _clip_to_footprint(rects: list[tuple[int, int, int, int]], footprint: Footprint) -> list[tuple[int, int, int, int]]:
+    """``rects`` (row, end row, column, end column) each cut to the columns the footprint spans on any of its
+    rows (dropped where it spans none): one warp per rectangle still, every footprint pixel in them kept (the
+    rest of the canvas may hold anything, see ``footprint``)."""
+    out = []
+    for y0, y1, x0, x1 in rects:
+        spans = footprint.x1[y0:y1] > footprint.x0[y0:y1]
+        if not spans.any():
+            continue
+        lo, hi = max(x0, int(footprint.x0[y0:y1][spans].min())), min(x1, int(footprint.x1[y0:y1][spans].max()))
+        if lo < hi:
+            out.append((y0, y1, lo, hi))
+    return out
 
 
 def _blend_sprite(frame: np.ndarray, sprite: np.ndarray, x0: int, y0: int, opacity: float) -> None:
@@ -702,13 +721,14 @@ class WorldRenderer:
             inv = None
         covered = (np.zeros(bottom - top, bool) if inv is None else
                    covered_rows(inv, tex.shape[1], layer.opaque_rows(), top, bottom, view.width))
-        return _LayerPlacement(tex, hmat, top, bottom, covered)
+        return _LayerPlacement(tex, hmat, top, bottom, covered, None if inv is None else layer.coverage(), inv, start)
 
     def _draw_layer(self, frame: np.ndarray, placed: _LayerPlacement, hidden: np.ndarray | None = None,
                     footprint: Footprint | None = None) -> None:
         """Warp and blend a placed layer over ``frame``; not on rows ``hidden`` (bool per frame row) by
         nearer opaque layers, and rows it covers itself are copied, not blended (the same bytes).
-        ``footprint``: only its pixels are drawn, in pieces (see ``footprint``)."""
+        ``footprint``: only its pixels are drawn, in pieces (see ``footprint``). Blended rows are drawn only
+        in the rectangles where the layer holds anything (``coverage``)."""
         top, bottom = placed.top, placed.bottom
         kinds = np.where(placed.covered, OPAQUE, MIXED)
         if hidden is not None:
@@ -717,6 +737,10 @@ class WorldRenderer:
             if kind == HIDDEN:
                 continue
             pieces = [(a, b, 0, frame.shape[1])] if footprint is None else footprint.pieces(a, b)
+            if kind == MIXED and placed.coverage is not None:  # planned once for the run, then cut by the pieces
+                rects = placed.coverage.rects(placed.inv, placed.column0, placed.tex.shape[1], (a, b),
+                                              (0, frame.shape[1]))
+                pieces = rects if footprint is None else _clip_to_footprint(rects, footprint)
             for y0, y1, x0, x1 in pieces:
                 hmat = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]]) @ placed.hmat
                 warped = self._warp(placed.tex, hmat, (x1 - x0, y1 - y0), cv2.BORDER_CONSTANT)

@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from director.engines.previz.canvas import Canvas, periodic_noise_2d
+from director.engines.previz.coverage import Coverage
 from director.engines.previz.grade import Grade
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import GroundSpec, LayerSpec, SceneRecipe
@@ -127,6 +128,13 @@ class LayerTexture:
         if not hasattr(self, "_opaque_rows"):
             self._opaque_rows = _opaque_rows(cv2.extractChannel(self.tex, 3)[:, : self.period_px])
         return self._opaque_rows
+
+    def coverage(self) -> Coverage:
+        """Where the texture may hold anything but transparent black, by blocks (``coverage``): what a
+        frame must warp and blend of it (from its own texels if the bake did not say: once per bake)."""
+        if not hasattr(self, "_coverage"):
+            self._coverage = Coverage.of(self.ready()[:, : self.period_px].max(axis=2))
+        return self._coverage
 
     def _widen(self, width: int) -> None:
         """Repeat the period further once, so wider views (a camera moved back or aside) stay slices:
@@ -344,7 +352,20 @@ def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec,
                                             None if emit is None else emit[1]))
     layer._content_rows = _filled_rows(inputs.alpha)  # from the one-channel alpha: its texels come later
     layer._opaque_rows = _opaque_rows(inputs.alpha)
+    layer._coverage = layer_coverage(painted, inputs)
     return layer
+
+
+def layer_coverage(painted: Painted, inputs: _BakeInputs) -> Coverage:
+    """``Coverage`` of every bake of ``painted`` from ``inputs``: a texel is transparent black in all of them
+    where its alpha is 0 and it has no glow (premultiplied colours; ``relight``'s transforms keep 0 at 0).
+    Light-independent, so made once per painting."""
+    key = ("coverage", id(inputs))
+    found = painted.inputs.get(key)
+    if found is None:
+        filled = inputs.alpha if not inputs.glows else cv2.max(inputs.alpha, painted.canvas.emissive)
+        found = painted.inputs[key] = Coverage.of(filled)
+    return found
 
 
 def _ambient(light: Light, indoor: bool) -> np.ndarray:
