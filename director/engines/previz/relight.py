@@ -51,6 +51,7 @@ GROUND_SAMPLE_STEP = 7  # the ground tile is noise around a few colours: every 7
 FIT_TOLERANCE = 1.5  # RMS levels: a worse fit bakes the bucket fully instead
 FIT_MAX_ERROR = 4.0  # levels, on any sampled colour: a worse one bakes the bucket fully too
 MAX_FIT_SAMPLES = 20000
+CLIP_SLACK = 0.5  # levels a 3-channel re-light's first term may be cut by (see _Recolour)
 
 
 def anchor_daylight(daylight: float) -> float:
@@ -83,28 +84,39 @@ class _Recolour:
     negative, as rgb <= alpha premultiplied). Per channel, with offset o:
       o >= 0: (M3 rgb + o) - o (255 - alpha) / 255
       o <  0: (M3 rgb + o rgb / 255) - (-o) (alpha - rgb) / 255
-    The first term holds the offset of an opaque texel (or of the channel's own colour), so it rarely passes
-    255, which would cut it before the second term brings it down (bright colours with a negative offset and
-    a gain over 1, as a warm grade's dusk gives, would lose up to 10 levels with o rgb / 255 left out); cut at
-    0 it loses nothing, as what follows only darkens. Two roundings and 10-bit coefficients: within 1 level
-    of the exact map."""
+    Cut at 0, the first term loses nothing (what follows only darkens); cut at 255 it would, so a map whose
+    first term can pass 255 by more than CLIP_SLACK where the second is not 0 (gains over 1 with an offset:
+    a warm grade at dusk, bright sails at sea) is applied as the one 4x4 transform (``four``) instead. Two
+    roundings and 10-bit coefficients: within 1 level of the 4x4."""
 
     colour: np.ndarray  # float32 [3, 4]: [M3 + diag(min(o, 0)) / 255 | max(o, 0)], on rgb
     alpha: np.ndarray  # float32 [3, 4]: [diag(-o / 255) | max(o, 0)], on q
     negative: tuple[int, int, int, int]  # 255 in channels whose offset is negative: alpha - (rgb & this) is q
+    four: np.ndarray | None  # float32 [4, 4] on RGBA, when the 3-channel terms could be cut
 
     @classmethod
     def of(cls, m: np.ndarray) -> _Recolour:
         offset = m[:, 3]
         bias = np.maximum(offset, 0.0)[:, None]
         colour = m[:, :3] + np.diag(np.minimum(offset, 0.0)) / 255.0
+        # the most the first term can pass 255 by where the second is not 0, at each alpha (rgb <= alpha)
+        a = np.arange(256.0)[None, :]
+        first = np.maximum(colour, 0.0).sum(axis=1, keepdims=True) * a + bias
+        second = np.abs(offset)[:, None] * np.where(offset[:, None] < 0, a, 255.0 - a) / 255.0
+        four = None
+        if np.minimum(first - 255.0, second).max() > CLIP_SLACK:
+            four = np.zeros((4, 4), np.float32)
+            four[:3, :3], four[:3, 3], four[3, 3] = m[:, :3], offset / 255.0, 1.0
         return cls(colour=np.concatenate([colour, bias], axis=1).astype(np.float32),
                    alpha=np.concatenate([np.diag(-offset / 255.0), bias], axis=1).astype(np.float32),
-                   negative=(*(255 * (offset < 0)).tolist(), 0))
+                   negative=(*(255 * (offset < 0)).tolist(), 0), four=four)
 
     def apply(self, src: np.ndarray, alpha3: np.ndarray, dst: np.ndarray) -> None:
         """``dst`` (uint8 [h, w, 3]) := the re-lit rgb of ``src`` (premultiplied RGBA [h, w, 4]); ``alpha3``:
         ``src``'s alpha in each of 3 channels."""
+        if self.four is not None:
+            cv2.cvtColor(cv2.transform(src, self.four), cv2.COLOR_RGBA2RGB, dst=dst)
+            return
         cv2.cvtColor(src, cv2.COLOR_RGBA2RGB, dst=dst)
         q = cv2.subtract(alpha3, cv2.bitwise_and(dst, self.negative)) if any(self.negative) else alpha3
         cv2.transform(dst, self.colour, dst=dst)
