@@ -225,7 +225,11 @@ def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Li
         if len(x) == 0:
             bands.append((r0, r1, None))
             continue
-        c1 = layer_colors(x, anchor, grade, spec.depth, indoor, lamps, apron).reshape(-1, 3)
+        # the anchor's side is the same for every bucket of its group (~16 in a transition): cached on the layer
+        key = ("anchor_colors", id(inputs), r0, r1, apron, anchor.key, grade.key, indoor, lamps)
+        c1 = painted.inputs.get(key)
+        if c1 is None:
+            c1 = painted.inputs[key] = layer_colors(x, anchor, grade, spec.depth, indoor, lamps, apron).reshape(-1, 3)
         c2 = layer_colors(x, light, grade, spec.depth, indoor, lamps, apron).reshape(-1, 3)
         m, rms = _fit(c1, c2)
         if rms > FIT_TOLERANCE:
