@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -163,3 +164,70 @@ def test_columns_first_seen_after_the_anchor_was_let_go_are_baked_again_the_same
     assert np.array_equal(frame, WorldRenderer(1280, 720, 4).render(turned, 99))
     renderer.render(turned, 100)
     assert len(renderer._anchors) == 0  # and let go again: the light is still settled
+
+
+def _premultiplied_layer(rng, height: int, width: int) -> np.ndarray:
+    """Premultiplied RGBA [height, width, 4]: albedo colours (bright ones and saturated primaries among them)
+    under alpha that is 0 in the sky rows, ramps through every partial level at the edges, and is 255 below."""
+    albedo = rng.integers(0, 256, (height, width, 3)).astype(np.float64)
+    albedo[::5, ::3] = (255, 255, 217)  # bright: a gain over 1 takes it past 255 before a negative offset
+    albedo[1::5, 1::3] = (255, 0, 0)  # saturated: negative cross terms take it under 0
+    alpha = np.zeros((height, width))
+    alpha[height // 4 :] = 255.0
+    edge = np.arange(256, dtype=np.float64)
+    alpha[height // 4 : height // 4 + 16] = np.resize(edge, (16, width))  # every partial level, many times
+    alpha[:, : width // 8] = np.resize(edge, (height, width // 8))
+    rgb = np.rint(albedo * alpha[..., None] / 255.0)
+    return np.dstack([rgb, alpha]).astype(np.uint8)
+
+
+def _four(m: np.ndarray) -> np.ndarray:
+    """The 4x4 transform on premultiplied RGBA of a fitted 3x4 map (levels): what re-lit layers were made with."""
+    four = np.zeros((4, 4), np.float32)
+    four[:3, :3], four[:3, 3], four[3, 3] = m[:, :3], m[:, 3] / 255.0, 1.0
+    return four
+
+
+def _relit_columns(tex: np.ndarray, recolour, top: int) -> np.ndarray:
+    """``tex``'s rows [top, H) re-lit by ``recolour`` through a re-lit layer's column maker, into a used array."""
+    from types import SimpleNamespace
+
+    from director.engines.previz.relight import _RelitColumns
+
+    out = np.full_like(tex, 77)  # its old texels are never read
+    alpha = np.ascontiguousarray(tex[..., 3])
+    relit = _RelitColumns(lambda: SimpleNamespace(tex=tex, fill=None), out, tex.shape[1], alpha,
+                          [(top, tex.shape[0], recolour)], None)
+    relit(0, tex.shape[1])
+    assert np.all(out[:top] == 77)  # rows outside the bands are the caller's (kept transparent)
+    return out[top:]
+
+
+def test_the_3_channel_recolour_is_the_4x4_transform_on_premultiplied_rgba_within_a_level():
+    """Re-lit texels come from 3-channel transforms (fast in OpenCV), not one 4x4 on RGBA: rgb' = M3 rgb +
+    offset * alpha / 255 within 1 level of the 4x4 at every alpha, offsets of either sign; alpha is kept as it
+    is, transparent texels stay black. A map whose 3-channel terms could be cut at 255 (a warm grade's dusk:
+    gains over 1, a negative offset) is made by the 4x4 itself: the 3-channel terms would miss by more."""
+    from dataclasses import replace
+
+    from director.engines.previz.relight import _Recolour
+
+    rng = np.random.default_rng(7)
+    tex = _premultiplied_layer(rng, 96, 1100)  # wider than a fill block
+    top = 3
+    darkening = [np.array([[0.7, 0.1, 0.0, -20.0], [0.05, 0.6, 0.05, 8.0], [0.0, -0.1, 0.8, -12.0]]),  # mixed
+                 np.array([[0.55, 0.02, 0.01, -6.0], [0.03, 0.5, 0.02, -9.5], [0.0, 0.04, 0.45, -3.2]]),
+                 np.array([[0.5, 0.0, 0.0, 40.0], [0.0, 0.55, 0.0, 35.0], [0.0, 0.0, 0.7, 30.0]]),  # fog
+                 np.array([[0.98, 0.02, 0.0, 3.0], [0.0, 1.0, 0.0, -2.0], [0.0, 0.0, 1.0, 0.0]])]  # nearly none
+    warm_dusk = np.array([[-0.07, 0.48, 0.74, -16.0], [-0.04, 0.44, 0.61, -6.1], [-0.02, 0.23, 0.62, 1.8]])
+    for m in darkening + [warm_dusk]:
+        recolour = _Recolour.of(m)
+        assert (recolour.four is None) == (m is not warm_dusk)
+        expected = cv2.transform(tex, _four(m))[top:]
+        made = _relit_columns(tex, recolour, top)
+        diff = np.abs(made[..., :3].astype(int) - expected[..., :3].astype(int))
+        assert diff.max() <= 1 and diff.mean() < 0.25, (m, diff.max(), diff.mean())  # two roundings, not one
+        assert np.array_equal(made[..., 3], tex[top:, :, 3])
+        assert not made[tex[top:, :, 3] == 0].any()  # premultiplied: no colour where nothing is
+    cut = _relit_columns(tex, replace(_Recolour.of(warm_dusk), four=None), top)
+    assert np.abs(cut[..., :3].astype(int) - cv2.transform(tex, _four(warm_dusk))[top:, :, :3]).max() > 4
