@@ -157,7 +157,8 @@ class SkyFields:
     milky_way: np.ndarray | None  # level of the milky way band at full night, not faded; None if none
 
 
-_FIELDS = LRU(2)  # SkyFields, ~15 MB each at 1280 (20 MB with a milky way); read only
+_FIELDS = LRU(4)  # SkyFields, ~15 MB each at 1280 (20 MB with a milky way), read only: a dawn needs the
+# night (stars) and day fields of the frames and of the light probes (96 px, ~0.1 MB): with 2, they were rebuilt
 _FIELDS_LOCK = threading.Lock()
 
 

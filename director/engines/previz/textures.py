@@ -13,6 +13,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -162,6 +163,17 @@ class _BakeInputs:
     alpha: np.ndarray  # uint8 [H, W] (4 bytes a pixel in all: the 3-channel alpha and emissive are not kept)
     glows: bool  # any emissive pixel
     ground_rows: int  # first apron row (== height: no apron)
+
+    @cached_property
+    def filled_rows(self) -> tuple[int, int]:
+        """(first, last + 1) rows with any non-transparent texel: the same in every bake (light keeps alpha)."""
+        return _filled_rows(self.alpha)
+
+    @cached_property
+    def opaque_rows(self) -> np.ndarray:
+        """bool per row: alpha 255 across the period, in every bake (a transition bakes an anchor per group
+        and the probes theirs: each read ~1 ms of alpha at 1280 for these two)."""
+        return _opaque_rows(self.alpha)
 
 
 def bake_inputs(painted: Painted, ground: GroundSpec, apron_ground: bool) -> _BakeInputs:
@@ -350,8 +362,8 @@ def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec,
     layer = LayerTexture(spec=spec, tex=tex, ppm=c.ppm, period_px=c.width, y_top=spec.y_top,
                          fill=_BakedColumns(tex, c.width, inputs, c.emissive, amb, apron, fog, grade,
                                             None if emit is None else emit[1]))
-    layer._content_rows = _filled_rows(inputs.alpha)  # from the one-channel alpha: its texels come later
-    layer._opaque_rows = _opaque_rows(inputs.alpha)
+    layer._content_rows = inputs.filled_rows  # from the one-channel alpha: its texels come later
+    layer._opaque_rows = inputs.opaque_rows
     layer._coverage = layer_coverage(painted, inputs)
     return layer
 
