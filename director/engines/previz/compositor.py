@@ -83,6 +83,8 @@ def sky_hour(light: Light, hour: float) -> float:
     if 0.0 < light.daylight < 1.0:
         return Environment.hour_of_daylight(light.daylight, light.is_dawn)
     return round(hour / SKY_HOUR_STEP) * SKY_HOUR_STEP
+
+
 MIN_LAYER_DISTANCE = 0.4  # metres; a layer the camera has passed is not drawn
 REDUCE = 2  # sky and ground (smooth, hazy) are warped at 1/REDUCE resolution and upscaled
 SMALL_STRIPS = (STRIP_ROWS // REDUCE, MERGE_PIXELS // REDUCE**2)  # their footprint's strips: the same rows
