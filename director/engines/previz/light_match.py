@@ -12,7 +12,8 @@ size (96x54, camera at rest, nobody in it) and the ratio of the two probes' mean
 Probes are cached per scene, style and bucket, each rendered at its bucket's own hour
 (``Environment.hour_of_daylight``: the sun where that daylight puts it), not at the frame's quarter
 hour: a 17:00-21:00 transition renders one probe per bucket it crosses (~15) instead of one per bucket
-and quarter hour (~40, 0.3-0.5 s).
+and quarter hour (~40, 0.3-0.5 s). The probe renders the frame renderer's layers shrunk (``shrink_painted``):
+painted again at 96 px, a city's ~10 000 windows cost ~0.14 s and put its dusk gains 2 % off the frames' own.
 Pure function of the state: resume and rewind give the same frames.
 """
 

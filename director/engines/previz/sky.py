@@ -1,10 +1,10 @@
-"""The sky texture: a panorama by (azimuth, tan elevation), baked per light bucket, quarter hour and grade.
+"""The sky texture: a panorama by (azimuth, tan elevation), baked per light bucket, hour and grade.
 
 What the sky holds, in the order its colours are made (the order matters where a step is not linear):
 gradient by elevation, the sun's or moon's glow, its disc, stars (a max), the milky way, clouds (blended
 over by their density), fog (thinning towards the zenith), and a fade of the top rows to their row mean.
 
-A light transition ("night falls") bakes a new sky for every light bucket and quarter hour it crosses,
+A light transition ("night falls") bakes a new sky for every light bucket it crosses (``compositor.sky_hour``),
 so the bake is written as a sum: all of it but the disc and the stars is linear in a few planes that do
 not depend on the light (cloud density, the elevation weight under the clouds, the milky way) or depend on
 the hour only (the glow), each times a colour of the light, plus a colour per row (horizon, fog)::
