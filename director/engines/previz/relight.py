@@ -244,7 +244,7 @@ def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Li
                          fill=_RelitColumns(base_again or (lambda: base), out, period, inputs.alpha, bands, glow_term))
     layer._content_rows = base.content_rows()  # alpha is unchanged (and not made yet in ``out``)
     layer._opaque_rows = base.opaque_rows()
-    layer._coverage = base.coverage()  # glow only where the base bake has its own (``layer_coverage``)
+    layer._coverage = base.coverage()  # glow only where the base bake has its own (``_BakeInputs.coverage``)
     return layer
 
 

@@ -163,6 +163,7 @@ class _BakeInputs:
     alpha: np.ndarray  # uint8 [H, W] (4 bytes a pixel in all: the 3-channel alpha and emissive are not kept)
     glows: bool  # any emissive pixel
     ground_rows: int  # first apron row (== height: no apron)
+    emissive: np.ndarray  # uint8 [H, W]: the painting's own (not a copy)
 
     @cached_property
     def filled_rows(self) -> tuple[int, int]:
@@ -174,6 +175,12 @@ class _BakeInputs:
         """bool per row: alpha 255 across the period, in every bake (a transition bakes an anchor per group
         and the probes theirs: each read ~1 ms of alpha at 1280 for these two)."""
         return _opaque_rows(self.alpha)
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        """``Coverage`` of every bake from these inputs: a texel is transparent black in all of them where its
+        alpha is 0 and it has no glow (premultiplied colours; ``relight``'s transforms keep 0 at 0)."""
+        return Coverage.of(cv2.max(self.alpha, self.emissive) if self.glows else self.alpha)
 
 
 def bake_inputs(painted: Painted, ground: GroundSpec, apron_ground: bool) -> _BakeInputs:
@@ -194,7 +201,7 @@ def bake_inputs(painted: Painted, ground: GroundSpec, apron_ground: bool) -> _Ba
         alpha[ground_rows:] = ramp.astype(np.uint8)[:, None]
     else:
         ground_rows = c.height
-    found = _BakeInputs(rgb, alpha, bool(c.emissive.any()), ground_rows)
+    found = _BakeInputs(rgb, alpha, bool(c.emissive.any()), ground_rows, c.emissive)
     painted.inputs[key] = found
     return found
 
@@ -364,20 +371,8 @@ def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec,
                                             None if emit is None else emit[1]))
     layer._content_rows = inputs.filled_rows  # from the one-channel alpha: its texels come later
     layer._opaque_rows = inputs.opaque_rows
-    layer._coverage = layer_coverage(painted, inputs)
+    layer._coverage = inputs.coverage
     return layer
-
-
-def layer_coverage(painted: Painted, inputs: _BakeInputs) -> Coverage:
-    """``Coverage`` of every bake of ``painted`` from ``inputs``: a texel is transparent black in all of them
-    where its alpha is 0 and it has no glow (premultiplied colours; ``relight``'s transforms keep 0 at 0).
-    Light-independent, so made once per painting."""
-    key = ("coverage", id(inputs))
-    found = painted.inputs.get(key)
-    if found is None:
-        filled = inputs.alpha if not inputs.glows else cv2.max(inputs.alpha, painted.canvas.emissive)
-        found = painted.inputs[key] = Coverage.of(filled)
-    return found
 
 
 def _ambient(light: Light, indoor: bool) -> np.ndarray:
