@@ -99,7 +99,8 @@ class SkyTexture:
     @cached_property
     def tex(self) -> np.ndarray:
         """uint8 [H, period + ext, 3]: the period followed by its first ``ext`` columns again, so a window
-        that wraps is one slice. Made on first use (the compositor remaps ``periodic`` with wrapping)."""
+        that wraps is one slice. Made on first use, every column made (the compositor remaps the columns
+        ``made`` gives, with wrapping)."""
         ext = min(self.period_px, int(self.ppr * SKY_EXT_RADIANS))
         return np.concatenate([self.periodic, self.periodic[:, :ext]], axis=1)
 
@@ -407,26 +408,17 @@ class _Plane:
 
     def __init__(self, plane: np.ndarray, clear: np.ndarray | None = None, fade: np.ndarray | None = None,
                  copy: bool = False) -> None:
-        self.plane, self.clear, self.fade = plane, clear, fade
-        self.made = None  # a whole plane made at once (``copy``: numpy's copy, then faded as a whole)
-        self.means = None
-        if fade is None:
-            return
-        k = len(fade)
-        if clear is None and not copy:  # the glow without clouds: faded in place, as it always was
-            self.made = _fade_top(plane, fade)
-        elif clear is None:
-            self.made = _fade_top(plane.copy(), fade)
-        elif k:
-            self.means = cv2.multiply(clear[:k], plane[:k]).mean(axis=1, dtype=np.float32)
+        self.plane, self.clear, self.fade, self.means = plane, clear, fade, None
+        if fade is not None and clear is None:  # faded whole at once: in place (the glow, as it always was),
+            self.plane = _fade_top(plane.copy() if copy else plane, fade)  # or numpy's copy (``copy``)
+        elif fade is not None and len(fade):
+            self.means = cv2.multiply(clear[: len(fade)], plane[: len(fade)]).mean(axis=1, dtype=np.float32)
 
     def part(self, a: int, b: int, c0: int, c1: int) -> np.ndarray:
-        if self.made is not None:
-            return self.made[a:b, c0:c1]
         if self.clear is None:
             return self.plane[a:b, c0:c1]
         out = cv2.multiply(self.clear[a:b, c0:c1], self.plane[a:b, c0:c1])
-        k = len(self.fade)
+        k = 0 if self.fade is None else len(self.fade)
         if a < k:  # _fade_top's arithmetic, on these rows of the block
             rows = out[: min(b, k) - a]
             rows *= (1 - self.fade[a : min(b, k)])[:, None]
