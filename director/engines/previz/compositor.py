@@ -220,6 +220,13 @@ def _blend_sprite(frame: np.ndarray, sprite: np.ndarray, x0: int, y0: int, opaci
     roi[:] = (roi.astype(np.float32) * (1.0 - s[..., 3:4] / 255.0) + s[..., :3]).clip(0, 255).astype(np.uint8)
 
 
+def _may_show(view: View, u: float, v: float, size: tuple[float, float]) -> bool:
+    """Whether a sprite of at most ``size`` (width, height) pixels standing on pixel (u, v) (its bottom
+    centre) may reach into ``view``'s frame."""
+    w, h = size
+    return u + w / 2 > 0 and u - w / 2 < view.width and v + 1 > 0 and v - h < view.height
+
+
 def _rim_edge(rgba: np.ndarray) -> np.ndarray:
     """Outline of a sprite on the side facing the key light (up and to the left), uint8 [H, W, 3] (0..255 on
     every channel): its alpha minus itself shifted away from the light, blurred. Independent of the light:
@@ -787,8 +794,12 @@ class WorldRenderer:
         side = figures.view_of(e.heading, camera_yaw)
         hb = figures.size_bucket(h_px)
         ph = figures.gesture_phase(e.action, e.gesture) if e.action in figures.GESTURE_POSES else figures.phase_bucket(e.stride)
-        haze = round(light.haze(depth) * 20) / 20
         image = self._image(e.image)
+        scale = h_px / hb
+        if image is None and not _may_show(view, u, v, figures.figure_bounds(
+                kind, e.description, side, e.action, hb if abs(scale - 1.0) <= SPRITE_SIZE_SLACK else h_px)):
+            return  # beside, above or below the frame: not drawn (a close figure's sprite is large)
+        haze = round(light.haze(depth) * 20) / 20
         if image is not None:
             key = ("img", e.image, hb, side == "left", light.key, grade.key, haze)
         else:
@@ -821,7 +832,6 @@ class WorldRenderer:
             return cv2.merge([pm, a]), anchor
 
         sprite, anchor = self._sprites.get_or(key, build)
-        scale = h_px / hb
         if abs(scale - 1.0) > SPRITE_SIZE_SLACK:
             sprite = cv2.resize(sprite, (max(1, int(sprite.shape[1] * scale)), max(1, int(sprite.shape[0] * scale))),
                                 interpolation=cv2.INTER_LINEAR)

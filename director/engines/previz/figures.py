@@ -375,19 +375,43 @@ def _car(pen: _Pen, phase: float, view: View, color) -> None:
             pen.poly([(sx - 0.14, 0.0), (sx + 0.14, 0.0), (sx + 0.14, 0.32), (sx - 0.14, 0.32)], tyre)
 
 
+def _canvas_metres(kind: str, view: View, action: str) -> tuple[float, float]:
+    """(width, height) in metres of the canvas a figure of ``kind`` (one of SIZES) is drawn on."""
+    h_m, w_m = SIZES[kind]
+    side = view in ("left", "right")
+    pen_w = (w_m if side or kind != "car" else 2.2) + 0.6 * (kind in ("person", "thing")) + 0.2 * h_m
+    if action == "fall":  # room to lie down on either side of the feet
+        pen_w = 2.0 * h_m
+    return pen_w * 1.1, h_m * (1.45 if action == "jump" else 1.2)
+
+
+def _looks_scale(kind: str, description: str) -> float:
+    """A child is smaller than an adult, a kitten than a cat: the figure's size against its kind's."""
+    if kind == "person":
+        return person_looks(description).scale
+    return animal_scale(description) if kind in ANIMALS else 1.0
+
+
+def figure_bounds(kind: str, description: str, view: View, action: str, height_px: float) -> tuple[float, float]:
+    """(width, height) in pixels that ``draw_figure`` of a figure ``height_px`` tall (its nominal height)
+    stays within, in any pose, its ground point at the bottom centre: the compositor leaves out figures
+    wholly outside the frame without drawing them."""
+    kind = kind if kind in SIZES else "thing"
+    w_m, h_m = _canvas_metres(kind, view, action)
+    scale = height_px / SIZES[kind][0] * _looks_scale(kind, description)
+    return w_m * scale + 2.0, h_m * scale + 2.0  # + the canvas' rounding up and the resizes'
+
+
 def draw_figure(kind: str, description: str, view: View, phase: float, action: str, height_px: float) -> Sprite:
     """One figure of ``kind`` ``height_px`` tall (its nominal height), seen from ``view``."""
     kind = kind if kind in SIZES else "thing"
-    h_m, w_m = SIZES[kind]
+    h_m = SIZES[kind][0]
     scale = height_px / h_m
     moving = action in ("walk", "run")
     run = action == "run"
     color = main_color(kind, description)
     side = view in ("left", "right")
-    pen_w = (w_m if side or kind != "car" else 2.2) + 0.6 * (kind in ("person", "thing")) + 0.2 * h_m
-    if action == "fall":  # room to lie down on either side of the feet
-        pen_w = 2.0 * h_m
-    pen = _Pen(pen_w * 1.1, h_m * (1.45 if action == "jump" else 1.2), scale, SUPERSAMPLE if height_px < SUPERSAMPLE_BELOW else 1)
+    pen = _Pen(*_canvas_metres(kind, view, action), scale, SUPERSAMPLE if height_px < SUPERSAMPLE_BELOW else 1)
     if kind == "person":
         gesture = action if action in GESTURE_POSES else None
         _person(pen, phase, view, run, moving or action == "dance", person_looks(description),
@@ -420,8 +444,7 @@ def draw_figure(kind: str, description: str, view: View, phase: float, action: s
         rgba = cv2.flip(rgba, 1)  # the same bytes as rgba[:, ::-1].copy(), whose strided copy took ~1.4 ms
     if not side and kind in ANIMALS:  # animals seen head-on or from behind: a narrower side view
         rgba = cv2.resize(rgba, (max(1, rgba.shape[1] // 2), rgba.shape[0]), interpolation=cv2.INTER_AREA)
-    # A child is smaller than an adult, a kitten than a cat: the sprite keeps its ground point.
-    size = person_looks(description).scale if kind == "person" else animal_scale(description) if kind in ANIMALS else 1.0
+    size = _looks_scale(kind, description)  # the sprite keeps its ground point
     if size != 1.0:
         rgba = cv2.resize(rgba, (max(1, round(rgba.shape[1] * size)), max(1, round(rgba.shape[0] * size))),
                           interpolation=cv2.INTER_AREA)
