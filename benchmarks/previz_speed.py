@@ -144,7 +144,7 @@ def bench(width: int, height: int, frames: int, scenes: list[str], chunk: int = 
         eng.close()
         if encoder:
             row["enc_fps"], row["enc_wall_fps"] = encoder_alone(list(kept), width, height, fps, chunk)
-        kept = kept[:0]  # let the frames go before the next scene's are made
+        kept = np.empty((0, height, width, 3), np.uint8)  # the frames let go before the next scene's are made (a slice would hold them)
         rows.append(row)
     return rows
 
