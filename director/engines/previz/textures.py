@@ -70,14 +70,17 @@ def _nbytes(value) -> int:
     return 0
 
 
+# Per-row minimum and maximum by numpy: OpenCV's cv2.reduce across each row of a uint8 image took ~20 ms
+# on a 685x5900 layer where numpy's SIMD reduction takes ~0.15 ms (same values).
+
 def _opaque_rows(alpha: np.ndarray) -> np.ndarray:
     """bool per row of a uint8 alpha image: alpha 255 across the whole row."""
-    return cv2.reduce(alpha, 1, cv2.REDUCE_MIN)[:, 0] == 255
+    return alpha.min(axis=1) == 255
 
 
 def _filled_rows(alpha: np.ndarray) -> tuple[int, int]:
     """(first, last + 1) rows of a uint8 alpha image with any non-zero texel; (0, 0) if none."""
-    filled = np.nonzero(cv2.reduce(alpha, 1, cv2.REDUCE_MAX)[:, 0])[0]
+    filled = np.flatnonzero(alpha.max(axis=1))
     return (int(filled[0]), int(filled[-1]) + 1) if filled.size else (0, 0)
 
 

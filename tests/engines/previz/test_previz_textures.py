@@ -58,12 +58,17 @@ def test_sky_bakes_at_every_sun_and_moon_position():
 
 
 def test_layer_content_rows_bound_the_opaque_texels():
-    """Rows without an opaque texel (warped to nothing) are left out of a layer's draw, and only those."""
+    """Rows without an opaque texel (warped to nothing) are left out of a layer's draw, and only those; rows
+    opaque across the period hide what is behind them."""
     tex = np.zeros((50, 40, 4), np.uint8)
     tex[12, 39, 3] = 1
     tex[30:41, :, 3] = 255
+    tex[44, :32, 3] = 255  # opaque over the period (the wrap columns after it do not count)
+    tex[46, :, 3] = 255
+    tex[46, 7, 3] = 254  # one texel short of opaque
     layer = LayerTexture(spec=None, tex=tex, ppm=10.0, period_px=32, y_top=5.0)
-    assert layer.content_rows() == (12, 41)
+    assert layer.content_rows() == (12, 47)
+    assert np.flatnonzero(layer.opaque_rows()).tolist() == [*range(30, 41), 44]
     assert LayerTexture(spec=None, tex=np.zeros((5, 40, 4), np.uint8), ppm=10.0, period_px=32, y_top=5.0).content_rows() == (0, 0)
 
 
