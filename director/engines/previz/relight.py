@@ -51,6 +51,7 @@ GROUND_SAMPLE_STEP = 7  # the ground tile is noise around a few colours: every 7
 FIT_TOLERANCE = 1.5  # RMS levels: a worse fit bakes the bucket fully instead
 FIT_MAX_ERROR = 4.0  # levels, on any sampled colour: a worse one bakes the bucket fully too
 MAX_FIT_SAMPLES = 20000
+FIT_MAX_CONDITION = 1e10  # of the normal equations' matrix; above it, lstsq (see _fit)
 CLIP_SLACK = 0.5  # levels a 3-channel re-light's first term may be cut by (see _Recolour)
 
 
@@ -64,7 +65,14 @@ def _fit(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, float]:
     """Least-squares affine map (3x4) from ``src`` colours to ``dst`` colours ([N, 3] each) and its RMS
     error (infinite when any colour misses by more than FIT_MAX_ERROR)."""
     a = np.concatenate([src.astype(np.float64), np.ones((len(src), 1))], axis=1)
-    sol, *_ = np.linalg.lstsq(a, dst.astype(np.float64), rcond=None)
+    dst = dst.astype(np.float64)
+    # The normal equations (4x4) where they are well conditioned: ~7x faster than lstsq's SVD on the ground's
+    # ~38 000 samples, and the same float32 maps. A few colours (rank-deficient) take lstsq's least-norm answer.
+    ata = a.T @ a
+    if len(a) >= 4 and np.linalg.cond(ata) < FIT_MAX_CONDITION:
+        sol = np.linalg.solve(ata, a.T @ dst)
+    else:
+        sol, *_ = np.linalg.lstsq(a, dst, rcond=None)
     m = sol.T  # [3, 4]
     err = np.abs(a @ sol - dst)
     if not len(err):

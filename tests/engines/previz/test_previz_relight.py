@@ -8,7 +8,7 @@ import pytest
 
 from director.engines.previz.grade import Grade
 from director.engines.previz.lighting import LIGHT_STEPS, Light
-from director.engines.previz.relight import anchor_daylight, anchor_light, relight_ground, relight_layer
+from director.engines.previz.relight import _fit, anchor_daylight, anchor_light, relight_ground, relight_layer
 from director.engines.previz.scenes import recipe_for
 from director.engines.previz.textures import bake_ground, bake_layer, paint_ground, paint_layers
 from director.plan.styles import STYLES, get_style
@@ -231,3 +231,19 @@ def test_the_3_channel_recolour_is_the_4x4_transform_on_premultiplied_rgba_withi
         assert not made[tex[top:, :, 3] == 0].any()  # premultiplied: no colour where nothing is
     cut = _relit_columns(tex, replace(_Recolour.of(warm_dusk), four=None), top)
     assert np.abs(cut[..., :3].astype(int) - cv2.transform(tex, _four(warm_dusk))[top:, :, :3]).max() > 4
+
+
+@pytest.mark.parametrize("colours", [1, 2, 3, 40, 38000])
+def test_the_fit_is_lstsq_s_whether_solved_by_normal_equations_or_not(colours):
+    """Many colours are fitted through the 4x4 normal equations, a few (rank-deficient) by lstsq: the float32
+    maps the textures use are lstsq's either way."""
+    rng = np.random.default_rng(colours)
+    src = rng.integers(0, 256, (colours, 3)).astype(np.uint8)
+    m_true = np.array([[0.8, 0.05, 0.0, 3.0], [0.0, 0.7, 0.02, 2.0], [0.01, 0.0, 0.6, 5.0]])
+    dst = np.clip(np.rint(src @ m_true[:, :3].T + m_true[:, 3] + rng.normal(0, 0.4, (colours, 3))), 0, 255).astype(np.uint8)
+    m, rms = _fit(src, dst)
+    a = np.concatenate([src.astype(np.float64), np.ones((colours, 1))], axis=1)
+    expected = np.linalg.lstsq(a, dst.astype(np.float64), rcond=None)[0].T
+    assert np.allclose(m, expected, rtol=0, atol=1e-9)
+    assert np.array_equal(m.astype(np.float32), expected.astype(np.float32))
+    assert rms < 1.0
