@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import math
 import dataclasses
+import functools
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -102,6 +103,7 @@ class _LayerPlacement:
     coverage: Coverage | None = None  # where the texture holds anything (None: draw every blended row whole)
     inv: np.ndarray | None = None  # 3x3 from frame pixels to window pixels
     column0: int = 0  # the texture column of the window's column 0 (unbounded: ``LayerTexture.window``)
+    make: Callable[[int, int], None] | None = None  # makes window columns [c0, c1) (``LayerTexture.make``)
 
 
 @dataclass
@@ -199,6 +201,21 @@ def _clip_to_footprint(rects: list[tuple[int, int, int, int]], footprint: Footpr
         if lo < hi:
             out.append((y0, y1, lo, hi))
     return out
+
+
+def _columns_read(inv: np.ndarray | None, rect: tuple[int, int, int, int], width: int) -> tuple[int, int]:
+    """Window columns [c0, c1) that a bilinear warp of the frame rectangle (y0, y1, x0, x1) reads through
+    ``inv`` (frame pixels to window pixels; None: all ``width``). A plane's column is a linear-fractional
+    function of the pixel, so over a rectangle in front of the camera it is extreme at the corners; two
+    columns of slack cover the filter's neighbour and the warp's fixed-point rounding."""
+    if inv is None:
+        return 0, width
+    y0, y1, x0, x1 = rect
+    u, _, w = inv @ np.array([[x0, x1, x0, x1], [y0, y0, y1, y1], [1.0, 1.0, 1.0, 1.0]])
+    if not np.all(w > 0):  # the rectangle reaches the plane's horizon: anything may be read
+        return 0, width
+    u = u / w
+    return max(0, math.floor(u.min()) - 2), min(width, math.ceil(u.max()) + 3)
 
 
 def _blend_sprite(frame: np.ndarray, sprite: np.ndarray, x0: int, y0: int, opacity: float) -> None:
@@ -739,7 +756,8 @@ class WorldRenderer:
             inv = None
         covered = (np.zeros(bottom - top, bool) if inv is None else
                    covered_rows(inv, tex.shape[1], layer.opaque_rows(), top, bottom, view.width))
-        return _LayerPlacement(tex, hmat, top, bottom, covered, None if inv is None else layer.coverage(), inv, start)
+        return _LayerPlacement(tex, hmat, top, bottom, covered, None if inv is None else layer.coverage(), inv, start,
+                               None if layer.fill is None else functools.partial(layer.make, start))
 
     def _draw_layer(self, frame: np.ndarray, placed: _LayerPlacement, hidden: np.ndarray | None = None,
                     footprint: Footprint | None = None) -> None:
@@ -760,6 +778,8 @@ class WorldRenderer:
                                               (0, frame.shape[1]))
                 pieces = rects if footprint is None else _clip_to_footprint(rects, footprint)
             for y0, y1, x0, x1 in pieces:
+                if placed.make is not None:
+                    placed.make(*_columns_read(placed.inv, (y0, y1, x0, x1), placed.tex.shape[1]))
                 hmat = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]]) @ placed.hmat
                 warped = self._warp(placed.tex, hmat, (x1 - x0, y1 - y0), cv2.BORDER_CONSTANT)
                 if kind == OPAQUE:  # alpha 255 throughout: the blend would give the layer's colour

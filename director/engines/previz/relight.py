@@ -52,6 +52,7 @@ FIT_TOLERANCE = 1.5  # RMS levels: a worse fit bakes the bucket fully instead
 FIT_MAX_ERROR = 4.0  # levels, on any sampled colour: a worse one bakes the bucket fully too
 MAX_FIT_SAMPLES = 20000
 FIT_MAX_CONDITION = 1e10  # of the normal equations' matrix; above it, lstsq (see _fit)
+MAKE_COLUMNS = 512  # columns re-lit per pass of the transforms (blocks side by side are asked for together)
 CLIP_SLACK = 0.5  # levels a 3-channel re-light's first term may be cut by (see _Recolour)
 
 
@@ -176,8 +177,8 @@ class _RelitColumns(ColumnBlocks):
         if not self.bands:
             return
         for c, p0, n in period_spans(a, b, self.period):  # alpha and emissive hold one period
-            for k in range(0, n, self.block):  # a block at a time: fewer of its texels leave the caches
-                self._make(base.tex, c + k, p0 + k, min(self.block, n - k))
+            for k in range(0, n, MAKE_COLUMNS):  # a part at a time: fewer of its texels leave the caches
+                self._make(base.tex, c + k, p0 + k, min(MAKE_COLUMNS, n - k))
 
     def _make(self, tex: np.ndarray, c: int, p: int, n: int) -> None:
         """Texture columns [c, c + n), which are the period's columns [p, p + n)."""

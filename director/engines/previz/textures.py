@@ -94,7 +94,7 @@ class LayerTexture:
     period_px: int
     y_top: float  # metres at row 0
     # Made on demand (a re-lit light bucket, see ``relight``): ``fill(c0, c1)`` makes columns [c0, c1) of
-    # ``tex`` final; ``window`` asks for the columns it returns, so a transition only re-lights what is seen.
+    # ``tex`` final; frames ``make`` the columns they read, so a transition only re-lights what is seen.
     fill: Callable[[int, int], None] | None = None
 
     @property
@@ -102,15 +102,21 @@ class LayerTexture:
         return self.tex.shape[1] - self.period_px
 
     def window(self, s_min: float, s_max: float) -> tuple[np.ndarray, int]:
-        """Texture columns covering [s_min, s_max) (unbounded pixel coordinates): (view, start column)."""
+        """Texture columns covering [s_min, s_max) (unbounded pixel coordinates): (view, start column). Its
+        columns may not be made yet: ``make`` them before reading them."""
         start = int(math.floor(s_min))
         width = int(math.ceil(s_max)) - start + 2
-        s0 = start % self.period_px
         if width > self.ext_px:
             self._widen(width)
-        if self.fill is not None:
-            self.fill(s0, s0 + width)
+        s0 = start % self.period_px
         return self.tex[:, s0 : s0 + width], start
+
+    def make(self, start: int, c0: int, c1: int) -> None:
+        """Make columns [c0, c1) of the window that begins at texture column ``start`` (``window``): a frame
+        makes only the columns its warps read, a fifth fewer than its windows hold."""
+        if self.fill is not None:
+            s0 = start % self.period_px
+            self.fill(s0 + c0, s0 + c1)
 
     def ready(self) -> np.ndarray:
         """The whole texture, every column made (for callers that read ``tex`` itself)."""
@@ -286,8 +292,9 @@ def layer_glow(painted: Painted, light: Light, grade: Grade, depth: float, indoo
     return rows, em_col
 
 
-COLUMN_BLOCK = 512  # texture columns made together when a view first asks for them (a view asks for
-# ~1300-1800 of a layer's ~5900 at 1280; narrower blocks cost OpenCV more per row than they save)
+COLUMN_BLOCK = 128  # texture columns made together when a frame first asks for them (a frame asks for
+# ~1000-1500 of a layer's ~5900 at 1280, those its warps read). New blocks side by side are made in one call,
+# so narrow blocks cost no more per row; 512 made ~30 % more texels of each light bucket in a transition.
 
 
 def period_spans(a: int, b: int, period: int):
@@ -306,9 +313,10 @@ class ColumnBlocks:
     of [c0, c1) not made yet with ``make(a, b)`` (consecutive blocks in one call). A subclass's ``make``
     must give each texel from inputs alone, so the order columns are asked in never changes a byte."""
 
-    def __init__(self, width: int, block: int = COLUMN_BLOCK) -> None:
-        self.width, self.block = width, block
-        self.done = np.zeros(-(-width // block), bool)
+    def __init__(self, width: int, block: int | None = None) -> None:
+        """``block``: columns per block (None: COLUMN_BLOCK as it is when the texture is made)."""
+        self.width, self.block = width, block or COLUMN_BLOCK
+        self.done = np.zeros(-(-width // self.block), bool)
 
     def __call__(self, c0: int, c1: int) -> None:
         b0, b1 = max(0, c0 // self.block), min(len(self.done), -(-c1 // self.block))

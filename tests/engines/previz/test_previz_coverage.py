@@ -6,9 +6,10 @@ import cv2
 import numpy as np
 import pytest
 
-from director.engines.previz import compositor, coverage
+from director.engines.previz import compositor, coverage, textures
 from director.engines.previz.compositor import WorldRenderer
 from director.engines.previz.coverage import Coverage
+from director.engines.previz.textures import ColumnBlocks, LayerTexture
 from director.world.state import CameraState, EntityState, Environment, WorldState
 
 W, H = 320, 180
@@ -92,6 +93,32 @@ def test_drawing_only_the_filled_cells_changes_no_pixel_but_rounding(monkeypatch
     diff = np.abs(cells[0].astype(np.int16) - whole)
     assert diff.max() <= 1
     assert (diff > 0).mean() < 1e-3
+
+
+@pytest.mark.parametrize("scene, camera, env", CASES, ids=IDS)
+def test_a_frame_makes_only_the_columns_its_warps_read(monkeypatch, scene, camera, env):
+    """Layers are baked (and re-lit) as frames ask for their columns: a frame asks for the columns its pieces
+    read, not its whole windows, and shows what it shows with every window column made."""
+    state = _state(scene, camera, env)
+    asked = []
+    real_call, real_window = ColumnBlocks.__call__, LayerTexture.window
+
+    def counted(self, c0, c1):
+        asked.append(c1 - c0)
+        return real_call(self, c0, c1)
+
+    def whole_window(self, s_min, s_max):  # as before: the window made whole when a frame places the layer
+        view, start = real_window(self, s_min, s_max)
+        self.make(start, 0, view.shape[1])
+        return view, start
+
+    monkeypatch.setattr(ColumnBlocks, "__call__", counted)
+    monkeypatch.setattr(textures, "COLUMN_BLOCK", 1)  # every column made as asked: one too few would show
+    frame = WorldRenderer(W, H, seed=3).render(state, 5)
+    read, asked[:] = sum(asked), []
+    monkeypatch.setattr(LayerTexture, "window", whole_window)
+    assert np.array_equal(frame, WorldRenderer(W, H, seed=3).render(state, 5))
+    assert read < 0.95 * sum(asked)
 
 
 def _texture(rows: int, period: int, ext: int) -> np.ndarray:
