@@ -605,14 +605,18 @@ class WorldRenderer:
             map_y = ((SKY_TAN_TOP - tan_el) * sky.ppr - 0.5).clip(0, sky.texels.shape[0] - 1).astype(np.float32)
             # the columns read, either side of the view direction (azimuths past pi are to its left)
             signed = np.where(azimuth > np.pi, azimuth - 2 * np.pi, azimuth) * sky.ppr
-            maps = (azimuth * np.float32(sky.ppr), map_y, float(signed.min()), float(signed.max()))
+            # the texture rows that small rows [0, i] read lie within (lowest[i], highest[i])
+            reach = (np.minimum.accumulate(map_y.min(axis=1)), np.maximum.accumulate(map_y.max(axis=1)))
+            maps = (azimuth * np.float32(sky.ppr), map_y, float(signed.min()), float(signed.max()), reach)
             self._sky_maps[key] = maps
             while len(self._sky_maps) > 8:
                 self._sky_maps.popitem(last=False)
-        col_az, map_y, left, right = maps
+        col_az, map_y, left, right, reach = maps
         offset = ((view.yaw + drift) * sky.ppr - 0.5) % sky.period_px
-        # a bilinear read at x takes columns floor(x) and floor(x) + 1; one more either side for rounding
-        texels = sky.made(math.floor(offset + left) - 2, math.ceil(offset + right) + 3)
+        # a bilinear read at x takes columns floor(x) and floor(x) + 1, at y rows floor(y) and floor(y) + 1;
+        # one more either side for rounding. A level view reads a fifth of the rows (up to ~20 degrees up).
+        texels = sky.made(math.floor(offset + left) - 2, math.ceil(offset + right) + 3,
+                          (max(0, math.floor(reach[0][end - 1]) - 1), math.ceil(reach[1][end - 1]) + 2))
         small = np.empty((hs, ws, 3), np.uint8)
         pieces = None if footprint is None else footprint.reduced(0, rows, hs, ws).pieces(0, end, *SMALL_STRIPS)
         for a, b, c0, c1 in pieces or [(0, end, 0, ws)]:  # a remap is per pixel: pieces are exact

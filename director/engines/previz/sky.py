@@ -34,7 +34,7 @@ from director.engines.previz.canvas import periodic_noise_2d
 from director.engines.previz.grade import Grade
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import SceneRecipe
-from director.engines.previz.textures import LRU, ColumnBlocks, period_spans, reference_focal
+from director.engines.previz.textures import LRU, period_spans, reference_focal
 
 SKY_TAN_TOP = 2.4  # tan(elevation) of the sky texture's first row
 SKY_TAN_BOTTOM = -0.4
@@ -77,18 +77,20 @@ class SkyTexture:
     Its columns are made when asked for (``made``): a view sees a fifth to a third of the turn, and a light
     transition bakes a sky per light bucket. ``periodic`` makes them all."""
 
-    texels: np.ndarray  # uint8 [H, period_px, 3], contiguous; columns not made yet hold anything
+    texels: np.ndarray  # uint8 [H, period_px, 3], contiguous; texels not made yet hold anything
     ppr: float  # pixels per radian of azimuth (and per unit tan(elevation))
     period_px: int
-    fill: ColumnBlocks | None = None  # makes columns [c0, c1) of ``texels`` (None: all are made)
+    fill: _SkyMix | None = None  # makes columns [c0, c1) of rows [r0, r1) of ``texels`` (None: all are made)
 
-    def made(self, c0: int, c1: int) -> np.ndarray:
-        """``texels`` with columns [c0, c1) made (any integers: they wrap around the period)."""
+    def made(self, c0: int, c1: int, rows: tuple[int, int] | None = None) -> np.ndarray:
+        """``texels`` with columns [c0, c1) (any integers: they wrap around the period) of ``rows`` (first,
+        last + 1; None: all) made. A level view reads a fifth of the rows: those up to ~20 degrees up."""
         if self.fill is not None:
+            r0, r1 = rows or (0, self.texels.shape[0])
             if c1 - c0 >= self.period_px:
                 c0, c1 = 0, self.period_px
             for _, p0, n in period_spans(c0, c1, self.period_px):
-                self.fill(p0, p0 + n)
+                self.fill(p0, p0 + n, r0, r1)
         return self.texels
 
     @property
@@ -426,11 +428,12 @@ class _Plane:
         return out
 
 
-class _SkyMix(ColumnBlocks):
-    """``out``'s columns [c0, c1): ``row_colour[r] + row_scale[r] * sum(colour * plane)`` over ``terms`` of
-    (``_Plane``, colour RGB), plus ``delta`` (float [n, 3]) at the flat ``texels`` (sorted), truncated to
-    levels and graded. Each texel depends on its own inputs alone: the columns of any block are the bytes
-    of a whole bake.
+class _SkyMix:
+    """``out``'s texels, made as asked (``self(c0, c1, r0, r1)``: the blocks of SKY_COLUMN_BLOCK columns and
+    MIX_BAND_ROWS rows that meet columns [c0, c1) and rows [r0, r1), not made yet; side by side in one call):
+    ``row_colour[r] + row_scale[r] * sum(colour * plane)`` over ``terms`` of (``_Plane``, colour RGB), plus
+    ``delta`` (float [n, 3]) at the flat ``texels`` (sorted), truncated to levels and graded. Each texel
+    depends on its own inputs alone: the texels of any block are the bytes of a whole bake.
 
     Three planes per ``cv2.transform`` (its fast 3x3 case), in bands of MIX_BAND_ROWS rows: a band's
     float32 temporaries stay in the CPU cache and on the heap (a whole sky's are 15 MB each, which
@@ -438,8 +441,8 @@ class _SkyMix(ColumnBlocks):
 
     def __init__(self, out: np.ndarray, terms: list[tuple[_Plane, np.ndarray]], row_colour: np.ndarray,
                  row_scale: np.ndarray | None, texels: np.ndarray, delta: np.ndarray | None, grade: Grade) -> None:
-        super().__init__(out.shape[1], SKY_COLUMN_BLOCK)
         self.out, self.row_colour, self.row_scale, self.grade = out, row_colour, row_scale, grade
+        self.done = np.zeros((-(-out.shape[0] // MIX_BAND_ROWS), -(-out.shape[1] // SKY_COLUMN_BLOCK)), bool)
         self.groups = []
         for i in range(0, len(terms), 3):
             group = terms[i : i + 3]
@@ -453,12 +456,25 @@ class _SkyMix(ColumnBlocks):
         self.texels, self.delta = texels, delta
         self.tex_row, self.tex_col = (texels // cols, texels % cols) if delta is not None else (None, None)
 
-    def make(self, c0: int, c1: int) -> None:
+    def __call__(self, c0: int, c1: int, r0: int = 0, r1: int | None = None) -> None:
+        rows, cols = self.out.shape[:2]
+        r1 = rows if r1 is None else r1
+        b0, b1 = max(0, c0 // SKY_COLUMN_BLOCK), min(self.done.shape[1], -(-c1 // SKY_COLUMN_BLOCK))
+        for band in range(max(0, r0 // MIX_BAND_ROWS), min(self.done.shape[0], -(-r1 // MIX_BAND_ROWS))):
+            todo = np.flatnonzero(~self.done[band, b0:b1]) + b0
+            if not len(todo):
+                continue
+            for run in np.split(todo, np.flatnonzero(np.diff(todo) > 1) + 1):
+                self.make(int(run[0]) * SKY_COLUMN_BLOCK, min(cols, (int(run[-1]) + 1) * SKY_COLUMN_BLOCK),
+                          band * MIX_BAND_ROWS, min(rows, (band + 1) * MIX_BAND_ROWS))
+            self.done[band, todo] = True
+
+    def make(self, c0: int, c1: int, rows0: int, rows1: int) -> None:
+        """Columns [c0, c1) of rows [rows0, rows1)."""
         cols, width = self.out.shape[1], c1 - c0
-        mixed = self.out[:, c0:c1]
         for r0, r1, constant in self.runs:
-            for a in range(r0, r1, MIX_BAND_ROWS):
-                b = min(r1, a + MIX_BAND_ROWS)
+            for a in range(max(r0, rows0), min(r1, rows1), MIX_BAND_ROWS):
+                b = min(r1, rows1, a + MIX_BAND_ROWS)
                 band = None
                 for planes, matrix in self.groups:
                     pad = [np.zeros((b - a, width), np.float32)] * (3 - len(planes))
@@ -478,7 +494,8 @@ class _SkyMix(ColumnBlocks):
                     if inside.any():
                         at = (self.tex_row[i0:i1][inside] - a) * width + c[inside] - c0
                         band.reshape(-1, 3)[at] += self.delta[i0:i1][inside].astype(np.float32)
-                cv2.convertScaleAbs(band, dst=mixed[a:b], alpha=1.0, beta=TRUNCATE)
+                cv2.convertScaleAbs(band, dst=self.out[a:b, c0:c1], alpha=1.0, beta=TRUNCATE)
+        mixed = self.out[rows0:rows1, c0:c1]
         mixed[...] = self.grade.apply(mixed)
 
 

@@ -131,8 +131,8 @@ def test_the_wrapped_texture_repeats_the_period():
     ("a street in Paris", 18.75, {"rain": 0.3}),
 ])
 def test_a_skys_columns_made_as_asked_are_the_bytes_of_a_whole_bake(scene, hour, weather):
-    """Columns are made when a view asks for them (a view sees a fifth to a third of the turn): in any
-    order, and across the wrap, they are the bytes of the sky made at once."""
+    """Texels are made when a view asks for them (a view sees a fifth to a third of the turn, a fifth of the
+    rows): in any order, and across the wrap, they are the bytes of the sky made at once."""
     recipe, env = _recipe(scene), Environment(hour=hour, **weather)
     light, grade = Light.from_environment(env), Grade(get_style("noir" if "fog" in weather else "natural"))
     whole = sky.bake_sky(recipe, light, hour, grade, WIDTH, SEED).periodic.copy()
@@ -142,22 +142,34 @@ def test_a_skys_columns_made_as_asked_are_the_bytes_of_a_whole_bake(scene, hour,
     assert np.array_equal(lazy.texels[:, period - 50 :], whole[:, period - 50 :])
     assert np.array_equal(lazy.texels[:, :40], whole[:, :40])
     assert not lazy.fill.done.all()  # the rest is not made yet
-    lazy.made(period // 2, period // 2 + 10)
+    rows = lazy.texels.shape[0]
+    lazy.made(period // 2, period // 2 + 10, (rows // 3, rows // 3 + 5))  # a few rows: a band of them is made
+    assert np.array_equal(lazy.texels[rows // 3 : rows // 3 + 5, period // 2 : period // 2 + 10],
+                          whole[rows // 3 : rows // 3 + 5, period // 2 : period // 2 + 10])
+    assert not lazy.fill.done[:, (period // 2) // sky.SKY_COLUMN_BLOCK].all()  # not the other rows
     assert np.array_equal(lazy.periodic, whole)
 
 
-def test_a_frame_makes_only_the_sky_it_sees():
+@pytest.mark.parametrize("camera, most", [
+    (dict(yaw=30.0, pitch=5.0), 0.15),  # ~60 of 360 degrees, ~20 degrees up: a tenth of the texels
+    (dict(yaw=-120.0, pitch=-10.0), 0.15),
+    (dict(yaw=200.0, pitch=35.0, roll=12.0), 0.5),
+    (dict(yaw=10.0, pitch=80.0), 1.0),  # straight up: every azimuth
+])
+def test_a_frame_makes_only_the_sky_it_sees(monkeypatch, camera, most):
     from director.engines.previz.compositor import WorldRenderer
     from director.world.state import CameraState, WorldState
 
+    monkeypatch.setattr(sky, "MIX_BAND_ROWS", 1)  # texels made row by row and column by column, as asked:
+    monkeypatch.setattr(sky, "SKY_COLUMN_BLOCK", 1)  # one row or column too few would show in the frame
     renderer = WorldRenderer(640, 360, SEED)
-    state = WorldState(0.0, scene="a beach by the sea", camera=CameraState(yaw=30.0, pitch=5.0),
+    state = WorldState(0.0, scene="a beach by the sea", camera=CameraState(**camera),
                        environment=Environment(hour=15.0))
     frame = renderer.render(state, 0).copy()
     (baked,) = renderer._skies.values()
     made = baked.fill.done.mean()
-    assert 0 < made < 0.5, made  # ~60 of 360 degrees are seen
-    baked.periodic  # the whole turn made: the frame is the same
+    assert 0 < made <= most, made
+    baked.periodic  # the whole sky made: the frame is the same
     assert np.array_equal(renderer.render(state, 0), frame)
 
 
