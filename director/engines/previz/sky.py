@@ -74,8 +74,8 @@ def _read_only(a: np.ndarray | None) -> np.ndarray | None:
 class SkyTexture:
     """A baked sky: one period of azimuth, graded, uint8 [rows, period_px, 3].
 
-    Its columns are made when asked for (``made``): a view sees a fifth to a third of the turn, and a light
-    transition bakes a sky per light bucket. ``periodic`` makes them all."""
+    Its texels are made when asked for (``made``): a view sees a fifth to a third of the turn and of the rows,
+    and a light transition bakes a sky per light bucket. ``periodic`` makes them all."""
 
     texels: np.ndarray  # uint8 [H, period_px, 3], contiguous; texels not made yet hold anything
     ppr: float  # pixels per radian of azimuth (and per unit tan(elevation))
