@@ -859,7 +859,7 @@ class WorldRenderer:
                 fog = np.clip(light.fog_color(), 0, 255).astype(np.uint8).reshape(1, 1, 3)
                 fog = cv2.resize(fog, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)  # filled, fast
                 rgb = cv2.addWeighted(rgb, 1 - haze, fog, haze, 0)
-            rgb = grade.apply(rgb)
+            rgb = grade.apply(rgb, own=True)
             a = np.ascontiguousarray(rgba[..., 3])
             pm = cv2.multiply(rgb, cv2.cvtColor(a, cv2.COLOR_GRAY2RGB), scale=1.0 / 255.0)
             return cv2.merge([pm, a]), anchor

@@ -93,8 +93,12 @@ class Grade:
         lab = None if self.lab_lut is None else hash(self.lab_lut.tobytes())
         return (self.style.name, lab)
 
-    def apply(self, rgb: np.ndarray) -> np.ndarray:
-        """Grade an RGB uint8 [..., 3] image (or premultiplied colours); returns a new array."""
+    def apply(self, rgb: np.ndarray, own: bool = False) -> np.ndarray:
+        """Grade an RGB uint8 [..., 3] image (or premultiplied colours); returns a new array, or (``own``: the
+        caller gives ``rgb`` up, a temporary of its own) ``rgb`` itself when the grade changes nothing (the
+        natural style): no copy of a sky block, a layer bake or a sprite."""
+        if own and self._tone_identity and self.lab_lut is None and abs(self.style.saturation - 1.0) <= 1e-3:
+            return rgb
         shape = rgb.shape
         img = np.ascontiguousarray(rgb if rgb.ndim == 3 else rgb.reshape(-1, 1, 3))
         if self.lab_lut is not None:

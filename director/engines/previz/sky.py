@@ -496,7 +496,9 @@ class _SkyMix:
                         band.reshape(-1, 3)[at] += self.delta[i0:i1][inside].astype(np.float32)
                 cv2.convertScaleAbs(band, dst=self.out[a:b, c0:c1], alpha=1.0, beta=TRUNCATE)
         mixed = self.out[rows0:rows1, c0:c1]
-        mixed[...] = self.grade.apply(mixed)
+        graded = self.grade.apply(mixed, own=True)
+        if graded is not mixed:
+            mixed[...] = graded
 
 
 def _row_runs(row_colour: np.ndarray) -> list[tuple[int, int, bool]]:

@@ -275,7 +275,7 @@ def layer_colors(rgb: np.ndarray, light: Light, grade: Grade, depth: float, indo
     _, amb, amb_g, fog = _layer_light(light, depth, indoor, lamps)
     lit = cv2.multiply(rgb, (*(amb_g if apron else amb).tolist(), 0.0))
     cv2.add(lit, (*fog.tolist(), 0.0), dst=lit)
-    return grade.apply(lit)
+    return grade.apply(lit, own=True)
 
 
 def layer_glow(painted: Painted, light: Light, grade: Grade, depth: float, indoor: bool,
@@ -353,7 +353,7 @@ class _BakedColumns(ColumnBlocks):
         if self.amb_g is not None:
             lit[ground_rows:] = cv2.multiply(rgb[ground_rows:], (*self.amb_g.tolist(), 0.0))
         cv2.add(lit, (*self.fog.tolist(), 0.0), dst=lit)
-        lit = self.grade.apply(lit)
+        lit = self.grade.apply(lit, own=True)
         premult = cv2.multiply(lit, cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB), scale=1.0 / 255.0)
         if self.glow_col is not None:
             em = cv2.cvtColor(np.ascontiguousarray(self.emissive[:, p0:p1]), cv2.COLOR_GRAY2RGB)
@@ -449,7 +449,7 @@ def _ground_gain(light: Light, indoor: bool, lamps: float) -> np.ndarray:
 
 def ground_colors(rgb: np.ndarray, light: Light, grade: Grade, indoor: bool, lamps: float) -> np.ndarray:
     """Ground albedo ``rgb`` (uint8 [..., 3]) lit and graded as ``bake_ground`` does."""
-    return grade.apply(cv2.multiply(rgb, (*_ground_gain(light, indoor, lamps).tolist(), 0.0)))
+    return grade.apply(cv2.multiply(rgb, (*_ground_gain(light, indoor, lamps).tolist(), 0.0)), own=True)
 
 
 def ground_haze_colors(tile: np.ndarray, light: Light, grade: Grade, indoor: bool,

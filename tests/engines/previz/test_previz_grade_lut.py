@@ -35,3 +35,18 @@ def test_a_grade_that_skips_its_curve_still_returns_a_new_array(name):
     assert not np.may_share_memory(out, img) and out.shape == img.shape
     if name == "natural":
         assert Grade(get_style(name))._tone_identity and np.array_equal(out, img)
+
+
+@pytest.mark.parametrize("style", ["natural", "noir", "1980s film", "cyberpunk"])
+def test_a_temporary_given_up_is_graded_without_a_copy_only_where_the_grade_changes_nothing(style):
+    rng = np.random.default_rng(1)
+    rgb = rng.integers(0, 256, (40, 30, 3), np.uint8)
+    grade = Grade(get_style(style))
+    expected = grade.apply(rgb)
+    assert expected is not rgb and not np.shares_memory(expected, rgb)  # the caller's array is never handed back
+    given_up = rgb.copy()
+    got = grade.apply(given_up, own=True)
+    assert np.array_equal(got, expected)
+    assert (got is given_up) == (style == "natural")  # the natural grade changes nothing: no copy
+    column_block = rgb.copy()[:, 5:20]  # a non-contiguous block of a texture (a sky's columns)
+    assert np.array_equal(grade.apply(column_block, own=True), grade.apply(rgb[:, 5:20]))
