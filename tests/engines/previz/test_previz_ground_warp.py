@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from director.engines.previz.camera import View
-from director.engines.previz.compositor import WorldRenderer, _fill_row_maps, _row_lines
+from director.engines.previz.compositor import _fill_row_maps, _row_lines
 from director.engines.previz.lighting import Light
 from director.world.state import CameraState, Environment
 
@@ -56,21 +56,3 @@ def test_hazes_are_haze_row_by_row():
     for env in (Environment(hour=15), Environment(hour=23, fog=0.6), Environment(hour=19, rain=0.5, fog=0.2)):
         light = Light.from_environment(env)
         assert np.allclose(light.hazes(depths), [light.haze(d) for d in depths], rtol=0, atol=1e-12)
-
-
-@pytest.mark.parametrize("columns", [slice(None), slice(40, 200)])  # the whole band, and a roll's piece of it
-def test_ground_haze_in_8_bits_is_the_float_blend_within_one_level(columns):
-    rng = np.random.default_rng(2)
-    band = rng.integers(0, 256, (90, 320, 3), np.uint8)
-    a = np.concatenate([np.zeros(10), np.linspace(0.005, 0.99, 70), np.ones(10)])  # clear, hazed, solid rows
-    fog = np.array([130.4, 100.2, 250.9])
-    got = band.copy()
-    WorldRenderer._haze_rows(got[:, columns], a, fog)
-    piece = band[:, columns].astype(np.float64)
-    expected = piece * (1 - a[:, None, None]) + fog * a[:, None, None]
-    expected[a > 0.985], expected[a <= 0.01] = fog, piece[a <= 0.01]
-    diff = np.abs(got[:, columns].astype(int) - expected.clip(0, 255).astype(int))
-    assert diff.max() <= 1 and diff.mean() < 0.3
-    outside = np.ones(320, bool)
-    outside[columns] = False
-    assert np.array_equal(got[:, outside], band[:, outside])  # a piece is hazed in place, nothing beside it
