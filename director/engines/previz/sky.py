@@ -34,7 +34,7 @@ from director.engines.previz.canvas import periodic_noise_2d
 from director.engines.previz.grade import Grade
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import SceneRecipe
-from director.engines.previz.textures import LRU, period_spans, reference_focal
+from director.engines.previz.textures import LRU, block_runs, period_spans, reference_focal
 
 SKY_TAN_TOP = 2.4  # tan(elevation) of the sky texture's first row
 SKY_TAN_BOTTOM = -0.4
@@ -462,10 +462,8 @@ class _SkyMix:
         b0, b1 = max(0, c0 // SKY_COLUMN_BLOCK), min(self.done.shape[1], -(-c1 // SKY_COLUMN_BLOCK))
         for band in range(max(0, r0 // MIX_BAND_ROWS), min(self.done.shape[0], -(-r1 // MIX_BAND_ROWS))):
             todo = np.flatnonzero(~self.done[band, b0:b1]) + b0
-            if not len(todo):
-                continue
-            for run in np.split(todo, np.flatnonzero(np.diff(todo) > 1) + 1):
-                self.make(int(run[0]) * SKY_COLUMN_BLOCK, min(cols, (int(run[-1]) + 1) * SKY_COLUMN_BLOCK),
+            for first, end in block_runs(todo):
+                self.make(first * SKY_COLUMN_BLOCK, min(cols, end * SKY_COLUMN_BLOCK),
                           band * MIX_BAND_ROWS, min(rows, (band + 1) * MIX_BAND_ROWS))
             self.done[band, todo] = True
 

@@ -308,6 +308,14 @@ def period_spans(a: int, b: int, period: int):
         c += n
 
 
+def block_runs(todo: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last + 1) of each run of consecutive block indices in ``todo`` (sorted): blocks side by side
+    are made in one call."""
+    if not len(todo):
+        return []
+    return [(int(run[0]), int(run[-1]) + 1) for run in np.split(todo, np.flatnonzero(np.diff(todo) > 1) + 1)]
+
+
 class ColumnBlocks:
     """Makes the columns of a texture on demand, in blocks of ``block``: ``self(c0, c1)`` makes every block
     of [c0, c1) not made yet with ``make(a, b)`` (consecutive blocks in one call). A subclass's ``make``
@@ -321,10 +329,8 @@ class ColumnBlocks:
     def __call__(self, c0: int, c1: int) -> None:
         b0, b1 = max(0, c0 // self.block), min(len(self.done), -(-c1 // self.block))
         todo = np.flatnonzero(~self.done[b0:b1]) + b0
-        if not len(todo):
-            return
-        for run in np.split(todo, np.flatnonzero(np.diff(todo) > 1) + 1):
-            self.make(int(run[0]) * self.block, min(self.width, (int(run[-1]) + 1) * self.block))
+        for first, end in block_runs(todo):
+            self.make(first * self.block, min(self.width, end * self.block))
         self.done[todo] = True
 
     def make(self, a: int, b: int) -> None:
