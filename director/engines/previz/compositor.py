@@ -203,16 +203,17 @@ def _clip_to_footprint(rects: list[tuple[int, int, int, int]], footprint: Footpr
     return out
 
 
-def _columns_read(inv: np.ndarray | None, rect: tuple[int, int, int, int], width: int) -> tuple[int, int]:
-    """Window columns [c0, c1) that a bilinear warp of the frame rectangle (y0, y1, x0, x1) reads through
-    ``inv`` (frame pixels to window pixels; None: all ``width``). A plane's column is a linear-fractional
-    function of the pixel, so over a rectangle in front of the camera it is extreme at the corners; two
-    columns of slack cover the filter's neighbour and the warp's fixed-point rounding."""
+def _columns_read(inv: np.ndarray | None, rects: list[tuple[int, int, int, int]], width: int) -> tuple[int, int]:
+    """Window columns [c0, c1) that bilinear warps of the frame rectangles (y0, y1, x0, x1) read through
+    ``inv`` (frame pixels to window pixels; None: all ``width``), one span for all of them. A plane's column
+    is a linear-fractional function of the pixel, so over a rectangle in front of the camera it is extreme at
+    the corners; two columns of slack cover the filter's neighbour and the warp's fixed-point rounding."""
     if inv is None:
         return 0, width
-    y0, y1, x0, x1 = rect
-    u, _, w = inv @ np.array([[x0, x1, x0, x1], [y0, y0, y1, y1], [1.0, 1.0, 1.0, 1.0]])
-    if not np.all(w > 0):  # the rectangle reaches the plane's horizon: anything may be read
+    y0, y1, x0, x1 = np.asarray(rects, np.float64).T
+    corners = np.stack([np.concatenate([x0, x1, x0, x1]), np.concatenate([y0, y0, y1, y1]), np.ones(4 * len(x0))])
+    u, _, w = inv @ corners
+    if not np.all(w > 0):  # a rectangle reaches the plane's horizon: anything may be read
         return 0, width
     u = u / w
     return max(0, math.floor(u.min()) - 2), min(width, math.ceil(u.max()) + 3)
@@ -764,6 +765,7 @@ class WorldRenderer:
         kinds = np.where(placed.covered, OPAQUE, MIXED)
         if hidden is not None:
             kinds[hidden[top:bottom]] = HIDDEN
+        plan = []  # (kind, pieces) per run of rows drawn
         for kind, a, b in row_runs(kinds, top):
             if kind == HIDDEN:
                 continue
@@ -772,9 +774,12 @@ class WorldRenderer:
                 rects = placed.coverage.rects(placed.inv, placed.column0, placed.tex.shape[1], (a, b),
                                               (0, frame.shape[1]))
                 pieces = rects if footprint is None else _clip_to_footprint(rects, footprint)
+            plan.append((kind, pieces))
+        drawn = [piece for _, pieces in plan for piece in pieces]
+        if placed.make is not None and drawn:  # the texture's columns these warps read, made once for all
+            placed.make(*_columns_read(placed.inv, drawn, placed.tex.shape[1]))
+        for kind, pieces in plan:
             for y0, y1, x0, x1 in pieces:
-                if placed.make is not None:
-                    placed.make(*_columns_read(placed.inv, (y0, y1, x0, x1), placed.tex.shape[1]))
                 hmat = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]]) @ placed.hmat
                 warped = self._warp(placed.tex, hmat, (x1 - x0, y1 - y0), cv2.BORDER_CONSTANT)
                 if kind == OPAQUE:  # alpha 255 throughout: the blend would give the layer's colour
