@@ -825,8 +825,9 @@ class WorldRenderer:
         ph = figures.gesture_phase(e.action, e.gesture) if e.action in figures.GESTURE_POSES else figures.phase_bucket(e.stride)
         image = self._image(e.image)
         scale = h_px / hb
+        resized = abs(scale - 1.0) > SPRITE_SIZE_SLACK  # else blended at its drawn size
         if image is None and not _may_show(view, u, v, figures.figure_bounds(
-                kind, e.description, side, e.action, hb if abs(scale - 1.0) <= SPRITE_SIZE_SLACK else h_px)):
+                kind, e.description, side, e.action, h_px if resized else hb)):
             return  # beside, above or below the frame: not drawn (a close figure's sprite is large)
         haze = round(light.haze(depth) * 20) / 20
         if image is not None:
@@ -861,7 +862,7 @@ class WorldRenderer:
             return cv2.merge([pm, a]), anchor
 
         sprite, anchor = self._sprites.get_or(key, build)
-        if abs(scale - 1.0) > SPRITE_SIZE_SLACK:
+        if resized:
             sprite = cv2.resize(sprite, (max(1, int(sprite.shape[1] * scale)), max(1, int(sprite.shape[0] * scale))),
                                 interpolation=cv2.INTER_LINEAR)
             anchor = (anchor[0] * scale, anchor[1] * scale)
