@@ -74,6 +74,7 @@ class Grade:
     _tone: np.ndarray = field(init=False, repr=False)
     _tone_cv: np.ndarray = field(init=False, repr=False)  # the LUT given to cv2.LUT (see __post_init__)
     _tone_identity: bool = field(init=False, repr=False)  # the curve changes nothing
+    _identity: bool = field(init=False, repr=False)  # the grade changes nothing (curve, saturation, Lab)
     _screen: dict[tuple[int, int], tuple[np.ndarray | None, list[tuple[np.ndarray, np.ndarray]]]] = field(
         default_factory=dict, repr=False
     )
@@ -86,6 +87,7 @@ class Grade:
         self._tone_cv = np.ascontiguousarray(self._tone[..., :1]) if same else self._tone
         # The natural style's curve maps every level to itself: its LUT pass (~2 ms on a 1280 sky) is skipped.
         self._tone_identity = same and np.array_equal(self._tone[:, 0, 0], np.arange(256))
+        self._identity = self._tone_identity and self.lab_lut is None and abs(self.style.saturation - 1.0) <= 1e-3
 
     @property
     def key(self) -> tuple:
@@ -97,7 +99,7 @@ class Grade:
         """Grade an RGB uint8 [..., 3] image (or premultiplied colours); returns a new array, or (``own``: the
         caller gives ``rgb`` up, a temporary of its own) ``rgb`` itself when the grade changes nothing (the
         natural style): no copy of a sky block, a layer bake or a sprite."""
-        if own and self._tone_identity and self.lab_lut is None and abs(self.style.saturation - 1.0) <= 1e-3:
+        if own and self._identity:
             return rgb
         shape = rgb.shape
         img = np.ascontiguousarray(rgb if rgb.ndim == 3 else rgb.reshape(-1, 1, 3))
