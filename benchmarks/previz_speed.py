@@ -13,9 +13,9 @@ sharing the machine disturb far less than wall time; the wall-clock fps under th
 next to it.
 Prints a Markdown table of fps and the mean CPU milliseconds per stage.
 
-``--encoder`` adds, per scene, the encoder alone on the same frames in the same run (kept in memory
-touched before the clock starts, copied there outside the timed calls) (``ClipWriter`` as
-``python -m director render`` encodes: x264 superfast, constant QP): its fps from ffmpeg's CPU time
+``--encoder`` adds, per scene, the encoder alone on the same frames in the same run (``ClipWriter`` as
+``python -m director render`` encodes: x264 superfast, constant QP; the frames are copied, outside the timed
+calls, into memory touched before the clock starts): its fps from ffmpeg's CPU time
 (user + system, all its threads) and from wall time, next to the engine's. The goal of issue 13 is
 engine fps >= encoder fps in every row, both measured per CPU second.
 """
