@@ -34,6 +34,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from director.run.process_memory import keep_rss_near_live_memory  # noqa: E402
 from director.sinks.clip_writer import ClipWriter  # noqa: E402
 from director.engines.protocol import Chunk, ChunkRequest, RenderSettings, sample_index  # noqa: E402
 from director.engines.previz import PrevizEngine, PrevizOptions  # noqa: E402
@@ -157,6 +158,7 @@ def main() -> None:
     ap.add_argument("--scenes", default=",".join(SCENES))
     ap.add_argument("--encoder", action="store_true", help="also time the encoder alone on the same frames")
     args = ap.parse_args()
+    keep_rss_near_live_memory()  # the allocator as the CLI and the app set it (core_render.py does too)
     load0 = os.getloadavg()[0]
     rows = bench(args.width, args.height, args.frames, args.scenes.split(","), encoder=args.encoder)
     cpu = "unknown CPU"

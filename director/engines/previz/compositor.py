@@ -279,6 +279,7 @@ def _light_sprite(rgba: np.ndarray, light: Light, recipe: SceneRecipe, edge=None
 
 SPRITE_SIZE_SLACK = 0.02  # a sprite within 2 % of its size is blended as drawn, otherwise resized to it
 SPRITE_CACHE_BYTES = 48 * 1024 * 1024  # figure sprites kept; close-ups make large ones
+SPRITE_LIGHTS = 2  # lights whose lit sprites are kept: this frame's and the last one's
 DRAWING_CACHE_BYTES = 24 * 1024 * 1024  # unlit figure drawings kept (their rim outlines, added later, as much again)
 
 
@@ -298,11 +299,13 @@ class WorldRenderer:
         self._choices = LRU(32)  # scene texts already logged
         self._scenes = LRU(4)
         self._baked = LRU(2)  # a light change re-bakes by bucket, monotonically: this one and the last
-        self._anchors = LRU(1)  # the anchor bake of the light group a transition is in (see ``relight``)
+        self._anchors = LRU(1)  # the anchor's layers of the light group a transition is in (see ``relight``)
+        self._anchor_grounds = LRU(1)  # and its ground
         self._settled: tuple[tuple, int] = ((), 0)  # (the last bake key asked for, how many frames in a row)
         self._skies = LRU(3)
         self._grades = LRU(4)
-        self._sprites = LRU(600, max_bytes=SPRITE_CACHE_BYTES)
+        self._sprites = LRU(600, max_bytes=SPRITE_CACHE_BYTES)  # lit: of the last SPRITE_LIGHTS lights only
+        self._sprite_lights: list[tuple] = []
         self._drawings = LRU(300, max_bytes=DRAWING_CACHE_BYTES)  # figures as drawn, before light and grade
         self._particles = Particles(seed)
         self._light_match = LightMatcher(lambda w, h: WorldRenderer(w, h, seed, self.assets, self._shrunk_paintings))
@@ -399,27 +402,32 @@ class WorldRenderer:
                       for p in scene.painted]
             return layers, bake_ground(scene.ground_tile, scene.ground_ppm, light, grade, rec.indoor, rec.lamps)
 
-        def base():  # the anchor's bake without window glow: what the group's buckets are transformed from
-            layers = [bake_layer(p, anchor, grade, rec.ground, rec.indoor, apron_ground=apron(p), lamps=rec.lamps,
-                                 glow=False) for p in scene.painted]
-            return layers, bake_ground(scene.ground_tile, scene.ground_ppm, anchor, grade, rec.indoor, rec.lamps)
+        def base():  # the anchor's layers without window glow: what the group's buckets are transformed from
+            return [bake_layer(p, anchor, grade, rec.ground, rec.indoor, apron_ground=apron(p), lamps=rec.lamps,
+                               glow=False) for p in scene.painted]
+
+        def base_ground():  # apart: re-lit layers ask for the anchor's columns again, never for its ground
+            return bake_ground(scene.ground_tile, scene.ground_ppm, anchor, grade, rec.indoor, rec.lamps)
 
         def build():
             if anchor is None or anchor.key == light.key:
                 return full()
             anchor_key = (scene.key, anchor.key, grade.key)
-            base_layers, base_ground = self._anchors.get_or(anchor_key, base)
+            base_layers = self._anchors.get_or(anchor_key, base)
             spares = self._dropped_textures()
             layers = []
             for i, (p, b) in enumerate(zip(scene.painted, base_layers)):
                 spare = spares.get(b.tex.shape)
                 layer = relight_layer(b, p, anchor, light, grade, rec.ground, rec.indoor, apron(p), rec.lamps,
                                       out=spare.pop() if spare else None,
-                                      base_again=lambda i=i: self._anchors.get_or(anchor_key, base)[0][i])
+                                      base_again=lambda i=i: self._anchors.get_or(anchor_key, base)[i])
                 if layer is None:
                     return full()
                 layers.append(layer)
-            ground = relight_ground(base_ground, scene.ground_tile, anchor, light, grade, rec.indoor, rec.lamps)
+            anchor_ground = self._anchor_grounds.get_or(anchor_key, base_ground)
+            spare = spares.get(anchor_ground.tex.shape)
+            ground = relight_ground(anchor_ground, scene.ground_tile, anchor, light, grade, rec.indoor, rec.lamps,
+                                    out=spare.pop() if spare else None)
             if ground is None:
                 ground = bake_ground(scene.ground_tile, scene.ground_ppm, light, grade, rec.indoor, rec.lamps)
             return layers, ground
@@ -428,29 +436,32 @@ class WorldRenderer:
         return self._baked.get_or(key, build)
 
     def _dropped_textures(self) -> dict[tuple, list[np.ndarray]]:
-        """The layer arrays of the light bucket the cache would drop next (it keeps two), taken out of it for
-        the next bucket to be re-lit into: a transition then reuses two sets of pages instead of faulting in
-        a fresh ~14 MB per layer and bucket (as costly as the transform). Nothing else holds them."""
+        """The layer and ground arrays of the light bucket the cache would drop next (it keeps two), taken out
+        of it for the next bucket to be re-lit into: a transition then reuses two sets of pages instead of
+        faulting in a fresh ~14 MB per layer and 5.5 MB of ground per bucket (as costly as the transform), and
+        the heap does not grow around them. Nothing else holds them."""
         if len(self._baked) < self._baked.size:
             return {}
-        _, (layers, _) = self._baked.popitem(last=False)
+        _, (layers, ground) = self._baked.popitem(last=False)
         spares: dict[tuple, list[np.ndarray]] = {}
-        for layer in layers:
-            spares.setdefault(layer.tex.shape, []).append(layer.tex)
+        for tex in [layer.tex for layer in layers] + [ground.tex]:
+            spares.setdefault(tex.shape, []).append(tex)
         return spares
 
     def _release_anchor_when_settled(self, key: tuple) -> None:
         """A transition's anchor (a whole full-day bake, ~50 MB at 1280x720) is only needed to make new light
         buckets and the columns of re-lit ones not seen yet; once the light has kept one bucket for
         ANCHOR_IDLE_FRAMES, the anchor is let go (it is baked again, identically and only where asked, when
-        the light next moves or the camera turns to columns of the re-lit layers not made yet). Baked again
+        the light next moves or the camera turns to columns of the re-lit layers not made yet: its layers then,
+        its ground only when the light moves, ~5 ms at 1280). Baked again
         for such columns while the light stays settled, it is let go again at the next frame: held, it
         grew a 3-minute render's memory by ~50 MB after its first pan."""
         last, frames = self._settled
         frames = frames + 1 if key == last else 1
         self._settled = (key, frames)
-        if frames >= ANCHOR_IDLE_FRAMES and len(self._anchors):
+        if frames >= ANCHOR_IDLE_FRAMES:
             self._anchors.clear()  # re-lit layers ask for it again (baked anew, as asked) if a view needs more
+            self._anchor_grounds.clear()  # (only a new light bucket asks for it)
 
     def sky(self, scene: _Scene, light: Light, hour: float, grade: Grade) -> SkyTexture:
         hb = sky_hour(light, hour)
@@ -471,6 +482,8 @@ class WorldRenderer:
         scene = self.scene(state)
         light = light or Light.from_environment(state.environment)
         gain = None if probe else self._light_match.gain(state)  # fades between buckets
+        if not probe:
+            self._keep_sprites_of(light.key)
         grade = self.grade(state, scene)
         layers, ground = self.baked(scene, light, grade, anchor_light(light, state.environment))
         drawn_in_place = out is not None and view is shot and out.shape == (view.height, view.width, 3)
@@ -562,6 +575,15 @@ class WorldRenderer:
             out[...] = frame
             return out
         return frame
+
+    def _keep_sprites_of(self, light_key: tuple) -> None:
+        """Keep the lit sprites of ``light_key`` and of the SPRITE_LIGHTS - 1 lights drawn before it only. A
+        transition passes each light bucket once: the sprites of those it left would never be drawn again,
+        yet filled the cache to its bound with fresh pages (~40 MB over one "night falls")."""
+        if light_key in self._sprite_lights:
+            return
+        self._sprite_lights = [*self._sprite_lights, light_key][-SPRITE_LIGHTS:]
+        self._sprites.drop_where(lambda key: key[-3] not in self._sprite_lights)  # (..., light, grade, haze)
 
     # -- pieces --------------------------------------------------------------------------------------
     def _canvas(self, height: int, width: int) -> np.ndarray:
@@ -751,7 +773,8 @@ class WorldRenderer:
         except np.linalg.LinAlgError:  # the plane edge-on: it covers nothing
             inv = None
         covered = (np.zeros(bottom - top, bool) if inv is None else
-                   covered_rows(inv, tex.shape[1], layer.opaque_rows(), top, bottom, view.width))
+                   covered_rows(inv, tex.shape[1], functools.partial(layer.opaque_between, start), top, bottom,
+                                view.width))
         return _LayerPlacement(tex, hmat, top, bottom, covered, None if inv is None else layer.coverage(), inv, start,
                                None if layer.fill is None else functools.partial(layer.make, start))
 

@@ -252,21 +252,24 @@ def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Li
     layer = LayerTexture(spec=spec, tex=out, ppm=base.ppm, period_px=base.period_px, y_top=base.y_top,
                          fill=_RelitColumns(base_again or (lambda: base), out, period, inputs.alpha, bands, glow_term))
     layer._content_rows = base.content_rows()  # alpha is unchanged (and not made yet in ``out``)
-    layer._opaque_rows = base.opaque_rows()
+    layer._opaque_blocks = base.opaque_blocks()
     layer._coverage = base.coverage()  # glow only where the base bake has its own (``_BakeInputs.coverage``)
     return layer
 
 
 def relight_ground(base: GroundTexture, tile: np.ndarray, anchor: Light, light: Light, grade: Grade, indoor: bool,
-                   lamps: float) -> GroundTexture | None:
-    """The ground baked at ``anchor`` re-lit for ``light`` (3x4 affine colour transform); None if the fit is poor."""
+                   lamps: float, out: np.ndarray | None = None) -> GroundTexture | None:
+    """The ground baked at ``anchor`` re-lit for ``light`` (3x4 affine colour transform); None if the fit is poor.
+    ``out``: an array of the base's shape and type to write it into (one the caller no longer needs)."""
     x = np.ascontiguousarray(tile[::GROUND_SAMPLE_STEP, ::GROUND_SAMPLE_STEP].reshape(-1, 1, 3))
     c1 = ground_colors(x, anchor, grade, indoor, lamps).reshape(-1, 3)
     c2 = ground_colors(x, light, grade, indoor, lamps).reshape(-1, 3)
     m, rms = _fit(c1, c2)
     if rms > FIT_TOLERANCE:
         return None
-    tex = cv2.transform(base.tex, m.astype(np.float32))
+    if out is not None and (out.shape != base.tex.shape or out.dtype != base.tex.dtype):
+        out = None
+    tex = cv2.transform(base.tex, m.astype(np.float32), dst=out)
     haze, fog = ground_haze_colors(tile, light, grade, indoor, lamps)
     return replace(base, tex=tex, haze_color=haze, fog_color=fog)
 

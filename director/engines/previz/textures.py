@@ -60,6 +60,12 @@ class LRU(OrderedDict):
             self._bytes.pop(old, None)
         return value
 
+    def drop_where(self, doomed) -> None:
+        """Forget every entry whose key ``doomed(key)`` is true."""
+        for key in [k for k in self if doomed(k)]:
+            del self[key]
+            self._bytes.pop(key, None)
+
 
 def _nbytes(value) -> int:
     """Bytes of the arrays in ``value`` (an array, or a tuple/list of them and plain values)."""
@@ -73,9 +79,26 @@ def _nbytes(value) -> int:
 # Per-row minimum and maximum by numpy: OpenCV's cv2.reduce across each row of a uint8 image took ~20 ms
 # on a 685x5900 layer where numpy's SIMD reduction takes ~0.15 ms (same values).
 
-def _opaque_rows(alpha: np.ndarray) -> np.ndarray:
-    """bool per row of a uint8 alpha image: alpha 255 across the whole row."""
-    return alpha.min(axis=1) == 255
+OPAQUE_BLOCK = 8  # period columns per block of a layer's opacity table (``opaque_blocks``)
+
+
+def _opaque_blocks(alpha: np.ndarray) -> np.ndarray:
+    """bool [rows, ceil(columns / OPAQUE_BLOCK)] of a uint8 alpha image: each row's blocks of OPAQUE_BLOCK
+    columns (the last one: the columns left) that hold alpha 255 throughout."""
+    return np.logical_and.reduceat(alpha == 255, np.arange(0, alpha.shape[1], OPAQUE_BLOCK), axis=1)
+
+
+def opaque_over(blocks: np.ndarray, period: int, c0: int, c1: int) -> np.ndarray:
+    """bool per row: alpha 255 over the period's columns [c0, c1) (any integers: the period repeats), by the
+    blocks ``_opaque_blocks`` gives: a row counts when every block those columns meet is opaque throughout."""
+    if c1 - c0 >= period:
+        return blocks.all(axis=1)
+    if c1 <= c0:
+        return np.ones(len(blocks), bool)
+    b0, b1 = (c0 % period) // OPAQUE_BLOCK, ((c1 - 1) % period) // OPAQUE_BLOCK
+    if b0 <= b1 and c0 % period <= (c1 - 1) % period:
+        return blocks[:, b0 : b1 + 1].all(axis=1)
+    return blocks[:, b0:].all(axis=1) & blocks[:, : b1 + 1].all(axis=1)  # the columns wrap around the period
 
 
 def _filled_rows(alpha: np.ndarray) -> tuple[int, int]:
@@ -132,12 +155,17 @@ class LayerTexture:
             self._content_rows = _filled_rows(cv2.extractChannel(self.tex, 3))
         return self._content_rows
 
-    def opaque_rows(self) -> np.ndarray:
-        """bool [H]: texture rows opaque (alpha 255) over the whole period. Drawn, such a row hides all
-        behind it across the frame's width, so the compositor skips what is behind (once per bake)."""
-        if not hasattr(self, "_opaque_rows"):
-            self._opaque_rows = _opaque_rows(cv2.extractChannel(self.tex, 3)[:, : self.period_px])
-        return self._opaque_rows
+    def opaque_between(self, start: int, c0: int, c1: int) -> np.ndarray:
+        """bool [H]: texture rows opaque (alpha 255) over columns [c0, c1) of the window that begins at texture
+        column ``start`` (``window``). Drawn over the frame's width, such a row hides all behind it, so the
+        compositor skips what is behind (``occlusion``)."""
+        return opaque_over(self.opaque_blocks(), self.period_px, start + c0, start + c1)
+
+    def opaque_blocks(self) -> np.ndarray:
+        """Where the period's alpha is 255, by blocks of OPAQUE_BLOCK columns (``_opaque_blocks``; once per bake)."""
+        if not hasattr(self, "_opaque_blocks"):
+            self._opaque_blocks = _opaque_blocks(cv2.extractChannel(self.tex, 3)[:, : self.period_px])
+        return self._opaque_blocks
 
     def coverage(self) -> Coverage:
         """Where the texture may hold anything but transparent black, by blocks (``coverage``): what a
@@ -180,10 +208,10 @@ class _BakeInputs:
         return _filled_rows(self.alpha)
 
     @cached_property
-    def opaque_rows(self) -> np.ndarray:
-        """bool per row: alpha 255 across the period, in every bake (a transition bakes an anchor per group
-        and the probes theirs: each read ~1 ms of alpha at 1280 for these two)."""
-        return _opaque_rows(self.alpha)
+    def opaque_blocks(self) -> np.ndarray:
+        """Where alpha is 255 (``_opaque_blocks``), in every bake (a transition bakes an anchor per group and
+        the probes theirs: each read ~1 ms of alpha at 1280 for it)."""
+        return _opaque_blocks(self.alpha)
 
     @cached_property
     def coverage(self) -> Coverage:
@@ -348,11 +376,12 @@ class _BakedColumns(ColumnBlocks):
 
     def make(self, a: int, b: int) -> None:
         for c, p0, n in period_spans(a, b, self.period):
-            self.out[:, c : c + n] = self._bake(p0, p0 + n)
+            self._bake(p0, p0 + n, self.out[:, c : c + n])
 
-    def _bake(self, p0: int, p1: int) -> np.ndarray:
-        """Lit, fogged, graded, premultiplied RGBA of painted columns [p0, p1) (per texel: any split gives
-        the bytes of the whole)."""
+    def _bake(self, p0: int, p1: int, out: np.ndarray) -> None:
+        """``out`` := the lit, fogged, graded, premultiplied RGBA of painted columns [p0, p1) (per texel: any
+        split gives the bytes of the whole). Merged straight into it: numpy's copy of the block into the
+        texture's strided columns was ~1 ms a frame while a transition's anchor is made."""
         inputs = self.inputs
         rgb, alpha, ground_rows = inputs.rgb[:, p0:p1], inputs.alpha[:, p0:p1], inputs.ground_rows
         lit = cv2.multiply(rgb, (*self.amb.tolist(), 0.0))
@@ -364,7 +393,7 @@ class _BakedColumns(ColumnBlocks):
         if self.glow_col is not None:
             em = cv2.cvtColor(np.ascontiguousarray(self.emissive[:, p0:p1]), cv2.COLOR_GRAY2RGB)
             cv2.add(premult, cv2.multiply(em, (*(self.glow_col / 255.0).tolist(), 0.0)), dst=premult)
-        return cv2.merge([premult, np.ascontiguousarray(alpha)])
+        cv2.merge([premult, np.ascontiguousarray(alpha)], dst=out)
 
 
 def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec, indoor: bool,
@@ -387,7 +416,7 @@ def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec,
                          fill=_BakedColumns(tex, c.width, inputs, c.emissive, amb, apron, fog, grade,
                                             None if emit is None else emit[1]))
     layer._content_rows = inputs.filled_rows  # from the one-channel alpha: its texels come later
-    layer._opaque_rows = inputs.opaque_rows
+    layer._opaque_blocks = inputs.opaque_blocks
     layer._coverage = inputs.coverage
     return layer
 

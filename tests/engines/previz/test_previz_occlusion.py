@@ -72,9 +72,56 @@ def test_hidden_runs_at_the_horizon():
 def test_a_row_counts_covered_only_with_opaque_texels_across_the_whole_width():
     opaque = np.zeros(50, bool)
     opaque[10:40] = True
+    asked = []
+
+    def opaque_between(c0, c1):
+        asked.append((c0, c1))
+        return opaque
+
     identity = np.array([[1, 0, 10.0], [0, 1, 0], [0, 0, 1]])  # frame pixels to window pixels: 10 columns in
-    got = occlusion.covered_rows(identity, 100, opaque, 0, 50, 80)
+    got = occlusion.covered_rows(identity, 100, opaque_between, 0, 50, 80)
     # rows next to a transparent one are not counted (the bilinear filter reads it)
     assert np.array_equal(np.flatnonzero(got), np.arange(11, 38))
+    # the frame's 80 columns sample window columns 10..89, the filter reads 90 too, and one more either side
+    assert asked == [(9, 92)]
     # a window narrower than the frame leaves a transparent border: nothing is covered
-    assert not occlusion.covered_rows(identity, 60, opaque, 0, 50, 80).any()
+    assert not occlusion.covered_rows(identity, 60, opaque_between, 0, 50, 80).any()
+
+
+def test_a_row_opaque_where_the_frame_reads_it_covers_whatever_the_rest_of_the_period_holds():
+    """A gap in a layer's row outside the columns a frame reads (an alley round the corner) leaves the row
+    covering; a gap among those columns, or within a texel of them, does not."""
+    from director.engines.previz.textures import LayerTexture
+
+    tex = np.zeros((60, 400, 4), np.uint8)
+    tex[10:50, :, 3] = 255
+    tex[20:30, 300, 3] = 0  # a gap far to the right of what the frame reads
+    tex[32:36, 91, 3] = 254  # a texel short of opaque, one column right of the last column read (90)
+    tex[40:44, 50, 3] = 0  # a gap among the columns read
+    layer = LayerTexture(spec=None, tex=tex, ppm=10.0, period_px=320, y_top=5.0)
+    identity = np.array([[1, 0, 10.0], [0, 1, 0], [0, 0, 1]])  # frame columns 0..79 read window columns 10..90
+    # a covered frame row's texture row, the one above and the two below must be opaque over columns 9..91
+    got = occlusion.covered_rows(identity, 400, lambda c0, c1: layer.opaque_between(0, c0, c1), 0, 60, 80)
+    rows = set(np.flatnonzero(got).tolist())
+    assert set(range(20, 30)) <= rows  # the far gap hides nothing
+    assert not rows & set(range(31, 37))  # the texel next to the last column read is read by the filter
+    assert not rows & set(range(39, 45))
+    assert rows == set(range(11, 30)) | {37} | set(range(45, 48))
+    # the same columns seen from a window that starts a period later: the period repeats
+    again = occlusion.covered_rows(identity, 400, lambda c0, c1: layer.opaque_between(320, c0, c1), 0, 60, 80)
+    assert np.array_equal(again, got)
+
+
+def test_opacity_over_columns_that_wrap_around_the_period():
+    from director.engines.previz.textures import OPAQUE_BLOCK, _opaque_blocks, opaque_over
+
+    alpha = np.full((3, 4 * OPAQUE_BLOCK + 5), 255, np.uint8)
+    alpha[1, 2] = 0  # row 1: a gap in its first block
+    alpha[2, -1] = 0  # row 2: a gap in its last block (the 5 columns left)
+    blocks, period = _opaque_blocks(alpha), alpha.shape[1]
+    assert blocks.shape == (3, 5)
+    assert opaque_over(blocks, period, OPAQUE_BLOCK, 3 * OPAQUE_BLOCK).tolist() == [True, True, True]
+    assert opaque_over(blocks, period, period - 3, period + 10).tolist() == [True, False, False]  # wraps
+    far_left = -2 * period + OPAQUE_BLOCK + 1  # two periods to the left of the second block
+    assert opaque_over(blocks, period, far_left, far_left + OPAQUE_BLOCK).tolist() == [True, True, True]
+    assert opaque_over(blocks, period, 7, 7 + period).tolist() == [True, False, False]  # the whole period

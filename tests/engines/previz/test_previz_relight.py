@@ -116,6 +116,40 @@ def test_a_layer_re_lit_into_a_used_array_is_the_same_as_into_a_fresh_one():
         assert np.array_equal(reused.ready(), fresh.ready())
 
 
+def test_a_ground_re_lit_into_a_used_array_is_the_same_as_into_a_fresh_one():
+    recipe, _, (tile, ppm) = _scene("a street in Paris")
+    grade = Grade(get_style("natural"))
+    env = Environment(hour=19.0)
+    light = Light.from_environment(env)
+    anchor = anchor_light(light, env)
+    base = bake_ground(tile, ppm, anchor, grade, recipe.indoor, recipe.lamps)
+    fresh = relight_ground(base, tile, anchor, light, grade, recipe.indoor, recipe.lamps)
+    used = np.full_like(base.tex, 255)
+    reused = relight_ground(base, tile, anchor, light, grade, recipe.indoor, recipe.lamps, out=used)
+    assert reused.tex is used and np.array_equal(reused.tex, fresh.tex)
+    odd = relight_ground(base, tile, anchor, light, grade, recipe.indoor, recipe.lamps, out=used[:-1])
+    assert odd.tex is not used and np.array_equal(odd.tex, fresh.tex)  # an array of another shape is not used
+
+
+def test_a_transition_re_lights_into_the_arrays_of_the_bucket_it_drops():
+    """Each new light bucket's layers and ground are made in the arrays of the bucket the cache lets go (fresh
+    pages cost as much as the transform, and the heap grew around them): frames are a fresh renderer's."""
+    from director.engines.previz.compositor import WorldRenderer
+    from director.world.state import WorldState
+
+    renderer = WorldRenderer(320, 180, 4)
+    made = []  # per bucket: its layers' arrays and its ground's (held, so no id is reused)
+    for i, hour in enumerate((18.0, 18.6, 19.2, 19.8, 20.4)):  # dusk: a new bucket each, all re-lit
+        state = WorldState(0.0, scene="a street in Paris", environment=Environment(hour=hour))
+        frame = renderer.render(state, i)
+        layers, ground = next(reversed(renderer._baked.values()))
+        made.append([layer.tex for layer in layers] + [ground.tex])
+        assert np.array_equal(frame, WorldRenderer(320, 180, 4).render(state, i))
+    first_two = {id(a) for arrays in made[:2] for a in arrays}
+    assert len(first_two) == 2 * len(made[0])
+    assert all(id(a) in first_two for arrays in made[2:] for a in arrays)
+
+
 def test_a_grade_the_transform_cannot_follow_is_baked_fully():
     """Film noir's hard curve bends too much between day and night for one affine map: no relit layer."""
     assert "noir" in STYLES
@@ -167,6 +201,7 @@ def test_columns_first_seen_after_the_anchor_was_let_go_are_baked_again_the_same
     turned = WorldState(0.0, scene="a street in Paris", environment=env, camera=CameraState(yaw=150.0))
     frame = renderer.render(turned, 99)
     assert len(renderer._anchors) == 1  # baked again for the new columns
+    assert len(renderer._anchor_grounds) == 0  # its layers only: the re-lit ground is whole already
     assert np.array_equal(frame, WorldRenderer(1280, 720, 4).render(turned, 99))
     renderer.render(turned, 100)
     assert len(renderer._anchors) == 0  # and let go again: the light is still settled

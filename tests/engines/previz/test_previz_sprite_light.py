@@ -45,3 +45,23 @@ def test_sprite_light_matches_the_numpy_formula(hour, fog):
         assert np.abs(got - expected).max() <= 1  # rounded where the float64 product was truncated
         unlit = cv2.multiply(np.ascontiguousarray(rgba[..., :3]), (*light.figure_fill(lamps).tolist(), 0.0))
         assert (got > unlit + 8).any()  # the rim is there
+
+
+def test_lit_sprites_are_kept_for_the_last_two_lights_only():
+    """A transition passes each light bucket once: the sprites lit for the buckets it left are let go (they
+    filled the sprite cache to its bound with fresh pages), and drawing them again gives the same frame."""
+    from director.engines.previz.compositor import SPRITE_LIGHTS, WorldRenderer
+    from director.world.state import CameraState, EntityState, WorldState
+
+    girl = EntityState("girl", "person", "a girl in a red dress", None, 0.5, 6.0, 90, "walk", 1.2, 0.3)
+    renderer = WorldRenderer(320, 180, 4)
+    lights = []
+    for i, hour in enumerate((17.5, 18.2, 18.9, 19.6, 17.5)):
+        state = WorldState(1.0, scene="a street in Paris", entities=(girl,), camera=CameraState(pitch=2),
+                           environment=Environment(hour=hour))
+        frame = renderer.render(state, i)
+        lights.append(Light.from_environment(state.environment).key)
+        kept = {key[-3] for key in renderer._sprites}
+        assert kept and kept <= set(lights[-SPRITE_LIGHTS:])
+        assert np.array_equal(frame, WorldRenderer(320, 180, 4).render(state, i))  # lit again the same
+    assert len(set(lights)) == 4 and SPRITE_LIGHTS == 2

@@ -60,15 +60,19 @@ def test_sky_bakes_at_every_sun_and_moon_position():
 def test_layer_content_rows_bound_the_opaque_texels():
     """Rows without an opaque texel (warped to nothing) are left out of a layer's draw, and only those; rows
     opaque across the period hide what is behind them."""
-    tex = np.zeros((50, 40, 4), np.uint8)
-    tex[12, 39, 3] = 1
+    tex = np.zeros((50, 104, 4), np.uint8)
+    tex[12, 103, 3] = 1
     tex[30:41, :, 3] = 255
-    tex[44, :32, 3] = 255  # opaque over the period (the wrap columns after it do not count)
+    tex[44, :96, 3] = 255  # opaque over the period (the wrap columns after it do not count)
     tex[46, :, 3] = 255
     tex[46, 7, 3] = 254  # one texel short of opaque
-    layer = LayerTexture(spec=None, tex=tex, ppm=10.0, period_px=32, y_top=5.0)
+    layer = LayerTexture(spec=None, tex=tex, ppm=10.0, period_px=96, y_top=5.0)
     assert layer.content_rows() == (12, 47)
-    assert np.flatnonzero(layer.opaque_rows()).tolist() == [*range(30, 41), 44]
+    assert np.flatnonzero(layer.opaque_between(0, 0, 96)).tolist() == [*range(30, 41), 44]  # the whole period
+    # columns 40..59 (of a window from column 96 onwards: the period repeats) do not meet the texel short of
+    # opaque, columns 5..41 do
+    assert np.flatnonzero(layer.opaque_between(96, 40, 60)).tolist() == [*range(30, 41), 44, 46]
+    assert np.flatnonzero(layer.opaque_between(0, 5, 42)).tolist() == [*range(30, 41), 44]
     assert LayerTexture(spec=None, tex=np.zeros((5, 40, 4), np.uint8), ppm=10.0, period_px=32, y_top=5.0).content_rows() == (0, 0)
 
 
@@ -94,7 +98,7 @@ def test_a_layer_baked_as_views_ask_is_the_whole_bake_in_any_order():
         period = lazy.period_px
         made = LayerTexture(None, whole, 1.0, period, 0.0)
         assert lazy.content_rows() == made.content_rows()
-        assert np.array_equal(lazy.opaque_rows(), made.opaque_rows())
+        assert np.array_equal(lazy.opaque_blocks(), made.opaque_blocks())
         for _ in range(5):
             s0 = float(rng.uniform(-period, 2 * period))
             view, start = lazy.window(s0, s0 + float(rng.uniform(5, period * 0.4)))
