@@ -420,7 +420,7 @@ class WorldRenderer:
                 spare = spares.get(b.tex.shape)
                 layer = relight_layer(b, p, anchor, light, grade, rec.ground, rec.indoor, apron(p), rec.lamps,
                                       out=spare.pop() if spare else None,
-                                      base_again=lambda i=i: self._anchors.get_or(anchor_key, base)[i])
+                                      held=lambda i=i: self._anchors[anchor_key][i] if anchor_key in self._anchors else None)
                 if layer is None:
                     return full()
                 layers.append(layer)
@@ -451,11 +451,10 @@ class WorldRenderer:
     def _release_anchor_when_settled(self, key: tuple) -> None:
         """A transition's anchor (a whole full-day bake, ~50 MB at 1280x720) is only needed to make new light
         buckets and the columns of re-lit ones not seen yet; once the light has kept one bucket for
-        ANCHOR_IDLE_FRAMES, the anchor is let go (it is baked again, identically and only where asked, when
-        the light next moves or the camera turns to columns of the re-lit layers not made yet: its layers then,
-        its ground only when the light moves, ~5 ms at 1280). Baked again
-        for such columns while the light stays settled, it is let go again at the next frame: held, it
-        grew a 3-minute render's memory by ~50 MB after its first pan."""
+        ANCHOR_IDLE_FRAMES, the anchor is let go: held, it grew a 3-minute render's memory by ~50 MB after its
+        first pan. It is baked again, identically and only where asked, when the light next moves; the
+        columns of re-lit layers no view had asked for are made from the anchor's columns baked for them alone
+        (``relight._RelitColumns``)."""
         last, frames = self._settled
         frames = frames + 1 if key == last else 1
         self._settled = (key, frames)

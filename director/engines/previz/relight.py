@@ -34,6 +34,7 @@ from director.engines.previz.grade import Grade
 from director.engines.previz.lighting import LIGHT_STEPS, Light
 from director.engines.previz.textures import (
     ColumnBlocks,
+    BakedColumns,
     GroundTexture,
     LayerTexture,
     Painted,
@@ -150,15 +151,18 @@ def _samples(painted: Painted, inputs, r0: int, r1: int) -> np.ndarray:
 
 
 class _RelitColumns(ColumnBlocks):
-    """``fill`` of a re-lit layer: transforms the anchor bake's columns [a, b) as ``relight_layer`` describes
-    (making them in the anchor first: it is baked as asked too). Each texel depends only on the same texel of
-    the anchor bake, so the order columns are asked in never changes a byte. ``base()`` gives the anchor bake
-    when asked: the layer does not keep it, so a renderer can let it go and bake it again if need be."""
+    """``fill`` of a re-lit layer: transforms the anchor bake's columns [a, b) as ``relight_layer`` describes.
+    Each texel depends only on the same texel of the anchor bake, so the order columns are asked in never
+    changes a byte. ``base()`` gives the anchor bake while a renderer holds it (a transition: its columns are
+    made there once, for every bucket of the group), or None once it has let it go (a settled light): the
+    anchor's columns are then baked by ``baker`` into a scratch block and not kept. Baking the whole anchor
+    again for them, a settled city in the rain faulted in ~40 MB of fresh pages each time the camera turned
+    to columns not seen yet (~1 ms a frame of system time)."""
 
-    def __init__(self, base: Callable[[], LayerTexture], out: np.ndarray, period: int, alpha: np.ndarray,
-                 bands: list[tuple[int, int, _Recolour | None]], glow) -> None:
+    def __init__(self, base: Callable[[], LayerTexture | None], baker: BakedColumns, out: np.ndarray, period: int,
+                 alpha: np.ndarray, bands: list[tuple[int, int, _Recolour | None]], glow) -> None:
         super().__init__(out.shape[1])
-        self.base, self.out, self.period = base, out, period
+        self.base, self.baker, self.out, self.period = base, baker, out, period
         self.alpha = alpha  # uint8 [H, period]: the painted alpha, the anchor bake's and the re-lit layer's
         self.glow = glow  # ((first row, last row), emissive [rows, period] uint8, glow RGB / 255 [3, 3]) or None
         # (first row, last row, transform; None: copied as it is), consecutive; rows glowing outside them (none
@@ -172,19 +176,26 @@ class _RelitColumns(ColumnBlocks):
 
     def make(self, a: int, b: int) -> None:
         base = self.base()
-        if base.fill is not None:
+        if base is not None and base.fill is not None:
             base.fill(a, b)
         if not self.bands:
             return
         for c, p0, n in period_spans(a, b, self.period):  # alpha and emissive hold one period
             for k in range(0, n, MAKE_COLUMNS):  # a part at a time: fewer of its texels leave the caches
-                self._make(base.tex, c + k, p0 + k, min(MAKE_COLUMNS, n - k))
+                m = min(MAKE_COLUMNS, n - k)
+                if base is not None:
+                    anchor = base.tex[:, c + k : c + k + m]
+                else:
+                    anchor = np.empty((self.out.shape[0], m, 4), np.uint8)  # (on the heap: reused, no faults)
+                    self.baker.bake(p0 + k, p0 + k + m, anchor)
+                self._make(anchor, c + k, p0 + k, m)
 
-    def _make(self, tex: np.ndarray, c: int, p: int, n: int) -> None:
-        """Texture columns [c, c + n), which are the period's columns [p, p + n)."""
+    def _make(self, anchor: np.ndarray, c: int, p: int, n: int) -> None:
+        """Texture columns [c, c + n), which are the period's columns [p, p + n), from ``anchor``: those
+        columns of the anchor bake (all rows)."""
         # 1. the texels re-lit as rgb (a 3-channel image: see _Recolour)
         lo, hi = self.bands[0][0], self.bands[-1][1]
-        src = tex[lo:hi, c : c + n]
+        src = anchor[lo:hi]
         alpha = self.alpha[lo:hi, p : p + n]
         alpha3 = cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB)
         rgb = np.empty((hi - lo, n, 3), np.uint8)
@@ -207,17 +218,19 @@ class _RelitColumns(ColumnBlocks):
 
 def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Light, grade: Grade, ground,
                   indoor: bool, apron_ground: bool, lamps: float, out: np.ndarray | None = None,
-                  base_again: Callable[[], LayerTexture] | None = None) -> LayerTexture | None:
+                  held: Callable[[], LayerTexture | None] | None = None) -> LayerTexture | None:
     """``base`` (the layer baked at ``anchor``, no window glow) re-lit for ``light``; None if the fit is poor.
 
     The transforms are fitted here; the texels are made as views ask for their columns (``LayerTexture.fill``):
     a light bucket lasts a few frames of a transition, which see well under half of a layer's period.
     ``out``: an array of the base's shape to make them in (a texture the caller no longer needs: fresh pages
-    cost as much to fault in as the transform itself); its old texels are never read. ``base_again``: how to
-    get the anchor bake later (the same, or baked again: it is a pure function); by default ``base`` is kept."""
+    cost as much to fault in as the transform itself); its old texels are never read. ``held``: the anchor bake
+    while the caller still holds it, None once it let it go (its columns are then baked as asked, not kept: it
+    is a pure function); by default ``base`` is kept. A base made whole already (no ``fill``) is kept."""
     inputs = bake_inputs(painted, ground, apron_ground)
     spec = painted.spec
     tex = base.tex  # its texels are made as the re-lit columns ask for them
+    baker = base.fill if isinstance(base.fill, BakedColumns) else None  # bakes the anchor's columns anywhere
     period = base.period_px
     first, last = base.content_rows()
     if out is None or out.shape != tex.shape or out.dtype != tex.dtype:
@@ -250,7 +263,8 @@ def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Li
         (e0, e1), em_col = glow
         glow_term = ((e0, e1), painted.canvas.emissive[e0:e1], np.diag(em_col / 255.0).astype(np.float32))
     layer = LayerTexture(spec=spec, tex=out, ppm=base.ppm, period_px=base.period_px, y_top=base.y_top,
-                         fill=_RelitColumns(base_again or (lambda: base), out, period, inputs.alpha, bands, glow_term))
+                         fill=_RelitColumns(held if held is not None and baker is not None else (lambda: base), baker,
+                                            out, period, inputs.alpha, bands, glow_term))
     layer._content_rows = base.content_rows()  # alpha is unchanged (and not made yet in ``out``)
     layer._opaque_blocks = base.opaque_blocks()
     layer._coverage = base.coverage()  # glow only where the base bake has its own (``_BakeInputs.coverage``)

@@ -365,7 +365,7 @@ class ColumnBlocks:
         raise NotImplementedError
 
 
-class _BakedColumns(ColumnBlocks):
+class BakedColumns(ColumnBlocks):
     """``bake_layer``'s texels for texture columns [a, b): column c is the painted layer's column c % period."""
 
     def __init__(self, out: np.ndarray, period: int, inputs, emissive: np.ndarray, amb, amb_g, fog, grade: Grade,
@@ -376,9 +376,9 @@ class _BakedColumns(ColumnBlocks):
 
     def make(self, a: int, b: int) -> None:
         for c, p0, n in period_spans(a, b, self.period):
-            self._bake(p0, p0 + n, self.out[:, c : c + n])
+            self.bake(p0, p0 + n, self.out[:, c : c + n])
 
-    def _bake(self, p0: int, p1: int, out: np.ndarray) -> None:
+    def bake(self, p0: int, p1: int, out: np.ndarray) -> None:
         """``out`` := the lit, fogged, graded, premultiplied RGBA of painted columns [p0, p1) (per texel: any
         split gives the bytes of the whole). Merged straight into it: numpy's copy of the block into the
         texture's strided columns was ~1 ms a frame while a transition's anchor is made."""
@@ -413,7 +413,7 @@ def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec,
     tex = np.zeros((c.height, c.width + ext, 4), np.uint8)
     apron = amb_g if inputs.ground_rows < c.height and not indoor else None
     layer = LayerTexture(spec=spec, tex=tex, ppm=c.ppm, period_px=c.width, y_top=spec.y_top,
-                         fill=_BakedColumns(tex, c.width, inputs, c.emissive, amb, apron, fog, grade,
+                         fill=BakedColumns(tex, c.width, inputs, c.emissive, amb, apron, fog, grade,
                                             None if emit is None else emit[1]))
     layer._content_rows = inputs.filled_rows  # from the one-channel alpha: its texels come later
     layer._opaque_blocks = inputs.opaque_blocks

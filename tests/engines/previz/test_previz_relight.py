@@ -188,7 +188,8 @@ def test_the_anchor_bake_is_let_go_once_the_light_has_settled():
 
 def test_columns_first_seen_after_the_anchor_was_let_go_are_baked_again_the_same():
     """A settled light lets its anchor go; when the camera then turns to columns of the re-lit layers no view
-    has asked for, the anchor is baked again where asked: the frame is the one a fresh renderer draws."""
+    has asked for, the anchor's columns are baked for them alone (the anchor is not baked again): the frame
+    is the one a fresh renderer draws."""
     from director.engines.previz.compositor import ANCHOR_IDLE_FRAMES, WorldRenderer
     from director.world.state import CameraState, WorldState
 
@@ -200,11 +201,12 @@ def test_columns_first_seen_after_the_anchor_was_let_go_are_baked_again_the_same
     assert len(renderer._anchors) == 0  # let go
     turned = WorldState(0.0, scene="a street in Paris", environment=env, camera=CameraState(yaw=150.0))
     frame = renderer.render(turned, 99)
-    assert len(renderer._anchors) == 1  # baked again for the new columns
-    assert len(renderer._anchor_grounds) == 0  # its layers only: the re-lit ground is whole already
+    assert len(renderer._anchors) == 0 and len(renderer._anchor_grounds) == 0  # not baked again
     assert np.array_equal(frame, WorldRenderer(1280, 720, 4).render(turned, 99))
-    renderer.render(turned, 100)
-    assert len(renderer._anchors) == 0  # and let go again: the light is still settled
+    night = WorldState(0.0, scene="a street in Paris", environment=Environment(hour=19.6), camera=turned.camera)
+    frame = renderer.render(night, 100)  # the light moves on: a new bucket is re-lit from the anchor again
+    assert len(renderer._anchors) == 1 and len(renderer._anchor_grounds) == 1
+    assert np.array_equal(frame, WorldRenderer(1280, 720, 4).render(night, 100))
 
 
 def _premultiplied_layer(rng, height: int, width: int) -> np.ndarray:
@@ -237,7 +239,7 @@ def _relit_columns(tex: np.ndarray, recolour, top: int) -> np.ndarray:
 
     out = np.full_like(tex, 77)  # its old texels are never read
     alpha = np.ascontiguousarray(tex[..., 3])
-    relit = _RelitColumns(lambda: SimpleNamespace(tex=tex, fill=None), out, tex.shape[1], alpha,
+    relit = _RelitColumns(lambda: SimpleNamespace(tex=tex, fill=None), None, out, tex.shape[1], alpha,
                           [(top, tex.shape[0], recolour)], None)
     relit(0, tex.shape[1])
     assert np.all(out[:top] == 77)  # rows outside the bands are the caller's (kept transparent)
