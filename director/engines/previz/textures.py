@@ -83,22 +83,26 @@ OPAQUE_BLOCK = 8  # period columns per block of a layer's opacity table (``opaqu
 
 
 def _opaque_blocks(alpha: np.ndarray) -> np.ndarray:
-    """bool [rows, ceil(columns / OPAQUE_BLOCK)] of a uint8 alpha image: each row's blocks of OPAQUE_BLOCK
-    columns (the last one: the columns left) that hold alpha 255 throughout."""
-    return np.logical_and.reduceat(alpha == 255, np.arange(0, alpha.shape[1], OPAQUE_BLOCK), axis=1)
+    """int32 [rows, ceil(columns / OPAQUE_BLOCK) + 1] of a uint8 alpha image: per row, how many of its blocks
+    of OPAQUE_BLOCK columns (the last one: the columns left) before each hold an alpha under 255 (prefix
+    counts: whether a run of blocks is opaque is one subtraction)."""
+    opaque = np.logical_and.reduceat(alpha == 255, np.arange(0, alpha.shape[1], OPAQUE_BLOCK), axis=1)
+    counts = np.zeros((alpha.shape[0], opaque.shape[1] + 1), np.int32)
+    np.cumsum(~opaque, axis=1, out=counts[:, 1:])
+    return counts
 
 
 def opaque_over(blocks: np.ndarray, period: int, c0: int, c1: int) -> np.ndarray:
     """bool per row: alpha 255 over the period's columns [c0, c1) (any integers: the period repeats), by the
-    blocks ``_opaque_blocks`` gives: a row counts when every block those columns meet is opaque throughout."""
-    if c1 - c0 >= period:
-        return blocks.all(axis=1)
+    blocks ``_opaque_blocks`` counts: a row counts when every block those columns meet is opaque throughout."""
     if c1 <= c0:
         return np.ones(len(blocks), bool)
-    b0, b1 = (c0 % period) // OPAQUE_BLOCK, ((c1 - 1) % period) // OPAQUE_BLOCK
-    if b0 <= b1 and c0 % period <= (c1 - 1) % period:
-        return blocks[:, b0 : b1 + 1].all(axis=1)
-    return blocks[:, b0:].all(axis=1) & blocks[:, : b1 + 1].all(axis=1)  # the columns wrap around the period
+    if c1 - c0 >= period:
+        return blocks[:, -1] == 0
+    b0, b1 = (c0 % period) // OPAQUE_BLOCK, ((c1 - 1) % period) // OPAQUE_BLOCK + 1
+    if c0 % period <= (c1 - 1) % period:
+        return blocks[:, b1] == blocks[:, b0]
+    return (blocks[:, -1] == blocks[:, b0]) & (blocks[:, b1] == 0)  # the columns wrap around the period
 
 
 def _filled_rows(alpha: np.ndarray) -> tuple[int, int]:
@@ -162,7 +166,8 @@ class LayerTexture:
         return opaque_over(self.opaque_blocks(), self.period_px, start + c0, start + c1)
 
     def opaque_blocks(self) -> np.ndarray:
-        """Where the period's alpha is 255, by blocks of OPAQUE_BLOCK columns (``_opaque_blocks``; once per bake)."""
+        """Where the period's alpha is 255, counted by blocks of OPAQUE_BLOCK columns (``_opaque_blocks``; once
+        per bake)."""
         if not hasattr(self, "_opaque_blocks"):
             self._opaque_blocks = _opaque_blocks(cv2.extractChannel(self.tex, 3)[:, : self.period_px])
         return self._opaque_blocks

@@ -119,7 +119,7 @@ def test_opacity_over_columns_that_wrap_around_the_period():
     alpha[1, 2] = 0  # row 1: a gap in its first block
     alpha[2, -1] = 0  # row 2: a gap in its last block (the 5 columns left)
     blocks, period = _opaque_blocks(alpha), alpha.shape[1]
-    assert blocks.shape == (3, 5)
+    assert blocks.shape == (3, 6)  # 5 blocks, counted from 0
     assert opaque_over(blocks, period, OPAQUE_BLOCK, 3 * OPAQUE_BLOCK).tolist() == [True, True, True]
     assert opaque_over(blocks, period, period - 3, period + 10).tolist() == [True, False, False]  # wraps
     far_left = -2 * period + OPAQUE_BLOCK + 1  # two periods to the left of the second block
