@@ -23,6 +23,7 @@ import numpy as np
 
 from director.plan.assets import Assets
 from director.engines.protocol import Chunk, ChunkInfo, ChunkRequest, EngineError, EngineState, RenderSettings, SnapshotPolicy
+from director.engines.previz.chunk_buffers import ChunkBuffers
 from director.engines.previz.compositor import WorldRenderer
 from director.engines.previz.scenes import SceneChoice
 from director.engines.previz.options import PrevizOptions
@@ -64,6 +65,7 @@ class PrevizEngine:
         self._proxies: dict[tuple[int, int], WorldRenderer] = {}  # live proxy sizes, made on first use
         self._sound: Soundscape | None = None
         self._next_frame = 0
+        self._buffers = ChunkBuffers()  # chunk arrays no one holds any more are drawn into again
 
     def chunk_frames(self, fps: float) -> int | None:
         return None
@@ -89,7 +91,7 @@ class PrevizEngine:
                               f"{request.num_frames} frame times; one state per frame is required")
         t0 = time.perf_counter()
         renderer = self._renderer_for(request.size)
-        frames = np.empty((request.num_frames, renderer.height, renderer.width, 3), np.uint8)
+        frames = self._buffers.get((request.num_frames, renderer.height, renderer.width, 3))
         for i, state in enumerate(request.states):
             renderer.render(state, request.start_frame + i, out=frames[i])
         t1 = time.perf_counter()
