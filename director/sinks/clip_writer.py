@@ -375,7 +375,8 @@ class ClipWriter:
         The chunk must start at ``frames_written`` and carry exactly the audio samples of its frames
         (``sample_index(end) - sample_index(start)`` rows). Returns once the *previous* chunk's frames are
         in ffmpeg: this chunk's are sent while the caller makes the next one, so its frames must not be
-        changed afterwards (engines hand out a new array per chunk). A failure to send them is raised by
+        changed afterwards (an engine draws into an array again only once nothing refers to it: this writer
+        lets go of a chunk's frames once they are sent). A failure to send them is raised by
         the next ``write`` or by ``finish``.
         """
         if self._closed:
@@ -412,6 +413,7 @@ class ClipWriter:
             except OSError as e:
                 self._frames_error = e
             finally:
+                frames = None  # sent: an engine may draw into its array again (``previz.chunk_buffers``)
                 self._frames_queue.task_done()
 
     def _check_chunk(self, chunk: Chunk) -> tuple[np.ndarray, np.ndarray]:
