@@ -312,6 +312,7 @@ class WorldRenderer:
         self._sky_maps: OrderedDict = OrderedDict()
         self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
         self._buffers = LRU(2)  # a rolled view's canvas, kept (no page faults)
+        self._warped = np.empty(0, np.uint8)  # scratch for the layers' warps (``_warp``)
         self._footprints = LRU(4)  # per roll and canvas size
         self._rolls = LRU(4)  # the roll's tiles and their scratch images, per roll and canvas size
         self.clip_roll = True  # draw a rolled canvas only where the roll reads it (``footprint``); False: all of it
@@ -818,10 +819,18 @@ class WorldRenderer:
         return None
 
     def _warp(self, tex: np.ndarray, hmat: np.ndarray, size: tuple[int, int], border: int) -> np.ndarray:
+        """``tex`` warped into ``size`` (width, height) by ``hmat``, in a scratch array of the renderer's (the
+        next warp overwrites it): a fresh array per piece, of a size that changes every frame, grew the heap
+        and faulted in its pages (~50 page faults a frame of a steady city)."""
+        w, h = size
+        need = h * w * tex.shape[2]
+        if self._warped.size < need:
+            self._warped = np.empty(max(need, self.width * self.height * tex.shape[2]), np.uint8)
+        out = self._warped[:need].reshape(h, w, tex.shape[2])
         aff = self._affine(hmat)
         if aff is not None:
-            return cv2.warpAffine(tex, aff, size, flags=cv2.INTER_LINEAR, borderMode=border)
-        return cv2.warpPerspective(tex, hmat, size, flags=cv2.INTER_LINEAR, borderMode=border)
+            return cv2.warpAffine(tex, aff, size, dst=out, flags=cv2.INTER_LINEAR, borderMode=border)
+        return cv2.warpPerspective(tex, hmat, size, dst=out, flags=cv2.INTER_LINEAR, borderMode=border)
 
     @staticmethod
     def _foot(e: EntityState) -> np.ndarray:
