@@ -284,6 +284,8 @@ DRAWING_CACHE_BYTES = 24 * 1024 * 1024  # unlit figure drawings kept (their rim 
 
 
 ANCHOR_IDLE_FRAMES = 48  # frames the light keeps one bucket before a transition's anchor bake is released
+RELIGHT_MIN_WIDTH = 256  # narrower renderers (the light probes, 96 px) bake every light bucket fully: fitting
+# a bucket's colour maps (~0.7 ms a layer) cost more than baking a probe's few texels
 
 
 class WorldRenderer:
@@ -485,7 +487,8 @@ class WorldRenderer:
         if not probe:
             self._keep_sprites_of(light.key)
         grade = self.grade(state, scene)
-        layers, ground = self.baked(scene, light, grade, anchor_light(light, state.environment))
+        relit = self.width >= RELIGHT_MIN_WIDTH  # (a light probe's few texels are baked faster than fitted)
+        layers, ground = self.baked(scene, light, grade, anchor_light(light, state.environment) if relit else None)
         drawn_in_place = out is not None and view is shot and out.shape == (view.height, view.width, 3)
         if drawn_in_place:
             frame = out

@@ -150,6 +150,21 @@ def test_a_transition_re_lights_into_the_arrays_of_the_bucket_it_drops():
     assert all(id(a) in first_two for arrays in made[2:] for a in arrays)
 
 
+def test_light_probes_bake_every_bucket_fully():
+    """A light probe (96 px) bakes its few texels for each light bucket rather than fitting colour maps to
+    re-light an anchor bake: fitting cost more. Frames as wide as RELIGHT_MIN_WIDTH are re-lit."""
+    from director.engines.previz.compositor import RELIGHT_MIN_WIDTH, WorldRenderer
+    from director.engines.previz.light_match import PROBE_SIZE
+    from director.world.state import WorldState
+
+    dusk = WorldState(0.0, scene="a street in Paris", environment=Environment(hour=19.0))
+    probe, frame = WorldRenderer(*PROBE_SIZE, 4), WorldRenderer(RELIGHT_MIN_WIDTH, 144, 4)
+    for renderer in (probe, frame):
+        renderer.render(dusk, 0)
+    assert len(probe._anchors) == 0 and len(frame._anchors) == 1
+    assert PROBE_SIZE[0] < RELIGHT_MIN_WIDTH
+
+
 def test_a_grade_the_transform_cannot_follow_is_baked_fully():
     """Film noir's hard curve bends too much between day and night for one affine map: no relit layer."""
     assert "noir" in STYLES
@@ -174,7 +189,7 @@ def test_the_anchor_bake_is_let_go_once_the_light_has_settled():
     from director.plan.timeline import Timeline
     from director.run.director import Director
 
-    timeline = Timeline.model_validate({"duration": 4, "width": 160, "height": 90, "fps": 24, "seed": 1,
+    timeline = Timeline.model_validate({"duration": 4, "width": 320, "height": 180, "fps": 24, "seed": 1,
                                         "world": {"scene": "a street in Paris"},
                                         "directives": [{"at": 0, "text": "night falls", "duration": 1}]})
     director = Director(timeline, reader=RULES_ONLY)
