@@ -63,6 +63,7 @@ from director.engines.previz.textures import (
     shrink_painted,
 )
 from director.engines.previz.sky_drift import sky_drift
+from director.engines.previz.sky_rays import sky_rays
 from director.engines.previz.weather import Particles, draw_rain, draw_snow, flash
 from director.plan.styles import get_style
 from director.world.state import EntityState, Environment, WorldState
@@ -617,27 +618,12 @@ class WorldRenderer:
         key = (round(view.pitch, 9), round(view.focal, 6), view.width, view.height, rows, sky.ppr)
         maps = self._sky_maps.get(key)
         if maps is None:
-            # full-res pixel centre of small pixel i: (i + 0.5) / s - 0.5
-            u = (np.arange(ws, dtype=np.float32) + 0.5) * (view.width / ws) - 0.5
-            v = (np.arange(hs, dtype=np.float32) + 0.5) * (rows / hs) - 0.5
-            x = (u - view.width / 2.0) / view.focal
-            y = -(v - view.height / 2.0) / view.focal
-            cp, sp = math.cos(view.pitch), math.sin(view.pitch)
-            fwd = np.ascontiguousarray(np.broadcast_to((cp - sp * y)[:, None], (hs, ws)), np.float32)
-            side = np.ascontiguousarray(np.broadcast_to(x[None, :], (hs, ws)), np.float32)
-            horiz, azimuth = cv2.cartToPolar(fwd, side)  # azimuth from the view direction, [0, 2pi)
-            up = (sp + cp * y)[:, None].astype(np.float32)
-            tan_el = up / np.maximum(horiz, 1e-6)
-            map_y = ((SKY_TAN_TOP - tan_el) * sky.ppr - 0.5).clip(0, sky.texels.shape[0] - 1).astype(np.float32)
-            # the columns read, either side of the view direction (azimuths past pi are to its left)
-            signed = np.where(azimuth > np.pi, azimuth - 2 * np.pi, azimuth) * sky.ppr
-            # the texture rows that small rows [0, i] read lie within (lowest[i], highest[i])
-            reach = (np.minimum.accumulate(map_y.min(axis=1)), np.maximum.accumulate(map_y.max(axis=1)))
-            maps = (azimuth * np.float32(sky.ppr), map_y, float(signed.min()), float(signed.max()), reach)
+            maps = sky_rays(view.pitch, view.focal, view.width, view.height, rows, hs, ws, sky.ppr,
+                            sky.texels.shape[0], SKY_TAN_TOP)
             self._sky_maps[key] = maps
             while len(self._sky_maps) > 8:
                 self._sky_maps.popitem(last=False)
-        col_az, map_y, left, right, reach = maps
+        col_az, map_y, left, right, reach = maps.column, maps.row, maps.left, maps.right, maps.reach
         offset = ((view.yaw + drift) * sky.ppr - 0.5) % sky.period_px
         # a bilinear read at x takes columns floor(x) and floor(x) + 1, at y rows floor(y) and floor(y) + 1;
         # one more either side for rounding. A level view reads a fifth of the rows (up to ~20 degrees up).
