@@ -723,7 +723,11 @@ class WorldRenderer:
         if len(part):
             lo, hi = part.min(), part.max() + 1
             w = a[lo:hi, None, None].astype(np.float32)
-            small[lo:hi] = (small[lo:hi].astype(np.float32) * (1 - w) + fog_col * w).astype(np.uint8)
+            band = small[lo:hi]
+            # the bytes of (band.astype(float32) * (1 - w) + fog_col * w).astype(uint8) (sum in the type numpy
+            # gives it, truncated), in 2 passes instead of 4 and without a float copy of the band (~4x faster)
+            kept, fog = np.multiply(band, 1 - w, dtype=np.float32), fog_col * w
+            np.add(kept, fog, out=band, dtype=np.result_type(kept, fog), casting="unsafe")
 
     def _place_layer(self, view: View, layer: LayerTexture) -> _LayerPlacement | None:
         """Where ``layer`` lands in this view (None: nowhere): its texture window, frame rows and the
