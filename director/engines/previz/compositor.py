@@ -35,6 +35,7 @@ import cv2
 import numpy as np
 
 from director.plan.assets import Assets, AssetError
+from director.engines.previz.array_pool import ArrayPool
 from director.engines.previz import figures
 from director.engines.previz.backdrop import backdrop_layers
 from director.engines.previz.camera import View
@@ -74,6 +75,7 @@ UP = np.array([0.0, 1.0, 0.0])
 GROUND_ALIAS_NEAR = 25.0  # metres: beyond this the ground fades to its average colour (hides aliasing)
 GROUND_ALIAS_FAR = 90.0
 SKY_HOUR_STEP = 0.25  # hours per baked sky (sun position) while the light keeps one bucket
+SKY_ARRAYS = 8  # a sky's two arrays, for the three cached and the one being baked
 
 
 def sky_hour(light: Light, hour: float) -> float:
@@ -306,6 +308,7 @@ class WorldRenderer:
         self._anchor_grounds = LRU(1)  # and its ground
         self._settled: tuple[tuple, int] = ((), 0)  # (the last bake key asked for, how many frames in a row)
         self._skies = LRU(3)
+        self._sky_arrays = ArrayPool(SKY_ARRAYS)  # texels and glow of skies no longer cached, baked into again
         self._grades = LRU(4)
         self._sprites = LRU(600, max_bytes=SPRITE_CACHE_BYTES)  # lit: of the last SPRITE_LIGHTS lights only
         self._sprite_lights: list[tuple] = []
@@ -469,7 +472,8 @@ class WorldRenderer:
     def sky(self, scene: _Scene, light: Light, hour: float, grade: Grade) -> SkyTexture:
         hb = sky_hour(light, hour)
         key = (scene.key, light.key, hb, grade.key)
-        return self._skies.get_or(key, lambda: bake_sky(scene.recipe, light, hb, grade, self.width, self.seed))
+        return self._skies.get_or(key, lambda: bake_sky(scene.recipe, light, hb, grade, self.width, self.seed,
+                                                        self._sky_arrays))
 
     # -- frame ---------------------------------------------------------------------------------------
     def render(self, state: WorldState, frame_index: int, light: Light | None = None,

@@ -23,7 +23,7 @@ import numpy as np
 
 from director.plan.assets import Assets
 from director.engines.protocol import Chunk, ChunkInfo, ChunkRequest, EngineError, EngineState, RenderSettings, SnapshotPolicy
-from director.engines.previz.chunk_buffers import ChunkBuffers
+from director.engines.previz.array_pool import ArrayPool
 from director.engines.previz.compositor import WorldRenderer
 from director.engines.previz.scenes import SceneChoice
 from director.engines.previz.options import PrevizOptions
@@ -48,6 +48,9 @@ class _PrevizState:
     next_frame: int
 
 
+CHUNK_ARRAYS = 2  # chunk arrays kept for reuse (a chunk in the writer's hands, the next one drawn)
+
+
 class PrevizEngine:
     """Renders ``ChunkRequest``s of any length; see the module docstring."""
 
@@ -65,7 +68,7 @@ class PrevizEngine:
         self._proxies: dict[tuple[int, int], WorldRenderer] = {}  # live proxy sizes, made on first use
         self._sound: Soundscape | None = None
         self._next_frame = 0
-        self._buffers = ChunkBuffers()  # chunk arrays no one holds any more are drawn into again
+        self._buffers = ArrayPool(CHUNK_ARRAYS)  # chunk arrays no one holds any more are drawn into again
 
     def chunk_frames(self, fps: float) -> int | None:
         return None

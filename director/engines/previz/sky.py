@@ -31,6 +31,7 @@ import cv2
 import numpy as np
 
 from director.engines.previz.canvas import periodic_noise_2d
+from director.engines.previz.array_pool import ArrayPool
 from director.engines.previz.grade import Grade
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import SceneRecipe
@@ -233,9 +234,10 @@ def _rows_repeated(values: np.ndarray, cols: int) -> np.ndarray:
                       interpolation=cv2.INTER_NEAREST).reshape(rows, cols, ch)
 
 
-def glow_field(geo: SkyGeometry, sun_az: float, sun_el: float, terms: tuple[tuple[float, float], ...]) -> np.ndarray:
+def glow_field(geo: SkyGeometry, sun_az: float, sun_el: float, terms: tuple[tuple[float, float], ...],
+               out: np.ndarray | None = None) -> np.ndarray:
     """float32 [rows, period]: ``sum(weight * exp(-dist / scale))`` over ``terms`` of (scale, weight), the
-    glow around the sun or moon as a fraction of its colour.
+    glow around the sun or moon as a fraction of its colour (in ``out`` if given: what it held is not read).
 
     Broad terms (scale >= GLOW_COARSE_SCALE) are smooth: evaluated every GLOW_STEP texels and upscaled
     linearly. Sharp ones have a cusp at the centre: evaluated exactly, on the box of texels where they
@@ -251,7 +253,10 @@ def glow_field(geo: SkyGeometry, sun_az: float, sun_el: float, terms: tuple[tupl
         coarse = np.zeros_like(dist)
         for scale, weight in broad:
             coarse += np.exp(dist * np.float32(-1.0 / scale)) * np.float32(weight)
-        glow = cv2.resize(coarse, (cols, rows), interpolation=cv2.INTER_LINEAR)
+        glow = cv2.resize(coarse, (cols, rows), dst=out, interpolation=cv2.INTER_LINEAR)
+    elif out is not None:
+        glow = out
+        glow[...] = 0.0
     else:
         glow = np.zeros((rows, cols), np.float32)
     for scale, weight in terms:
@@ -337,8 +342,10 @@ class SkyLight:
                    cover, cloud, fog, light.fog_color())
 
 
-def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width: int, seed: int) -> SkyTexture:
-    """Sky by elevation and hour: gradient, sun or moon, clouds, stars at night (see the module's docstring)."""
+def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width: int, seed: int,
+             pool: ArrayPool | None = None) -> SkyTexture:
+    """Sky by elevation and hour: gradient, sun or moon, clouds, stars at night (see the module's docstring).
+    ``pool``: where its texels and glow plane come from (arrays of skies no longer held are used again)."""
     # 1. What this light and hour look like; the fields no light changes (cached)
     geo = SkyGeometry.for_width(width)
     sl = SkyLight.of(recipe, light, hour)
@@ -352,7 +359,7 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
         fog = np.zeros(rows, np.float32)
 
     # 2. The glow of this hour; the row colour (horizon, fog) and the row scale (what the fog leaves)
-    glow = glow_field(geo, *sl.sun, sl.glow_terms)
+    glow = glow_field(geo, *sl.sun, sl.glow_terms, None if pool is None else pool.get((rows, cols), np.float32))
     row_scale = 1.0 - fog
     above = geo.el >= 0
     row_colour = (np.where(above, 1.0, BELOW_HORIZON)[:, None] * sl.horizon[None, :] * row_scale[:, None]
@@ -398,7 +405,7 @@ def bake_sky(recipe: SceneRecipe, light: Light, hour: float, grade: Grade, width
         terms.append((_Plane(fields.milky_way, fields.clear, geo.fade, copy=True), np.asarray(MILKY_WAY_COLOR) * sl.night))
 
     # 5. Mix (one colour matrix per texel, the disc and stars, floor; grade) as views ask for columns
-    out = np.empty((rows, cols, 3), np.uint8)
+    out = np.empty((rows, cols, 3), np.uint8) if pool is None else pool.get((rows, cols, 3))
     mix = _SkyMix(out, terms, row_colour, row_scale if sl.fog > 0 else None, texels, delta, grade)
     return SkyTexture(texels=out, ppr=geo.ppr, period_px=cols, fill=mix)
 

@@ -40,10 +40,10 @@ def test_dusk_bakes_one_sky_per_light_bucket_at_the_hour_its_probe_renders():
     baked: list[float] = []
     real = compositor.bake_sky
 
-    def counting(recipe, light, hour, grade, width, seed):
+    def counting(recipe, light, hour, grade, width, seed, pool=None):
         if width == renderer.width:
             baked.append(hour)
-        return real(recipe, light, hour, grade, width, seed)
+        return real(recipe, light, hour, grade, width, seed, pool)
 
     compositor.bake_sky = counting
     try:
