@@ -106,7 +106,7 @@ class _LayerPlacement:
     coverage: Coverage | None = None  # where the texture holds anything (None: draw every blended row whole)
     inv: np.ndarray | None = None  # 3x3 from frame pixels to window pixels
     column0: int = 0  # the texture column of the window's column 0 (unbounded: ``LayerTexture.window``)
-    make: Callable[[int, int], None] | None = None  # makes window columns [c0, c1) (``LayerTexture.make``)
+    make: Callable[[int, int, int, int], None] | None = None  # makes window texels (``LayerTexture.make``)
 
 
 @dataclass
@@ -206,20 +206,23 @@ def _clip_to_footprint(rects: list[tuple[int, int, int, int]], footprint: Footpr
     return out
 
 
-def _columns_read(inv: np.ndarray | None, rects: list[tuple[int, int, int, int]], width: int) -> tuple[int, int]:
-    """Window columns [c0, c1) that bilinear warps of the frame rectangles (y0, y1, x0, x1) read through
-    ``inv`` (frame pixels to window pixels; None: all ``width``), one span for all of them. A plane's column
-    is a linear-fractional function of the pixel, so over a rectangle in front of the camera it is extreme at
-    the corners; two columns of slack cover the filter's neighbour and the warp's fixed-point rounding."""
+def _texels_read(inv: np.ndarray | None, rects: list[tuple[int, int, int, int]], width: int,
+                 height: int) -> tuple[int, int, int, int]:
+    """Window columns [c0, c1) and rows [r0, r1) that bilinear warps of the frame rectangles (y0, y1, x0, x1)
+    read through ``inv`` (frame pixels to pixels of a window ``width`` x ``height``; None: all of it), one span
+    for all of them. A plane's column and row are linear-fractional functions of the pixel, so over a rectangle
+    in front of the camera they are extreme at the corners; two texels of slack cover the filter's neighbour
+    and the warp's fixed-point rounding."""
     if inv is None:
-        return 0, width
+        return 0, width, 0, height
     y0, y1, x0, x1 = np.asarray(rects, np.float64).T
     corners = np.stack([np.concatenate([x0, x1, x0, x1]), np.concatenate([y0, y0, y1, y1]), np.ones(4 * len(x0))])
-    u, _, w = inv @ corners
+    u, v, w = inv @ corners
     if not np.all(w > 0):  # a rectangle reaches the plane's horizon: anything may be read
-        return 0, width
-    u = u / w
-    return max(0, math.floor(u.min()) - 2), min(width, math.ceil(u.max()) + 3)
+        return 0, width, 0, height
+    u, v = u / w, v / w
+    return (max(0, math.floor(u.min()) - 2), min(width, math.ceil(u.max()) + 3),
+            max(0, math.floor(v.min()) - 2), min(height, math.ceil(v.max()) + 3))
 
 
 def _blend_sprite(frame: np.ndarray, sprite: np.ndarray, x0: int, y0: int, opacity: float) -> None:
@@ -795,10 +798,9 @@ class WorldRenderer:
                                               (0, frame.shape[1]))
                 pieces = rects if footprint is None else _clip_to_footprint(rects, footprint)
             plan.append((kind, pieces))
-        drawn = [piece for _, pieces in plan for piece in pieces]
-        if placed.make is not None and drawn:  # the texture's columns these warps read, made once for all
-            placed.make(*_columns_read(placed.inv, drawn, placed.tex.shape[1]))
         for kind, pieces in plan:
+            if placed.make is not None and pieces:  # the texels this run's warps read (not those of hidden rows)
+                placed.make(*_texels_read(placed.inv, pieces, placed.tex.shape[1], placed.tex.shape[0]))
             for y0, y1, x0, x1 in pieces:
                 hmat = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]]) @ placed.hmat
                 warped = self._warp(placed.tex, hmat, (x1 - x0, y1 - y0), cv2.BORDER_CONSTANT)

@@ -161,7 +161,7 @@ class _RelitColumns(ColumnBlocks):
 
     def __init__(self, base: Callable[[], LayerTexture | None], baker: BakedColumns, out: np.ndarray, period: int,
                  alpha: np.ndarray, bands: list[tuple[int, int, _Recolour | None]], glow) -> None:
-        super().__init__(out.shape[1])
+        super().__init__(out.shape[1], out.shape[0])
         self.base, self.baker, self.out, self.period = base, baker, out, period
         self.alpha = alpha  # uint8 [H, period]: the painted alpha, the anchor bake's and the re-lit layer's
         self.glow = glow  # ((first row, last row), emissive [rows, period] uint8, glow RGB / 255 [3, 3]) or None
@@ -174,42 +174,49 @@ class _RelitColumns(ColumnBlocks):
             bands = [(*glow[0], None)]
         self.bands = bands
 
-    def make(self, a: int, b: int) -> None:
-        base = self.base()
-        if base is not None and base.fill is not None:
-            base.fill(a, b)
+    def make(self, a: int, b: int, r0: int, r1: int) -> None:
         if not self.bands:
             return
+        r0, r1 = max(r0, self.bands[0][0]), min(r1, self.bands[-1][1])  # rows outside the bands stay transparent
+        if r1 <= r0:
+            return
+        base = self.base()
+        if base is not None and base.fill is not None:
+            base.fill(a, b, r0, r1)
         for c, p0, n in period_spans(a, b, self.period):  # alpha and emissive hold one period
             for k in range(0, n, MAKE_COLUMNS):  # a part at a time: fewer of its texels leave the caches
                 m = min(MAKE_COLUMNS, n - k)
                 if base is not None:
-                    anchor = base.tex[:, c + k : c + k + m]
+                    anchor = base.tex[r0:r1, c + k : c + k + m]
                 else:
-                    anchor = np.empty((self.out.shape[0], m, 4), np.uint8)  # (on the heap: reused, no faults)
-                    self.baker.bake(p0 + k, p0 + k + m, anchor)
-                self._make(anchor, c + k, p0 + k, m)
+                    anchor = np.empty((r1 - r0, m, 4), np.uint8)  # (on the heap: reused, no faults)
+                    self.baker.bake(p0 + k, p0 + k + m, anchor, r0, r1)
+                self._make(anchor, c + k, p0 + k, m, r0, r1)
 
-    def _make(self, anchor: np.ndarray, c: int, p: int, n: int) -> None:
-        """Texture columns [c, c + n), which are the period's columns [p, p + n), from ``anchor``: those
-        columns of the anchor bake (all rows)."""
+    def _make(self, anchor: np.ndarray, c: int, p: int, n: int, lo: int, hi: int) -> None:
+        """Texture columns [c, c + n), which are the period's columns [p, p + n), rows [lo, hi) (within the
+        bands), from ``anchor``: those texels of the anchor bake."""
         # 1. the texels re-lit as rgb (a 3-channel image: see _Recolour)
-        lo, hi = self.bands[0][0], self.bands[-1][1]
-        src = anchor[lo:hi]
         alpha = self.alpha[lo:hi, p : p + n]
         alpha3 = cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB)
         rgb = np.empty((hi - lo, n, 3), np.uint8)
-        for r0, r1, recolour in self.bands:
-            rows = slice(r0 - lo, r1 - lo)
+        for b0, b1, recolour in self.bands:
+            b0, b1 = max(b0, lo), min(b1, hi)
+            if b1 <= b0:
+                continue
+            rows = slice(b0 - lo, b1 - lo)
             if recolour is None:
-                cv2.cvtColor(src[rows], cv2.COLOR_RGBA2RGB, dst=rgb[rows])
+                cv2.cvtColor(anchor[rows], cv2.COLOR_RGBA2RGB, dst=rgb[rows])
             else:
-                recolour.apply(src[rows], alpha3[rows], rgb[rows])
+                recolour.apply(anchor[rows], alpha3[rows], rgb[rows])
         # 2. the bucket's window glow, added to the rgb
         if self.glow is not None:
             (e0, e1), em, colour = self.glow
-            lit = rgb[e0 - lo : e1 - lo]
-            cv2.add(lit, cv2.transform(cv2.cvtColor(em[:, p : p + n], cv2.COLOR_GRAY2RGB), colour), dst=lit)
+            g0, g1 = max(e0, lo), min(e1, hi)
+            if g1 > g0:
+                lit = rgb[g0 - lo : g1 - lo]
+                cv2.add(lit, cv2.transform(cv2.cvtColor(em[g0 - e0 : g1 - e0, p : p + n], cv2.COLOR_GRAY2RGB),
+                                           colour), dst=lit)
         # 3. into the texture, with the alpha as it is
         dst = self.out[lo:hi, c : c + n]
         cv2.cvtColor(rgb, cv2.COLOR_RGB2RGBA, dst=dst)

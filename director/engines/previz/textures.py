@@ -138,12 +138,13 @@ class LayerTexture:
         s0 = start % self.period_px
         return self.tex[:, s0 : s0 + width], start
 
-    def make(self, start: int, c0: int, c1: int) -> None:
-        """Make columns [c0, c1) of the window that begins at texture column ``start`` (``window``): a frame
-        makes only the columns its warps read, a fifth fewer than its windows hold."""
+    def make(self, start: int, c0: int, c1: int, r0: int = 0, r1: int | None = None) -> None:
+        """Make columns [c0, c1) of the window that begins at texture column ``start`` (``window``), rows
+        [r0, r1) (default: all): a frame makes only the texels its warps read, a fifth fewer columns than its
+        windows hold and the rows of the runs it draws."""
         if self.fill is not None:
             s0 = start % self.period_px
-            self.fill(s0 + c0, s0 + c1)
+            self.fill(s0 + c0, s0 + c1, r0, r1)
 
     def ready(self) -> np.ndarray:
         """The whole texture, every column made (for callers that read ``tex`` itself)."""
@@ -328,6 +329,8 @@ def layer_glow(painted: Painted, light: Light, grade: Grade, depth: float, indoo
 COLUMN_BLOCK = 128  # texture columns made together when a frame first asks for them (a frame asks for
 # ~1000-1500 of a layer's ~5900 at 1280, those its warps read). New blocks side by side are made in one call,
 # so narrow blocks cost no more per row; 512 made ~30 % more texels of each light bucket in a transition.
+ROW_BAND = 64  # texture rows made together: a frame makes the rows of the runs it draws (a city's facades hide
+# half its skyline's rows from every frame)
 
 
 def period_spans(a: int, b: int, period: int):
@@ -350,53 +353,69 @@ def block_runs(todo: np.ndarray) -> list[tuple[int, int]]:
 
 
 class ColumnBlocks:
-    """Makes the columns of a texture on demand, in blocks of ``block``: ``self(c0, c1)`` makes every block
-    of [c0, c1) not made yet with ``make(a, b)`` (consecutive blocks in one call). A subclass's ``make``
-    must give each texel from inputs alone, so the order columns are asked in never changes a byte."""
+    """Makes the texels of a texture on demand, in blocks of ``block`` columns by ROW_BAND rows: ``self(c0, c1,
+    r0, r1)`` makes every block meeting columns [c0, c1) and rows [r0, r1) (default: all) not made yet with
+    ``make(a, b, r0, r1)`` (blocks side by side, and bands above one another that need the same blocks, in one
+    call). A subclass's ``make`` must give each texel from inputs alone, so the order texels are asked in never
+    changes a byte."""
 
-    def __init__(self, width: int, block: int | None = None) -> None:
+    def __init__(self, width: int, height: int, block: int | None = None) -> None:
         """``block``: columns per block (None: COLUMN_BLOCK as it is when the texture is made)."""
-        self.width, self.block = width, block or COLUMN_BLOCK
-        self.done = np.zeros(-(-width // self.block), bool)
+        self.width, self.height, self.block = width, height, block or COLUMN_BLOCK
+        self.done = np.zeros((-(-height // ROW_BAND), -(-width // self.block)), bool)
 
-    def __call__(self, c0: int, c1: int) -> None:
-        b0, b1 = max(0, c0 // self.block), min(len(self.done), -(-c1 // self.block))
-        todo = np.flatnonzero(~self.done[b0:b1]) + b0
-        for first, end in block_runs(todo):
-            self.make(first * self.block, min(self.width, end * self.block))
-        self.done[todo] = True
+    def __call__(self, c0: int, c1: int, r0: int = 0, r1: int | None = None) -> None:
+        r1 = self.height if r1 is None else r1
+        b0, b1 = max(0, c0 // self.block), min(self.done.shape[1], -(-c1 // self.block))
+        n0, n1 = max(0, r0 // ROW_BAND), min(self.done.shape[0], -(-r1 // ROW_BAND))
+        if b1 <= b0 or n1 <= n0:
+            return
+        todo = ~self.done[n0:n1, b0:b1]
+        band = 0
+        while band < len(todo):  # bands that need the same blocks: one call for them all
+            last = band + 1
+            while last < len(todo) and np.array_equal(todo[last], todo[band]):
+                last += 1
+            rows = ((n0 + band) * ROW_BAND, min(self.height, (n0 + last) * ROW_BAND))
+            for first, end in block_runs(np.flatnonzero(todo[band]) + b0):
+                self.make(first * self.block, min(self.width, end * self.block), *rows)
+            band = last
+        self.done[n0:n1, b0:b1] = True
 
-    def make(self, a: int, b: int) -> None:
+    def make(self, a: int, b: int, r0: int, r1: int) -> None:
         raise NotImplementedError
 
 
 class BakedColumns(ColumnBlocks):
-    """``bake_layer``'s texels for texture columns [a, b): column c is the painted layer's column c % period."""
+    """``bake_layer``'s texels for texture columns [a, b) and rows [r0, r1): column c is the painted layer's
+    column c % period."""
 
     def __init__(self, out: np.ndarray, period: int, inputs, emissive: np.ndarray, amb, amb_g, fog, grade: Grade,
                  glow_col) -> None:
-        super().__init__(out.shape[1])
+        super().__init__(out.shape[1], out.shape[0])
         self.out, self.period, self.inputs, self.emissive = out, period, inputs, emissive
         self.amb, self.amb_g, self.fog, self.grade, self.glow_col = amb, amb_g, fog, grade, glow_col
 
-    def make(self, a: int, b: int) -> None:
+    def make(self, a: int, b: int, r0: int, r1: int) -> None:
         for c, p0, n in period_spans(a, b, self.period):
-            self.bake(p0, p0 + n, self.out[:, c : c + n])
+            self.bake(p0, p0 + n, self.out[r0:r1, c : c + n], r0, r1)
 
-    def bake(self, p0: int, p1: int, out: np.ndarray) -> None:
-        """``out`` := the lit, fogged, graded, premultiplied RGBA of painted columns [p0, p1) (per texel: any
-        split gives the bytes of the whole). Merged straight into it: numpy's copy of the block into the
-        texture's strided columns was ~1 ms a frame while a transition's anchor is made."""
+    def bake(self, p0: int, p1: int, out: np.ndarray, r0: int = 0, r1: int | None = None) -> None:
+        """``out`` := the lit, fogged, graded, premultiplied RGBA of painted columns [p0, p1), rows [r0, r1)
+        (default: all; per texel: any split gives the bytes of the whole). Merged straight into it: numpy's copy
+        of the block into the texture's strided columns was ~1 ms a frame while a transition's anchor is made."""
         inputs = self.inputs
-        rgb, alpha, ground_rows = inputs.rgb[:, p0:p1], inputs.alpha[:, p0:p1], inputs.ground_rows
+        r1 = inputs.rgb.shape[0] if r1 is None else r1
+        rgb, alpha = inputs.rgb[r0:r1, p0:p1], inputs.alpha[r0:r1, p0:p1]
         lit = cv2.multiply(rgb, (*self.amb.tolist(), 0.0))
-        if self.amb_g is not None:
-            lit[ground_rows:] = cv2.multiply(rgb[ground_rows:], (*self.amb_g.tolist(), 0.0))
+        ground = min(r1, max(r0, inputs.ground_rows)) - r0  # the apron's first row in these rows
+        if self.amb_g is not None and ground < r1 - r0:
+            lit[ground:] = cv2.multiply(rgb[ground:], (*self.amb_g.tolist(), 0.0))
         cv2.add(lit, (*self.fog.tolist(), 0.0), dst=lit)
         lit = self.grade.apply(lit, own=True)
         premult = cv2.multiply(lit, cv2.cvtColor(alpha, cv2.COLOR_GRAY2RGB), scale=1.0 / 255.0)
         if self.glow_col is not None:
-            em = cv2.cvtColor(np.ascontiguousarray(self.emissive[:, p0:p1]), cv2.COLOR_GRAY2RGB)
+            em = cv2.cvtColor(np.ascontiguousarray(self.emissive[r0:r1, p0:p1]), cv2.COLOR_GRAY2RGB)
             cv2.add(premult, cv2.multiply(em, (*(self.glow_col / 255.0).tolist(), 0.0)), dst=premult)
         cv2.merge([premult, np.ascontiguousarray(alpha)], dst=out)
 

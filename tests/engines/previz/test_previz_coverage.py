@@ -96,16 +96,17 @@ def test_drawing_only_the_filled_cells_changes_no_pixel_but_rounding(monkeypatch
 
 
 @pytest.mark.parametrize("scene, camera, env", CASES, ids=IDS)
-def test_a_frame_makes_only_the_columns_its_warps_read(monkeypatch, scene, camera, env):
-    """Layers are baked (and re-lit) as frames ask for their columns: a frame asks for the columns its pieces
-    read, not its whole windows, and shows what it shows with every window column made."""
+def test_a_frame_makes_only_the_texels_its_warps_read(monkeypatch, scene, camera, env):
+    """Layers are baked (and re-lit) as frames ask for their texels: a frame asks for the columns and rows its
+    pieces read (not its whole windows, nor the rows nearer layers hide), and shows what it shows with every
+    window texel made."""
     state = _state(scene, camera, env)
     asked = []
     real_call, real_window = ColumnBlocks.__call__, LayerTexture.window
 
-    def counted(self, c0, c1):
-        asked.append(c1 - c0)
-        return real_call(self, c0, c1)
+    def counted(self, c0, c1, r0=0, r1=None):
+        asked.append((c1 - c0) * ((self.height if r1 is None else r1) - r0))
+        return real_call(self, c0, c1, r0, r1)
 
     def whole_window(self, s_min, s_max):  # as before: the window made whole when a frame places the layer
         view, start = real_window(self, s_min, s_max)
@@ -113,7 +114,8 @@ def test_a_frame_makes_only_the_columns_its_warps_read(monkeypatch, scene, camer
         return view, start
 
     monkeypatch.setattr(ColumnBlocks, "__call__", counted)
-    monkeypatch.setattr(textures, "COLUMN_BLOCK", 1)  # every column made as asked: one too few would show
+    monkeypatch.setattr(textures, "COLUMN_BLOCK", 1)  # every texel made as asked: one too few would show
+    monkeypatch.setattr(textures, "ROW_BAND", 1)
     frame = WorldRenderer(W, H, seed=3).render(state, 5)
     read, asked[:] = sum(asked), []
     monkeypatch.setattr(LayerTexture, "window", whole_window)
