@@ -23,6 +23,7 @@ engine fps >= encoder fps in every row, both measured per CPU second.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import sys
@@ -147,6 +148,10 @@ def bench(width: int, height: int, frames: int, scenes: list[str], chunk: int = 
             row["enc_fps"], row["enc_wall_fps"] = encoder_alone(list(kept), width, height, fps, chunk)
         kept = np.empty((0, height, width, 3), np.uint8)  # the frames let go before the next scene's are made (a slice would hold them)
         rows.append(row)
+        # Each scene starts as a render of its own would: the last engine's caches (a renderer and its light
+        # probe refer to each other, so only the cycle collector frees them) are let go before the next opens.
+        eng = renderer = None
+        gc.collect()
     return rows
 
 
