@@ -7,7 +7,8 @@ chunks of 12 with a moving camera (pan, dolly, a little tilt), three walking fig
 the "night falls" row runs the hour from 17:00 to 21:00 over those frames (a light transition: every
 light bucket on the way is made, layers re-lit from one anchor bake (previz/relight.py) and the sky baked
 per bucket and quarter hour; the frames between mix the nearest ones).
-The engine runs on ONE OpenCV thread (the other core is left to ffmpeg's H.264 encoder). Speeds are
+The engine runs on ONE OpenCV thread (the other core is left to ffmpeg's H.264 encoder), with the allocator set
+as the CLI and the app set it, and each scene's engine is let go before the next one opens. Speeds are
 reported from CPU time (``time.process_time``) inside the engine's render calls, which the other processes
 sharing the machine disturb far less than wall time; the wall-clock fps under the load of the moment is printed
 next to it.
