@@ -425,12 +425,15 @@ class WorldRenderer:
             anchor_key = (scene.key, anchor.key, grade.key)
             base_layers = self._anchors.get_or(anchor_key, base)
             spares = self._dropped_textures()
+
+            def held(i: int) -> LayerTexture | None:  # the anchor's layer i while it is held, else None
+                return self._anchors[anchor_key][i] if anchor_key in self._anchors else None
+
             layers = []
             for i, (p, b) in enumerate(zip(scene.painted, base_layers)):
                 spare = spares.get(b.tex.shape)
                 layer = relight_layer(b, p, anchor, light, grade, rec.ground, rec.indoor, apron(p), rec.lamps,
-                                      out=spare.pop() if spare else None,
-                                      held=lambda i=i: self._anchors[anchor_key][i] if anchor_key in self._anchors else None)
+                                      out=spare.pop() if spare else None, held=functools.partial(held, i))
                 if layer is None:
                     return full()
                 layers.append(layer)
@@ -469,8 +472,8 @@ class WorldRenderer:
         frames = frames + 1 if key == last else 1
         self._settled = (key, frames)
         if frames >= ANCHOR_IDLE_FRAMES:
-            self._anchors.clear()  # re-lit layers ask for it again (baked anew, as asked) if a view needs more
-            self._anchor_grounds.clear()  # (only a new light bucket asks for it)
+            self._anchors.clear()  # baked anew, as asked, when a new light bucket is re-lit from it
+            self._anchor_grounds.clear()
 
     def sky(self, scene: _Scene, light: Light, hour: float, grade: Grade) -> SkyTexture:
         hb = sky_hour(light, hour)

@@ -33,8 +33,8 @@ import numpy as np
 from director.engines.previz.grade import Grade
 from director.engines.previz.lighting import LIGHT_STEPS, Light
 from director.engines.previz.textures import (
-    ColumnBlocks,
     BakedColumns,
+    ColumnBlocks,
     GroundTexture,
     LayerTexture,
     Painted,
