@@ -35,7 +35,7 @@ from director.engines.previz.array_pool import ArrayPool
 from director.engines.previz.grade import Grade
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import SceneRecipe
-from director.engines.previz.textures import LRU, block_runs, period_spans, reference_focal
+from director.engines.previz.textures import LRU, ColumnBlocks, period_spans, reference_focal
 
 SKY_TAN_TOP = 2.4  # tan(elevation) of the sky texture's first row
 SKY_TAN_BOTTOM = -0.4
@@ -435,9 +435,9 @@ class _Plane:
         return out
 
 
-class _SkyMix:
+class _SkyMix(ColumnBlocks):
     """``out``'s texels, made as asked (``self(c0, c1, r0, r1)``: the blocks of SKY_COLUMN_BLOCK columns and
-    MIX_BAND_ROWS rows that meet columns [c0, c1) and rows [r0, r1), not made yet; side by side in one call):
+    ROW_BAND rows that meet columns [c0, c1) and rows [r0, r1), not made yet; see ``ColumnBlocks``):
     ``row_colour[r] + row_scale[r] * sum(colour * plane)`` over ``terms`` of (``_Plane``, colour RGB), plus
     ``delta`` (float [n, 3]) at the flat ``texels`` (sorted), truncated to levels and graded. Each texel
     depends on its own inputs alone: the texels of any block are the bytes of a whole bake.
@@ -448,8 +448,8 @@ class _SkyMix:
 
     def __init__(self, out: np.ndarray, terms: list[tuple[_Plane, np.ndarray]], row_colour: np.ndarray,
                  row_scale: np.ndarray | None, texels: np.ndarray, delta: np.ndarray | None, grade: Grade) -> None:
+        super().__init__(out.shape[1], out.shape[0], SKY_COLUMN_BLOCK)
         self.out, self.row_colour, self.row_scale, self.grade = out, row_colour, row_scale, grade
-        self.done = np.zeros((-(-out.shape[0] // MIX_BAND_ROWS), -(-out.shape[1] // SKY_COLUMN_BLOCK)), bool)
         self.groups = []
         for i in range(0, len(terms), 3):
             group = terms[i : i + 3]
@@ -462,17 +462,6 @@ class _SkyMix:
         cols = out.shape[1]
         self.texels, self.delta = texels, delta
         self.tex_row, self.tex_col = (texels // cols, texels % cols) if delta is not None else (None, None)
-
-    def __call__(self, c0: int, c1: int, r0: int = 0, r1: int | None = None) -> None:
-        rows, cols = self.out.shape[:2]
-        r1 = rows if r1 is None else r1
-        b0, b1 = max(0, c0 // SKY_COLUMN_BLOCK), min(self.done.shape[1], -(-c1 // SKY_COLUMN_BLOCK))
-        for band in range(max(0, r0 // MIX_BAND_ROWS), min(self.done.shape[0], -(-r1 // MIX_BAND_ROWS))):
-            todo = np.flatnonzero(~self.done[band, b0:b1]) + b0
-            for first, end in block_runs(todo):
-                self.make(first * SKY_COLUMN_BLOCK, min(cols, end * SKY_COLUMN_BLOCK),
-                          band * MIX_BAND_ROWS, min(rows, (band + 1) * MIX_BAND_ROWS))
-            self.done[band, todo] = True
 
     def make(self, c0: int, c1: int, rows0: int, rows1: int) -> None:
         """Columns [c0, c1) of rows [rows0, rows1)."""

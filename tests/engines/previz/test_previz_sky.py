@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from director.engines.previz import sky
+from director.engines.previz import sky, textures
 from director.engines.previz.grade import Grade
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import recipe_for
@@ -160,7 +160,7 @@ def test_a_frame_makes_only_the_sky_it_sees(monkeypatch, camera, most):
     from director.engines.previz.compositor import WorldRenderer
     from director.world.state import CameraState, WorldState
 
-    monkeypatch.setattr(sky, "MIX_BAND_ROWS", 1)  # texels made row by row and column by column, as asked:
+    monkeypatch.setattr(textures, "ROW_BAND", 1)  # texels made row by row and column by column, as asked:
     monkeypatch.setattr(sky, "SKY_COLUMN_BLOCK", 1)  # one row or column too few would show in the frame
     renderer = WorldRenderer(640, 360, SEED)
     state = WorldState(0.0, scene="a beach by the sea", camera=CameraState(**camera),
