@@ -413,7 +413,7 @@ class ClipWriter:
             except OSError as e:
                 self._frames_error = e
             finally:
-                frames = None  # sent: an engine may draw into its array again (``previz.chunk_buffers``)
+                frames = None  # sent: an engine may draw into its array again (``previz.array_pool``)
                 self._frames_queue.task_done()
 
     def _check_chunk(self, chunk: Chunk) -> tuple[np.ndarray, np.ndarray]:

@@ -68,7 +68,7 @@ class PrevizEngine:
         self._proxies: dict[tuple[int, int], WorldRenderer] = {}  # live proxy sizes, made on first use
         self._sound: Soundscape | None = None
         self._next_frame = 0
-        self._buffers = ArrayPool(CHUNK_ARRAYS)  # chunk arrays no one holds any more are drawn into again
+        self._chunk_arrays = ArrayPool(CHUNK_ARRAYS)  # chunk arrays no one holds any more are drawn into again
 
     def chunk_frames(self, fps: float) -> int | None:
         return None
@@ -94,7 +94,7 @@ class PrevizEngine:
                               f"{request.num_frames} frame times; one state per frame is required")
         t0 = time.perf_counter()
         renderer = self._renderer_for(request.size)
-        frames = self._buffers.get((request.num_frames, renderer.height, renderer.width, 3))
+        frames = self._chunk_arrays.get((request.num_frames, renderer.height, renderer.width, 3))
         for i, state in enumerate(request.states):
             renderer.render(state, request.start_frame + i, out=frames[i])
         t1 = time.perf_counter()

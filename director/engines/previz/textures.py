@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -120,9 +119,10 @@ class LayerTexture:
     ppm: float  # pixels per metre
     period_px: int
     y_top: float  # metres at row 0
-    # Made on demand (a re-lit light bucket, see ``relight``): ``fill(c0, c1)`` makes columns [c0, c1) of
-    # ``tex`` final; frames ``make`` the columns they read, so a transition only re-lights what is seen.
-    fill: Callable[[int, int], None] | None = None
+    # Made on demand (a re-lit light bucket, see ``relight``): ``fill(c0, c1, r0, r1)`` makes columns [c0, c1)
+    # of rows [r0, r1) of ``tex`` final (``ColumnBlocks``); frames ``make`` the texels they read, so a
+    # transition only re-lights what is seen.
+    fill: ColumnBlocks | None = None
 
     @property
     def ext_px(self) -> int:
@@ -147,7 +147,7 @@ class LayerTexture:
             self.fill(s0 + c0, s0 + c1, r0, r1)
 
     def ready(self) -> np.ndarray:
-        """The whole texture, every column made (for callers that read ``tex`` itself)."""
+        """The whole texture, every texel made (for callers that read ``tex`` itself)."""
         if self.fill is not None:
             self.fill(0, self.tex.shape[1])
             self.fill = None
