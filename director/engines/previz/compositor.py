@@ -307,8 +307,7 @@ class WorldRenderer:
         self._choices = LRU(32)  # scene texts already logged
         self._scenes = LRU(4)
         self._baked = LRU(2)  # a light change re-bakes by bucket, monotonically: this one and the last
-        self._anchors = LRU(1)  # the anchor's layers of the light group a transition is in (see ``relight``)
-        self._anchor_grounds = LRU(1)  # and its ground
+        self._anchors = LRU(1)  # the anchor bake of the light group a transition is in (see ``relight``)
         self._settled: tuple[tuple, int] = ((), 0)  # (the last bake key asked for, how many frames in a row)
         self._skies = LRU(3)
         self._sky_arrays = ArrayPool(SKY_ARRAYS)  # texels and glow of skies no longer cached, baked into again
@@ -412,22 +411,20 @@ class WorldRenderer:
                       for p in scene.painted]
             return layers, bake_ground(scene.ground_tile, scene.ground_ppm, light, grade, rec.indoor, rec.lamps)
 
-        def base():  # the anchor's layers without window glow: what the group's buckets are transformed from
-            return [bake_layer(p, anchor, grade, rec.ground, rec.indoor, apron_ground=apron(p), lamps=rec.lamps,
-                               glow=False) for p in scene.painted]
-
-        def base_ground():  # apart: re-lit layers ask for the anchor's columns again, never for its ground
-            return bake_ground(scene.ground_tile, scene.ground_ppm, anchor, grade, rec.indoor, rec.lamps)
+        def base():  # the anchor's bake without window glow: what the group's buckets are transformed from
+            layers = [bake_layer(p, anchor, grade, rec.ground, rec.indoor, apron_ground=apron(p), lamps=rec.lamps,
+                                 glow=False) for p in scene.painted]
+            return layers, bake_ground(scene.ground_tile, scene.ground_ppm, anchor, grade, rec.indoor, rec.lamps)
 
         def build():
             if anchor is None or anchor.key == light.key:
                 return full()
             anchor_key = (scene.key, anchor.key, grade.key)
-            base_layers = self._anchors.get_or(anchor_key, base)
+            base_layers, base_ground = self._anchors.get_or(anchor_key, base)
             spares = self._dropped_textures()
 
             def held(i: int) -> LayerTexture | None:  # the anchor's layer i while it is held, else None
-                return self._anchors[anchor_key][i] if anchor_key in self._anchors else None
+                return self._anchors[anchor_key][0][i] if anchor_key in self._anchors else None
 
             layers = []
             for i, (p, b) in enumerate(zip(scene.painted, base_layers)):
@@ -437,9 +434,8 @@ class WorldRenderer:
                 if layer is None:
                     return full()
                 layers.append(layer)
-            anchor_ground = self._anchor_grounds.get_or(anchor_key, base_ground)
-            spare = spares.get(anchor_ground.tex.shape)
-            ground = relight_ground(anchor_ground, scene.ground_tile, anchor, light, grade, rec.indoor, rec.lamps,
+            spare = spares.get(base_ground.tex.shape)
+            ground = relight_ground(base_ground, scene.ground_tile, anchor, light, grade, rec.indoor, rec.lamps,
                                     out=spare.pop() if spare else None)
             if ground is None:
                 ground = bake_ground(scene.ground_tile, scene.ground_ppm, light, grade, rec.indoor, rec.lamps)
@@ -473,7 +469,6 @@ class WorldRenderer:
         self._settled = (key, frames)
         if frames >= ANCHOR_IDLE_FRAMES:
             self._anchors.clear()  # baked anew, as asked, when a new light bucket is re-lit from it
-            self._anchor_grounds.clear()
 
     def sky(self, scene: _Scene, light: Light, hour: float, grade: Grade) -> SkyTexture:
         hb = sky_hour(light, hour)
