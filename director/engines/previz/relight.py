@@ -151,9 +151,9 @@ def _samples(painted: Painted, inputs, r0: int, r1: int) -> np.ndarray:
 
 
 class _RelitColumns(ColumnBlocks):
-    """``fill`` of a re-lit layer: transforms the anchor bake's columns [a, b) as ``relight_layer`` describes.
-    Each texel depends only on the same texel of the anchor bake, so the order columns are asked in never
-    changes a byte. ``base()`` gives the anchor bake while a renderer holds it (a transition: its columns are
+    """``fill`` of a re-lit layer: transforms the anchor bake's texels (columns [a, b) of rows [r0, r1)) as
+    ``relight_layer`` describes. Each texel depends only on the same texel of the anchor bake, so the order
+    texels are asked in never changes a byte. ``base()`` gives the anchor bake while a renderer holds it (a transition: its columns are
     made there once, for every bucket of the group), or None once it has let it go (a settled light): the
     anchor's columns are then baked by ``baker`` into a scratch block and not kept. Baking the whole anchor
     again for them, a settled city in the rain faulted in ~40 MB of fresh pages each time the camera turned
