@@ -65,6 +65,7 @@ from director.engines.previz.textures import (
 )
 from director.engines.previz.sky_drift import sky_drift
 from director.engines.previz.sky_rays import sky_rays
+from director.engines.previz.sprites import Drawing, LitSprite
 from director.engines.previz.weather import Particles, draw_rain, draw_snow, flash
 from director.plan.styles import get_style
 from director.world.state import EntityState, Environment, WorldState
@@ -225,62 +226,11 @@ def _texels_read(inv: np.ndarray | None, rects: list[tuple[int, int, int, int]],
             max(0, math.floor(v.min()) - 2), min(height, math.ceil(v.max()) + 3))
 
 
-def _blend_sprite(frame: np.ndarray, sprite: np.ndarray, x0: int, y0: int, opacity: float) -> None:
-    """Blend a premultiplied RGBA sprite with its top-left at (x0, y0), clipped to the frame."""
-    h, w = frame.shape[:2]
-    sh, sw = sprite.shape[:2]
-    fx0, fy0, fx1, fy1 = max(0, x0), max(0, y0), min(w, x0 + sw), min(h, y0 + sh)
-    if fx0 >= fx1 or fy0 >= fy1:
-        return
-    src = sprite[fy0 - y0 : fy1 - y0, fx0 - x0 : fx1 - x0]
-    roi = frame[fy0:fy1, fx0:fx1]
-    if opacity >= 0.999:
-        tmp = np.ascontiguousarray(roi)  # full-width rows are views already; narrow ones need a copy
-        _blend_premultiplied(tmp, np.ascontiguousarray(src))
-        if tmp is not roi:
-            roi[:] = tmp
-        return
-    s = src.astype(np.float32) * opacity
-    roi[:] = (roi.astype(np.float32) * (1.0 - s[..., 3:4] / 255.0) + s[..., :3]).clip(0, 255).astype(np.uint8)
-
-
 def _may_show(view: View, u: float, v: float, size: tuple[float, float]) -> bool:
     """Whether a sprite of at most ``size`` (width, height) pixels standing on pixel (u, v) (its bottom
     centre) may reach into ``view``'s frame."""
     w, h = size
     return u + w / 2 > 0 and u - w / 2 < view.width and v + 1 > 0 and v - h < view.height
-
-
-def _rim_edge(rgba: np.ndarray) -> np.ndarray:
-    """Outline of a sprite on the side facing the key light (up and to the left), uint8 [H, W, 3] (0..255 on
-    every channel): its alpha minus itself shifted away from the light, blurred. Independent of the light:
-    made once per drawing."""
-    h = rgba.shape[0]
-    k = max(1, int(round(h / 70)))
-    a = rgba[..., 3].astype(np.float32) / 255.0
-    shifted = np.zeros_like(a)
-    shifted[k:, k:] = a[:-k, :-k]  # the neighbour towards the light (up-left)
-    edge = cv2.GaussianBlur(np.clip(a - shifted, 0, 1), (0, 0), max(0.5, k / 2))
-    return cv2.cvtColor(cv2.convertScaleAbs(edge, alpha=255.0), cv2.COLOR_GRAY2RGB)
-
-
-def _light_sprite(rgba: np.ndarray, light: Light, recipe: SceneRecipe, edge=None) -> np.ndarray:
-    """RGB of a figure sprite under ``light``: fill light plus a rim on the edges facing the key light.
-
-    The rim (``_rim_edge``; ``edge``: a callable giving it, made only when needed) grows with darkness,
-    so figures read at night and in fog.
-    """
-    lamps = 0.0 if recipe.indoor else recipe.lamps
-    # (OpenCV's channel copy and per-channel products: numpy's strided copy of 3 of 4 channels and its
-    # broadcast over 3-value rows were most of a sprite's lighting)
-    rgb = cv2.multiply(cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB), (*light.figure_fill(lamps).tolist(), 0.0))
-    col, strength = light.rim(lamps)
-    if strength < 0.02:
-        return rgb
-    edge = _rim_edge(rgba) if edge is None else edge()
-    # the rim in 8 bits (the outline stored 0..255, scaled by colour x strength): within one level of the
-    # float64 products it replaced, ~8x cheaper (a light transition re-lights every sprite it meets)
-    return cv2.add(rgb, cv2.multiply(edge, (*(np.asarray(col, np.float64) * strength / 255.0).tolist(), 0.0)))
 
 
 SPRITE_SIZE_SLACK = 0.02  # a sprite within 2 % of its size is blended as drawn, otherwise resized to it
@@ -863,40 +813,20 @@ class WorldRenderer:
         else:
             key = ("fig", kind, e.description, side, ph, e.action, hb, light.key, grade.key, haze)
 
-        def draw():  # the drawing alone, kept apart from its lighting: a light transition re-lights it only
+        def draw() -> Drawing:  # the drawing alone, kept apart from its lighting: a transition re-lights it only
             if image is not None:
                 rgba = cutout_sprite(image, hb, flip=(side == "left"))
-                return [rgba, (rgba.shape[1] / 2.0, rgba.shape[0] - 1.0), None]
+                return Drawing(rgba, (rgba.shape[1] / 2.0, rgba.shape[0] - 1.0))
             sp = figures.draw_figure(kind, e.description, side, ph, e.action, hb)
-            return [sp.rgba, sp.anchor, None]  # the rim outline is added on first need
+            return Drawing(sp.rgba, sp.anchor)
 
-        def build():
-            drawing = self._drawings.get_or(key[:-3], draw)
-            rgba, anchor = drawing[0], drawing[1]
-
-            def edge() -> np.ndarray:
-                if drawing[2] is None:
-                    drawing[2] = _rim_edge(rgba)
-                return drawing[2]
-
-            rgb = _light_sprite(rgba, light, recipe, edge)
-            if haze > 0:
-                fog = np.clip(light.fog_color(), 0, 255).astype(np.uint8).reshape(1, 1, 3)
-                fog = cv2.resize(fog, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)  # filled, fast
-                rgb = cv2.addWeighted(rgb, 1 - haze, fog, haze, 0)
-            rgb = grade.apply(rgb, own=True)
-            a = np.ascontiguousarray(rgba[..., 3])
-            pm = cv2.multiply(rgb, cv2.cvtColor(a, cv2.COLOR_GRAY2RGB), scale=1.0 / 255.0)
-            return cv2.merge([pm, a]), anchor
-
-        sprite, anchor = self._sprites.get_or(key, build)
+        sprite = self._sprites.get_or(key, lambda: LitSprite.of(self._drawings.get_or(key[:-3], draw), light, recipe,
+                                                               haze, grade))
         if resized:
-            sprite = cv2.resize(sprite, (max(1, int(sprite.shape[1] * scale)), max(1, int(sprite.shape[0] * scale))),
-                                interpolation=cv2.INTER_LINEAR)
-            anchor = (anchor[0] * scale, anchor[1] * scale)
+            sprite = sprite.resized(scale)
         bob = 0.0
         if image is not None and e.action in ("walk", "run"):
             bob = abs(math.sin(2 * math.pi * e.stride)) * h_px * 0.03
-        x0 = int(round(u - anchor[0]))
-        y0 = int(round(v - anchor[1] - bob))
-        _blend_sprite(frame, sprite, x0, y0, e.presence)
+        x0 = int(round(u - sprite.anchor[0]))
+        y0 = int(round(v - sprite.anchor[1] - bob))
+        sprite.blend(frame, x0, y0, e.presence)

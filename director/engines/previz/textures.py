@@ -67,8 +67,9 @@ class LRU(OrderedDict):
 
 
 def _nbytes(value) -> int:
-    """Bytes of the arrays in ``value`` (an array, or a tuple/list of them and plain values)."""
-    if isinstance(value, np.ndarray):
+    """Bytes of the arrays in ``value`` (an array or anything else with ``nbytes``, or a tuple/list of them and
+    plain values)."""
+    if isinstance(getattr(value, "nbytes", None), int):
         return value.nbytes
     if isinstance(value, (tuple, list)):
         return sum(_nbytes(v) for v in value)

@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from director.engines.previz.compositor import _light_sprite
+from director.engines.previz.sprites import Drawing, light_rgb
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import recipe_for
 from director.world.scene_kind import choose_scene
@@ -38,7 +38,7 @@ def test_sprite_light_matches_the_numpy_formula(hour, fog):
     recipe = recipe_for(choose_scene("a street in Paris", use_embeddings=False))
     light = Light.from_environment(Environment(hour=hour, fog=fog))
     lamps = 0.0 if recipe.indoor else recipe.lamps
-    got, expected = _light_sprite(rgba, light, recipe).astype(int), _reference(rgba, light, lamps).astype(int)
+    got, expected = light_rgb(Drawing(rgba, (18.0, 60.0)), light, recipe).astype(int), _reference(rgba, light, lamps).astype(int)
     if light.rim(lamps)[1] < 0.02:
         assert np.array_equal(got, expected)
     else:
