@@ -45,7 +45,7 @@ from director.engines.previz.footprint import MERGE_PIXELS, STRIP_ROWS, Footprin
 from director.engines.previz.grade import Grade, fade_to_black, transfer_lut
 from director.engines.previz.light_match import LightMatcher
 from director.engines.previz.occlusion import HIDDEN, MIXED, OPAQUE, covered_rows, hidden_from, row_runs, visible_from
-from director.engines.previz.relight import anchor_light, relight_ground, relight_layer
+from director.engines.previz.relight import GroundSamples, anchor_light, relight_ground, relight_layer
 from director.engines.previz.roll import Roll
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import SceneRecipe, recipe_for
@@ -117,6 +117,7 @@ class _Scene:
     ground_tile: np.ndarray
     ground_ppm: float
     key: tuple
+    ground_samples: GroundSamples  # the tile's colours a light transition fits its ground re-light on
 
 
 def _blend_premultiplied(dst: np.ndarray, src: np.ndarray) -> None:
@@ -316,7 +317,7 @@ class WorldRenderer:
             elif painted is None:
                 painted = paint_layers(recipe, self.width, self.seed)
             tile, ppm = paint_ground(recipe.ground, self.width, self.seed)
-            return _Scene(recipe, painted, tile, ppm, key)
+            return _Scene(recipe, painted, tile, ppm, key, GroundSamples.of(tile))
 
         return self._scenes.get_or(key, build)
 
@@ -386,7 +387,7 @@ class WorldRenderer:
                 layers.append(layer)
             spare = spares.get(base_ground.tex.shape)
             ground = relight_ground(base_ground, scene.ground_tile, anchor, light, grade, rec.indoor, rec.lamps,
-                                    out=spare.pop() if spare else None)
+                                    out=spare.pop() if spare else None, samples=scene.ground_samples)
             if ground is None:
                 ground = bake_ground(scene.ground_tile, scene.ground_ppm, light, grade, rec.indoor, rec.lamps)
             return layers, ground

@@ -63,24 +63,45 @@ def anchor_daylight(daylight: float) -> float:
     return min(LIGHT_STEPS, int(math.ceil(b / ANCHOR_GROUP)) * ANCHOR_GROUP) / LIGHT_STEPS
 
 
-def _fit(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, float]:
+def _fit(src: np.ndarray, dst: np.ndarray, counts: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Least-squares affine map (3x4) from ``src`` colours to ``dst`` colours ([N, 3] each) and its RMS
-    error (infinite when any colour misses by more than FIT_MAX_ERROR)."""
+    error (infinite when any colour misses by more than FIT_MAX_ERROR). ``counts``: how many samples each
+    colour stands for (the same map and error as the samples repeated)."""
     a = np.concatenate([src.astype(np.float64), np.ones((len(src), 1))], axis=1)
     dst = dst.astype(np.float64)
-    # The normal equations (4x4) where they are well conditioned: ~7x faster than lstsq's SVD on the ground's
-    # ~38 000 samples, and the same float32 maps. A few colours (rank-deficient) take lstsq's least-norm answer.
-    ata = a.T @ a
+    w = np.ones(len(a)) if counts is None else np.asarray(counts, np.float64)
+    # The normal equations (4x4) where they are well conditioned: ~7x faster than lstsq's SVD on many samples,
+    # and the same float32 maps. A few colours (rank-deficient) take lstsq's least-norm answer.
+    aw = a * w[:, None]
+    ata = aw.T @ a
     if len(a) >= 4 and np.linalg.cond(ata) < FIT_MAX_CONDITION:
-        sol = np.linalg.solve(ata, a.T @ dst)
+        sol = np.linalg.solve(ata, aw.T @ dst)
     else:
-        sol, *_ = np.linalg.lstsq(a, dst, rcond=None)
+        root = np.sqrt(w)[:, None]
+        sol, *_ = np.linalg.lstsq(a * root, dst * root, rcond=None)
     m = sol.T  # [3, 4]
     err = np.abs(a @ sol - dst)
     if not len(err):
         return m, 0.0
-    rms = float(np.sqrt(np.mean(err**2)))
+    rms = float(np.sqrt(np.sum(w[:, None] * err**2) / (3 * w.sum())))
     return m, rms if err.max() <= FIT_MAX_ERROR else math.inf
+
+
+@dataclass(frozen=True)
+class GroundSamples:
+    """The distinct colours of a ground tile's samples (every GROUND_SAMPLE_STEP-th texel each way) and how
+    many samples each stands for: a tile is noise around a few colours (30-300 of ~38 000 samples), so a
+    bucket's fit is made on those."""
+
+    colours: np.ndarray  # uint8 [N, 1, 3]
+    counts: np.ndarray  # int64 [N]
+
+    @classmethod
+    def of(cls, tile: np.ndarray) -> GroundSamples:
+        x = tile[::GROUND_SAMPLE_STEP, ::GROUND_SAMPLE_STEP].reshape(-1, 3)
+        packed, counts = np.unique(x.astype(np.int32) @ np.array([65536, 256, 1], np.int32), return_counts=True)
+        colours = np.stack([packed >> 16, (packed >> 8) & 255, packed & 255], axis=1).astype(np.uint8)
+        return cls(np.ascontiguousarray(colours.reshape(-1, 1, 3)), counts)
 
 
 @dataclass(frozen=True)
@@ -279,13 +300,14 @@ def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Li
 
 
 def relight_ground(base: GroundTexture, tile: np.ndarray, anchor: Light, light: Light, grade: Grade, indoor: bool,
-                   lamps: float, out: np.ndarray | None = None) -> GroundTexture | None:
+                   lamps: float, out: np.ndarray | None = None, samples: GroundSamples | None = None) -> GroundTexture | None:
     """The ground baked at ``anchor`` re-lit for ``light`` (3x4 affine colour transform); None if the fit is poor.
-    ``out``: an array of the base's shape and type to write it into (one the caller no longer needs)."""
-    x = np.ascontiguousarray(tile[::GROUND_SAMPLE_STEP, ::GROUND_SAMPLE_STEP].reshape(-1, 1, 3))
-    c1 = ground_colors(x, anchor, grade, indoor, lamps).reshape(-1, 3)
-    c2 = ground_colors(x, light, grade, indoor, lamps).reshape(-1, 3)
-    m, rms = _fit(c1, c2)
+    ``out``: an array of the base's shape and type to write it into (one the caller no longer needs).
+    ``samples``: the tile's (``GroundSamples.of``), when the caller keeps them."""
+    samples = GroundSamples.of(tile) if samples is None else samples
+    c1 = ground_colors(samples.colours, anchor, grade, indoor, lamps).reshape(-1, 3)
+    c2 = ground_colors(samples.colours, light, grade, indoor, lamps).reshape(-1, 3)
+    m, rms = _fit(c1, c2, samples.counts)
     if rms > FIT_TOLERANCE:
         return None
     if out is not None and (out.shape != base.tex.shape or out.dtype != base.tex.dtype):

@@ -8,7 +8,15 @@ import pytest
 
 from director.engines.previz.grade import Grade
 from director.engines.previz.lighting import LIGHT_STEPS, Light
-from director.engines.previz.relight import _fit, anchor_daylight, anchor_light, relight_ground, relight_layer
+from director.engines.previz.relight import (
+    GROUND_SAMPLE_STEP,
+    GroundSamples,
+    _fit,
+    anchor_daylight,
+    anchor_light,
+    relight_ground,
+    relight_layer,
+)
 from director.engines.previz.scenes import recipe_for
 from director.engines.previz.textures import bake_ground, bake_layer, paint_ground, paint_layers
 from director.plan.styles import STYLES, get_style
@@ -305,3 +313,26 @@ def test_the_fit_is_lstsq_s_whether_solved_by_normal_equations_or_not(colours):
     assert np.allclose(m, expected, rtol=0, atol=1e-9)
     assert np.array_equal(m.astype(np.float32), expected.astype(np.float32))
     assert rms < 1.0
+
+
+@pytest.mark.parametrize("text", ["a street in Paris", "countryside fields", "a beach by the sea"])
+def test_the_ground_is_fitted_on_its_distinct_colours_as_on_every_sample(text):
+    """A tile's samples repeat a few colours: fitted once each, weighted by how often they occur, the map and
+    its error are those of every sample, and the ground re-lit from them has the same bytes."""
+    recipe, _, (tile, ppm) = _scene(text)
+    grade = Grade(get_style("natural"))
+    env = Environment(hour=19.0)
+    light, samples = Light.from_environment(env), GroundSamples.of(tile)
+    anchor = anchor_light(light, env)
+    every = np.ascontiguousarray(tile[::GROUND_SAMPLE_STEP, ::GROUND_SAMPLE_STEP].reshape(-1, 1, 3))
+    assert len(samples.colours) < len(every) / 10 and samples.counts.sum() == len(every)
+    fits = []
+    for colours, counts in ((every, None), (samples.colours, samples.counts)):
+        lit = [bake_ground(colours, ppm, each, grade, recipe.indoor, recipe.lamps).tex.reshape(-1, 3) for each in (anchor, light)]
+        fits.append(_fit(*lit, counts))
+    assert np.allclose(fits[0][0], fits[1][0], rtol=0, atol=1e-9) and abs(fits[0][1] - fits[1][1]) < 1e-9
+    base = bake_ground(tile, ppm, anchor, grade, recipe.indoor, recipe.lamps)
+    kept = relight_ground(base, tile, anchor, light, grade, recipe.indoor, recipe.lamps, samples=samples)
+    every_fit = _fit(*[bake_ground(every, ppm, each, grade, recipe.indoor, recipe.lamps).tex.reshape(-1, 3)
+                       for each in (anchor, light)])[0]
+    assert np.array_equal(kept.tex, cv2.transform(base.tex, every_fit.astype(np.float32)))
