@@ -817,9 +817,9 @@ class WorldRenderer:
         def draw() -> Drawing:  # the drawing alone, kept apart from its lighting: a transition re-lights it only
             if image is not None:
                 rgba = cutout_sprite(image, hb, flip=(side == "left"))
-                return Drawing(rgba, (rgba.shape[1] / 2.0, rgba.shape[0] - 1.0))
+                return Drawing.of(rgba, (rgba.shape[1] / 2.0, rgba.shape[0] - 1.0))
             sp = figures.draw_figure(kind, e.description, side, ph, e.action, hb)
-            return Drawing(sp.rgba, sp.anchor)
+            return Drawing.of(sp.rgba, sp.anchor)
 
         sprite = self._sprites.get_or(key, lambda: LitSprite.of(self._drawings.get_or(key[:-3], draw), light, recipe,
                                                                haze, grade))

@@ -7,7 +7,10 @@ import cv2
 import numpy as np
 import pytest
 
-from director.engines.previz.sprites import Drawing, light_rgb
+from director.engines.previz import figures
+from director.engines.previz.grade import Grade
+from director.engines.previz.sprites import Drawing, LitSprite, light_rgb
+from director.plan.styles import get_style
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import recipe_for
 from director.world.scene_kind import choose_scene
@@ -38,7 +41,9 @@ def test_sprite_light_matches_the_numpy_formula(hour, fog):
     recipe = recipe_for(choose_scene("a street in Paris", use_embeddings=False))
     light = Light.from_environment(Environment(hour=hour, fog=fog))
     lamps = 0.0 if recipe.indoor else recipe.lamps
-    got, expected = light_rgb(Drawing(rgba, (18.0, 60.0)), light, recipe).astype(int), _reference(rgba, light, lamps).astype(int)
+    drawing = Drawing.of(rgba, (18.0, 60.0))
+    assert drawing.rgba.shape == rgba.shape  # alpha reaches every edge: nothing is cut
+    got, expected = light_rgb(drawing, light, recipe).astype(int), _reference(rgba, light, lamps).astype(int)
     if light.rim(lamps)[1] < 0.02:
         assert np.array_equal(got, expected)
     else:
@@ -65,3 +70,23 @@ def test_lit_sprites_are_kept_for_the_last_two_lights_only():
         assert kept and kept <= set(lights[-SPRITE_LIGHTS:])
         assert np.array_equal(frame, WorldRenderer(320, 180, 4).render(state, i))  # lit again the same
     assert len(set(lights)) == 4 and SPRITE_LIGHTS == 2
+
+
+@pytest.mark.parametrize("hour, fog", [(12.0, 0.0), (22.0, 0.0), (19.0, 0.5)])
+def test_a_drawing_cut_to_its_pixels_blends_as_the_whole_canvas(hour, fog):
+    """A figure fills a fraction of the canvas it is drawn on: cut to its pixels and a margin, it is lit (rim
+    outline included), placed and blended into the same frame bytes as the whole canvas."""
+    recipe = recipe_for(choose_scene("a street in Paris", use_embeddings=False))
+    light, grade = Light.from_environment(Environment(hour=hour, fog=fog)), Grade(get_style("noir"))
+    sp = figures.draw_figure("person", "a girl in a red dress", "right", 0.25, "walk", figures.size_bucket(290))
+    cut = Drawing.of(sp.rgba, sp.anchor)
+    whole = Drawing(sp.rgba, sp.anchor, cut.rim_shift)
+    assert cut.rgba.size < 0.7 * sp.rgba.size
+    frame = np.random.default_rng(3).integers(0, 256, (400, 500, 3), np.uint8)
+    out = []
+    for drawing in (whole, cut):
+        sprite, f = LitSprite.of(drawing, light, recipe, 0.3, grade), frame.copy()
+        sprite.blend(f, int(round(250 - sprite.anchor[0])), int(round(380 - sprite.anchor[1])))
+        out.append(f)
+    assert light.rim(recipe.lamps)[1] < 0.02 or (cut.edge() > 0).any()
+    assert np.array_equal(out[0], out[1]) and not np.array_equal(out[0], frame)
