@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from director.engines.previz import small_pages
 from director.engines.previz.grade import Grade
 from director.engines.previz.lighting import LIGHT_STEPS, Light
 from director.engines.previz.textures import (
@@ -262,7 +263,7 @@ def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Li
     period = base.period_px
     first, last = base.content_rows()
     if out is None or out.shape != tex.shape or out.dtype != tex.dtype:
-        out = np.zeros(tex.shape, tex.dtype)  # rows without an opaque texel stay transparent black (premultiplied)
+        out = small_pages.zeros(tex.shape, tex.dtype)  # rows without an opaque texel stay transparent black
     else:  # the bands' rows are made as views ask; the rest must be transparent black, as a fresh array is
         out[:first] = 0
         out[last:] = 0

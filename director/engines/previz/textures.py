@@ -17,6 +17,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
+from director.engines.previz import small_pages
 from director.engines.previz.canvas import Canvas, periodic_noise_2d
 from director.engines.previz.coverage import Coverage
 from director.engines.previz.grade import Grade
@@ -435,7 +436,7 @@ def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec,
     _, amb, amb_g, fog = _layer_light(light, spec.depth, indoor, lamps)
     emit = layer_glow(painted, light, grade, spec.depth, indoor, inputs.glows) if glow else None
     ext = min(c.width, max(64, int(c.width * 0.5)))
-    tex = np.zeros((c.height, c.width + ext, 4), np.uint8)
+    tex = small_pages.zeros((c.height, c.width + ext, 4))  # made as views ask: pages faulted in as written
     apron = amb_g if inputs.ground_rows < c.height and not indoor else None
     layer = LayerTexture(spec=spec, tex=tex, ppm=c.ppm, period_px=c.width, y_top=spec.y_top,
                          fill=BakedColumns(tex, c.width, inputs, c.emissive, amb, apron, fog, grade,
