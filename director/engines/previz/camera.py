@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -28,9 +29,15 @@ def _smooth_noise(t: float, seed: int, channel: int) -> float:
     return float(np.sum(amps * np.sin(2 * math.pi * freqs * t + phases)))
 
 
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
 @dataclass(frozen=True)
 class View:
-    """A camera ready to project: position, rotation (world from camera), focal length in pixels."""
+    """A camera ready to project: position, rotation (world from camera), focal length in pixels. Its matrices
+    are made once per view (a frame asks for them ~40 times); callers never write into them."""
 
     width: int
     height: int
@@ -61,29 +68,29 @@ class View:
             focal=focal,
         )
 
-    @property
+    @cached_property
     def rotation(self) -> np.ndarray:
         """3x3 world-from-camera rotation: yaw about +y (turning right), then pitch (looking up)."""
         cy, sy = math.cos(self.yaw), math.sin(self.yaw)
         cp, sp = math.cos(self.pitch), math.sin(self.pitch)
         ry = np.array([[cy, 0.0, sy], [0.0, 1.0, 0.0], [-sy, 0.0, cy]])
         rx = np.array([[1.0, 0.0, 0.0], [0.0, cp, sp], [0.0, -sp, cp]])
-        return ry @ rx
+        return _read_only(ry @ rx)
 
-    @property
+    @cached_property
     def intrinsics(self) -> np.ndarray:
         """K: camera space (x right, y up, z forward) to homogeneous pixels (v down)."""
         f = self.focal
-        return np.array([[f, 0.0, self.width / 2.0], [0.0, -f, self.height / 2.0], [0.0, 0.0, 1.0]])
+        return _read_only(np.array([[f, 0.0, self.width / 2.0], [0.0, -f, self.height / 2.0], [0.0, 0.0, 1.0]]))
 
-    @property
+    @cached_property
     def forward(self) -> np.ndarray:
         """Unit view direction projected on the ground (yaw only)."""
-        return np.array([math.sin(self.yaw), 0.0, math.cos(self.yaw)])
+        return _read_only(np.array([math.sin(self.yaw), 0.0, math.cos(self.yaw)]))
 
-    @property
+    @cached_property
     def right(self) -> np.ndarray:
-        return np.array([math.cos(self.yaw), 0.0, -math.sin(self.yaw)])
+        return _read_only(np.array([math.cos(self.yaw), 0.0, -math.sin(self.yaw)]))
 
     def rolled_canvas(self) -> View:
         """The view on a canvas big enough that rotating it by ``roll`` still covers the frame.
