@@ -54,12 +54,12 @@ def covered_rows(inv: np.ndarray, window_width: int, opaque: Callable[[int, int]
     q = inv @ np.stack([np.full(n, (width - 1) / 2.0), rows, np.ones(n)])
     t = np.floor(q[1] / q[2])  # a frame row's texture row (the same along the row: see the module note)
     h = len(opaque)
-    pad = BILINEAR_MARGIN + 1  # texture rows t - margin .. t + 1 + margin, outside the texture transparent
+    pad = BILINEAR_MARGIN + 2  # texture rows t - margin .. t + 1 + margin, outside the texture transparent
     padded = np.concatenate([np.zeros(pad, bool), opaque, np.zeros(pad, bool)])
-    idx = (np.clip(t, -pad, h) + pad).astype(np.int64)  # out of the texture: lands on the padding
-    ok = np.ones(n, bool)
-    for k in range(-BILINEAR_MARGIN, 2 + BILINEAR_MARGIN):
-        ok &= padded[np.clip(idx + k, 0, len(padded) - 1)]
+    idx = (np.minimum(np.maximum(t, -1), h) + pad).astype(np.int64)  # out of the texture: read on the padding
+    ok = padded[idx - BILINEAR_MARGIN]
+    for k in range(1 - BILINEAR_MARGIN, 2 + BILINEAR_MARGIN):
+        ok &= padded[idx + k]
     return ok
 
 
