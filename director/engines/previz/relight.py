@@ -301,7 +301,8 @@ def relight_layer(base: LayerTexture, painted: Painted, anchor: Light, light: Li
 
 
 def relight_ground(base: GroundTexture, tile: np.ndarray, anchor: Light, light: Light, grade: Grade, indoor: bool,
-                   lamps: float, out: np.ndarray | None = None, samples: GroundSamples | None = None) -> GroundTexture | None:
+                   lamps: float, out: np.ndarray | None = None,
+                   samples: GroundSamples | None = None) -> GroundTexture | None:
     """The ground baked at ``anchor`` re-lit for ``light`` (3x4 affine colour transform); None if the fit is poor.
     ``out``: an array of the base's shape and type to write it into (one the caller no longer needs).
     ``samples``: the tile's (``GroundSamples.of``), when the caller keeps them."""

@@ -328,7 +328,8 @@ def test_the_ground_is_fitted_on_its_distinct_colours_as_on_every_sample(text):
     assert len(samples.colours) < len(every) / 10 and samples.counts.sum() == len(every)
     fits = []
     for colours, counts in ((every, None), (samples.colours, samples.counts)):
-        lit = [bake_ground(colours, ppm, each, grade, recipe.indoor, recipe.lamps).tex.reshape(-1, 3) for each in (anchor, light)]
+        lit = [bake_ground(colours, ppm, each, grade, recipe.indoor, recipe.lamps).tex.reshape(-1, 3)
+               for each in (anchor, light)]
         fits.append(_fit(*lit, counts))
     assert np.allclose(fits[0][0], fits[1][0], rtol=0, atol=1e-9) and abs(fits[0][1] - fits[1][1]) < 1e-9
     base = bake_ground(tile, ppm, anchor, grade, recipe.indoor, recipe.lamps)
