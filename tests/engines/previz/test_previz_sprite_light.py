@@ -90,3 +90,25 @@ def test_a_drawing_cut_to_its_pixels_blends_as_the_whole_canvas(hour, fog):
         out.append(f)
     assert light.rim(recipe.lamps)[1] < 0.02 or (cut.edge() > 0).any()
     assert np.array_equal(out[0], out[1]) and not np.array_equal(out[0], frame)
+
+
+def test_a_lit_sprite_blends_over_the_frame_and_fades_with_its_opacity():
+    """Premultiplied over at full opacity (clipped where it leaves the frame); a figure fading in or out
+    (opacity < 1) shows its colour and hides what is behind by that share."""
+    rng = np.random.default_rng(9)
+    rgba = rng.integers(0, 256, (40, 30, 4), np.uint8)
+    rgba[..., 3] = np.where(rng.random((40, 30)) < 0.4, 0, rgba[..., 3])
+    recipe = recipe_for(choose_scene("a street in Paris", use_embeddings=False))
+    sprite = LitSprite.of(Drawing.of(rgba, (15.0, 39.0)), Light.from_environment(Environment(hour=12.0)), recipe, 0.0,
+                          Grade(get_style("natural")))
+    frame = rng.integers(0, 256, (50, 60, 3), np.uint8)
+    a = sprite.alpha.astype(np.float64)[..., None] / 255.0
+    for opacity in (1.0, 0.5):
+        out = frame.copy()
+        sprite.blend(out, 40, -10, opacity)  # the sprite's right and top parts fall outside the frame
+        h, w = sprite.alpha.shape
+        x1, y1 = min(60, 40 + w), min(50, h - 10)
+        behind = frame[0:y1, 40:x1].astype(np.float64)
+        expected = behind * (1 - opacity * a[10:, : x1 - 40]) + sprite.colour[10:, : x1 - 40] * opacity
+        assert np.abs(out[0:y1, 40:x1] - expected).max() <= 1.0
+        assert np.array_equal(out[:, :40], frame[:, :40]) and np.array_equal(out[y1:], frame[y1:])
