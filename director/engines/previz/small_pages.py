@@ -19,8 +19,8 @@ def zeros(shape: tuple[int, ...], dtype=np.uint8) -> np.ndarray:
     until written, and the mapping is returned to the system when the array is freed."""
     dtype = np.dtype(dtype)
     size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if size < mmap.PAGESIZE or not hasattr(mmap, "MAP_PRIVATE"):  # (Windows maps no private anonymous memory)
-        return np.zeros(shape, dtype)
+    if size < mmap.PAGESIZE or not (hasattr(mmap, "MAP_PRIVATE") and hasattr(mmap, "MAP_ANONYMOUS")):
+        return np.zeros(shape, dtype)  # (Windows' mmap takes no flags)
     memory = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
     if hasattr(mmap, "MADV_NOHUGEPAGE"):  # (Linux) where the kernel backs all memory with huge pages by default
         memory.madvise(mmap.MADV_NOHUGEPAGE)
