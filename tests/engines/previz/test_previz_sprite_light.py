@@ -1,5 +1,6 @@
-"""A figure sprite's lighting by OpenCV follows the numpy formula it replaced: the same bytes without a rim,
-within one level where the rim (kept in 8 bits) lights the edges."""
+"""Figure sprites (``previz/sprites.py``): lighting by OpenCV follows the numpy formula it replaced (the same
+bytes without a rim, within one level where the rim, kept in 8 bits, lights the edges); a drawing cut to its
+pixels blends as its whole canvas; lit sprites of past lights are let go; blending fades with opacity."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import pytest
 
 from director.engines.previz import figures
 from director.engines.previz.grade import Grade
-from director.engines.previz.sprites import Drawing, LitSprite, light_rgb
-from director.plan.styles import get_style
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import recipe_for
+from director.engines.previz.sprites import Drawing, LitSprite, light_rgb
+from director.plan.styles import get_style
 from director.world.scene_kind import choose_scene
 from director.world.state import Environment
 
