@@ -99,10 +99,15 @@ class GroundSamples:
 
     @classmethod
     def of(cls, tile: np.ndarray) -> GroundSamples:
-        x = tile[::GROUND_SAMPLE_STEP, ::GROUND_SAMPLE_STEP].reshape(-1, 3)
-        packed, counts = np.unique(x.astype(np.int32) @ np.array([65536, 256, 1], np.int32), return_counts=True)
-        colours = np.stack([packed >> 16, (packed >> 8) & 255, packed & 255], axis=1).astype(np.uint8)
-        return cls(np.ascontiguousarray(colours.reshape(-1, 1, 3)), counts)
+        return cls(*_distinct_colours(tile[::GROUND_SAMPLE_STEP, ::GROUND_SAMPLE_STEP].reshape(-1, 3)))
+
+
+def _distinct_colours(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct colours of ``rgb`` (uint8 [N, 3]) in order of their packed value, uint8 [M, 1, 3], and how
+    many times each occurs."""
+    packed, counts = np.unique(rgb.astype(np.int32) @ np.array([65536, 256, 1], np.int32), return_counts=True)
+    colours = np.stack([packed >> 16, (packed >> 8) & 255, packed & 255], axis=1).astype(np.uint8)
+    return colours.reshape(-1, 1, 3), counts
 
 
 @dataclass(frozen=True)
@@ -163,23 +168,21 @@ def _samples(painted: Painted, inputs, r0: int, r1: int) -> np.ndarray:
     if found is None:
         rgb = inputs.rgb[r0:r1:FIT_SAMPLE_STEP, ::FIT_SAMPLE_STEP].reshape(-1, 3)
         opaque = inputs.alpha[r0:r1:FIT_SAMPLE_STEP, ::FIT_SAMPLE_STEP].reshape(-1) > 0
-        packed = rgb[opaque].astype(np.int32) @ np.array([65536, 256, 1], np.int32)
-        colours = np.unique(packed)
+        colours, _ = _distinct_colours(rgb[opaque])
         if len(colours) > MAX_FIT_SAMPLES:
             colours = colours[:: -(-len(colours) // MAX_FIT_SAMPLES)]
-        found = np.stack([colours >> 16, (colours >> 8) & 255, colours & 255], axis=1).astype(np.uint8)
-        found = painted.inputs[key] = np.ascontiguousarray(found.reshape(-1, 1, 3))
+        found = painted.inputs[key] = np.ascontiguousarray(colours)
     return found
 
 
 class _RelitColumns(ColumnBlocks):
     """``fill`` of a re-lit layer: transforms the anchor bake's texels (columns [a, b) of rows [r0, r1)) as
     ``relight_layer`` describes. Each texel depends only on the same texel of the anchor bake, so the order
-    texels are asked in never changes a byte. ``base()`` gives the anchor bake while a renderer holds it (a transition: its columns are
-    made there once, for every bucket of the group), or None once it has let it go (a settled light): the
-    anchor's columns are then baked by ``baker`` into a scratch block and not kept. Baking the whole anchor
-    again for them, a settled city in the rain faulted in ~40 MB of fresh pages each time the camera turned
-    to columns not seen yet (~1 ms a frame of system time)."""
+    texels are asked in never changes a byte. ``base()`` gives the anchor bake while a renderer holds it (a
+    transition: its columns are made there once, for every bucket of the group), or None once it has let it go
+    (a settled light): the anchor's columns are then baked by ``baker`` into a scratch block and not kept.
+    Baking the whole anchor again for them, a settled city in the rain faulted in ~40 MB of fresh pages each
+    time the camera turned to columns not seen yet (~1 ms a frame of system time)."""
 
     def __init__(self, base: Callable[[], LayerTexture | None], baker: BakedColumns, out: np.ndarray, period: int,
                  alpha: np.ndarray, bands: list[tuple[int, int, _Recolour | None]], glow) -> None:
