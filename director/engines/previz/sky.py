@@ -30,8 +30,8 @@ from functools import cached_property, lru_cache
 import cv2
 import numpy as np
 
-from director.engines.previz.canvas import periodic_noise_2d
 from director.engines.previz.array_pool import ArrayPool
+from director.engines.previz.canvas import periodic_noise_2d
 from director.engines.previz.grade import Grade
 from director.engines.previz.lighting import Light
 from director.engines.previz.scenes import SceneRecipe

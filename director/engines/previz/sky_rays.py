@@ -54,7 +54,8 @@ def sky_rays(pitch: float, focal: float, width: int, height: int, rows: int, hs:
     ``ws`` pixels), for a sky texture of ``ppr`` texels per radian whose first row is at tan(elevation)
     ``top`` and which has ``texture_rows`` rows."""
     s = SKY_MAP_STEP
-    # pixel i of the band sits at frame pixel (i + 0.5) * scale - 0.5; grid point j at band pixel (j - 1) s + (s - 1) / 2
+    # pixel i of the band sits at frame pixel (i + 0.5) * scale - 0.5;
+    # grid point j at band pixel (j - 1) s + (s - 1) / 2
     def frame_x(i):
         return ((i + 0.5) * (width / ws) - 0.5 - width / 2.0) / focal
 

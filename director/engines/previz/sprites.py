@@ -2,9 +2,9 @@
 
 A figure is drawn once per pose and size (``Drawing``, straight RGBA, no light in it); a light transition
 lights it again for every bucket it crosses, so lighting is a few whole-sprite passes: per-channel products
-as OpenCV colour transforms (the same bytes as ``cv2.multiply`` by a scalar, ~5x faster),
-no fog image to mix in, no channel merge. A lit sprite keeps its premultiplied colour and its cover (255 - alpha
-on three channels), which is what a frame's blend reads: one multiply and one add per frame.
+as OpenCV colour transforms (the same bytes as ``cv2.multiply`` by a scalar, ~5x faster), no fog image to mix
+in, no channel merge. A lit sprite keeps its premultiplied colour and its cover (255 - alpha on three
+channels), which is what a frame's blend reads: one multiply and one add per frame.
 """
 
 from __future__ import annotations

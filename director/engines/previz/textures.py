@@ -440,7 +440,7 @@ def bake_layer(painted: Painted, light: Light, grade: Grade, ground: GroundSpec,
     apron = amb_g if inputs.ground_rows < c.height and not indoor else None
     layer = LayerTexture(spec=spec, tex=tex, ppm=c.ppm, period_px=c.width, y_top=spec.y_top,
                          fill=BakedColumns(tex, c.width, inputs, c.emissive, amb, apron, fog, grade,
-                                            None if emit is None else emit[1]))
+                                           None if emit is None else emit[1]))
     layer._content_rows = inputs.filled_rows  # from the one-channel alpha: its texels come later
     layer._opaque_blocks = inputs.opaque_blocks
     layer._coverage = inputs.coverage
