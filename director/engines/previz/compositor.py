@@ -117,7 +117,11 @@ class _Scene:
     ground_tile: np.ndarray
     ground_ppm: float
     key: tuple
-    ground_samples: GroundSamples  # the tile's colours a light transition fits its ground re-light on
+
+    @functools.cached_property
+    def ground_samples(self) -> GroundSamples:
+        """The tile's colours a light transition fits its ground re-light on (made at its first re-light)."""
+        return GroundSamples.of(self.ground_tile)
 
 
 def _blend_premultiplied(dst: np.ndarray, src: np.ndarray) -> None:
@@ -317,7 +321,7 @@ class WorldRenderer:
             elif painted is None:
                 painted = paint_layers(recipe, self.width, self.seed)
             tile, ppm = paint_ground(recipe.ground, self.width, self.seed)
-            return _Scene(recipe, painted, tile, ppm, key, GroundSamples.of(tile))
+            return _Scene(recipe, painted, tile, ppm, key)
 
         return self._scenes.get_or(key, build)
 
