@@ -66,7 +66,7 @@ from director.engines.previz.textures import (
 from director.engines.previz.sky_drift import sky_drift
 from director.engines.previz.sky_rays import sky_rays
 from director.engines.previz.sprites import Drawing, LitSprite
-from director.engines.previz.weather import Particles, draw_rain, draw_snow, flash
+from director.engines.previz.weather import Field, Particles, draw_rain, draw_snow, flash
 from director.plan.styles import get_style
 from director.world.state import EntityState, Environment, WorldState
 
@@ -508,24 +508,26 @@ class WorldRenderer:
             else:
                 self._draw_entity(frame, view, obj, depth, light, grade, state.camera.yaw, scene.recipe)
                 t0 = self._tick("figures", t0)
-        # 6. Weather, roll, screen effects
+        # 6. Roll, weather, screen effects (on the frame: a rolled view's particles turn with it, see ``weather``)
+        if rolled:
+            turn = self._rolls.get_or((round(shot.roll, 9), view.width, view.height), lambda: Roll.make(
+                roll_m, (self.width, self.height), (view.width, view.height)))
+            frame = turn.apply(frame, out)
+            t0 = self._tick("roll+finish", t0)
         env = state.environment
+        field = Field((view.width, view.height), roll_m)
         wc = light.ambient() * 190 + 25
         if env.rain > 0.01:
             draw_rain(frame, self._particles, env.rain, state.world_time, env.wind, view.yaw, view.pitch, view.focal,
-                      grade.apply_color(tuple(wc * np.array([0.9, 0.95, 1.0]))), footprint)
+                      grade.apply_color(tuple(wc * np.array([0.9, 0.95, 1.0]))), field)
         if env.snow > 0.01:
             draw_snow(frame, self._particles, env.snow, state.world_time, env.wind, view.yaw, view.pitch, view.focal,
-                      grade.apply_color(tuple(light.ambient() * 235 + 20)))
+                      grade.apply_color(tuple(light.ambient() * 235 + 20)), field)
         if gain is not None:  # a diagonal colour transform: ~4x faster than cv2.multiply by a scalar on 3 channels
             cv2.transform(frame, np.diag(gain).astype(np.float32), dst=frame)
         flash(frame, env.lightning)
         fade_to_black(frame, env.fade)
         t0 = self._tick("weather", t0)
-        if rolled:
-            turn = self._rolls.get_or((round(shot.roll, 9), view.width, view.height), lambda: Roll.make(
-                roll_m, (self.width, self.height), (view.width, view.height)))
-            frame = turn.apply(frame, out)
         grade.finish(frame, frame_index, self.seed)
         self._tick("roll+finish", t0)
         if env.dissolve > 0.004 and env.dissolve_from and not probe:

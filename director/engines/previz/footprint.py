@@ -4,8 +4,8 @@ A rolled view is drawn level on a bigger canvas (``View.rolled_canvas``) and tur
 bilinear warp. The frame's footprint on the canvas is a turned rectangle: the canvas corners outside it
 (~29 % of the canvas at a 10 degree roll) are never read. Sky, ground and layers are drawn only over the
 footprint, in horizontal strips whose columns cover every span of their rows; the rest of the canvas is
-left unwritten. That is safe because nothing drawn later reads it into the footprint: figures, weather
-and screen effects work pixel by pixel (or blend over what is there), and the roll reads the footprint only.
+left unwritten. That is safe because nothing drawn later reads it into the footprint: figures blend over
+what is there, and the roll reads the footprint only (weather and screen effects are drawn on the frame).
 """
 
 from __future__ import annotations
@@ -61,16 +61,6 @@ class Footprint:
                     continue
             out.append((a, b, c0, c1))
         return out
-
-    def meets(self, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> np.ndarray:
-        """bool per box (float arrays of its corners, x0 <= x1 and y0 <= y1, inclusive): whether it meets one of
-        the pieces that cover the footprint (``pieces``): False only for boxes wholly outside the footprint."""
-        boxes = np.array(self.pieces(0, len(self.x0)), np.float64).reshape(-1, 4)  # rows a..b-1, columns c0..c1-1
-        if not len(boxes):
-            return np.zeros(len(x0), bool)
-        a, b, c0, c1 = (boxes[:, k][None, :] for k in range(4))
-        hit = (y1[:, None] >= a) & (y0[:, None] < b) & (x1[:, None] >= c0) & (x0[:, None] < c1)
-        return hit.any(axis=1)
 
     def reduced(self, first: int, rows: int, small_rows: int, small_width: int) -> Footprint:
         """The footprint of an image of ``small_rows`` x ``small_width`` that a bilinear resize stretches over

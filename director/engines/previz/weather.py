@@ -3,6 +3,11 @@
 Particles are pure functions of (seed, time, camera): each has a fixed random start and moves at a
 fixed speed, wrapping around the screen, so any frame can be drawn without the ones before it. A
 camera pan or tilt slides them like the rest of the world (rotation moves every depth alike).
+
+A rolled view's particles are laid out on its level canvas (``Field``), where the world's vertical is the
+canvas's, and turned with the view onto the finished frame: drawn there, after the roll, a streak is
+anti-aliased once at the frame's pixels instead of drawn on the canvas and resampled by the roll, and the
+streaks that fall in the canvas corners the frame never shows are not drawn.
 """
 
 from __future__ import annotations
@@ -12,11 +17,10 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from director.engines.previz.footprint import Footprint
-
 RAIN_MAX = 2200  # streaks at rain = 1 on a 1280x720 frame
 SNOW_MAX = 1800
 STREAK_REACH = 2.0  # pixels around a streak's box that its anti-aliased line may touch (OpenCV's reaches ~1.2)
+FLAKE_SIZE = 3  # pixels, at most, of a flake's square
 DEPTH_GROUPS = 3  # brightness groups (far, mid, near)
 TABLE_SIZE = 4 * RAIN_MAX  # particles per kind at most (4K frames)
 _STREAMS = {"rain": 1, "snow": 2}
@@ -39,20 +43,37 @@ class Particles:
         return self._cache[name][: min(n, TABLE_SIZE)]
 
 
+@dataclass(frozen=True)
+class Field:
+    """Where particles are laid out, ``size`` (width, height) pixels, and ``to_frame``: 2x3 from there to the
+    pixels of the frame they are drawn on (a rolled view's canvas turned into its frame), None: the same."""
+
+    size: tuple[int, int]
+    to_frame: np.ndarray | None = None
+
+    def place(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Frame pixels of the field's pixels (``x``, ``y``)."""
+        if self.to_frame is None:
+            return x, y
+        m = self.to_frame
+        return m[0, 0] * x + m[0, 1] * y + m[0, 2], m[1, 0] * x + m[1, 1] * y + m[1, 2]
+
+
 def _shift(yaw: float, pitch: float, focal: float, w: int, h: int) -> tuple[float, float]:
     """How far (in screen fractions) a camera rotation has slid the world."""
     return -yaw * focal / w, pitch * focal / h
 
 
-def draw_rain(frame: np.ndarray, parts: Particles, amount: float, t: float, wind: float, yaw: float,
-              pitch: float, focal: float, color: tuple[int, int, int], seen: Footprint | None = None) -> None:
-    """Add rain streaks in place; ``color`` is the lit streak colour. ``seen``: the pixels of ``frame`` that
-    are ever read (a rolled view's canvas, ``footprint``): streaks that touch none of them are not drawn
-    (the same pixels there; at a 10 degree roll ~30 % of the streaks fall in the canvas corners)."""
-    h, w = frame.shape[:2]
-    n = int(RAIN_MAX * min(1.0, amount) * (w * h) / (1280 * 720) ** 1 + 0.5)
+def rain_streaks(shape: tuple[int, ...], parts: Particles, amount: float, t: float, wind: float, yaw: float,
+                 pitch: float, focal: float, where: Field | None = None) -> list[np.ndarray]:
+    """Per depth group (far to near): the rain streaks that may touch a frame of ``shape`` (rows, columns),
+    float [n, 2 ends, (x, y)] in its pixels. ``where``: the field they are laid out on (default: the frame)."""
+    fh, fw = shape[:2]
+    where = where or Field((fw, fh))
+    w, h = where.size
+    n = int(RAIN_MAX * min(1.0, amount) * (w * h) / (1280 * 720) + 0.5)
     if n <= 0:
-        return
+        return [np.zeros((0, 2, 2)) for _ in range(DEPTH_GROUPS)]
     p = parts.table("rain", n)
     sx, sy = _shift(yaw, pitch, focal, w, h)
     near = p[:, 2]
@@ -60,28 +81,34 @@ def draw_rain(frame: np.ndarray, parts: Particles, amount: float, t: float, wind
     x = ((p[:, 0] + sx + wind * 0.25 * t * near) % 1.0) * w
     y = ((p[:, 1] + sy + speed * t) % 1.2 - 0.1) * h
     length = (0.02 + 0.06 * near) * h
-    dx = wind * 0.35 * length
-    drawn = None
-    if seen is not None:
-        r = STREAK_REACH
-        drawn = seen.meets(np.minimum(x, x + dx) - r, y - r, np.maximum(x, x + dx) + r, y + length + r)
-    for g in range(DEPTH_GROUPS):
-        sel = (near >= 0.3 + 0.7 * g / DEPTH_GROUPS) & (near < 0.3 + 0.7 * (g + 1) / DEPTH_GROUPS + 1e-9)
-        if drawn is not None:
-            sel &= drawn
-        if not sel.any():
+    (xa, ya), (xb, yb) = where.place(x, y), where.place(x + wind * 0.35 * length, y + length)
+    r = STREAK_REACH  # a streak wholly beyond it draws nothing on the frame
+    seen = ((np.maximum(xa, xb) >= -r) & (np.minimum(xa, xb) < fw + r)
+            & (np.maximum(ya, yb) >= -r) & (np.minimum(ya, yb) < fh + r))
+    ends = np.stack([np.stack([xa, ya], 1), np.stack([xb, yb], 1)], 1)
+    bounds = 0.3 + 0.7 * np.arange(DEPTH_GROUPS + 1) / DEPTH_GROUPS
+    return [ends[seen & (near >= lo) & (near < hi + 1e-9)] for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
+def draw_rain(frame: np.ndarray, parts: Particles, amount: float, t: float, wind: float, yaw: float,
+              pitch: float, focal: float, color: tuple[int, int, int], where: Field | None = None) -> None:
+    """Add rain streaks in place (``rain_streaks``); ``color`` is the lit streak colour."""
+    for g, ends in enumerate(rain_streaks(frame.shape, parts, amount, t, wind, yaw, pitch, focal, where)):
+        if not len(ends):
             continue
-        seg = np.stack([np.stack([x[sel], y[sel]], 1), np.stack([x[sel] + dx[sel], y[sel] + length[sel]], 1)], 1)
         k = 0.45 + 0.25 * g  # nearer streaks are brighter
         col = tuple(int(c * k) for c in color)
         # drawn straight onto the frame (a mask and a full-frame add would cost more than the lines)
-        cv2.polylines(frame, list(np.round(seg * 4).astype(np.int32)), False, col, 1, cv2.LINE_AA, 2)
+        cv2.polylines(frame, list(np.round(ends * 4).astype(np.int32)), False, col, 1, cv2.LINE_AA, 2)
 
 
 def draw_snow(frame: np.ndarray, parts: Particles, amount: float, t: float, wind: float, yaw: float,
-              pitch: float, focal: float, color: tuple[int, int, int]) -> None:
-    """Add drifting snow flakes in place (vectorised: flakes are 1-3 px squares)."""
-    h, w = frame.shape[:2]
+              pitch: float, focal: float, color: tuple[int, int, int], where: Field | None = None) -> None:
+    """Add drifting snow flakes in place (vectorised: flakes are 1-3 px squares). ``where``: the field they
+    are laid out on (default: the frame)."""
+    fh, fw = frame.shape[:2]
+    where = where or Field((fw, fh))
+    w, h = where.size
     n = int(SNOW_MAX * min(1.0, amount) * (w * h) / (1280 * 720) + 0.5)
     if n <= 0:
         return
@@ -89,14 +116,17 @@ def draw_snow(frame: np.ndarray, parts: Particles, amount: float, t: float, wind
     sx, sy = _shift(yaw, pitch, focal, w, h)
     near = p[:, 2]
     sway = 0.01 * np.sin(2 * np.pi * (0.25 * t + p[:, 3]))
-    x = ((p[:, 0] + sx + sway + wind * 0.15 * t * near) % 1.0) * (w - 3)
-    y = ((p[:, 1] + sy + (0.08 + 0.16 * near) * t) % 1.0) * (h - 3)
-    xi, yi = x.astype(np.int32), y.astype(np.int32)
-    mask = np.zeros((h, w), np.uint8)
-    size = (1 + (near * 2.5 * max(1.0, h / 720)).astype(np.int32)).clip(1, 3)
+    x = ((p[:, 0] + sx + sway + wind * 0.15 * t * near) % 1.0) * (w - FLAKE_SIZE)
+    y = ((p[:, 1] + sy + (0.08 + 0.16 * near) * t) % 1.0) * (h - FLAKE_SIZE)
+    x, y = where.place(x, y)
+    xi, yi = np.floor(x).astype(np.int32), np.floor(y).astype(np.int32)  # (x, y >= 0 when not turned)
+    size = (1 + (near * 2.5 * max(1.0, h / 720)).astype(np.int32)).clip(1, FLAKE_SIZE)
     val = (120 + 135 * near).astype(np.uint8)
-    for dy in range(3):
-        for dx in range(3):
+    shown = (xi >= 0) & (xi <= fw - FLAKE_SIZE) & (yi >= 0) & (yi <= fh - FLAKE_SIZE)
+    xi, yi, size, val = xi[shown], yi[shown], size[shown], val[shown]
+    mask = np.zeros((fh, fw), np.uint8)
+    for dy in range(FLAKE_SIZE):
+        for dx in range(FLAKE_SIZE):
             sel = (dx < size) & (dy < size)
             mask[yi[sel] + dy, xi[sel] + dx] = val[sel]
     _add_mask(frame, mask, color)

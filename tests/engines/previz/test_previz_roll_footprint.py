@@ -9,8 +9,7 @@ import pytest
 from director.engines.previz import compositor
 from director.engines.previz.compositor import REDUCE, WorldRenderer, _upscale
 from director.engines.previz.camera import View
-from director.engines.previz.footprint import Footprint, roll_footprint
-from director.engines.previz.weather import Particles, draw_rain
+from director.engines.previz.footprint import roll_footprint
 from director.world.state import CameraState, EntityState, Environment, WorldState
 
 W, H = 320, 180
@@ -129,50 +128,3 @@ def test_the_kept_canvas_is_drawn_again_every_frame():
     assert np.array_equal(after, WorldRenderer(W, H, seed=3).render(b, 1))
 
 
-@pytest.mark.parametrize("roll, wind", [(10.0, 0.0), (-25.0, 0.8), (137.0, -1.0)])
-def test_rain_skips_only_streaks_the_roll_never_reads(roll, wind):
-    """Streaks wholly outside the footprint are not drawn: the footprint's pixels are those of all the
-    streaks drawn, and the skipped ones are a real saving (the canvas corners hold none of them)."""
-    m, (cw, ch) = _rolled_canvas(roll, 640, 360)
-    fp = roll_footprint(cv2.invertAffineTransform(m), 640, 360, cw, ch)
-    outside = _outside(fp, (ch, cw))
-    base = np.random.default_rng(4).integers(0, 200, (ch, cw, 3), dtype=np.uint8)
-    every, seen = base.copy(), base.copy()
-    args = (Particles(7), 1.0, 2.3, wind, 0.2, 0.05, 500.0, (200, 210, 230))
-    draw_rain(every, *args)
-    draw_rain(seen, *args, seen=fp)
-    assert np.array_equal(every[~outside], seen[~outside])
-    streaked = np.any(every != base, axis=2) & outside  # corner pixels some streak drew on
-    assert np.any(seen[streaked] == base[streaked])  # ...of which some were skipped
-
-
-def test_meets_tells_boxes_wholly_outside_the_footprint():
-    m, (cw, ch) = _rolled_canvas(10.0, 1280, 720)
-    fp = roll_footprint(cv2.invertAffineTransform(m), 1280, 720, cw, ch)
-    row = ch // 2
-    inside = float(fp.x0[row] + 3)
-    x0 = np.array([inside, -20.0, cw + 5.0, 0.0, 0.0])
-    y0 = np.array([row, row, row, -30.0, 0.0])
-    x1 = np.array([inside + 1, -2.0, cw + 9.0, cw, 10.0])
-    y1 = np.array([row + 1.0, row + 1.0, row + 1.0, -1.0, 10.0])
-    # inside; left of the canvas; right of it; above it; the top-left corner, which no roll of 10 degrees reads
-    assert fp.meets(x0, y0, x1, y1).tolist() == [True, False, False, False, False]
-
-
-@pytest.mark.parametrize("wind", [0.0, 0.7, -1.0])
-def test_rain_keeps_every_streak_that_reaches_a_tight_footprint(wind):
-    """A rectangle footprint (its one piece is itself): the streaks that end just outside it still draw
-    their anti-aliased edge on it."""
-    h, w = 300, 400
-    x0, x1 = np.full(h, w, np.int64), np.zeros(h, np.int64)
-    x0[96:240], x1[96:240] = 150, 250  # whole strips of STRIP_ROWS
-    fp = Footprint(x0, x1, w)
-    assert fp.pieces(0, h) == [(96, 240, 150, 250)]
-    inside = ~_outside(fp, (h, w))
-    base = np.random.default_rng(5).integers(0, 200, (h, w, 3), dtype=np.uint8)
-    for t in np.linspace(0.0, 3.0, 7):  # many streak positions around the rectangle's edges
-        every, seen = base.copy(), base.copy()
-        args = (Particles(8), 1.0, t, wind, 0.1, 0.0, 300.0, (255, 255, 255))
-        draw_rain(every, *args)
-        draw_rain(seen, *args, seen=fp)
-        assert np.array_equal(every[inside], seen[inside])
