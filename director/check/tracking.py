@@ -89,18 +89,20 @@ def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int, expect_x: float,
     character, in analysis pixels); after that the region nearest the last position (a figure does
     not jump, nor outgrow ``max_area``, the most of the picture the figure can cover: a bigger region is
     other things moving, e.g. rain, a cloud bank, a grainy road). Where no region fits, the MIL tracker's
-    box carries the figure on; it is never re-seeded on another region."""
+    box carries the figure on; it is never re-seeded on another region. A figure lost for some frames (behind
+    another one, or too small a blob for a frame or two) may have gone MAX_STEP further for each of them."""
     xs: list[float] = []
     hs: list[float] = []
     seen = 0
     tracker = None
     last = expect_x
+    lost = 0  # frames since ``last`` was last moved on
     grown = 0.0
     dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
     width = clip.grey.shape[2]
     for i in range(a, min(b, clip.frames - 1)):
         blobs = _blobs(meter.pair(i).residual_mask)
-        reach = MAX_STEP * width if xs else FIRST_REACH * width
+        reach = MAX_STEP * width * (1 + lost) if xs else FIRST_REACH * width
         blobs = [bl for bl in blobs if abs(bl[0] - last) <= reach and bl[1] <= max_area]
         found = min(blobs, key=lambda bl: abs(bl[0] - last)) if blobs else None
         frame = cv2.cvtColor(clip.grey[i], cv2.COLOR_GRAY2BGR)
@@ -114,11 +116,12 @@ def _track(clip: DecodedClip, meter: FlowMeter, a: int, b: int, expect_x: float,
             xs.append(cx)
             grown += _growth(clip, i, box, dis)
             hs.append(float(np.exp(grown)))  # size relative to the first sighting
-            last = cx
+            last, lost = cx, 0
         elif tracker is not None:
             ok, box = tracker.update(frame)
+            lost += 1
             if ok and abs(box[0] + box[2] / 2 - last) <= MAX_STEP * width / 2:
-                last = box[0] + box[2] / 2  # bridges the gap; the box keeps its first size, so no height
+                last, lost = box[0] + box[2] / 2, 0  # bridges the gap; the box keeps its first size, so no height
     return xs, hs, seen
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from director.commands.reader import RULES_ONLY
@@ -188,3 +190,29 @@ def test_a_newcomer_is_looked_for_where_the_world_brings_it_in():
     assert cat.entity_before is None and cat.entity_first is not None
     assert screen_x(cat.camera_before, cat.entity_first.x, cat.entity_first.z)[0] > 0.9  # the right edge
     assert screen_x(cat.camera_after, cat.entity_after.x, cat.entity_after.z)[0] < 0  # ends left of centre
+
+
+def test_a_figure_lost_behind_another_for_a_few_frames_is_found_again_further_on():
+    """A fast figure (a bird) passing behind another is lost for a few frames and comes out further away than
+    one frame's step: it is found again, not taken for something else (the reach grows with the frames lost)."""
+    from director.check.clip import DecodedClip
+    from director.check.optical_flow import FlowMeter
+    from director.check.tracking import MAX_STEP, _track
+
+    h, w, step = 180, 320, 16  # px per frame: a third of one frame's reach (MAX_STEP: 48 px)
+    rng = np.random.default_rng(0)
+    background = cv2.GaussianBlur(rng.integers(60, 200, (h, w), dtype=np.uint8), (0, 0), 3)
+    frames, hidden = [], range(8, 12)  # four frames behind a post: it comes out 80 px on
+    for i in range(20):
+        f = background.copy()
+        if i not in hidden:
+            x = 10 + step * i
+            f[80:92, x : x + 14] = 20
+        f[:, 140:200] = 90  # the post it passes behind
+        frames.append(f)
+    grey = np.stack(frames)
+    clip = DecodedClip(Path("synthetic.mp4"), 24.0, w, h, grey, np.zeros((len(frames), h, w, 3), np.uint8),
+                       np.zeros(0, np.float32), 48000)
+    assert 5 * step > MAX_STEP * w  # further than one frame's reach
+    xs, _, seen = _track(clip, FlowMeter(grey), 2, 19, 50.0, 0.05)  # (the first pair's flow starts cold)
+    assert seen >= 11 and xs[-1] > 0.8 * w, (seen, xs)
