@@ -92,6 +92,8 @@ def sky_hour(light: Light, hour: float) -> float:
 
 MIN_LAYER_DISTANCE = 0.4  # metres; a layer the camera has passed is not drawn
 REDUCE = 2  # sky and ground (smooth, hazy) are warped at 1/REDUCE resolution and upscaled
+FAR_LAYER_DEPTH = 300.0  # metres: layers at least this far (a skyline, hills, peaks, the sea: flat, hazy shapes),
+# with nothing behind them but the sky, are blended into the sky's half-resolution image above the horizon
 SMALL_STRIPS = (STRIP_ROWS // REDUCE, MERGE_PIXELS // REDUCE**2)  # their footprint's strips: the same rows
 
 
@@ -493,12 +495,20 @@ class WorldRenderer:
             if kind == 0:
                 behind[i] = hidden.copy()
                 hidden[placed.top : placed.bottom] |= placed.covered
+        far = []  # the farthest items, while they are far layers (nothing but the sky is behind them)
+        for depth, kind, placed in items:
+            if kind != 0 or depth < FAR_LAYER_DEPTH:
+                break
+            far.append(placed)
         t0 = self._tick("layers", t0)
-        # 3. Sky above the horizon
-        self._draw_sky(frame, view, sky, horizon, sky_drift(state), hidden, footprint)
+        # 3. Sky above the horizon, 4. ground below it: the far layers are blended into both at half resolution
+        # (``_blend_far``); what of them neither made (rows between the two that are not hidden) is drawn in turn
+        sky_done = self._draw_sky(frame, view, sky, horizon, sky_drift(state), hidden, footprint, far)
         t0 = self._tick("sky", t0)
-        # 4. Ground below it
-        self._draw_ground(frame, view, ground, light, horizon, hidden, footprint)
+        ground_from = self._draw_ground(frame, view, ground, light, horizon, hidden, footprint, far)
+        for i in range(len(far)):
+            behind[i][:sky_done] = True
+            behind[i][ground_from:] = True
         t0 = self._tick("ground", t0)
         # 5. Layers and figures, far to near
         for i, (depth, kind, obj) in enumerate(items):
@@ -558,24 +568,28 @@ class WorldRenderer:
         return self._buffers.get_or(("canvas", height, width), lambda: np.empty((height, width, 3), np.uint8))
 
     def _draw_sky(self, frame: np.ndarray, view: View, sky: SkyTexture, horizon: float, drift: float = 0.0,
-                  hidden: np.ndarray | None = None, footprint: Footprint | None = None) -> None:
+                  hidden: np.ndarray | None = None, footprint: Footprint | None = None,
+                  far: list[_LayerPlacement] = ()) -> int:
         """The sky by direction: each pixel's ray gives (azimuth, tan elevation) in the sky texture.
 
         Exact for any tilt (no plane at infinity that straight-up rays would meet edge-on or behind),
         at half resolution. The maps depend on pitch and lens only; yaw adds a column offset.
         ``hidden``: bool per frame row, covered by an opaque layer: the rows from where the hidden run
         above the horizon begins are left alone. ``footprint``: only its pixels are made (see ``footprint``).
-        """
+        ``far``: layers, far to near, with nothing but the sky behind them, blended over the half-resolution
+        sky before it is upscaled (``_blend_far``). Returns the frame row from which they are still to be
+        drawn (rows above it are done)."""
         rows = int(min(view.height, max(1, math.ceil(horizon + 2))))
         if rows % REDUCE and rows + 1 <= view.height:
             rows += 1  # an exact upscale (the ground covers the extra row), so its top alone can be made
         dst = frame[:rows]
         hs, ws = max(1, (rows + 1) // REDUCE), max(1, (view.width + 1) // REDUCE)
         end = hs  # small rows any visible row of the band is upscaled from: 0..end - 1
+        done = rows  # frame rows made here, far layers included: above the hidden run at the band's bottom
         if hidden is not None:
-            y1 = hidden_from(hidden, rows - 1)
+            y1 = done = hidden_from(hidden, rows - 1)
             if y1 <= 0:
-                return
+                return 0
             end = _reduced_rows(y1 - 1, rows, hs)[1]
         key = (round(view.pitch, 9), round(view.focal, 6), view.width, view.height, rows, sky.ppr)
         maps = self._sky_maps.get(key)
@@ -592,25 +606,62 @@ class WorldRenderer:
         texels = sky.made(math.floor(offset + left) - 2, math.ceil(offset + right) + 3,
                           (max(0, math.floor(reach[0][end - 1]) - 1), math.ceil(reach[1][end - 1]) + 2))
         small = np.empty((hs, ws, 3), np.uint8)
-        pieces = None if footprint is None else footprint.reduced(0, rows, hs, ws).pieces(0, end, *SMALL_STRIPS)
+        seen = None if footprint is None else footprint.reduced(0, rows, hs, ws)
+        pieces = None if seen is None else seen.pieces(0, end, *SMALL_STRIPS)
         for a, b, c0, c1 in pieces or [(0, end, 0, ws)]:  # a remap is per pixel: pieces are exact
             map_x = cv2.add(col_az[a:b, c0:c1], float(offset))
             cv2.remap(texels, map_x, map_y[a:b, c0:c1], cv2.INTER_LINEAR, dst=small[a:b, c0:c1],
                       borderMode=cv2.BORDER_WRAP)
+        # full-resolution pixel centre x maps to small (x + 0.5) * s - 0.5, as the upscale below aligns them
+        sx, sy = ws / view.width, hs / rows
+        to_small = np.array([[sx, 0, 0.5 * sx - 0.5], [0, sy, 0.5 * sy - 0.5], [0, 0, 1.0]])
+        for placed in far:
+            self._blend_far(small, placed, to_small, (0, end), seen)
         if pieces is not None and rows == REDUCE * hs and view.width == REDUCE * ws:
             _upscale(small, dst[: REDUCE * end], pieces, end)  # (the row below ``end``: as below)
-            return
+            return done
         if end < hs and rows == REDUCE * hs:
             # Upscaled exactly, the small rows above ``end`` give the same output rows above REDUCE * end - 1
             # as the whole band would; that last row (clamped at the edge) and those below are hidden.
             cv2.resize(small[:end], (view.width, REDUCE * end), dst=dst[: REDUCE * end],
                        interpolation=cv2.INTER_LINEAR)
-            return
+            return done
         small[end:] = small[end - 1]  # hidden: anything will do; the upscale of the rest is as if drawn
         cv2.resize(small, (view.width, rows), dst=dst, interpolation=cv2.INTER_LINEAR)
+        return done
+
+    def _blend_far(self, small: np.ndarray, placed: _LayerPlacement, to_small: np.ndarray, rows: tuple[int, int],
+                   seen: Footprint | None) -> None:
+        """Blend a far layer over ``rows`` (first, end) of the sky's or the ground's half-resolution image
+        ``small`` before it is upscaled: ``to_small`` (3x3) takes frame pixels to its pixels. A far layer is a
+        flat, hazy shape with nothing but the sky and the ground behind it, so it is warped and blended on a
+        quarter of the pixels (its edges then as soft as the upscale makes them). Where it holds nothing
+        (``coverage``) and outside ``seen`` (the small footprint of a rolled view) nothing is drawn; opaque
+        rows are blended too (the same bytes as a copy)."""
+        if placed.inv is None:
+            return
+        hmat = to_small @ placed.hmat
+        inv = placed.inv @ np.linalg.inv(to_small)
+        ws = small.shape[1]
+        a = max(rows[0], int(math.floor(placed.top * to_small[1, 1] + to_small[1, 2])) - 1)
+        b = min(rows[1], int(math.ceil(placed.bottom * to_small[1, 1] + to_small[1, 2])) + 2)
+        if b <= a:
+            return
+        rects = ([(a, b, 0, ws)] if placed.coverage is None else
+                 placed.coverage.rects(inv, placed.column0, placed.tex.shape[1], (a, b), (0, ws)))
+        pieces = rects if seen is None else _clip_to_footprint(rects, seen)
+        if not pieces:
+            return
+        if placed.make is not None:
+            placed.make(*_texels_read(inv, pieces, placed.tex.shape[1], placed.tex.shape[0]))
+        for y0, y1, x0, x1 in pieces:
+            moved = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]]) @ hmat
+            _blend_premultiplied(small[y0:y1, x0:x1], self._warp(placed.tex, moved, (x1 - x0, y1 - y0),
+                                                                 cv2.BORDER_CONSTANT))
 
     def _draw_ground(self, frame: np.ndarray, view: View, ground: GroundTexture, light: Light, horizon: float,
-                     hidden: np.ndarray | None = None, footprint: Footprint | None = None) -> None:
+                     hidden: np.ndarray | None = None, footprint: Footprint | None = None,
+                     far: list[_LayerPlacement] = ()) -> int:
         """The ground plane y = 0 on the rows below the horizon, at half resolution, hazed with distance.
 
         The view is level here (roll turns the finished frame), so every row is a line of constant distance
@@ -619,14 +670,16 @@ class WorldRenderer:
         neighbours inside the tile: warping the unbounded plane with BORDER_WRAP took OpenCV's per-pixel
         border path nearly everywhere (2-3 ms against 0.6 ms on one 640x176 band). ``hidden``: bool per
         frame row, covered by an opaque layer: the hidden run below the horizon is left alone.
-        ``footprint``: only its pixels are made (see ``footprint``).
+        ``footprint``: only its pixels are made (see ``footprint``). ``far``: layers blended over it at half
+        resolution, as over the sky (``_blend_far``). Returns the first frame row made (rows below it are done,
+        the far layers' included; the frame's height: none).
         """
         cam_h = float(view.position[1])
         if cam_h <= 0.01:
-            return
+            return view.height
         r0 = int(max(0, math.floor(horizon + 1)))
         if r0 >= view.height:
-            return
+            return view.height
         band = frame[r0:]
         ppm = ground.ppm
         hmat = view.plane_homography(np.zeros(3), np.array([1.0 / ppm, 0, 0]), np.array([0, 0, 1.0 / ppm]))
@@ -640,13 +693,14 @@ class WorldRenderer:
         if hidden is not None:
             y0 = visible_from(hidden, r0) - r0
             if y0 >= h:
-                return
+                return view.height
             first = _reduced_rows(y0, h, hs)[0]
         small = np.empty((hs, ws, 3), np.uint8)
         period = ground.tex.shape[:2]
         lines = _row_lines(np.linalg.inv(to_small @ hmat), hs, period, first)
         haze, fog_col = self._ground_haze(view, ground, light, r0, h, cam_h, first, hs)
-        pieces = None if footprint is None else footprint.reduced(r0, h, hs, ws).pieces(first, hs, *SMALL_STRIPS)
+        seen = None if footprint is None else footprint.reduced(r0, h, hs, ws)
+        pieces = None if seen is None else seen.pieces(first, hs, *SMALL_STRIPS)
         for a, b, c0, c1 in pieces or [(first, hs, 0, ws)]:  # per pixel and per row: pieces are exact
             map_x, map_y = _fill_row_maps([(s[a - first : b - first], d[a - first : b - first]) for s, d in lines],
                                           period, c0, c1)
@@ -654,9 +708,13 @@ class WorldRenderer:
             piece = small[a:b, c0:c1]
             cv2.remap(ground.tex, fixed, frac, cv2.INTER_LINEAR, dst=piece, borderMode=cv2.BORDER_WRAP)
             self._haze_rows(piece, haze[a - first : b - first], fog_col)
+        for placed in far:
+            self._blend_far(small, placed, to_small @ np.array([[1, 0, 0], [0, 1, -r0], [0, 0, 1.0]]), (first, hs),
+                            seen)
         small[:first] = small[first]  # hidden: anything will do; the upscale of the rest is as if drawn
         exact = h == REDUCE * hs and w == REDUCE * ws  # else the pieces' weights would not be the band's
         _upscale(small, band, pieces if exact else None)
+        return r0 + (0 if hidden is None else y0)
 
     @staticmethod
     def _ground_haze(view: View, ground: GroundTexture, light: Light, r0: int, band_h: int, cam_h: float,
