@@ -48,7 +48,7 @@ from director.engines.previz.occlusion import HIDDEN, MIXED, OPAQUE, covered_row
 from director.engines.previz.relight import GroundSamples, anchor_light, relight_ground, relight_layer
 from director.engines.previz.roll import Roll
 from director.engines.previz.lighting import Light
-from director.engines.previz.scenes import SceneRecipe, recipe_for
+from director.engines.previz.scenes import LayerSpec, SceneRecipe, recipe_for
 from director.world.scene_kind import SceneChoice
 from director.engines.previz.sky import SKY_TAN_TOP, SkyTexture, bake_sky
 from director.engines.previz.textures import (
@@ -93,8 +93,15 @@ def sky_hour(light: Light, hour: float) -> float:
 MIN_LAYER_DISTANCE = 0.4  # metres; a layer the camera has passed is not drawn
 REDUCE = 2  # sky and ground (smooth, hazy) are warped at 1/REDUCE resolution and upscaled
 FAR_LAYER_DEPTH = 300.0  # metres: layers at least this far (a skyline, hills, peaks, the sea: flat, hazy shapes),
-# with nothing behind them but the sky, are blended into the sky's half-resolution image above the horizon
+# while nothing but the sky and the ground is behind them, are blended into their half-resolution images
+
 SMALL_STRIPS = (STRIP_ROWS // REDUCE, MERGE_PIXELS // REDUCE**2)  # their footprint's strips: the same rows
+
+
+def _far(spec: LayerSpec) -> bool:
+    """Whether a painted layer is a far one (``FAR_LAYER_DEPTH``); a picture's planes (``backdrop``) never are:
+    their detail is the user's."""
+    return spec.depth >= FAR_LAYER_DEPTH and not spec.name.startswith("backdrop")
 
 
 @dataclass
@@ -110,6 +117,7 @@ class _LayerPlacement:
     inv: np.ndarray | None = None  # 3x3 from frame pixels to window pixels
     column0: int = 0  # the texture column of the window's column 0 (unbounded: ``LayerTexture.window``)
     make: Callable[[int, int, int, int], None] | None = None  # makes window texels (``LayerTexture.make``)
+    far: bool = False  # a far layer (``_far``): blended into the sky's and the ground's small images
 
 
 @dataclass
@@ -495,9 +503,9 @@ class WorldRenderer:
             if kind == 0:
                 behind[i] = hidden.copy()
                 hidden[placed.top : placed.bottom] |= placed.covered
-        far = []  # the farthest items, while they are far layers (nothing but the sky is behind them)
+        far = []  # the farthest items, while they are far layers (nothing but the sky and the ground behind)
         for depth, kind, placed in items:
-            if kind != 0 or depth < FAR_LAYER_DEPTH:
+            if kind != 0 or depth < FAR_LAYER_DEPTH or not placed.far:
                 break
             far.append(placed)
         t0 = self._tick("layers", t0)
@@ -789,7 +797,7 @@ class WorldRenderer:
                    covered_rows(inv, tex.shape[1], functools.partial(layer.opaque_between, start), top, bottom,
                                 view.width))
         return _LayerPlacement(tex, hmat, top, bottom, covered, None if inv is None else layer.coverage(), inv, start,
-                               None if layer.fill is None else functools.partial(layer.make, start))
+                               None if layer.fill is None else functools.partial(layer.make, start), _far(layer.spec))
 
     def _draw_layer(self, frame: np.ndarray, placed: _LayerPlacement, hidden: np.ndarray | None = None,
                     footprint: Footprint | None = None) -> None:

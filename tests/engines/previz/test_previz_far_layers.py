@@ -64,3 +64,15 @@ def test_a_far_layer_with_anything_behind_it_is_drawn_at_full_resolution(monkeyp
     assert np.array_equal(whole, halved)
     without_bird = _state("a street in Paris", CameraState(yaw=10, pitch=3), Environment(hour=15))
     assert not np.array_equal(_render(monkeypatch, without_bird, compositor.FAR_LAYER_DEPTH)[0], whole)
+
+
+def test_a_pictures_planes_are_never_far():
+    """A scene picture's planes (``backdrop``) keep their full resolution however far they stand: their
+    detail is the user's picture."""
+    from director.engines.previz.compositor import _far
+    from director.engines.previz.scenes import LayerSpec
+
+    paint = lambda canvas, rng: None  # noqa: E731
+    assert _far(LayerSpec("skyline", 450.0, 0.0, 80.0, paint))
+    assert not _far(LayerSpec("buildings", 70.0, 0.0, 30.0, paint))
+    assert not _far(LayerSpec("backdrop far", 900.0, 0.0, 300.0, paint))
