@@ -92,10 +92,9 @@ def sky_hour(light: Light, hour: float) -> float:
 
 MIN_LAYER_DISTANCE = 0.4  # metres; a layer the camera has passed is not drawn
 REDUCE = 2  # sky and ground (smooth, hazy) are warped at 1/REDUCE resolution and upscaled
-FAR_LAYER_DEPTH = 300.0  # metres: layers at least this far (a skyline, hills, peaks, the sea: flat, hazy shapes),
-# while nothing but the sky and the ground is behind them, are blended into their half-resolution images
-
 SMALL_STRIPS = (STRIP_ROWS // REDUCE, MERGE_PIXELS // REDUCE**2)  # their footprint's strips: the same rows
+FAR_LAYER_DEPTH = 300.0  # metres: layers at least this far (a skyline, hills, peaks, the sea: flat, hazy shapes),
+# while nothing but the sky and the ground is behind them, are blended into the half-resolution images of those
 
 
 def _far(spec: LayerSpec) -> bool:
@@ -584,9 +583,9 @@ class WorldRenderer:
         at half resolution. The maps depend on pitch and lens only; yaw adds a column offset.
         ``hidden``: bool per frame row, covered by an opaque layer: the rows from where the hidden run
         above the horizon begins are left alone. ``footprint``: only its pixels are made (see ``footprint``).
-        ``far``: layers, far to near, with nothing but the sky behind them, blended over the half-resolution
-        sky before it is upscaled (``_blend_far``). Returns the frame row from which they are still to be
-        drawn (rows above it are done)."""
+        ``far``: layers, far to near, with nothing but the sky and the ground behind them, blended over the
+        half-resolution sky before it is upscaled (``_blend_far``). Returns the frame row from which they are
+        still to be drawn (the rows above it are done)."""
         rows = int(min(view.height, max(1, math.ceil(horizon + 2))))
         if rows % REDUCE and rows + 1 <= view.height:
             rows += 1  # an exact upscale (the ground covers the extra row), so its top alone can be made
