@@ -177,6 +177,13 @@ def _fill_row_maps(lines: list[tuple[np.ndarray, np.ndarray]], period: tuple[int
     return maps[0], maps[1]
 
 
+def _to_small(width: int, height: int, small_width: int, small_height: int) -> np.ndarray:
+    """3x3 from the pixels of a ``width`` x ``height`` image to those of its ``small_width`` x ``small_height``
+    reduction, pixel centres aligned as ``cv2.resize`` aligns them: x maps to (x + 0.5) * s - 0.5."""
+    sx, sy = small_width / width, small_height / height
+    return np.array([[sx, 0, 0.5 * sx - 0.5], [0, sy, 0.5 * sy - 0.5], [0, 0, 1.0]])
+
+
 def _reduced_rows(row: int, rows: int, reduced: int) -> tuple[int, int]:
     """(first, last + 1) rows of a ``reduced``-row image that ``cv2.resize`` (bilinear) to ``rows`` rows
     reads for output ``row``."""
@@ -619,11 +626,8 @@ class WorldRenderer:
             map_x = cv2.add(col_az[a:b, c0:c1], float(offset))
             cv2.remap(texels, map_x, map_y[a:b, c0:c1], cv2.INTER_LINEAR, dst=small[a:b, c0:c1],
                       borderMode=cv2.BORDER_WRAP)
-        # full-resolution pixel centre x maps to small (x + 0.5) * s - 0.5, as the upscale below aligns them
-        sx, sy = ws / view.width, hs / rows
-        to_small = np.array([[sx, 0, 0.5 * sx - 0.5], [0, sy, 0.5 * sy - 0.5], [0, 0, 1.0]])
         for placed in far:
-            self._blend_far(small, placed, to_small, (0, end), seen)
+            self._blend_far(small, placed, _to_small(view.width, rows, ws, hs), (0, end), seen)
         if pieces is not None and rows == REDUCE * hs and view.width == REDUCE * ws:
             _upscale(small, dst[: REDUCE * end], pieces, end)  # (the row below ``end``: as below)
             return done
@@ -656,15 +660,7 @@ class WorldRenderer:
             return
         rects = ([(a, b, 0, ws)] if placed.coverage is None else
                  placed.coverage.rects(inv, placed.column0, placed.tex.shape[1], (a, b), (0, ws)))
-        pieces = rects if seen is None else _clip_to_footprint(rects, seen)
-        if not pieces:
-            return
-        if placed.make is not None:
-            placed.make(*_texels_read(inv, pieces, placed.tex.shape[1], placed.tex.shape[0]))
-        for y0, y1, x0, x1 in pieces:
-            moved = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]]) @ hmat
-            _blend_premultiplied(small[y0:y1, x0:x1], self._warp(placed.tex, moved, (x1 - x0, y1 - y0),
-                                                                 cv2.BORDER_CONSTANT))
+        self._paint_pieces(small, placed, hmat, inv, rects if seen is None else _clip_to_footprint(rects, seen))
 
     def _draw_ground(self, frame: np.ndarray, view: View, ground: GroundTexture, light: Light, horizon: float,
                      hidden: np.ndarray | None = None, footprint: Footprint | None = None,
@@ -689,13 +685,11 @@ class WorldRenderer:
             return view.height
         band = frame[r0:]
         ppm = ground.ppm
-        hmat = view.plane_homography(np.zeros(3), np.array([1.0 / ppm, 0, 0]), np.array([0, 0, 1.0 / ppm]))
-        hmat = np.array([[1, 0, 0], [0, 1, -r0], [0, 0, 1.0]]) @ hmat
+        to_band = np.array([[1, 0, 0], [0, 1, -r0], [0, 0, 1.0]])  # frame pixels to the band's
+        hmat = to_band @ view.plane_homography(np.zeros(3), np.array([1.0 / ppm, 0, 0]), np.array([0, 0, 1.0 / ppm]))
         h, w = band.shape[:2]
         hs, ws = max(1, (h + 1) // REDUCE), max(1, (w + 1) // REDUCE)
-        sx, sy = ws / w, hs / h
-        # full-res pixel centre x maps to small (x + 0.5) * s - 0.5
-        to_small = np.array([[sx, 0, 0.5 * sx - 0.5], [0, sy, 0.5 * sy - 0.5], [0, 0, 1.0]])
+        to_small = _to_small(w, h, ws, hs)
         first = 0  # first small row any visible row of the band is upscaled from
         if hidden is not None:
             y0 = visible_from(hidden, r0) - r0
@@ -716,8 +710,7 @@ class WorldRenderer:
             cv2.remap(ground.tex, fixed, frac, cv2.INTER_LINEAR, dst=piece, borderMode=cv2.BORDER_WRAP)
             self._haze_rows(piece, haze[a - first : b - first], fog_col)
         for placed in far:
-            self._blend_far(small, placed, to_small @ np.array([[1, 0, 0], [0, 1, -r0], [0, 0, 1.0]]), (first, hs),
-                            seen)
+            self._blend_far(small, placed, to_small @ to_band, (first, hs), seen)
         small[:first] = small[first]  # hidden: anything will do; the upscale of the rest is as if drawn
         exact = h == REDUCE * hs and w == REDUCE * ws  # else the pieces' weights would not be the band's
         _upscale(small, band, pieces if exact else None)
@@ -819,15 +812,22 @@ class WorldRenderer:
                 pieces = rects if footprint is None else _clip_to_footprint(rects, footprint)
             plan.append((kind, pieces))
         for kind, pieces in plan:
-            if placed.make is not None and pieces:  # the texels this run's warps read (not those of hidden rows)
-                placed.make(*_texels_read(placed.inv, pieces, placed.tex.shape[1], placed.tex.shape[0]))
-            for y0, y1, x0, x1 in pieces:
-                hmat = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]]) @ placed.hmat
-                warped = self._warp(placed.tex, hmat, (x1 - x0, y1 - y0), cv2.BORDER_CONSTANT)
-                if kind == OPAQUE:  # alpha 255 throughout: the blend would give the layer's colour
-                    cv2.cvtColor(warped, cv2.COLOR_RGBA2RGB, dst=frame[y0:y1, x0:x1])
-                else:
-                    _blend_premultiplied(frame[y0:y1, x0:x1], warped)
+            self._paint_pieces(frame, placed, placed.hmat, placed.inv, pieces, kind == OPAQUE)
+
+    def _paint_pieces(self, dst: np.ndarray, placed: _LayerPlacement, hmat: np.ndarray, inv: np.ndarray | None,
+                      pieces: list[tuple[int, int, int, int]], opaque: bool = False) -> None:
+        """Warp ``placed``'s texture by ``hmat`` (window to ``dst`` pixels; ``inv`` its inverse) into the
+        rectangles ``pieces`` of ``dst``, its texels made first (only those these warps read), and blend it
+        there, or copy it (``opaque``: alpha 255 throughout, where the blend would give the layer's colour)."""
+        if placed.make is not None and pieces:
+            placed.make(*_texels_read(inv, pieces, placed.tex.shape[1], placed.tex.shape[0]))
+        for y0, y1, x0, x1 in pieces:
+            moved = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1.0]]) @ hmat
+            warped = self._warp(placed.tex, moved, (x1 - x0, y1 - y0), cv2.BORDER_CONSTANT)
+            if opaque:
+                cv2.cvtColor(warped, cv2.COLOR_RGBA2RGB, dst=dst[y0:y1, x0:x1])
+            else:
+                _blend_premultiplied(dst[y0:y1, x0:x1], warped)
 
     @staticmethod
     def _affine(hmat: np.ndarray) -> np.ndarray | None:
