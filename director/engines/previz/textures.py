@@ -235,8 +235,8 @@ def bake_inputs(painted: Painted, ground: GroundSpec, apron_ground: bool) -> _Ba
     if found is not None:
         return found
     c = painted.canvas
-    rgb = np.ascontiguousarray(c.albedo[..., :3])
-    alpha = np.ascontiguousarray(c.albedo[..., 3])
+    rgb = cv2.cvtColor(c.albedo, cv2.COLOR_RGBA2RGB)  # (numpy's copies of the channel views: ~8x slower)
+    alpha = cv2.extractChannel(c.albedo, 3)
     ground_rows = int(round(c.row(0.0)))
     if apron_ground and ground_rows < c.height:
         # Below ground level the layer becomes distant ground fading in: it hides the aliased far ground.
