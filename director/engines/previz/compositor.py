@@ -745,9 +745,14 @@ class WorldRenderer:
             w = a[lo:hi, None, None].astype(np.float32)
             band = small[lo:hi]
             # the bytes of (band.astype(float32) * (1 - w) + fog_col * w).astype(uint8) (sum in the type numpy
-            # gives it, truncated), in 2 passes instead of 4 and without a float copy of the band (~4x faster)
-            kept, fog = np.multiply(band, 1 - w, dtype=np.float32), fog_col * w
-            np.add(kept, fog, out=band, dtype=np.result_type(kept, fog), casting="unsafe")
+            # gives it, truncated). The fog is laid out at the band's size first: added as a (rows, 1, 3)
+            # broadcast, numpy's inner loop was 3 elements long, and this took ~1.5x as long (0.7 ms a frame of
+            # a foggy dawn)
+            kept = band.astype(np.float32)
+            kept *= 1 - w
+            fog = np.tile(fog_col * w, (1, band.shape[1], 1))
+            fog += kept
+            np.copyto(band, fog, casting="unsafe")
 
     def _place_layer(self, view: View, layer: LayerTexture) -> _LayerPlacement | None:
         """Where ``layer`` lands in this view (None: nowhere): its texture window, frame rows and the
