@@ -58,6 +58,7 @@ from director.engines.previz.textures import (
     Painted,
     bake_ground,
     bake_layer,
+    shrink_ground,
     paint_ground,
     paint_layers,
     reference_focal,
@@ -117,6 +118,9 @@ class _LayerPlacement:
     column0: int = 0  # the texture column of the window's column 0 (unbounded: ``LayerTexture.window``)
     make: Callable[[int, int, int, int], None] | None = None  # makes window texels (``LayerTexture.make``)
     far: bool = False  # a far layer (``_far``): blended into the sky's and the ground's small images
+
+
+Painting = tuple[list[Painted], np.ndarray, float]  # a scene's layers, its ground tile and that tile's pixels per metre
 
 
 @dataclass
@@ -269,9 +273,9 @@ class WorldRenderer:
     """Renders ``WorldState``s at one size and seed; holds every cache (nothing here is engine state)."""
 
     def __init__(self, width: int, height: int, seed: int, assets: Assets | None = None,
-                 paintings: Callable[[tuple, int], list[Painted] | None] | None = None) -> None:
-        """``paintings(scene key, width)``: a scene's layers already painted elsewhere, for this width (or
-        None: they are painted here). The light probes' small renderer borrows the frame renderer's."""
+                 paintings: Callable[[tuple, int], Painting | None] | None = None) -> None:
+        """``paintings(scene key, width)``: a scene's layers and ground already painted elsewhere, for this width
+        (or None: they are painted here). The light probes' small renderer borrows the frame renderer's."""
         self.width, self.height, self.seed = width, height, seed
         self.assets = assets or Assets()
         self._paintings = paintings
@@ -331,23 +335,28 @@ class WorldRenderer:
                state.scene_image if self._image(state.scene_image) is not None else None)
 
         def build() -> _Scene:
-            painted = self._paintings(key, self.width) if self._paintings is not None else None
-            if painted is None and key[2] is not None:  # the picture replaces the painted layers (not the ground)
+            shared = self._paintings(key, self.width) if self._paintings is not None else None
+            if shared is not None:
+                return _Scene(recipe, *shared, key)
+            if key[2] is not None:  # the picture replaces the painted layers (not the ground)
                 painted = backdrop_layers(self._image(key[2]), self.width, self.height)
-            elif painted is None:
+            else:
                 painted = paint_layers(recipe, self.width, self.seed)
             tile, ppm = paint_ground(recipe.ground, self.width, self.seed)
             return _Scene(recipe, painted, tile, ppm, key)
 
         return self._scenes.get_or(key, build)
 
-    def _shrunk_paintings(self, key: tuple, width: int) -> list[Painted] | None:
-        """The layers of the scene ``key`` as painted here, shrunk for a renderer ``width`` wide (None if this
-        renderer has not painted that scene, or is not wider)."""
+    def _shrunk_paintings(self, key: tuple, width: int) -> Painting | None:
+        """The layers and the ground of the scene ``key`` as painted here, shrunk for a renderer ``width`` wide
+        (None if this renderer has not painted that scene, or is not wider). The light probes' ground painted
+        again at 96 px cost ~20-50 ms at the first light change of every scene; shrunk, ~1 ms, and a probe then
+        measures the ground the frames show."""
         scene = self._scenes.get(key)
         if scene is None or width >= self.width:
             return None
-        return shrink_painted(scene.painted, reference_focal(width) / reference_focal(self.width))
+        return (shrink_painted(scene.painted, reference_focal(width) / reference_focal(self.width)),
+                *shrink_ground(scene.ground_tile, width))
 
     def grade(self, state: WorldState, scene: _Scene) -> Grade:
         style = get_style(state.style)

@@ -462,10 +462,26 @@ class GroundTexture:
     fog_color: np.ndarray  # RGB of the fog under this light (graded, as on the layers and the sky)
 
 
+def ground_tile_size(width: int) -> tuple[int, int]:
+    """(columns, rows) of the ground tile a renderer ``width`` wide paints."""
+    ppm = max(8.0, min(40.0, reference_focal(width) / 30.0))
+    return int(GROUND_TILE_M[0] * ppm), int(GROUND_TILE_M[1] * ppm)
+
+
+def _ground_ppm(tw: int, th: int) -> float:
+    return (tw / GROUND_TILE_M[0] + th / GROUND_TILE_M[1]) / 2.0
+
+
+def shrink_ground(tile: np.ndarray, width: int) -> tuple[np.ndarray, float]:
+    """A ground tile painted for a wider renderer, area-averaged to the size a renderer ``width`` wide paints,
+    and its pixels per metre (``shrink_painted``'s counterpart for the ground)."""
+    tw, th = ground_tile_size(width)
+    return cv2.resize(tile, (tw, th), interpolation=cv2.INTER_AREA), _ground_ppm(tw, th)
+
+
 def paint_ground(spec: GroundSpec, width: int, seed: int) -> tuple[np.ndarray, float]:
     """Albedo RGB uint8 tile, periodic in x and z, and its pixels per metre."""
-    ppm = max(8.0, min(40.0, reference_focal(width) / 30.0))
-    tw, th = int(GROUND_TILE_M[0] * ppm), int(GROUND_TILE_M[1] * ppm)
+    tw, th = ground_tile_size(width)
     ppm_x, ppm_z = tw / GROUND_TILE_M[0], th / GROUND_TILE_M[1]
     rng = np.random.default_rng([seed & 0xFFFFFFFF, 0x6A0D])
     n = periodic_noise_2d(th, tw, rng, 6.0) * 0.6 + periodic_noise_2d(th, tw, rng, 1.2) * 0.4
@@ -501,7 +517,7 @@ def paint_ground(spec: GroundSpec, width: int, seed: int) -> tuple[np.ndarray, f
         joint = ((xc % 0.18) < 0.01)[None, :, None] | (((z[:, None] + board[None, :] * 0.73) % 2.4) < 0.012)[..., None]
         img = np.where(joint, 70.0, img + shade - 12)
     tile = np.clip(img, 0, 255).astype(np.uint8)
-    return tile, (ppm_x + ppm_z) / 2.0
+    return tile, _ground_ppm(tw, th)
 
 
 def _ground_gain(light: Light, indoor: bool, lamps: float) -> np.ndarray:

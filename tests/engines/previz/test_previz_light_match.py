@@ -101,3 +101,24 @@ def test_probes_borrow_the_frame_renderers_paintings_and_measure_what_the_frames
     (scene,) = probe._scenes.values()
     ours = next(iter(renderer._scenes.values()))
     assert [p.canvas.ppm < q.canvas.ppm for p, q in zip(scene.painted, ours.painted)] == [True] * len(ours.painted)
+
+
+def test_probes_borrow_the_frame_renderers_ground_too(monkeypatch):
+    """The light probes' ground is the frame renderer's tile, area-averaged to the probe's size: painted again at
+    96 px it cost ~20-50 ms at the first light change of every scene. Fails if the probe paints its own."""
+    from director.engines.previz import compositor
+    from director.engines.previz.light_match import PROBE_SIZE
+    from director.engines.previz.textures import ground_tile_size, paint_ground
+
+    painted = []
+    monkeypatch.setattr(compositor, "paint_ground", lambda *a: painted.append(a[1]) or paint_ground(*a))
+    renderer = WorldRenderer(320, 180, 3)
+    state = WorldState(0.0, scene="a street in Paris", environment=Environment(hour=19.45))
+    renderer.render(state, 0)
+    assert renderer._light_match.gain(state) is not None  # the probe rendered
+    assert painted == [320]  # the frame renderer's, once
+    (scene,) = renderer._light_match._probe._scenes.values()
+    ours = next(iter(renderer._scenes.values()))
+    assert scene.ground_tile.shape[1::-1] == ground_tile_size(PROBE_SIZE[0])
+    assert scene.ground_ppm < ours.ground_ppm
+    assert np.abs(scene.ground_tile.reshape(-1, 3).mean(0) - ours.ground_tile.reshape(-1, 3).mean(0)).max() < 1.0
