@@ -58,10 +58,10 @@ from director.engines.previz.textures import (
     Painted,
     bake_ground,
     bake_layer,
-    shrink_ground,
     paint_ground,
     paint_layers,
     reference_focal,
+    shrink_ground,
     shrink_painted,
 )
 from director.engines.previz.sky_drift import sky_drift
