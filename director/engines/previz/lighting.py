@@ -7,6 +7,7 @@ frame instead (it is brief).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -32,6 +33,31 @@ _DAY = ((60, 120, 215), (175, 210, 240))
 
 def _mix(a, b, w: float) -> np.ndarray:
     return np.asarray(a, dtype=np.float64) * (1 - w) + np.asarray(b, dtype=np.float64) * w
+
+
+LIGHT_MEMO = 512  # colours kept per method: a transition crosses ~16 buckets, a long render a few hundred
+
+
+def _frozen(value):
+    """``value`` (an array, or a tuple holding some) with its arrays made read-only: every caller shares them."""
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+    elif isinstance(value, tuple):
+        value = tuple(_frozen(v) for v in value)
+    return value
+
+
+def _per_light(method):
+    """``method`` of a ``Light`` worked out once per light (and argument): a frame asks for the same colours
+    many times (the layers' bakes, the ground, every figure, the sky, the light probes: ~1 700 colour mixes in
+    a transition's pass of the benchmark), and a ``Light`` is a value. What it gives is read-only."""
+    cached = functools.lru_cache(maxsize=LIGHT_MEMO)(lambda light, *args: _frozen(method(light, *args)))
+
+    @functools.wraps(method)
+    def memoised(self, *args):
+        return cached(self, *args)
+
+    return memoised
 
 
 @dataclass(frozen=True)
@@ -73,6 +99,7 @@ class Light:
     def key(self) -> tuple:
         return (self.daylight, self.warmth, self.overcast, self.lights, self.fog, self.is_dawn)
 
+    @_per_light
     def sky_colors(self) -> tuple[np.ndarray, np.ndarray]:
         """(zenith, horizon) RGB of the clear or overcast sky."""
         d = self.daylight
@@ -89,6 +116,7 @@ class Light:
         hor = _mix(hor, cloud, self.overcast * 0.85)
         return zen, hor
 
+    @_per_light
     def ambient(self) -> np.ndarray:
         """RGB multiplier for lit surfaces."""
         d = self.daylight
@@ -104,10 +132,12 @@ class Light:
         """0 in daylight .. 1 at night: how much figures need help to read."""
         return max(0.0, 1.0 - self.daylight / 0.45)
 
+    @_per_light
     def lamp_fill(self, lamps: float) -> np.ndarray:
         """RGB light that a scene's street lamps add at night (``lamps``: how lamp-lit the scene is, 0..1)."""
         return np.array([0.5, 0.42, 0.3]) * self.lights * lamps * self.darkness()
 
+    @_per_light
     def figure_fill(self, lamps: float) -> np.ndarray:
         """RGB multiplier for figures: ambient, plus lamp light and a little film "moonlight" at night.
 
@@ -117,6 +147,7 @@ class Light:
         moon = np.array([0.26, 0.28, 0.36]) * self.darkness()
         return np.clip(self.ambient() + self.lamp_fill(lamps) * 1.2 + moon, 0.0, 1.15)
 
+    @_per_light
     def rim(self, lamps: float) -> tuple[np.ndarray, float]:
         """(RGB colour, strength 0..1) of the edge light that outlines figures in the dark."""
         warm = lamps * self.lights
@@ -127,6 +158,7 @@ class Light:
         """Strength of emissive surfaces (windows, lamps): visible when it is dark."""
         return self.lights * (1.0 - 0.7 * self.daylight)
 
+    @_per_light
     def fog_color(self) -> np.ndarray:
         zen, hor = self.sky_colors()
         # Moonlit fog glows grey-blue rather than going black: a night in mist is lit by its own haze, as
