@@ -51,11 +51,11 @@ def _per_light(method):
     """``method`` of a ``Light`` worked out once per light (and argument): a frame asks for the same colours
     many times (the layers' bakes, the ground, every figure, the sky, the light probes: ~1 700 colour mixes in
     a transition's pass of the benchmark), and a ``Light`` is a value. What it gives is read-only."""
-    cached = functools.lru_cache(maxsize=LIGHT_MEMO)(lambda light, *args: _frozen(method(light, *args)))
+    cached = functools.lru_cache(maxsize=LIGHT_MEMO)(lambda light, *args, **kw: _frozen(method(light, *args, **kw)))
 
     @functools.wraps(method)
-    def memoised(self, *args):
-        return cached(self, *args)
+    def memoised(self, *args, **kw):  # (keywords too: the methods' own signatures, as before the memo)
+        return cached(self, *args, **kw)
 
     return memoised
 

@@ -25,3 +25,4 @@ def test_a_lights_colours_are_worked_out_once_and_shared_read_only():
             first += 1.0
     assert not np.allclose(night.ambient(), dusk.ambient())
     assert night.figure_fill(0.5) is not night.figure_fill(1.0)
+    assert np.array_equal(dusk.lamp_fill(lamps=0.5), dusk.lamp_fill(0.5))  # called as the methods always were
